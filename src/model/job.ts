@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { keys } from '../redis/keys.js';
+import { NoSuchJobError, PickleNotSupportedError, RqtsError } from './errors.js';
+import { callString } from './python-text.js';
+import { compress, decompress, JSONSerializer, looksLikePickle, toBuffer, type Serializer } from './serializer.js';
+import { formatTimestamp, tryParseTimestamp } from './time.js';
+
+export type JobStatus = 'queued' | 'started' | 'finished' | 'failed' | 'deferred' | 'scheduled' | 'stopped' | 'canceled' | 'created';
+
+export const JOB_STATUSES: readonly JobStatus[] = ['queued', 'started', 'finished', 'failed', 'deferred', 'scheduled', 'stopped', 'canceled'];
+
+export const DEFAULT_TIMEOUT = 180;
+export const DEFAULT_RESULT_TTL = 500;
+export const DEFAULT_FAILURE_TTL = 31_536_000;
+
+export interface JobCall {
+  funcName: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+}
+
+/** Fields as stored in the job hash; everything optional because foreign hashes vary. */
+export interface JobData {
+  id: string;
+  origin: string;
+  status?: JobStatus | string;
+  description?: string;
+  /** Seconds; -1 means no limit; undefined means the worker's default. */
+  timeout?: number;
+  resultTtl?: number;
+  failureTtl?: number;
+  ttl?: number;
+  meta: Record<string, unknown>;
+  createdAt?: Date;
+  enqueuedAt?: Date;
+  startedAt?: Date;
+  endedAt?: Date;
+  lastHeartbeat?: Date;
+  workerName: string;
+  retriesLeft?: number;
+  retryIntervals?: number[];
+  dependencyIds: string[];
+  successCallbackName: string;
+  failureCallbackName: string;
+  stoppedCallbackName: string;
+  /** Legacy text of the last failure; RQ keeps it compressed in the hash. */
+  excInfo?: string;
+}
+
+export class Job implements JobData {
+  id: string;
+  origin: string;
+  status?: JobStatus | string;
+  description?: string;
+  timeout?: number;
+  resultTtl?: number;
+  failureTtl?: number;
+  ttl?: number;
+  meta: Record<string, unknown> = {};
+  createdAt?: Date;
+  enqueuedAt?: Date;
+  startedAt?: Date;
+  endedAt?: Date;
+  lastHeartbeat?: Date;
+  workerName = '';
+  retriesLeft?: number;
+  retryIntervals?: number[];
+  dependencyIds: string[] = [];
+  successCallbackName = '';
+  failureCallbackName = '';
+  stoppedCallbackName = '';
+  excInfo?: string;
+  /** The raw `data` field; decoded lazily so pickled jobs still show their metadata. */
+  private rawData: Buffer | undefined;
+  private call: JobCall | undefined;
+  readonly serializer: Serializer;
+
+  constructor(init: Partial<JobData> & { id: string; origin: string }, serializer: Serializer = JSONSerializer) {
+    this.id = init.id;
+    this.origin = init.origin;
+    this.serializer = serializer;
+    Object.assign(this, init);
+  }
+
+  static create(
+    call: JobCall,
+    options: Partial<Omit<JobData, 'id'>> & { id?: string; origin: string },
+    serializer: Serializer = JSONSerializer,
+  ): Job {
+    const job = new Job({ ...options, id: options.id ?? randomUUID() }, serializer);
+    job.setCall(call);
+    job.createdAt ??= new Date();
+    job.description ??= callString(call.funcName, call.args, call.kwargs);
+    return job;
+  }
+
+  get key(): string {
+    return keys.job(this.id);
+  }
+
+  setCall(call: JobCall): void {
+    this.call = { funcName: call.funcName, args: [...call.args], kwargs: { ...call.kwargs } };
+    this.rawData = compress(this.serializer.dumps([call.funcName, null, this.call.args, this.call.kwargs]));
+  }
+
+  /** Decodes the call; throws a one-line error for pickle or garbage instead of crashing. */
+  getCall(): JobCall {
+    if (this.call) return this.call;
+    if (!this.rawData) throw new RqtsError('MALFORMED_JOB', `Job ${this.id} has no data field`, 'The hash is incomplete; delete or re-enqueue the job');
+    const plain = decompress(this.rawData);
+    if (looksLikePickle(plain)) throw new PickleNotSupportedError(this.id);
+    let decoded: unknown;
+    try {
+      decoded = this.serializer.loads(plain);
+    } catch (error) {
+      throw new RqtsError('DESERIALIZE_FAILED', `Job ${this.id} data cannot be decoded: ${(error as Error).message}`, 'Check the serializer the producer used');
+    }
+    if (!Array.isArray(decoded) || typeof decoded[0] !== 'string') {
+      throw new RqtsError('DESERIALIZE_FAILED', `Job ${this.id} data is not [func, instance, args, kwargs]`, 'Check the serializer the producer used');
+    }
+    const [funcName, , args, kwargs] = decoded as [string, unknown, unknown, unknown];
+    this.call = {
+      funcName,
+      args: Array.isArray(args) ? args : [],
+      kwargs: kwargs && typeof kwargs === 'object' && !Array.isArray(kwargs) ? (kwargs as Record<string, unknown>) : {},
+    };
+    return this.call;
+  }
+
+  /** The function name, or undefined when the payload cannot be decoded. */
+  get funcName(): string | undefined {
+    try {
+      return this.getCall().funcName;
+    } catch {
+      return undefined;
+    }
+  }
+
+  get isPickled(): boolean {
+    return this.rawData !== undefined && looksLikePickle(decompress(this.rawData));
+  }
+
+  /** The full mapping RQ writes on every save (§5.1), as Redis strings. */
+  toHash(options: { includeMeta?: boolean } = {}): Record<string, string | Buffer> {
+    const hash: Record<string, string | Buffer> = {
+      created_at: formatTimestamp(this.createdAt ?? new Date()),
+      data: this.rawData ?? Buffer.alloc(0),
+      success_callback_name: this.successCallbackName,
+      failure_callback_name: this.failureCallbackName,
+      stopped_callback_name: this.stoppedCallbackName,
+      started_at: this.startedAt ? formatTimestamp(this.startedAt) : '',
+      ended_at: this.endedAt ? formatTimestamp(this.endedAt) : '',
+      last_heartbeat: this.lastHeartbeat ? formatTimestamp(this.lastHeartbeat) : '',
+      worker_name: this.workerName,
+      origin: this.origin,
+    };
+    if (this.description !== undefined) hash.description = this.description;
+    if (this.enqueuedAt) hash.enqueued_at = formatTimestamp(this.enqueuedAt);
+    if (this.status) hash.status = this.status;
+    if (this.timeout !== undefined) hash.timeout = String(this.timeout);
+    if (this.resultTtl !== undefined) hash.result_ttl = String(this.resultTtl);
+    if (this.failureTtl !== undefined) hash.failure_ttl = String(this.failureTtl);
+    if (this.ttl !== undefined) hash.ttl = String(this.ttl);
+    if (this.retriesLeft !== undefined) hash.retries_left = String(this.retriesLeft);
+    if (this.retryIntervals) hash.retry_intervals = JSON.stringify(this.retryIntervals);
+    if (this.dependencyIds.length > 0) {
+      hash.dependency_id = this.dependencyIds[0] ?? '';
+      hash.dependency_ids = JSON.stringify(this.dependencyIds);
+    }
+    if (this.excInfo !== undefined) hash.exc_info = compress(this.excInfo);
+    if (options.includeMeta !== false && Object.keys(this.meta).length > 0) hash.meta = toBuffer(this.serializer.dumps(this.meta));
+    return hash;
+  }
+
+  static fromHash(id: string, hash: Record<string, Buffer>, serializer: Serializer = JSONSerializer): Job {
+    const text = (field: string): string | undefined => hash[field]?.toString('utf8');
+    const int = (field: string): number | undefined => {
+      const value = text(field);
+      if (value === undefined || value === '') return undefined;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed)) throw new RqtsError('MALFORMED_JOB', `Job ${id} has a non-integer ${field}: ${JSON.stringify(value)}`, 'Fix or delete the job hash');
+      return parsed;
+    };
+    const job = new Job({ id, origin: text('origin') ?? '' }, serializer);
+    job.rawData = hash.data;
+    job.status = text('status') || undefined;
+    job.description = text('description');
+    job.timeout = int('timeout');
+    job.resultTtl = int('result_ttl');
+    job.failureTtl = int('failure_ttl');
+    job.ttl = int('ttl');
+    job.retriesLeft = int('retries_left');
+    job.createdAt = tryParseTimestamp(text('created_at'));
+    job.enqueuedAt = tryParseTimestamp(text('enqueued_at'));
+    job.startedAt = tryParseTimestamp(text('started_at'));
+    job.endedAt = tryParseTimestamp(text('ended_at'));
+    job.lastHeartbeat = tryParseTimestamp(text('last_heartbeat'));
+    job.workerName = text('worker_name') ?? '';
+    job.successCallbackName = text('success_callback_name') ?? '';
+    job.failureCallbackName = text('failure_callback_name') ?? '';
+    job.stoppedCallbackName = text('stopped_callback_name') ?? '';
+    const intervals = text('retry_intervals');
+    if (intervals) job.retryIntervals = safeJson(intervals, []) as number[];
+    const depIds = text('dependency_ids');
+    const depId = text('dependency_id');
+    job.dependencyIds = depIds ? (safeJson(depIds, []) as string[]) : depId ? [depId] : [];
+    const meta = hash.meta;
+    if (meta && meta.length > 0) {
+      try {
+        job.meta = serializer.loads(meta) as Record<string, unknown>;
+      } catch {
+        job.meta = { unserialized: meta.toString('utf8') };
+      }
+    }
+    if (hash.exc_info && hash.exc_info.length > 0) job.excInfo = decompress(hash.exc_info).toString('utf8');
+    return job;
+  }
+
+  static async fetch(connection: Redis, id: string, serializer: Serializer = JSONSerializer): Promise<Job> {
+    const hash = await connection.hgetallBuffer(keys.job(id));
+    if (!hash || !hash.data) throw new NoSuchJobError(id);
+    return Job.fromHash(id, hash, serializer);
+  }
+
+  /** Fetches many jobs in one round trip; missing ones come back undefined. */
+  static async fetchMany(connection: Redis, ids: readonly string[], serializer: Serializer = JSONSerializer): Promise<(Job | undefined)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = connection.pipeline();
+    for (const id of ids) pipeline.hgetallBuffer(keys.job(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return ids.map((id, i) => {
+      const hash = replies[i]?.[1] as Record<string, Buffer> | undefined;
+      if (!hash || !hash.data) return undefined;
+      try {
+        return Job.fromHash(id, hash, serializer);
+      } catch {
+        return undefined;
+      }
+    });
+  }
+
+  static async exists(connection: Redis, id: string): Promise<boolean> {
+    return (await connection.exists(keys.job(id))) === 1;
+  }
+
+  async refresh(connection: Redis): Promise<void> {
+    const fresh = await Job.fetch(connection, this.id, this.serializer);
+    Object.assign(this, fresh);
+  }
+
+  async save(connection: Redis): Promise<void> {
+    await connection.hset(this.key, this.toHash());
+  }
+
+  /** Writes only `meta`, as RQ's save_meta does, so concurrent status writes survive. */
+  async saveMeta(connection: Redis): Promise<void> {
+    await connection.hset(this.key, 'meta', toBuffer(this.serializer.dumps(this.meta)));
+  }
+
+  async getStatus(connection: Redis): Promise<string | undefined> {
+    return (await connection.hget(this.key, 'status')) ?? undefined;
+  }
+
+  /** RQ's Job.delete: out of its queue and status registry, hash and dependency sets gone. */
+  async delete(connection: Redis): Promise<void> {
+    const status = await this.getStatus(connection);
+    const multi = connection.multi();
+    multi.lrem(keys.queue(this.origin), 0, this.id);
+    const registry = registryOfStatus(status);
+    if (registry) multi.zrem(keys.registry(registry, this.origin), this.id);
+    multi.del(this.key, keys.jobDependents(this.id), keys.jobDependencies(this.id));
+    await multi.exec();
+  }
+}
+
+export function registryOfStatus(status: string | undefined): 'started' | 'finished' | 'failed' | 'deferred' | 'scheduled' | 'canceled' | undefined {
+  switch (status) {
+    case 'started':
+    case 'finished':
+    case 'failed':
+    case 'deferred':
+    case 'scheduled':
+    case 'canceled':
+      return status;
+    case 'stopped':
+      return 'failed';
+    default:
+      return undefined;
+  }
+}
+
+function safeJson(text: string, fallback: unknown): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { RqtsError } from './errors.js';
+
+// A dotted name as RQ writes it (`app.mail.send`): the last segment is the export, the
+// rest is a module path under one of the import roots. Results are cached per process
+// because a worker resolves the same few names for every job.
+
+const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts'];
+const cache = new Map<string, unknown>();
+
+export interface ResolvedExport {
+  value: unknown;
+  file: string;
+}
+
+export function candidateFiles(dotted: string, roots: readonly string[]): string[] {
+  const segments = dotted.split('.');
+  const files: string[] = [];
+  // Longest module path first: `app.mail.send` tries app/mail.js (export send) before
+  // app.js (export mail.send), matching how Python resolves an import.
+  for (let split = segments.length - 1; split >= 1; split--) {
+    const modulePath = segments.slice(0, split).join(path.sep);
+    for (const root of roots) {
+      for (const ext of EXTENSIONS) files.push(path.resolve(root, modulePath + ext));
+      files.push(path.resolve(root, modulePath, 'index.js'));
+    }
+  }
+  return files;
+}
+
+export async function resolveExport(dotted: string, roots: readonly string[]): Promise<ResolvedExport> {
+  const segments = dotted.split('.');
+  if (segments.length < 2 || segments.some((s) => s === '')) {
+    throw new RqtsError('UNKNOWN_FUNCTION', `${JSON.stringify(dotted)} is not a dotted name (module.export)`, 'Name it like tasks.add: export add of tasks.js');
+  }
+  const tried: string[] = [];
+  for (let split = segments.length - 1; split >= 1; split--) {
+    const modulePath = segments.slice(0, split).join(path.sep);
+    const attrPath = segments.slice(split);
+    for (const root of roots) {
+      const files = [...EXTENSIONS.map((ext) => path.resolve(root, modulePath + ext)), path.resolve(root, modulePath, 'index.js')];
+      for (const file of files) {
+        tried.push(file);
+        if (!existsSync(file)) continue;
+        const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+        let value: unknown = mod;
+        for (const attr of attrPath) {
+          if (value === null || value === undefined) break;
+          const holder = value as Record<string, unknown>;
+          value = attr in holder ? holder[attr] : (holder.default as Record<string, unknown> | undefined)?.[attr];
+        }
+        if (value !== undefined) return { value, file };
+        tried[tried.length - 1] = `${file} (no export ${attrPath.join('.')})`;
+      }
+    }
+  }
+  throw new RqtsError('UNKNOWN_FUNCTION', `Cannot find ${dotted}; tried ${tried.join(', ')}`, 'Check the name and the --path roots');
+}
+
+export async function loadExport(dotted: string, roots: readonly string[]): Promise<unknown> {
+  const cacheKey = `${roots.join('\0')}\0${dotted}`;
+  if (cache.has(cacheKey)) return cache.get(cacheKey);
+  const { value } = await resolveExport(dotted, roots);
+  cache.set(cacheKey, value);
+  return value;
+}

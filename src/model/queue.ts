@@ -1,0 +1,203 @@
+import type { Redis } from 'ioredis';
+import { DEPENDENTS_SUFFIX, JOB_KEY_PREFIX, keys, queueNameFromKey, REGISTRY_KINDS, type RegistryKind } from '../redis/keys.js';
+import { withScripts } from '../redis/scripts/index.js';
+import { RqtsError } from './errors.js';
+import { DEFAULT_TIMEOUT, Job, type JobCall } from './job.js';
+import { Registry, type RegistryCounts } from './registry.js';
+import { JSONSerializer, type Serializer } from './serializer.js';
+import { enqueueCommands } from './transitions.js';
+
+export interface EnqueueOptions {
+  jobId?: string;
+  /** Seconds, or RQ's unit strings ('90s', '5m', '2h', '1d'); -1 for no limit. */
+  timeout?: number | string;
+  resultTtl?: number;
+  failureTtl?: number;
+  ttl?: number;
+  description?: string;
+  meta?: Record<string, unknown>;
+  atFront?: boolean;
+  retry?: { max: number; interval?: number | number[] };
+}
+
+export interface EnqueueSpec extends EnqueueOptions {
+  funcName: string;
+  args?: unknown[];
+  kwargs?: Record<string, unknown>;
+}
+
+/** RQ refuses names that would break its comma-joined `queues` field; so do we, and spaces too. */
+export function validateQueueName(name: string): string {
+  if (name === '' || /[\s,]/.test(name)) {
+    throw new RqtsError('BAD_QUEUE_NAME', `Queue name ${JSON.stringify(name)} is not allowed`, 'Use a name without spaces or commas, e.g. high or emails_default');
+  }
+  return name;
+}
+
+/** RQ's timeout units: an int, or a number followed by d, h, m or s. */
+export function parseTimeout(value: number | string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'number') return checkTimeout(value, String(value));
+  const match = /^(-?\d+)([dhms]?)$/i.exec(value.trim());
+  if (!match) throw new RqtsError('BAD_ARGUMENT', `Timeout ${JSON.stringify(value)} is not a number of seconds`, "Give seconds (180), or a unit: '90s', '5m', '2h', '1d'; -1 for none");
+  const unit = { d: 86400, h: 3600, m: 60, s: 1, '': 1 }[(match[2] ?? '').toLowerCase() as 'd' | 'h' | 'm' | 's' | ''];
+  return checkTimeout(Number(match[1]) * unit, value);
+}
+
+function checkTimeout(seconds: number, text: string): number {
+  if (!Number.isInteger(seconds) || seconds === 0 || seconds < -1) {
+    throw new RqtsError('BAD_ARGUMENT', `Timeout ${text} is not allowed`, 'Use a positive number of seconds, or -1 for no limit');
+  }
+  return seconds;
+}
+
+export class Queue {
+  readonly name: string;
+  readonly key: string;
+
+  constructor(
+    name: string,
+    readonly connection: Redis,
+    readonly options: { serializer?: Serializer; defaultTimeout?: number } = {},
+  ) {
+    this.name = validateQueueName(name);
+    this.key = keys.queue(name);
+  }
+
+  get serializer(): Serializer {
+    return this.options.serializer ?? JSONSerializer;
+  }
+
+  /** Every queue RQ knows of (`rq:queues`), sorted by name. */
+  static async all(connection: Redis, options: { serializer?: Serializer } = {}): Promise<Queue[]> {
+    const queueKeys = await connection.smembers(keys.allQueues);
+    return queueKeys
+      .map(queueNameFromKey)
+      .sort()
+      .flatMap((name) => {
+        try {
+          return [new Queue(name, connection, options)];
+        } catch {
+          return []; // a foreign producer may have registered a name we refuse to build on
+        }
+      });
+  }
+
+  createJob(spec: EnqueueSpec): Job {
+    const call: JobCall = { funcName: spec.funcName, args: spec.args ?? [], kwargs: spec.kwargs ?? {} };
+    if (!call.funcName) throw new RqtsError('BAD_ARGUMENT', 'No function given', 'Name it like tasks.add');
+    if (spec.ttl !== undefined && spec.ttl <= 0) throw new RqtsError('BAD_ARGUMENT', `ttl must be positive, got ${spec.ttl}`, 'Give seconds greater than 0');
+    const job = Job.create(
+      call,
+      {
+        id: spec.jobId,
+        origin: this.name,
+        timeout: parseTimeout(spec.timeout) ?? this.options.defaultTimeout ?? DEFAULT_TIMEOUT,
+        resultTtl: spec.resultTtl,
+        failureTtl: spec.failureTtl,
+        ttl: spec.ttl,
+        description: spec.description,
+        meta: spec.meta ?? {},
+      },
+      this.serializer,
+    );
+    if (spec.retry && spec.retry.max > 0) {
+      job.retriesLeft = spec.retry.max;
+      const interval = spec.retry.interval ?? 0;
+      job.retryIntervals = Array.isArray(interval) ? interval : [interval];
+    }
+    return job;
+  }
+
+  /** One MULTI/EXEC, one round trip (rq-protocol §6.1). */
+  async enqueue(funcName: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: EnqueueOptions = {}): Promise<Job> {
+    const job = this.createJob({ ...options, funcName, args, kwargs });
+    await this.enqueueJob(job, { atFront: options.atFront });
+    return job;
+  }
+
+  async enqueueJob(job: Job, options: { atFront?: boolean } = {}): Promise<Job> {
+    const multi = this.connection.multi();
+    enqueueCommands(multi, job, options);
+    await execOrThrow(multi.exec());
+    return job;
+  }
+
+  /** Many jobs in one pipelined round trip; each job's MULTI keeps RQ's atomicity. */
+  async enqueueMany(specs: readonly EnqueueSpec[]): Promise<Job[]> {
+    const jobs = specs.map((spec) => this.createJob(spec));
+    const multi = this.connection.multi();
+    jobs.forEach((job, i) => enqueueCommands(multi, job, { atFront: specs[i]?.atFront }));
+    await execOrThrow(multi.exec());
+    return jobs;
+  }
+
+  async count(): Promise<number> {
+    return this.connection.llen(this.key);
+  }
+
+  /** Paged in Redis: ids from `offset`, at most `length` (-1 for all). */
+  async jobIds(offset = 0, length = -1): Promise<string[]> {
+    const end = length < 0 ? -1 : offset + length - 1;
+    return this.connection.lrange(this.key, offset, end);
+  }
+
+  async jobs(offset = 0, length = -1): Promise<Job[]> {
+    const ids = await this.jobIds(offset, length);
+    return (await Job.fetchMany(this.connection, ids, this.serializer)).filter((j): j is Job => j !== undefined);
+  }
+
+  async fetchJob(id: string): Promise<Job | undefined> {
+    try {
+      return await Job.fetch(this.connection, id, this.serializer);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** RQ's Queue.empty: atomically pops every id and deletes those jobs. Returns the count. */
+  async empty(): Promise<number> {
+    return withScripts(this.connection).rqtsEmptyQueue(this.key, JOB_KEY_PREFIX, DEPENDENTS_SUFFIX);
+  }
+
+  /** Empty, then forget the queue entirely. */
+  async delete(): Promise<number> {
+    const removed = await this.empty();
+    await this.connection.multi().srem(keys.allQueues, this.key).del(this.key).exec();
+    return removed;
+  }
+
+  registry(kind: RegistryKind): Registry {
+    return new Registry(kind, this.name, this.connection, this.serializer);
+  }
+
+  get startedJobRegistry(): Registry {
+    return this.registry('started');
+  }
+
+  get finishedJobRegistry(): Registry {
+    return this.registry('finished');
+  }
+
+  get failedJobRegistry(): Registry {
+    return this.registry('failed');
+  }
+
+  /** Sizes of all six registries in one round trip (no clean-up: a pure read). */
+  async registryCounts(): Promise<RegistryCounts> {
+    const pipeline = this.connection.pipeline();
+    for (const kind of REGISTRY_KINDS) pipeline.zcard(keys.registry(kind, this.name));
+    const replies = (await pipeline.exec()) ?? [];
+    const counts = {} as RegistryCounts;
+    REGISTRY_KINDS.forEach((kind, i) => {
+      counts[kind] = Number(replies[i]?.[1] ?? 0);
+    });
+    return counts;
+  }
+}
+
+async function execOrThrow(pending: Promise<[Error | null, unknown][] | null>): Promise<void> {
+  const replies = await pending;
+  const failed = replies?.find(([error]) => error);
+  if (failed?.[0]) throw failed[0];
+}

@@ -1,0 +1,81 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+import { keys } from '../redis/keys.js';
+import { compress, decompress, toBuffer, JSONSerializer, type Serializer } from './serializer.js';
+
+// The results stream rq:results:<id> (RQ 1.12+, Redis >= 5): one entry per outcome,
+// readable by Python's job.return_value() / latest_result().
+
+export const RESULT_SUCCESSFUL = 1;
+export const RESULT_FAILED = 2;
+export const RESULT_STOPPED = 3;
+
+export interface JobResult {
+  type: 'successful' | 'failed' | 'stopped';
+  returnValue?: unknown;
+  excString?: string;
+  createdAt: Date;
+}
+
+const UNSERIALIZABLE = 'Unserializable return value';
+
+/** Queues the XADD (and TTL) for a success into an open MULTI. */
+export function addSuccessResult(
+  multi: ChainableCommander,
+  jobId: string,
+  returnValue: unknown,
+  resultTtl: number,
+  serializer: Serializer = JSONSerializer,
+): void {
+  const key = keys.results(jobId);
+  const fields: (string | Buffer)[] = ['type', String(RESULT_SUCCESSFUL)];
+  if (returnValue !== undefined && returnValue !== null) {
+    let encoded: Buffer;
+    try {
+      encoded = toBuffer(serializer.dumps(returnValue));
+    } catch {
+      encoded = Buffer.from(UNSERIALIZABLE);
+    }
+    fields.push('return_value', encoded.toString('base64'));
+  }
+  multi.xadd(key, 'MAXLEN', '~', '10', '*', ...fields);
+  if (resultTtl > 0) multi.expire(key, resultTtl);
+  else if (resultTtl < 0) multi.persist(key);
+}
+
+/** Queues the XADD for a failure; RQ sets a TTL only when the job set failure_ttl itself. */
+export function addFailureResult(multi: ChainableCommander, jobId: string, excString: string, jobFailureTtl: number | undefined): void {
+  const key = keys.results(jobId);
+  multi.xadd(key, 'MAXLEN', '~', '10', '*', 'type', String(RESULT_FAILED), 'exc_string', compress(excString).toString('base64'));
+  if (jobFailureTtl !== undefined && jobFailureTtl > 0) multi.expire(key, jobFailureTtl);
+}
+
+function decodeEntry(id: string, flat: Buffer[], serializer: Serializer): JobResult {
+  const fields = new Map<string, Buffer>();
+  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i]!.toString(), flat[i + 1]!);
+  const typeNumber = Number(fields.get('type')?.toString() ?? '0');
+  const type = typeNumber === RESULT_SUCCESSFUL ? 'successful' : typeNumber === RESULT_STOPPED ? 'stopped' : 'failed';
+  const result: JobResult = { type, createdAt: new Date(Number(id.split('-')[0])) };
+  const rv = fields.get('return_value');
+  if (rv) {
+    const raw = Buffer.from(rv.toString(), 'base64');
+    try {
+      result.returnValue = serializer.loads(raw);
+    } catch {
+      result.returnValue = raw.toString('utf8');
+    }
+  }
+  const exc = fields.get('exc_string');
+  if (exc) result.excString = decompress(Buffer.from(exc.toString(), 'base64')).toString('utf8');
+  return result;
+}
+
+export async function latestResult(connection: Redis, jobId: string, serializer: Serializer = JSONSerializer): Promise<JobResult | undefined> {
+  const entries = (await connection.xrevrangeBuffer(keys.results(jobId), '+', '-', 'COUNT', 1)) as [Buffer, Buffer[]][];
+  const first = entries[0];
+  return first ? decodeEntry(first[0].toString(), first[1], serializer) : undefined;
+}
+
+export async function allResults(connection: Redis, jobId: string, serializer: Serializer = JSONSerializer): Promise<JobResult[]> {
+  const entries = (await connection.xrevrangeBuffer(keys.results(jobId), '+', '-')) as [Buffer, Buffer[]][];
+  return entries.map(([id, flat]) => decodeEntry(id.toString(), flat, serializer));
+}

@@ -1,0 +1,57 @@
+import { deflateSync, inflateSync } from 'node:zlib';
+import { pythonJsonDumps } from './python-text.js';
+import { RqtsError } from './errors.js';
+import { loadExport } from './load-export.js';
+
+/** What RQ calls a serializer: anything with dumps/loads over bytes. */
+export interface Serializer {
+  dumps(value: unknown): Buffer | string;
+  loads(data: Buffer): unknown;
+}
+
+/** Byte-compatible with rq.serializers.JSONSerializer (json.dumps defaults, UTF-8). */
+export const JSONSerializer: Serializer = {
+  dumps: (value) => Buffer.from(pythonJsonDumps(value), 'utf8'),
+  loads: (data) => JSON.parse(data.toString('utf8')),
+};
+
+const JSON_ALIASES = new Set(['json', 'JSONSerializer', 'rq.serializers.JSONSerializer', 'rqts.JSONSerializer']);
+const PICKLE_ALIASES = new Set(['pickle', 'rq.serializers.DefaultSerializer', 'DefaultSerializer', 'rq.serializers.Serializer']);
+
+/**
+ * Resolves `--serializer`: RQ's JSON serializer names map to ours; anything else is a
+ * dotted path to a module export with dumps/loads, found under the import roots.
+ */
+export async function resolveSerializer(name: string | undefined, roots: readonly string[] = ['.']): Promise<Serializer> {
+  if (!name || JSON_ALIASES.has(name)) return JSONSerializer;
+  if (PICKLE_ALIASES.has(name)) {
+    throw new RqtsError('BAD_ARGUMENT', `Serializer ${name} is pickle, which rqts cannot read or write`, 'Use the JSON serializer (the default)');
+  }
+  const candidate = (await loadExport(name, roots)) as Partial<Serializer> | undefined;
+  if (!candidate || typeof candidate.dumps !== 'function' || typeof candidate.loads !== 'function') {
+    throw new RqtsError('BAD_ARGUMENT', `Serializer ${name} has no dumps/loads functions`, 'Export an object with dumps(value) and loads(bytes)');
+  }
+  return candidate as Serializer;
+}
+
+export function toBuffer(data: Buffer | string): Buffer {
+  return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+}
+
+export function compress(data: Buffer | string): Buffer {
+  return deflateSync(toBuffer(data));
+}
+
+/** RQ reads zlib first and falls back to the raw bytes, so uncompressed producers work. */
+export function decompress(data: Buffer): Buffer {
+  try {
+    return inflateSync(data);
+  } catch {
+    return data;
+  }
+}
+
+/** Pickle protocol 2+ streams start with the PROTO opcode 0x80. */
+export function looksLikePickle(data: Buffer): boolean {
+  return data.length > 1 && data[0] === 0x80 && data[1] !== undefined && data[1] >= 2 && data[1] <= 5;
+}

@@ -1,0 +1,39 @@
+// RQ's timestamp text: naive UTC, always six fractional digits and a literal Z
+// (`2026-11-26T06:32:25.755554Z`). Python parses 1-6 digits or none, never an offset.
+
+export function formatTimestamp(date: Date): string {
+  // toISOString gives milliseconds; pad to microseconds to be byte-identical with RQ.
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z$/;
+
+/** Parses RQ's format; returns undefined for "" and throws for text RQ itself would reject. */
+export function parseTimestamp(text: string | undefined | null): Date | undefined {
+  if (text === undefined || text === null || text === '') return undefined;
+  const match = TIMESTAMP.exec(text);
+  if (!match) throw new Error(`not an RQ timestamp: ${JSON.stringify(text)}`);
+  const [, y, mo, d, h, mi, s, frac = '0'] = match;
+  const ms = Math.floor(Number(frac.padEnd(6, '0')) / 1000);
+  return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms));
+}
+
+/** Like parseTimestamp but never throws: foreign hashes must not crash a reader. */
+export function tryParseTimestamp(text: string | undefined | null): Date | undefined {
+  try {
+    return parseTimestamp(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** RQ's sorted-set scores: integer Unix seconds (floor of now). */
+export function unixNow(now: number = Date.now()): number {
+  return Math.floor(now / 1000);
+}
+
+/** Seconds as Python's repr of a float would write them ("0" for int zero, "4.002596"). */
+export function formatSeconds(seconds: number): string {
+  if (seconds === 0) return '0';
+  return String(Math.round(seconds * 1e6) / 1e6);
+}

@@ -1,0 +1,109 @@
+import type { ChainableCommander } from 'ioredis';
+import { keys } from '../redis/keys.js';
+import { DEFAULT_FAILURE_TTL, type Job } from './job.js';
+import { addFailureResult, addSuccessResult } from './results.js';
+import { unixNow } from './time.js';
+
+// The Redis commands of each job state change (rq-protocol §6), queued into a MULTI the
+// caller owns. Callers add their own bookkeeping (worker counters) to the same MULTI, so
+// every transition lands in one atomic step and one round trip.
+
+export function enqueueCommands(multi: ChainableCommander, job: Job, options: { atFront?: boolean; now?: Date } = {}): void {
+  job.status = 'queued';
+  job.enqueuedAt = options.now ?? new Date();
+  multi.sadd(keys.allQueues, keys.queue(job.origin));
+  multi.hset(job.key, job.toHash());
+  if (job.ttl !== undefined && job.ttl > 0) expireJobKeys(multi, job, job.ttl);
+  if (options.atFront) multi.lpush(keys.queue(job.origin), job.id);
+  else multi.rpush(keys.queue(job.origin), job.id);
+}
+
+export function expireJobKeys(multi: ChainableCommander, job: Job, ttl: number): void {
+  multi.expire(job.key, ttl);
+  multi.expire(keys.jobDependents(job.id), ttl);
+  multi.expire(keys.jobDependencies(job.id), ttl);
+}
+
+export function finishedScore(resultTtl: number, now: number): number | '+inf' {
+  return resultTtl < 0 ? '+inf' : now + resultTtl;
+}
+
+export function failedScore(failureTtl: number, now: number): number {
+  return failureTtl < 0 ? failureTtl : now + failureTtl;
+}
+
+export interface FinishOptions {
+  returnValue: unknown;
+  resultTtl: number;
+  ended: Date;
+}
+
+/** Success (§6.5): finished registry, result entry, TTLs, out of the started registry. */
+export function finishCommands(multi: ChainableCommander, job: Job, options: FinishOptions): void {
+  const now = unixNow(options.ended.getTime());
+  job.endedAt = options.ended;
+  if (options.resultTtl !== 0) {
+    job.status = 'finished';
+    multi.hset(job.key, job.toHash({ includeMeta: false }));
+    addSuccessResult(multi, job.id, options.returnValue, options.resultTtl, job.serializer);
+    multi.zadd(keys.registry('finished', job.origin), String(finishedScore(options.resultTtl, now)), job.id);
+  }
+  if (options.resultTtl > 0) {
+    expireJobKeys(multi, job, options.resultTtl);
+  } else if (options.resultTtl === 0) {
+    multi.del(job.key, keys.jobDependents(job.id), keys.jobDependencies(job.id));
+  } else {
+    multi.persist(job.key);
+  }
+  multi.zrem(keys.registry('started', job.origin), job.id);
+}
+
+export interface FailOptions {
+  excString: string;
+  ended: Date;
+  /** `stopped` for stop-job; never retried. */
+  status?: 'failed' | 'stopped';
+  /** --disable-default-exception-handler: the job leaves every registry with no result. */
+  defaultHandler?: boolean;
+}
+
+export function shouldRetry(job: Job, status: 'failed' | 'stopped' = 'failed'): boolean {
+  return status !== 'stopped' && job.retriesLeft !== undefined && job.retriesLeft > 0;
+}
+
+/** Failure (§6.6): retry when the job has retries left, else the failed registry. */
+export function failCommands(multi: ChainableCommander, job: Job, options: FailOptions): 'retried' | 'failed' | 'scheduled' {
+  const status = options.status ?? 'failed';
+  job.endedAt = options.ended;
+  multi.zrem(keys.registry('started', job.origin), job.id);
+  if (shouldRetry(job, status)) return retryCommands(multi, job, options.ended);
+  job.status = status;
+  if (options.defaultHandler === false) {
+    multi.hset(job.key, 'status', status);
+    return 'failed';
+  }
+  const failureTtl = job.failureTtl ?? DEFAULT_FAILURE_TTL;
+  const now = unixNow(options.ended.getTime());
+  multi.hset(job.key, job.toHash({ includeMeta: false }));
+  if (failureTtl > 0) expireJobKeys(multi, job, failureTtl);
+  multi.zadd(keys.registry('failed', job.origin), String(failedScore(failureTtl, now)), job.id);
+  addFailureResult(multi, job.id, options.excString, job.failureTtl);
+  return 'failed';
+}
+
+function retryCommands(multi: ChainableCommander, job: Job, at: Date): 'retried' | 'scheduled' {
+  const left = job.retriesLeft ?? 0;
+  const intervals = job.retryIntervals ?? [0];
+  const interval = intervals[Math.max(intervals.length - left, 0)] ?? intervals[intervals.length - 1] ?? 0;
+  job.retriesLeft = left - 1;
+  job.startedAt = undefined;
+  if (interval <= 0) {
+    enqueueCommands(multi, job, { now: at });
+    return 'retried';
+  }
+  job.status = 'scheduled';
+  multi.sadd(keys.allQueues, keys.queue(job.origin));
+  multi.hset(job.key, job.toHash({ includeMeta: false }));
+  multi.zadd(keys.registry('scheduled', job.origin), String(unixNow(at.getTime()) + interval), job.id);
+  return 'scheduled';
+}

@@ -1,0 +1,81 @@
+// Every Redis key rqts reads or writes, spelled exactly as RQ 1.16 spells them.
+// Nothing outside this module builds a key string (a test enforces it): RQ's keys
+// take no configurable prefix, so one typo here would silently split the keyspace
+// between rqts and its Python peers.
+
+export const PREFIX = 'rq:';
+const QUEUE_PREFIX = 'rq:queue:';
+const JOB_PREFIX = 'rq:job:';
+const WORKER_PREFIX = 'rq:worker:';
+
+export type RegistryKind = 'started' | 'finished' | 'failed' | 'deferred' | 'scheduled' | 'canceled';
+
+// RQ names the started registry "wip" in Redis; every other kind keeps its own name.
+const REGISTRY_SEGMENT: Record<RegistryKind, string> = {
+  started: 'wip',
+  finished: 'finished',
+  failed: 'failed',
+  deferred: 'deferred',
+  scheduled: 'scheduled',
+  canceled: 'canceled',
+};
+
+export const REGISTRY_KINDS: readonly RegistryKind[] = [
+  'started',
+  'finished',
+  'failed',
+  'deferred',
+  'scheduled',
+  'canceled',
+];
+
+export const keys = {
+  /** Set of queue keys (`rq:queue:<q>`, not names). */
+  allQueues: 'rq:queues',
+  /** Set of worker keys (`rq:worker:<w>`). */
+  allWorkers: 'rq:workers',
+  suspended: 'rq:suspended',
+
+  queue: (name: string): string => QUEUE_PREFIX + name,
+  /** RQ 1.15+'s hand-off list for single-queue workers (LMOVE target). */
+  intermediate: (name: string): string => `${QUEUE_PREFIX}${name}:intermediate`,
+  intermediateFirstSeen: (name: string, jobId: string): string =>
+    `${QUEUE_PREFIX}${name}:intermediate:first_seen:${jobId}`,
+  registry: (kind: RegistryKind, queue: string): string => `${PREFIX}${REGISTRY_SEGMENT[kind]}:${queue}`,
+  cleanRegistriesLock: (queue: string): string => `rq:clean_registries:${queue}`,
+
+  job: (id: string): string => JOB_PREFIX + id,
+  jobDependents: (id: string): string => `${JOB_PREFIX}${id}${DEPENDENTS_SUFFIX}`,
+  // The double colon is RQ's own long-standing spelling; we must match it byte for byte.
+  jobDependencies: (id: string): string => `${JOB_PREFIX}:${id}:dependencies`,
+  results: (id: string): string => `rq:results:${id}`,
+
+  worker: (name: string): string => WORKER_PREFIX + name,
+  workersOfQueue: (queue: string): string => `rq:workers:${queue}`,
+  /** Pub/sub channel (not a key) on which a worker receives commands. */
+  workerChannel: (name: string): string => `rq:pubsub:${name}`,
+  /** rqts-only: which pool a worker belongs to; Python never reads it. */
+  pool: (name: string): string => `rqts:pool:${name}`,
+} as const;
+
+export function queueNameFromKey(key: string): string {
+  if (!key.startsWith(QUEUE_PREFIX)) throw new Error(`not a queue key: ${key}`);
+  return key.slice(QUEUE_PREFIX.length);
+}
+
+export function workerNameFromKey(key: string): string {
+  if (!key.startsWith(WORKER_PREFIX)) throw new Error(`not a worker key: ${key}`);
+  return key.slice(WORKER_PREFIX.length);
+}
+
+export function jobIdFromKey(key: string): string {
+  if (!key.startsWith(JOB_PREFIX)) throw new Error(`not a job key: ${key}`);
+  return key.slice(JOB_PREFIX.length);
+}
+
+/** For Lua scripts, which derive job keys from ids they pop. */
+export const JOB_KEY_PREFIX = JOB_PREFIX;
+export const DEPENDENTS_SUFFIX = ':dependents';
+
+/** Glob for SCAN over every job hash (used only by diagnostics, never on a hot path). */
+export const JOB_KEY_PATTERN = `${JOB_PREFIX}*`;

@@ -1,0 +1,19 @@
+import type { Redis } from 'ioredis';
+import { EMPTY_QUEUE_1 } from './empty-queue-1.js';
+
+// Scripts are registered once per client with defineCommand, so ioredis calls them by
+// SHA (EVALSHA) and falls back to EVAL after a server restart.
+
+export interface ScriptCommands {
+  rqtsEmptyQueue(queueKey: string, jobPrefix: string, dependentsSuffix: string): Promise<number>;
+}
+
+const registered = new WeakSet<Redis>();
+
+export function withScripts(client: Redis): Redis & ScriptCommands {
+  if (!registered.has(client)) {
+    client.defineCommand('rqtsEmptyQueue', { numberOfKeys: 1, lua: EMPTY_QUEUE_1 });
+    registered.add(client);
+  }
+  return client as Redis & ScriptCommands;
+}
