@@ -118,6 +118,13 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     retryStrategy: options.persistent ? (times) => Math.min(times * 200, 5000) : () => null,
   });
   // ioredis emits connection errors as events; an unhandled one would crash the process.
+  // The event carries the real cause (ECONNREFUSED, WRONGPASS); connect() itself only
+  // rejects with "Connection is closed.", so keep the first cause for the message.
+  let cause: unknown;
+  const recordCause = (error: unknown): void => {
+    cause ??= error;
+  };
+  client.on('error', recordCause);
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -128,8 +135,9 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     }
   } catch (error) {
     client.disconnect();
-    throw describeConnectError(error, display);
+    throw describeConnectError(error instanceof RqtsError ? error : (cause ?? error), display);
   }
+  client.off('error', recordCause);
   return client;
 }
 
