@@ -1,0 +1,43 @@
+// KEYS     pairs, in priority order: queue list (rq:queue:<q>), its started registry (rq:wip:<q>)
+// ARGV[1]  worker key (rq:worker:<w>)
+// ARGV[2]  job key prefix (rq:job:)
+// ARGV[3]  worker name
+// ARGV[4]  timestamp text (RQ format) for started_at / last_heartbeat
+// ARGV[5]  now, integer Unix seconds
+// ARGV[6]  job monitoring interval (seconds)
+// ARGV[7]  'horse' or 'simple' (how the heartbeat TTL is computed, rq-protocol §2.3)
+// ARGV[8]  suspension key (rq:suspended)
+// Guarantee: a job id leaves its queue and enters its started registry, with the job marked
+// `started` for this worker and the worker marked `busy` on it, in one atomic step. There is
+// no moment at which the id is in no list and no registry, so a worker killed at any point
+// leaves the job either queued or started (and the abandoned-job clean-up of Python RQ or
+// rqts fails it with a reason). Ids whose hash has no `data` (expired or deleted jobs) are
+// dropped, as RQ's dequeue drops them.
+// Returns nil (nothing queued), 'suspended', or {queue index (1-based), id, HGETALL of the job}.
+export const DEQUEUE_N = `
+if redis.call('EXISTS', ARGV[8]) == 1 then return 'suspended' end
+for i = 1, #KEYS, 2 do
+  while true do
+    local id = redis.call('LPOP', KEYS[i])
+    if not id then break end
+    local jobKey = ARGV[2] .. id
+    if redis.call('HEXISTS', jobKey, 'data') == 1 then
+      local interval = tonumber(ARGV[6])
+      local timeout = tonumber(redis.call('HGET', jobKey, 'timeout') or '')
+      local ttl
+      if ARGV[7] == 'simple' then
+        if timeout == -1 then ttl = 420 else ttl = (timeout or 420) + 60 end
+      else
+        if timeout and timeout > 0 then ttl = math.min(timeout, interval) + 60 else ttl = interval + 60 end
+      end
+      redis.call('ZADD', KEYS[i + 1], tonumber(ARGV[5]) + ttl, id)
+      redis.call('HSET', jobKey, 'status', 'started', 'started_at', ARGV[4], 'last_heartbeat', ARGV[4], 'worker_name', ARGV[3])
+      redis.call('PERSIST', jobKey)
+      redis.call('HSET', ARGV[1], 'current_job', id, 'current_job_working_time', '0', 'state', 'busy', 'last_heartbeat', ARGV[4])
+      redis.call('EXPIRE', ARGV[1], ttl)
+      return {(i + 1) / 2, id, redis.call('HGETALL', jobKey)}
+    end
+  end
+end
+return nil
+`;

@@ -1,0 +1,44 @@
+import { RqtsError } from '../model/errors.js';
+import { loadExport } from '../model/load-export.js';
+
+// The death penalty ends a job that outlives its timeout. The default arms a timer that
+// kills the horse; a custom class (--death-penalty-class, a dotted path like job functions)
+// gets the same two calls and decides when to call `kill`.
+
+export interface DeathPenalty {
+  arm(): void;
+  disarm(): void;
+}
+
+export type DeathPenaltyClass = new (timeoutSeconds: number, kill: () => void) => DeathPenalty;
+
+export class TimerDeathPenalty implements DeathPenalty {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly timeoutSeconds: number,
+    private readonly kill: () => void,
+  ) {}
+
+  arm(): void {
+    if (this.timeoutSeconds > 0) this.timer = setTimeout(this.kill, this.timeoutSeconds * 1000);
+  }
+
+  disarm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+export async function loadDeathPenaltyClass(dotted: string | undefined, roots: readonly string[]): Promise<DeathPenaltyClass> {
+  if (!dotted) return TimerDeathPenalty;
+  const value = await loadExport(dotted, roots);
+  if (typeof value !== 'function') {
+    throw new RqtsError('LOAD_FAILED', `Death penalty ${dotted} is not a class`, 'Export a class with arm() and disarm() methods');
+  }
+  return value as DeathPenaltyClass;
+}
+
+export function timeoutMessage(seconds: number): string {
+  return `JobTimeoutException: Task exceeded maximum timeout value (${seconds} seconds)`;
+}

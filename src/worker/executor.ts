@@ -1,0 +1,28 @@
+import type { JobPayload } from './job-runner.js';
+
+// How a worker runs a job: in a reusable horse process (Worker) or in its own process
+// (SimpleWorker). The worker decides what an outcome means for Redis; executors only run.
+
+export type KillReason = 'kill-horse' | 'stop-job' | 'timeout' | 'shutdown';
+
+export type ExecOutcome =
+  | { kind: 'succeeded'; value: unknown }
+  | { kind: 'failed'; excString: string }
+  /** The horse died or was killed before answering. */
+  | { kind: 'died'; reason: KillReason | 'crashed'; rawStatus: number; signal: string | undefined };
+
+export interface ExecuteContext {
+  roots: string[];
+  saveMeta(meta: Record<string, unknown>): Promise<void>;
+}
+
+export interface Executor {
+  /** Process id of the horse while one exists (undefined for in-process execution). */
+  readonly horsePid: number | undefined;
+  /** Starts whatever must be warm before the first job. */
+  prepare(): Promise<void>;
+  execute(job: JobPayload, context: ExecuteContext): Promise<ExecOutcome>;
+  /** Ends the running job now; false when nothing runs or it cannot be killed. */
+  kill(reason: KillReason): boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,161 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isFromHorse, type ToHorse } from './horse-protocol.js';
+import type { ExecOutcome, ExecuteContext, Executor, KillReason } from './executor.js';
+import type { JobPayload } from './job-runner.js';
+
+// One horse process reused across jobs (design.md "The horse"): modules stay loaded, and a
+// crash, a kill or a timeout costs only the horse. A fresh one is started right after a
+// death so the next job does not wait. maxJobsPerHorse recycles it (1 = RQ's model).
+
+// From the built package the horse entry sits beside this file. When this module runs from
+// TypeScript sources (tests), plain Node cannot load a .ts horse, so use the built one.
+const HERE = fileURLToPath(import.meta.url);
+const HORSE_MAIN = HERE.endsWith('.ts')
+  ? path.resolve(path.dirname(HERE), '../../dist/worker/horse-main.js')
+  : path.join(path.dirname(HERE), 'horse-main.js');
+
+interface Running {
+  jobId: string;
+  resolve: (outcome: ExecOutcome) => void;
+  killReason: KillReason | undefined;
+}
+
+export class HorseExecutor implements Executor {
+  private child: ChildProcess | undefined;
+  private ready: Promise<void> | undefined;
+  private running: Running | undefined;
+  private jobsRun = 0;
+  private closed = false;
+
+  constructor(private readonly options: { maxJobsPerHorse?: number; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void } = {}) {}
+
+  get horsePid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async prepare(): Promise<void> {
+    if (!this.child) this.spawn();
+    await this.ready;
+  }
+
+  private spawn(): void {
+    // detached: the horse gets its own process group, as RQ's setsid, so Ctrl-C on the
+    // worker's terminal reaches only the worker (warm shutdown lets the job finish) and
+    // kill(-pid) reaches anything the job spawned.
+    const child = fork(HORSE_MAIN, [], {
+      detached: true,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, ...this.options.env },
+      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--inspect')),
+    });
+    this.child = child;
+    this.jobsRun = 0;
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (message: unknown): void => {
+        if (isFromHorse(message) && message.type === 'ready') {
+          child.off('message', onMessage);
+          resolve();
+        }
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code, signal) => reject(new Error(`horse exited before it was ready (code ${code}, signal ${signal})`)));
+    });
+    this.ready.catch(() => undefined);
+    child.on('message', (message: unknown) => {
+      if (!isFromHorse(message) || !this.running) return;
+      if (message.type === 'done' && message.jobId === this.running.jobId) {
+        const { resolve } = this.running;
+        this.running = undefined;
+        this.jobsRun += 1;
+        const outcome = message.outcome;
+        resolve(outcome.ok ? { kind: 'succeeded', value: outcome.value } : { kind: 'failed', excString: outcome.excString });
+      }
+    });
+    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    if (child.pid !== undefined) this.options.onSpawn?.(child.pid);
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child === child) {
+      this.child = undefined;
+      this.ready = undefined;
+    }
+    const running = this.running;
+    if (running) {
+      this.running = undefined;
+      const signalNumber = signal ? (constants.signals[signal] ?? 0) : 0;
+      // waitpid's raw status: the signal number when killed, the exit code shifted left by 8 otherwise.
+      const rawStatus = signal ? signalNumber : (code ?? 0) << 8;
+      running.resolve({ kind: 'died', reason: running.killReason ?? 'crashed', rawStatus, signal: signal ?? undefined });
+    }
+    // Keep a warm horse ready for the next job, unless we are closing.
+    if (!this.closed && !this.child) this.spawn();
+  }
+
+  async execute(job: JobPayload, context: ExecuteContext): Promise<ExecOutcome> {
+    if (this.options.maxJobsPerHorse !== undefined && this.jobsRun >= this.options.maxJobsPerHorse) await this.recycle();
+    await this.prepare();
+    const child = this.child;
+    if (!child) throw new Error('no horse available');
+    const onMeta = (message: unknown): void => {
+      if (isFromHorse(message) && message.type === 'save-meta' && message.jobId === job.id) {
+        void context.saveMeta(message.meta).finally(() => this.send(child, { type: 'meta-saved', seq: message.seq }));
+      }
+    };
+    child.on('message', onMeta);
+    try {
+      return await new Promise<ExecOutcome>((resolve) => {
+        this.running = { jobId: job.id, resolve, killReason: undefined };
+        this.send(child, { type: 'run', job, roots: context.roots });
+      });
+    } finally {
+      child.off('message', onMeta);
+    }
+  }
+
+  private send(child: ChildProcess, message: ToHorse): void {
+    if (child.connected) child.send(message);
+  }
+
+  kill(reason: KillReason): boolean {
+    if (!this.running || !this.child?.pid) return false;
+    this.running.killReason ??= reason;
+    killGroup(this.child.pid);
+    return true;
+  }
+
+  private async recycle(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    this.child = undefined;
+    this.ready = undefined;
+    child.kill('SIGTERM');
+    await exited;
+    if (!this.child) this.spawn();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (child.pid) killGroup(child.pid);
+    await exited;
+  }
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { loadExport } from '../model/load-export.js';
+import { runWithCurrentJob, type CurrentJob } from './current-job.js';
+
+// Runs one job function, wherever it runs (a horse or the worker itself). Python calls
+// func(*args, **kwargs); JavaScript has no keyword arguments, so non-empty kwargs arrive
+// as one extra, last argument (an object).
+
+export interface JobPayload {
+  id: string;
+  funcName: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  origin: string;
+  description: string | undefined;
+  timeout: number;
+  meta: Record<string, unknown>;
+}
+
+export type RunOutcome = { ok: true; value: unknown } | { ok: false; excString: string };
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return `Error: ${typeof error === 'string' ? error : JSON.stringify(error) ?? String(error)}`;
+}
+
+export async function runJobFunction(
+  payload: JobPayload,
+  roots: readonly string[],
+  hooks: { signal: AbortSignal; saveMeta: (meta: Record<string, unknown>) => Promise<void> },
+): Promise<RunOutcome> {
+  let fn: unknown;
+  try {
+    fn = await loadExport(payload.funcName, roots);
+  } catch (error) {
+    return { ok: false, excString: describeError(error) };
+  }
+  if (typeof fn !== 'function') {
+    return { ok: false, excString: `TypeError: ${payload.funcName} is not a function (it is ${typeof fn})` };
+  }
+  const current: CurrentJob = {
+    ...payload,
+    signal: hooks.signal,
+    saveMeta: () => hooks.saveMeta(current.meta),
+  };
+  const callArgs = Object.keys(payload.kwargs).length > 0 ? [...payload.args, payload.kwargs] : payload.args;
+  try {
+    const value: unknown = await runWithCurrentJob(current, () => (fn as (...a: unknown[]) => unknown)(...callArgs));
+    return checkSerializable(payload.funcName, value);
+  } catch (error) {
+    return { ok: false, excString: describeError(error) };
+  }
+}
+
+/** The result must survive JSON; say so plainly instead of storing something else. */
+function checkSerializable(funcName: string, value: unknown): RunOutcome {
+  if (value === undefined) return { ok: true, value: null };
+  try {
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new TypeError(`a ${typeof value} has no JSON form`);
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, excString: `TypeError: the return value of ${funcName} is not JSON-serializable (${(error as Error).message})` };
+  }
+}

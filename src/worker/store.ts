@@ -1,0 +1,186 @@
+import os from 'node:os';
+import type { ChainableCommander, Redis } from 'ioredis';
+import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
+import { withScripts } from '../redis/scripts/index.js';
+import { RqtsError } from '../model/errors.js';
+import { Job } from '../model/job.js';
+import { JSONSerializer, toBuffer, type Serializer } from '../model/serializer.js';
+import { formatSeconds, formatTimestamp, unixNow } from '../model/time.js';
+import { failCommands, finishCommands } from '../model/transitions.js';
+import type { WorkerState } from '../model/worker-record.js';
+
+// Every Redis write a worker makes, as RQ 1.16 makes them (rq-protocol §2, §3, §6), each
+// state change in one MULTI or one script: one round trip per step of a job's life.
+
+/** The RQ release whose wire format rqts speaks; Python readers show it as the version. */
+export const RQ_PROTOCOL_VERSION = '1.16.2';
+
+export type DequeueResult = { kind: 'job'; queue: string; job: Job } | { kind: 'empty' } | { kind: 'suspended' };
+
+export interface WorkerIdentity {
+  name: string;
+  queues: string[];
+  rqtsVersion: string;
+  poolName: string | undefined;
+}
+
+export class WorkerStore {
+  readonly key: string;
+  private readonly scripts: ReturnType<typeof withScripts>;
+
+  constructor(
+    readonly connection: Redis,
+    readonly identity: WorkerIdentity,
+    readonly serializer: Serializer = JSONSerializer,
+  ) {
+    this.key = keys.worker(identity.name);
+    this.scripts = withScripts(connection);
+  }
+
+  /** A name is taken while its hash exists without a `death` field (rq-protocol §3.3). */
+  async assertNameFree(): Promise<void> {
+    const [exists, dead] = await Promise.all([this.connection.exists(this.key), this.connection.hexists(this.key, 'death')]);
+    if (exists === 1 && dead === 0) {
+      throw new RqtsError('WORKER_EXISTS', `There exists an active worker named ${JSON.stringify(this.identity.name)} already`, 'Pick another --name, or stop that worker first');
+    }
+  }
+
+  private async ownAddress(): Promise<string> {
+    try {
+      await this.connection.client('SETNAME', this.identity.name.replace(/\s/g, '_'));
+      const info = String(await this.connection.call('CLIENT', 'INFO'));
+      return /\baddr=(\S+)/.exec(info)?.[1] ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  async registerBirth(workerTtl: number): Promise<void> {
+    const now = formatTimestamp(new Date());
+    const address = await this.ownAddress();
+    const multi = this.connection.multi();
+    multi.del(this.key);
+    multi.hset(this.key, {
+      birth: now,
+      last_heartbeat: now,
+      queues: this.identity.queues.join(','),
+      pid: String(process.pid),
+      hostname: os.hostname(),
+      ip_address: address,
+      version: RQ_PROTOCOL_VERSION,
+      python_version: `rqts ${this.identity.rqtsVersion} (Node.js ${process.version})`,
+      ...(this.identity.poolName ? { rqts_pool: this.identity.poolName } : {}),
+    });
+    multi.sadd(keys.allWorkers, this.key);
+    for (const queue of this.identity.queues) multi.sadd(keys.workersOfQueue(queue), this.key);
+    multi.expire(this.key, workerTtl + 60);
+    await multi.exec();
+  }
+
+  async registerDeath(): Promise<void> {
+    const multi = this.connection.multi();
+    multi.srem(keys.allWorkers, this.key);
+    for (const queue of this.identity.queues) multi.srem(keys.workersOfQueue(queue), this.key);
+    multi.hset(this.key, 'death', formatTimestamp(new Date()));
+    multi.expire(this.key, 60);
+    await multi.exec();
+  }
+
+  async setState(state: WorkerState, ttl?: number): Promise<void> {
+    const multi = this.connection.multi().hset(this.key, 'state', state);
+    if (ttl !== undefined) this.heartbeatCommands(multi, ttl);
+    await multi.exec();
+  }
+
+  heartbeatCommands(multi: ChainableCommander, ttl: number): void {
+    multi.expire(this.key, ttl);
+    multi.hset(this.key, 'last_heartbeat', formatTimestamp(new Date()));
+  }
+
+  async heartbeat(ttl: number): Promise<void> {
+    const multi = this.connection.multi();
+    this.heartbeatCommands(multi, ttl);
+    await multi.exec();
+  }
+
+  async setShutdownRequested(): Promise<void> {
+    await this.connection.hset(this.key, 'shutdown_requested_date', formatTimestamp(new Date()));
+  }
+
+  /** Pops the first available job and marks it started, atomically (scripts/dequeue-n.ts). */
+  async dequeue(queues: readonly string[], mode: 'horse' | 'simple', monitoringInterval: number): Promise<DequeueResult> {
+    const scriptKeys = queues.flatMap((queue) => [keys.queue(queue), keys.registry('started', queue)]);
+    const now = new Date();
+    const reply = await this.scripts.rqtsDequeueBuffer(
+      scriptKeys.length,
+      ...scriptKeys,
+      this.key,
+      JOB_KEY_PREFIX,
+      this.identity.name,
+      formatTimestamp(now),
+      unixNow(now.getTime()),
+      monitoringInterval,
+      mode,
+      keys.suspended,
+    );
+    if (reply === null) return { kind: 'empty' };
+    if (Buffer.isBuffer(reply)) return { kind: 'suspended' };
+    const [index, id, flat] = reply;
+    const hash: Record<string, Buffer> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!.toString()] = flat[i + 1]!;
+    const queue = queues[index - 1] ?? '';
+    return { kind: 'job', queue, job: Job.fromHash(id.toString(), hash, this.serializer) };
+  }
+
+  /** Busy heartbeat (rq-protocol §2.3 maintain_heartbeats), one MULTI. */
+  async jobHeartbeat(job: Job, ttl: number, workingSeconds: number): Promise<void> {
+    const now = new Date();
+    const multi = this.connection.multi();
+    multi.hset(this.key, 'current_job_working_time', formatSeconds(workingSeconds));
+    this.heartbeatCommands(multi, ttl);
+    // HSETNX-free: only touch the job hash if it still exists (result_ttl 0 may have deleted it).
+    multi.hset(job.key, 'last_heartbeat', formatTimestamp(now));
+    multi.zadd(keys.registry('started', job.origin), 'XX', String(unixNow(now.getTime()) + ttl), job.id);
+    const replies = await multi.exec();
+    // A reply of 1 means the field was created: the job hash had vanished, so remove the stub.
+    if (Number(replies?.[3]?.[1]) === 1) await this.connection.del(job.key);
+  }
+
+  async saveMeta(jobId: string, meta: Record<string, unknown>): Promise<void> {
+    await this.connection.hset(keys.job(jobId), 'meta', toBuffer(this.serializer.dumps(meta)));
+  }
+
+  private afterJobCommands(multi: ChainableCommander, workingSeconds: number, counter: 'successful_job_count' | 'failed_job_count', idleTtl: number, addWorkingTime: boolean): void {
+    multi.hdel(this.key, 'current_job');
+    multi.hincrby(this.key, counter, 1);
+    if (addWorkingTime) multi.hincrbyfloat(this.key, 'total_working_time', formatSeconds(workingSeconds));
+    multi.hset(this.key, 'current_job_working_time', '0', 'state', 'idle', 'last_heartbeat', formatTimestamp(new Date()));
+    multi.expire(this.key, idleTtl);
+  }
+
+  async finishJob(job: Job, returnValue: unknown, resultTtl: number, workingSeconds: number, idleTtl: number): Promise<void> {
+    const multi = this.connection.multi();
+    finishCommands(multi, job, { returnValue, resultTtl, ended: new Date() });
+    this.afterJobCommands(multi, workingSeconds, 'successful_job_count', idleTtl, true);
+    await execChecked(multi);
+  }
+
+  async failJob(
+    job: Job,
+    failure: { excString: string; status?: 'failed' | 'stopped'; defaultHandler?: boolean },
+    workingSeconds: number,
+    idleTtl: number,
+  ): Promise<'failed' | 'retried' | 'scheduled'> {
+    const multi = this.connection.multi();
+    const result = failCommands(multi, job, { ...failure, ended: new Date() });
+    this.afterJobCommands(multi, workingSeconds, 'failed_job_count', idleTtl, failure.status !== 'stopped');
+    await execChecked(multi);
+    return result;
+  }
+}
+
+async function execChecked(multi: ChainableCommander): Promise<void> {
+  const replies = await multi.exec();
+  const failed = replies?.find(([error]) => error);
+  if (failed?.[0]) throw failed[0];
+}

@@ -1,0 +1,356 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import { RqtsError } from '../model/errors.js';
+import type { Job } from '../model/job.js';
+import { validateQueueName } from '../model/queue.js';
+import { JSONSerializer, toBuffer } from '../model/serializer.js';
+import { formatTimestamp } from '../model/time.js';
+import type { WorkerCommand } from '../model/commands.js';
+import type { WorkerState } from '../model/worker-record.js';
+import { CommandListener } from './command-listener.js';
+import { loadDeathPenaltyClass, timeoutMessage, type DeathPenaltyClass } from './death-penalty.js';
+import { loadExceptionHandlers, runExceptionHandlers, type ExceptionHandler } from './exception-handlers.js';
+import type { ExecOutcome, Executor } from './executor.js';
+import { HorseExecutor } from './horse.js';
+import { InProcessExecutor } from './in-process.js';
+import type { JobPayload } from './job-runner.js';
+import { Maintenance } from './maintenance.js';
+import { dequeueTimeout, withDefaults, type ResolvedWorkerOptions, type WorkerOptions } from './options.js';
+import { ShutdownSignals } from './shutdown-signals.js';
+import { WorkerStore } from './store.js';
+import { QueueOrder } from './strategies.js';
+import { QueueWaiter } from './waiter.js';
+import { consoleLogger, type WorkerLogger } from './worker-logger.js';
+import { VERSION } from '../version.js';
+
+// The worker lifecycle (rq-protocol §3, §6): birth, listen, take a job atomically, run it
+// in the executor, record the outcome in one MULTI, loop; death on every exit path.
+
+export type WorkerClassName = 'Worker' | 'SimpleWorker';
+
+export interface WorkerEvents {
+  'worker:registered': [name: string];
+  'job:started': [job: Job, queue: string];
+  'job:finished': [job: Job, value: unknown];
+  'job:failed': [job: Job, excString: string, result: 'failed' | 'retried' | 'scheduled'];
+  'horse:died': [job: Job, outcome: ExecOutcome];
+  'worker:stopping': [kind: 'warm' | 'cold'];
+  'worker:stopped': [name: string];
+}
+
+interface CurrentRun {
+  job: Job;
+  startedAt: number;
+}
+
+export interface WorkerDeps {
+  logger?: WorkerLogger;
+  /** Install SIGINT/SIGTERM handlers for the duration of work(). @default true */
+  handleSignals?: boolean;
+  /** Test-only fault injection: called right after a job was taken from its queue. */
+  afterDequeue?: (job: Job) => void;
+}
+
+export class Worker extends EventEmitter<WorkerEvents> {
+  static readonly className: WorkerClassName = 'Worker';
+  readonly options: ResolvedWorkerOptions;
+  readonly name: string;
+  protected readonly store: WorkerStore;
+  protected readonly executor: Executor;
+  private readonly listener: CommandListener;
+  private readonly waiter: QueueWaiter;
+  private readonly order: QueueOrder;
+  private readonly maintenance: Maintenance;
+  private readonly log: WorkerLogger;
+  private state: WorkerState = 'started';
+  private current: CurrentRun | undefined;
+  private stopKind: 'warm' | 'cold' | undefined;
+  private handlers: ExceptionHandler[] = [];
+  private deathPenalty: DeathPenaltyClass | undefined;
+  private jobsDone = 0;
+
+  constructor(
+    readonly connection: Redis,
+    options: WorkerOptions,
+    private readonly deps: WorkerDeps = {},
+  ) {
+    super();
+    this.options = withDefaults(options, randomUUID().replace(/-/g, ''));
+    this.options.queues.forEach(validateQueueName);
+    this.name = this.options.name;
+    this.log = deps.logger ?? consoleLogger();
+    this.store = new WorkerStore(
+      connection,
+      { name: this.name, queues: this.options.queues, rqtsVersion: VERSION, poolName: this.options.poolName },
+      this.options.serializer ?? JSONSerializer,
+    );
+    this.executor = this.createExecutor();
+    this.listener = new CommandListener(connection, this.name, {
+      onCommand: (command) => this.onCommand(command),
+      onMalformed: (payload) => this.log.warn(`Ignoring malformed command payload: ${JSON.stringify(payload).slice(0, 200)}`),
+    });
+    this.waiter = new QueueWaiter(connection);
+    this.order = new QueueOrder(this.options.queues, this.options.dequeueStrategy);
+    this.maintenance = new Maintenance(connection, this.options.queues, this.options.maintenanceInterval, this.options.serializer, (m) => this.log.info(m));
+  }
+
+  protected createExecutor(): Executor {
+    return new HorseExecutor({ maxJobsPerHorse: this.options.maxJobsPerHorse, env: { RQ_WORKER_ID: this.name } });
+  }
+
+  protected get executionMode(): 'horse' | 'simple' {
+    return 'horse';
+  }
+
+  get horsePid(): number | undefined {
+    return this.executor.horsePid;
+  }
+
+  private get idleTtl(): number {
+    return this.options.workerTtl + 60;
+  }
+
+  /** Runs until burst ends, max-jobs/max-idle-time is reached or a shutdown. True if any job ran. */
+  async work(): Promise<boolean> {
+    this.handlers = await loadExceptionHandlers(this.options.exceptionHandlers, this.options.paths);
+    this.deathPenalty = await loadDeathPenaltyClass(this.options.deathPenaltyClass, this.options.paths);
+    await this.store.assertNameFree();
+    const signals = this.deps.handleSignals === false ? undefined : new ShutdownSignals(() => this.requestStop());
+    try {
+      await this.bootstrap();
+      signals?.install();
+      await this.loop();
+    } finally {
+      signals?.remove();
+      await this.teardown();
+    }
+    return this.jobsDone > 0;
+  }
+
+  private async bootstrap(): Promise<void> {
+    await this.store.registerBirth(this.options.workerTtl);
+    await this.listener.start();
+    await this.setState('started');
+    await this.executor.prepare();
+    this.emit('worker:registered', this.name);
+    this.log.info(`Worker ${this.name} started with PID ${process.pid}, version rqts ${VERSION} (RQ protocol 1.16.2)`);
+    this.log.info(`*** Listening for work on ${this.options.queues.join(', ')}`);
+    this.setTitle(`Listening on ${this.options.queues.join(',')}`);
+  }
+
+  private async loop(): Promise<void> {
+    let idleSince = Date.now();
+    let suspendedLogged = false;
+    while (!this.stopKind) {
+      if (this.maintenance.due()) await this.maintenance.run();
+      const taken = await this.store.dequeue(this.order.current(), this.executionMode, this.options.jobMonitoringInterval);
+      if (taken.kind === 'suspended') {
+        if (this.options.burst) {
+          this.log.info('Suspended in burst mode, exiting');
+          return;
+        }
+        if (!suspendedLogged) this.log.info('Worker suspended, run "rqts resume" to resume');
+        suspendedLogged = true;
+        await this.setState('suspended', this.idleTtl);
+        await this.waiter.wait([], 1);
+        continue;
+      }
+      suspendedLogged = false;
+      if (taken.kind === 'empty') {
+        if (this.options.burst) {
+          this.log.info('No more work, burst finished.');
+          return;
+        }
+        const idleLeft = this.options.maxIdleTime === undefined ? Infinity : this.options.maxIdleTime - (Date.now() - idleSince) / 1000;
+        if (idleLeft <= 0) {
+          this.log.info(`Worker idle for more than ${this.options.maxIdleTime} seconds, quitting`);
+          return;
+        }
+        await this.setState('idle', this.idleTtl);
+        await this.waiter.wait(this.order.current(), Math.max(1, Math.min(dequeueTimeout(this.options.workerTtl), Math.ceil(idleLeft))));
+        continue;
+      }
+      this.state = 'busy';
+      this.deps.afterDequeue?.(taken.job);
+      this.order.served(taken.queue);
+      await this.perform(taken.job, taken.queue);
+      this.jobsDone += 1;
+      idleSince = Date.now();
+      if (this.options.maxJobs !== undefined && this.jobsDone >= this.options.maxJobs) {
+        this.log.info(`Worker ${this.name}: finished executing ${this.options.maxJobs} jobs, quitting`);
+        return;
+      }
+    }
+  }
+
+  private async perform(job: Job, queue: string): Promise<void> {
+    const startedAt = Date.now();
+    this.current = { job, startedAt };
+    this.emit('job:started', job, queue);
+    this.log.info(this.options.disableJobDescLogging ? `${queue}: ${job.id}` : `${queue}: ${job.description ?? job.funcName ?? '?'} (${job.id})`);
+    let payload: JobPayload;
+    try {
+      const call = job.getCall();
+      payload = { id: job.id, ...call, origin: job.origin, description: job.description, timeout: effectiveTimeout(job), meta: job.meta };
+    } catch (error) {
+      const excString = error instanceof RqtsError ? error.toLine() : String(error);
+      await this.recordFailure(job, excString, 'failed', 0);
+      this.current = undefined;
+      return;
+    }
+    this.setTitle(`Running ${payload.funcName}`);
+    const timeout = payload.timeout;
+    const penalty = new (this.deathPenalty ?? (await loadDeathPenaltyClass(undefined, [])))(timeout, () => this.executor.kill('timeout'));
+    penalty.arm();
+    const heartbeat = setInterval(() => void this.busyHeartbeat(job, timeout).catch((e: unknown) => this.log.warn(`Heartbeat failed: ${String(e)}`)), this.options.jobMonitoringInterval * 1000);
+    let outcome: ExecOutcome;
+    try {
+      outcome = await this.executor.execute(payload, {
+        roots: this.options.paths,
+        saveMeta: (meta) => this.store.saveMeta(job.id, meta),
+      });
+    } finally {
+      penalty.disarm();
+      clearInterval(heartbeat);
+    }
+    const working = (Date.now() - startedAt) / 1000;
+    await this.record(job, outcome, working, timeout);
+    this.current = undefined;
+    this.setTitle(`Listening on ${this.options.queues.join(',')}`);
+  }
+
+  private async record(job: Job, outcome: ExecOutcome, working: number, timeout: number): Promise<void> {
+    switch (outcome.kind) {
+      case 'succeeded': {
+        const resultTtl = job.resultTtl ?? this.options.resultTtl;
+        try {
+          toBuffer((this.options.serializer ?? JSONSerializer).dumps(outcome.value));
+        } catch (error) {
+          await this.recordFailure(job, `TypeError: the return value cannot be serialized: ${(error as Error).message}`, 'failed', working);
+          return;
+        }
+        await this.store.finishJob(job, outcome.value, resultTtl, working, this.idleTtl);
+        this.state = 'idle';
+        this.emit('job:finished', job, outcome.value);
+        this.log.info(`${job.origin}: Job OK (${job.id})`);
+        this.log.info(resultTtl > 0 ? `Result is kept for ${resultTtl} seconds` : resultTtl === 0 ? 'Result discarded immediately' : 'Result will never expire, clean up result key manually');
+        return;
+      }
+      case 'failed':
+        await this.recordFailure(job, outcome.excString, 'failed', working);
+        return;
+      case 'died': {
+        this.emit('horse:died', job, outcome);
+        const reason = outcome.reason;
+        if (reason === 'stop-job') {
+          await this.recordFailure(job, 'Job stopped by user, work-horse terminated.', 'stopped', working);
+        } else if (reason === 'timeout') {
+          await this.recordFailure(job, timeoutMessage(timeout), 'failed', working);
+        } else if (reason === 'shutdown') {
+          await this.recordFailure(job, 'Worker was shut down cold while the job ran; work-horse terminated.', 'failed', working);
+        } else {
+          const signalPart = outcome.signal ? ` (signal ${outcome.rawStatus & 0x7f})` : '';
+          await this.recordFailure(job, `Work-horse terminated unexpectedly; waitpid returned ${outcome.rawStatus}${signalPart}; `, 'failed', working);
+        }
+        return;
+      }
+      default: {
+        const unreachable: never = outcome;
+        throw new Error(`unknown outcome ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  private async recordFailure(job: Job, excString: string, status: 'failed' | 'stopped', working: number): Promise<void> {
+    const result = await this.store.failJob(job, { excString, status, defaultHandler: !this.options.disableDefaultExceptionHandler }, working, this.idleTtl);
+    this.state = 'idle';
+    this.emit('job:failed', job, excString, result);
+    const what = status === 'stopped' ? 'stopped' : result === 'failed' ? 'failed' : `failed, ${result} (${job.retriesLeft ?? 0} retries left)`;
+    this.log.error(`[Job ${job.id}]: ${what} while executing (${job.funcName ?? '?'})\n${excString}`);
+    await runExceptionHandlers(this.handlers, job, excString, (error) => this.log.error(`Exception handler failed: ${String(error)}`));
+  }
+
+  private async busyHeartbeat(job: Job, timeout: number): Promise<void> {
+    const elapsed = (Date.now() - (this.current?.startedAt ?? Date.now())) / 1000;
+    const interval = this.options.jobMonitoringInterval;
+    const ttl = this.executionMode === 'simple' ? (timeout > 0 ? timeout + 60 : 420) : (timeout > 0 ? Math.max(1, Math.min(timeout - elapsed, interval)) : interval) + 60;
+    await this.store.jobHeartbeat(job, Math.ceil(ttl), elapsed);
+  }
+
+  private onCommand(command: WorkerCommand): void {
+    this.log.info(`Received command: ${command.command}${command.command === 'stop-job' ? ` ${command.job_id}` : ''}`);
+    switch (command.command) {
+      case 'shutdown':
+        this.requestStop();
+        return;
+      case 'kill-horse':
+        if (!this.current || !this.executor.kill('kill-horse')) this.log.info('Kill horse command received, but no horse is running');
+        return;
+      case 'stop-job':
+        if (this.current?.job.id !== command.job_id) {
+          this.log.info(`Not working on job ${command.job_id}, ignoring stop-job`);
+          return;
+        }
+        this.executor.kill('stop-job');
+        return;
+      default: {
+        const unreachable: never = command;
+        return unreachable;
+      }
+    }
+  }
+
+  /** First call: warm (finish the current job, then stop). Second: cold (kill it now). */
+  requestStop(kind?: 'warm' | 'cold'): void {
+    const next = kind ?? (this.stopKind ? 'cold' : 'warm');
+    if (this.stopKind === 'cold' || (this.stopKind === 'warm' && next === 'warm')) return;
+    this.stopKind = next;
+    this.emit('worker:stopping', next);
+    if (next === 'warm') {
+      this.log.info(`Worker ${this.name} [PID ${process.pid}]: warm shut down requested`);
+      if (this.current) void this.store.setShutdownRequested().catch(() => undefined);
+    } else {
+      this.log.warn(`Worker ${this.name} [PID ${process.pid}]: cold shut down`);
+      if (this.current) this.executor.kill('shutdown');
+    }
+    this.waiter.interrupt();
+  }
+
+  private async setState(state: WorkerState, ttl?: number): Promise<void> {
+    if (this.state === state && ttl === undefined) return;
+    this.state = state;
+    await this.store.setState(state, ttl);
+  }
+
+  private async teardown(): Promise<void> {
+    await this.listener.stop().catch(() => undefined);
+    await this.waiter.close();
+    await this.executor.close();
+    this.log.info('Registering death');
+    await this.store.registerDeath().catch((error: unknown) => this.log.error(`Could not register death: ${String(error)}`));
+    this.emit('worker:stopped', this.name);
+  }
+
+  private setTitle(doing: string): void {
+    process.title = `rqts: ${doing} since ${formatTimestamp(new Date())}`;
+  }
+}
+
+/** SimpleWorker: runs jobs in the worker's own process (no horse, no isolation). */
+export class SimpleWorker extends Worker {
+  static override readonly className: WorkerClassName = 'SimpleWorker';
+
+  protected override createExecutor(): Executor {
+    return new InProcessExecutor();
+  }
+
+  protected override get executionMode(): 'horse' | 'simple' {
+    return 'simple';
+  }
+}
+
+function effectiveTimeout(job: Job): number {
+  // RQ treats an empty or 0 timeout as the default 180 s.
+  return job.timeout === undefined || job.timeout === 0 ? 180 : job.timeout;
+}

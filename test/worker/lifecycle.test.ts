@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findWorkers, Job, latestResult, Queue, SimpleWorker, Worker, type WorkerOptions } from '../../src/index.js';
+import { keys } from '../../src/redis/keys.js';
+import { silentLogger } from '../../src/worker/worker-logger.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
+
+function options(extra: Partial<WorkerOptions> = {}): WorkerOptions {
+  return { queues: ['default'], burst: true, paths: [FIXTURES], ...extra };
+}
+
+describe.each([
+  ['Worker', Worker],
+  ['SimpleWorker', SimpleWorker],
+] as const)('%s lifecycle', (_label, WorkerClass) => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => redis.stop());
+
+  it('runs a burst of jobs and records results, registries and counters as RQ does', async () => {
+    const queue = new Queue('default', redis.client);
+    const ok = await queue.enqueue('tasks.add', [1, 2]);
+    const greeted = await queue.enqueue('tasks.greet', ['Frank'], { punctuation: '?' });
+    const failing = await queue.enqueue('tasks.fail', ['kaput']);
+    const missing = await queue.enqueue('tasks.nope', []);
+    const worker = new WorkerClass(redis.client, options(), { logger: silentLogger, handleSignals: false });
+    expect(await worker.work()).toBe(true);
+
+    expect((await latestResult(redis.client, ok.id))?.returnValue).toBe(3);
+    expect((await latestResult(redis.client, greeted.id))?.returnValue).toBe('Hi there, Frank?');
+    expect((await Job.fetch(redis.client, ok.id)).status).toBe('finished');
+    const failed = await Job.fetch(redis.client, failing.id);
+    expect(failed.status).toBe('failed');
+    expect((await latestResult(redis.client, failing.id))?.excString).toContain('Error: kaput');
+    const unresolved = await latestResult(redis.client, missing.id);
+    expect(unresolved?.excString).toMatch(/Cannot find tasks\.nope; tried .*tasks\.js \(no export nope\)/);
+    expect(await redis.client.zrange(keys.registry('finished', 'default'), 0, -1)).toEqual(expect.arrayContaining([ok.id, greeted.id]));
+    expect(await redis.client.zrange(keys.registry('failed', 'default'), 0, -1)).toEqual(expect.arrayContaining([failing.id, missing.id]));
+    expect(await redis.client.zcard(keys.registry('started', 'default'))).toBe(0);
+    expect(await queue.count()).toBe(0);
+
+    const hash = await redis.client.hgetall(keys.worker(worker.name));
+    expect(hash.successful_job_count).toBe('2');
+    expect(hash.failed_job_count).toBe('2');
+    expect(Number(hash.total_working_time)).toBeGreaterThan(0);
+    expect(hash.death).toBeDefined();
+    expect(await redis.client.ttl(keys.worker(worker.name))).toBeLessThanOrEqual(60);
+    expect(await redis.client.sismember(keys.allWorkers, keys.worker(worker.name))).toBe(0);
+    expect(await findWorkers(redis.client)).toEqual([]);
+  });
+
+  it('burst with nothing to do returns false; a job can save meta', async () => {
+    const idle = new WorkerClass(redis.client, options({ queues: ['empty'] }), { logger: silentLogger, handleSignals: false });
+    expect(await idle.work()).toBe(false);
+    const queue = new Queue('meta', redis.client);
+    const job = await queue.enqueue('tasks.touchMeta', ['progress', 50]);
+    await new WorkerClass(redis.client, options({ queues: ['meta'] }), { logger: silentLogger, handleSignals: false }).work();
+    const done = await Job.fetch(redis.client, job.id);
+    expect(done.meta).toEqual({ progress: 50 });
+    expect(done.status).toBe('finished');
+  });
+});
