@@ -33,6 +33,8 @@ export interface FlagSpec {
   env?: string;
   /** Placeholder for the value in --help, e.g. URL, SECONDS. */
   valueName?: string;
+  /** Whole tokens that also name this flag, e.g. rq's two-letter '-ds' for --dequeue-strategy. */
+  aliases?: readonly string[];
   /** Allowed values (strings only). */
   choices?: readonly string[];
   description: string;

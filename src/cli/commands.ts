@@ -1,7 +1,26 @@
 import type { CommandDescriptor } from './command.js';
+import { emptyCommand } from './empty.js';
+import { enqueueCommand } from './enqueue.js';
+import { infoCommand } from './info.js';
+import { killHorseCommand } from './kill-horse.js';
+import { requeueCommand } from './requeue.js';
 import { resumeCommand } from './resume.js';
+import { shutdownCommand } from './shutdown.js';
+import { stopJobCommand } from './stop-job.js';
 import { suspendCommand } from './suspend.js';
+import { workerCommand } from './worker.js';
 
 // THE list of subcommands, in the order `rqts --help` shows them. Adding one is an import
 // and an entry here (see command.ts for the descriptor).
-export const commands: readonly CommandDescriptor[] = [suspendCommand, resumeCommand];
+export const commands: readonly CommandDescriptor[] = [
+  workerCommand,
+  infoCommand,
+  enqueueCommand,
+  emptyCommand,
+  requeueCommand,
+  suspendCommand,
+  resumeCommand,
+  shutdownCommand,
+  killHorseCommand,
+  stopJobCommand,
+];

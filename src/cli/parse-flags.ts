@@ -77,8 +77,10 @@ function checkTokens(command: CommandDescriptor, argv: readonly string[]): strin
       throw usageError(command, `Option ${flagText} needs a value`);
     }
   };
+  const aliasOf = new Map<string, string>();
+  for (const [key, spec] of Object.entries(command.flags)) for (const alias of spec.aliases ?? []) aliasOf.set(alias, `--${kebabCase(key)}`);
   for (let i = 0; i < argv.length; i++) {
-    const token = argv[i] as string;
+    const token = aliasOf.get(argv[i] as string) ?? (argv[i] as string);
     if (token === '--') {
       out.push(...argv.slice(i));
       break;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { keys } from '../redis/keys.js';
 import { NoSuchJobError, PickleNotSupportedError, RqtsError } from './errors.js';
-import { callString } from './python-text.js';
+import { callString, pythonJsonDumps } from './python-text.js';
 import { compress, decompress, JSONSerializer, looksLikePickle, toBuffer, type Serializer } from './serializer.js';
 import { formatTimestamp, tryParseTimestamp } from './time.js';
 
@@ -80,7 +80,10 @@ export class Job implements JobData {
     this.id = init.id;
     this.origin = init.origin;
     this.serializer = serializer;
-    Object.assign(this, init);
+    // Skip explicit undefineds so `{ meta: undefined }` cannot erase the defaults above.
+    for (const [field, value] of Object.entries(init)) {
+      if (value !== undefined) Object.assign(this, { [field]: value });
+    }
   }
 
   static create(
@@ -100,8 +103,17 @@ export class Job implements JobData {
   }
 
   setCall(call: JobCall): void {
-    this.call = { funcName: call.funcName, args: [...call.args], kwargs: { ...call.kwargs } };
-    this.rawData = compress(this.serializer.dumps([call.funcName, null, this.call.args, this.call.kwargs]));
+    const copy = { funcName: call.funcName, args: [...call.args], kwargs: { ...call.kwargs } };
+    this.rawData = compress(this.dumpsOrExplain([copy.funcName, null, copy.args, copy.kwargs], 'arguments'));
+    this.call = copy;
+  }
+
+  private dumpsOrExplain(value: unknown, what: string): Buffer {
+    try {
+      return toBuffer(this.serializer.dumps(value));
+    } catch (error) {
+      throw new RqtsError('NOT_SERIALIZABLE', `Job ${this.id} ${what} cannot be serialized: ${(error as Error).message}`, 'Pass JSON values only (strings, numbers, booleans, null, arrays, plain objects)');
+    }
   }
 
   /** Decodes the call; throws a one-line error for pickle or garbage instead of crashing. */
@@ -163,26 +175,29 @@ export class Job implements JobData {
     if (this.failureTtl !== undefined) hash.failure_ttl = String(this.failureTtl);
     if (this.ttl !== undefined) hash.ttl = String(this.ttl);
     if (this.retriesLeft !== undefined) hash.retries_left = String(this.retriesLeft);
-    if (this.retryIntervals) hash.retry_intervals = JSON.stringify(this.retryIntervals);
+    // json.dumps spelling (", " separators), as Python writes these two fields.
+    if (this.retryIntervals) hash.retry_intervals = pythonJsonDumps(this.retryIntervals);
     if (this.dependencyIds.length > 0) {
       hash.dependency_id = this.dependencyIds[0] ?? '';
-      hash.dependency_ids = JSON.stringify(this.dependencyIds);
+      hash.dependency_ids = pythonJsonDumps(this.dependencyIds);
     }
     if (this.excInfo !== undefined) hash.exc_info = compress(this.excInfo);
-    if (options.includeMeta !== false && Object.keys(this.meta).length > 0) hash.meta = toBuffer(this.serializer.dumps(this.meta));
+    if (options.includeMeta !== false && Object.keys(this.meta).length > 0) hash.meta = this.dumpsOrExplain(this.meta, 'meta');
     return hash;
   }
 
-  static fromHash(id: string, hash: Record<string, Buffer>, serializer: Serializer = JSONSerializer): Job {
+  /** Builds a job (or an instance of the subclass it is called on: custom job classes). */
+  static fromHash<T extends Job>(this: new (init: Partial<JobData> & { id: string; origin: string }, serializer?: Serializer) => T, id: string, hash: Record<string, Buffer>, serializer: Serializer = JSONSerializer): T {
     const text = (field: string): string | undefined => hash[field]?.toString('utf8');
     const int = (field: string): number | undefined => {
       const value = text(field);
       if (value === undefined || value === '') return undefined;
-      const parsed = Number(value);
-      if (!Number.isInteger(parsed)) throw new RqtsError('MALFORMED_JOB', `Job ${id} has a non-integer ${field}: ${JSON.stringify(value)}`, 'Fix or delete the job hash');
+      // Python's int(): optional sign and surrounding spaces, decimal digits only.
+      const parsed = /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+      if (!Number.isSafeInteger(parsed)) throw new RqtsError('MALFORMED_JOB', `Job ${id} has a non-integer ${field}: ${JSON.stringify(value)}`, 'Fix or delete the job hash');
       return parsed;
     };
-    const job = new Job({ id, origin: text('origin') ?? '' }, serializer);
+    const job = new this({ id, origin: text('origin') ?? '' }, serializer);
     job.rawData = hash.data;
     job.status = text('status') || undefined;
     job.description = text('description');
@@ -201,17 +216,22 @@ export class Job implements JobData {
     job.failureCallbackName = text('failure_callback_name') ?? '';
     job.stoppedCallbackName = text('stopped_callback_name') ?? '';
     const intervals = text('retry_intervals');
-    if (intervals) job.retryIntervals = safeJson(intervals, []) as number[];
-    const depIds = text('dependency_ids');
+    if (intervals) {
+      const parsed = safeJson(intervals, []);
+      job.retryIntervals = Array.isArray(parsed) ? parsed.filter((n): n is number => typeof n === 'number') : [];
+    }
+    const depIds = safeJson(text('dependency_ids') ?? '', undefined);
     const depId = text('dependency_id');
-    job.dependencyIds = depIds ? (safeJson(depIds, []) as string[]) : depId ? [depId] : [];
+    job.dependencyIds = Array.isArray(depIds) ? depIds.map(String) : depId ? [depId] : [];
     const meta = hash.meta;
     if (meta && meta.length > 0) {
+      let loaded: unknown;
       try {
-        job.meta = serializer.loads(meta) as Record<string, unknown>;
+        loaded = serializer.loads(meta);
       } catch {
-        job.meta = { unserialized: meta.toString('utf8') };
+        loaded = undefined;
       }
+      job.meta = isPlainRecord(loaded) ? loaded : { unserialized: meta.toString('utf8') };
     }
     if (hash.exc_info && hash.exc_info.length > 0) job.excInfo = decompress(hash.exc_info).toString('utf8');
     return job;
@@ -255,7 +275,7 @@ export class Job implements JobData {
 
   /** Writes only `meta`, as RQ's save_meta does, so concurrent status writes survive. */
   async saveMeta(connection: Redis): Promise<void> {
-    await connection.hset(this.key, 'meta', toBuffer(this.serializer.dumps(this.meta)));
+    await connection.hset(this.key, 'meta', this.dumpsOrExplain(this.meta, 'meta'));
   }
 
   async getStatus(connection: Redis): Promise<string | undefined> {
@@ -288,6 +308,10 @@ export function registryOfStatus(status: string | undefined): 'started' | 'finis
     default:
       return undefined;
   }
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function safeJson(text: string, fallback: unknown): unknown {

@@ -8,9 +8,13 @@ import { loadExport } from '../model/load-export.js';
 
 export type ExceptionHandler = (job: Job, excString: string) => unknown;
 
-export async function loadExceptionHandlers(names: readonly string[], roots: readonly string[]): Promise<ExceptionHandler[]> {
+export async function loadExceptionHandlers(names: readonly (string | ExceptionHandler)[], roots: readonly string[]): Promise<ExceptionHandler[]> {
   const handlers: ExceptionHandler[] = [];
   for (const name of names) {
+    if (typeof name === 'function') {
+      handlers.push(name);
+      continue;
+    }
     const value = await loadExport(name, roots);
     if (typeof value !== 'function') throw new RqtsError('LOAD_FAILED', `Exception handler ${name} is not a function`, 'Export a function (job, excString) => boolean | void');
     handlers.push(value as ExceptionHandler);

@@ -1,4 +1,6 @@
+import type { Job } from '../model/job.js';
 import type { Serializer } from '../model/serializer.js';
+import type { ExceptionHandler } from './exception-handlers.js';
 
 // Every worker option in one place, with RQ 1.16's defaults; the CLI, the settings
 // module and the pool all build a WorkerOptions and let withDefaults fill the rest.
@@ -31,8 +33,8 @@ export interface WorkerOptions {
   maxJobsPerHorse?: number;
   /** @default 'default' */
   dequeueStrategy?: DequeueStrategy;
-  /** Dotted paths of exception handlers, run in order; one returning false stops the chain. */
-  exceptionHandlers?: string[];
+  /** Exception handlers (functions, or dotted paths to them), run in order; false stops the chain. */
+  exceptionHandlers?: (string | ExceptionHandler)[];
   /** Leave failed jobs out of the failed registry. @default false */
   disableDefaultExceptionHandler?: boolean;
   /** Dotted path of a death penalty class. @default the timer that kills the horse */
@@ -40,11 +42,13 @@ export interface WorkerOptions {
   /** Do not log job descriptions. @default false */
   disableJobDescLogging?: boolean;
   serializer?: Serializer;
+  /** A Job subclass to load jobs with. @default Job */
+  jobClass?: typeof Job;
   /** rqts-only: the pool this worker belongs to, shown by the console. */
   poolName?: string;
 }
 
-export interface ResolvedWorkerOptions extends Required<Omit<WorkerOptions, 'name' | 'maxJobs' | 'maxIdleTime' | 'maxJobsPerHorse' | 'deathPenaltyClass' | 'serializer' | 'poolName'>> {
+export interface ResolvedWorkerOptions extends Required<Omit<WorkerOptions, 'name' | 'maxJobs' | 'maxIdleTime' | 'maxJobsPerHorse' | 'deathPenaltyClass' | 'serializer' | 'poolName' | 'jobClass'>> {
   name: string;
   maxJobs: number | undefined;
   maxIdleTime: number | undefined;
@@ -52,6 +56,7 @@ export interface ResolvedWorkerOptions extends Required<Omit<WorkerOptions, 'nam
   deathPenaltyClass: string | undefined;
   serializer: Serializer | undefined;
   poolName: string | undefined;
+  jobClass: typeof Job | undefined;
 }
 
 export const WORKER_DEFAULTS = {
@@ -83,6 +88,7 @@ export function withDefaults(options: WorkerOptions, generatedName: string): Res
     disableJobDescLogging: options.disableJobDescLogging ?? false,
     serializer: options.serializer,
     poolName: options.poolName,
+    jobClass: options.jobClass,
   };
 }
 

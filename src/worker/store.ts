@@ -32,6 +32,7 @@ export class WorkerStore {
     readonly connection: Redis,
     readonly identity: WorkerIdentity,
     readonly serializer: Serializer = JSONSerializer,
+    private readonly jobClass: typeof Job = Job,
   ) {
     this.key = keys.worker(identity.name);
     this.scripts = withScripts(connection);
@@ -129,7 +130,7 @@ export class WorkerStore {
     const hash: Record<string, Buffer> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!.toString()] = flat[i + 1]!;
     const queue = queues[index - 1] ?? '';
-    return { kind: 'job', queue, job: Job.fromHash(id.toString(), hash, this.serializer) };
+    return { kind: 'job', queue, job: this.jobClass.fromHash(id.toString(), hash, this.serializer) };
   }
 
   /** Busy heartbeat (rq-protocol §2.3 maintain_heartbeats), one MULTI. */
@@ -183,4 +184,18 @@ async function execChecked(multi: ChainableCommander): Promise<void> {
   const replies = await multi.exec();
   const failed = replies?.find(([error]) => error);
   if (failed?.[0]) throw failed[0];
+}
+
+/** RQ's cleanup_ghosts at worker start: a listed worker key without a TTL gets one. */
+export async function cleanupGhosts(connection: Redis, ttl = 420): Promise<void> {
+  const workerKeys = await connection.smembers(keys.allWorkers);
+  if (workerKeys.length === 0) return;
+  const pipeline = connection.pipeline();
+  for (const key of workerKeys) pipeline.ttl(key);
+  const ttls = (await pipeline.exec()) ?? [];
+  const ghosts = workerKeys.filter((_, i) => Number(ttls[i]?.[1]) === -1);
+  if (ghosts.length === 0) return;
+  const fix = connection.pipeline();
+  for (const key of ghosts) fix.expire(key, ttl);
+  await fix.exec();
 }

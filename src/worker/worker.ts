@@ -84,6 +84,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       connection,
       { name: this.name, queues: this.options.queues, rqtsVersion: VERSION, poolName: this.options.poolName },
       this.options.serializer ?? JSONSerializer,
+      this.options.jobClass,
     );
     this.executor = this.createExecutor();
     this.listener = new CommandListener(connection, this.name, {

@@ -1,0 +1,154 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { RqtsError } from '../model/errors.js';
+
+// Worker logging: pino underneath, written synchronously so the last lines before a death
+// survive. On a terminal (the default) each line is RQ's human form, shaped by the
+// --log-format / --date-format placeholders RQ users already have in their unit files;
+// --log-json writes pino's JSON lines as they are, for log shippers.
+
+export const DEFAULT_LOG_FORMAT = '%(asctime)s %(message)s';
+export const DEFAULT_DATE_FORMAT = '%H:%M:%S';
+
+export const LOGGING_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
+export type LoggingLevel = (typeof LOGGING_LEVELS)[number];
+
+const PINO_LEVEL: Record<LoggingLevel, string> = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error', CRITICAL: 'fatal' };
+const PYTHON_LEVEL_NAME: Record<number, string> = { 10: 'DEBUG', 20: 'DEBUG', 30: 'INFO', 40: 'WARNING', 50: 'ERROR', 60: 'CRITICAL' };
+
+export interface LoggingOptions {
+  json?: boolean;
+  level?: string;
+  logFormat?: string;
+  dateFormat?: string;
+  /** Logger name for %(name)s. @default 'rq.worker' */
+  name?: string;
+  /** Prefix for every human line, e.g. a pool's short worker id. */
+  prefix?: string;
+  /** Where lines go. @default process.stdout */
+  write?: (line: string) => void;
+}
+
+export function parseLoggingLevel(text: string | undefined): LoggingLevel {
+  const level = (text ?? 'INFO').toUpperCase();
+  const normalized = level === 'WARN' ? 'WARNING' : level === 'FATAL' ? 'CRITICAL' : level;
+  if (!(LOGGING_LEVELS as readonly string[]).includes(normalized)) {
+    throw new RqtsError('BAD_ARGUMENT', `Logging level ${JSON.stringify(text)} is not known`, `Use one of ${LOGGING_LEVELS.join(', ')}`);
+  }
+  return normalized as LoggingLevel;
+}
+
+export function createLogger(options: LoggingOptions = {}): Logger {
+  const level = PINO_LEVEL[parseLoggingLevel(options.level)];
+  const write = options.write ?? ((line: string) => void process.stdout.write(line));
+  const name = options.name ?? 'rq.worker';
+  if (options.json) {
+    const destination: DestinationStream = { write };
+    return pino({ level, name, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  }
+  const format = options.logFormat ?? DEFAULT_LOG_FORMAT;
+  const dateFormat = options.dateFormat ?? DEFAULT_DATE_FORMAT;
+  const destination: DestinationStream = {
+    write(json: string) {
+      const record = JSON.parse(json) as { level: number; time: number; msg?: string };
+      const line = formatRecord(format, dateFormat, {
+        message: record.msg ?? '',
+        levelName: PYTHON_LEVEL_NAME[record.level] ?? 'INFO',
+        time: new Date(record.time),
+        name,
+      });
+      write(`${options.prefix ?? ''}${line}\n`);
+    },
+  };
+  return pino({ level, base: null }, destination);
+}
+
+interface LogRecord {
+  message: string;
+  levelName: string;
+  time: Date;
+  name: string;
+}
+
+/** Python logging's %-style placeholders: %(name)s, %(message)s, %(asctime)s, %(process)d … */
+export function formatRecord(format: string, dateFormat: string, record: LogRecord): string {
+  return format.replace(/%\((\w+)\)(-?\d*)([sdf])/g, (whole, key: string, width: string) => {
+    let value: string;
+    switch (key) {
+      case 'message':
+        value = record.message;
+        break;
+      case 'asctime':
+        value = strftime(dateFormat, record.time);
+        break;
+      case 'levelname':
+        value = record.levelName;
+        break;
+      case 'name':
+        value = record.name;
+        break;
+      case 'process':
+        value = String(process.pid);
+        break;
+      case 'processName':
+        value = 'MainProcess';
+        break;
+      case 'created':
+        value = String(record.time.getTime() / 1000);
+        break;
+      case 'msecs':
+        value = String(record.time.getMilliseconds());
+        break;
+      default:
+        return whole;
+    }
+    const pad = Number(width);
+    if (!pad) return value;
+    return pad < 0 ? value.padEnd(-pad) : value.padStart(pad);
+  });
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The strftime directives Python's logging date formats use, in local time. */
+export function strftime(format: string, date: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return format.replace(/%([a-zA-Z%])/g, (whole, code: string) => {
+    switch (code) {
+      case 'Y':
+        return String(date.getFullYear());
+      case 'y':
+        return two(date.getFullYear() % 100);
+      case 'm':
+        return two(date.getMonth() + 1);
+      case 'd':
+        return two(date.getDate());
+      case 'H':
+        return two(date.getHours());
+      case 'I':
+        return two(date.getHours() % 12 || 12);
+      case 'p':
+        return date.getHours() < 12 ? 'AM' : 'PM';
+      case 'M':
+        return two(date.getMinutes());
+      case 'S':
+        return two(date.getSeconds());
+      case 'f':
+        return String(date.getMilliseconds() * 1000).padStart(6, '0');
+      case 'j':
+        return String(Math.floor((date.getTime() - new Date(date.getFullYear(), 0, 1).getTime()) / 86_400_000) + 1).padStart(3, '0');
+      case 'a':
+        return DAYS[date.getDay()] ?? '';
+      case 'b':
+        return MONTHS[date.getMonth()] ?? '';
+      case 'z': {
+        const offset = -date.getTimezoneOffset();
+        return `${offset >= 0 ? '+' : '-'}${two(Math.floor(Math.abs(offset) / 60))}${two(Math.abs(offset) % 60)}`;
+      }
+      case '%':
+        return '%';
+      default:
+        return whole;
+    }
+  });
+}

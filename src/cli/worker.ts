@@ -1,0 +1,52 @@
+import { RqtsError } from '../model/errors.js';
+import { isSuspended } from '../model/suspension.js';
+import { cleanupGhosts } from '../worker/store.js';
+import { defineCommand } from './command.js';
+import { connectionFlags, openConnection } from './connection-options.js';
+import { createLogger } from './logging.js';
+import { buildWorkerOptions, effectiveLevel, loggingFlags, sentryHandler, workerFlags, writePidFile } from './worker-flags.js';
+
+export const workerCommand = defineCommand({
+  name: 'worker',
+  summary: 'Run a worker on one or more queues (as rq worker)',
+  usage: '[QUEUES...]',
+  description:
+    'Listens on the queues in priority order (default: settings QUEUES, else "default") and runs their jobs. ' +
+    'A job function is a dotted name resolved under --path: tasks.add is export add of tasks.js. ' +
+    'SIGINT/SIGTERM (or `rqts shutdown NAME`) stops warmly after the current job; a second signal stops cold.',
+  flags: { ...connectionFlags, ...workerFlags, ...loggingFlags },
+  examples: ['rqts worker high default low', 'rqts worker --burst -P ./jobs emails', 'rqts worker -w SimpleWorker --max-jobs 100 default'],
+  async run({ args, flags, io }) {
+    const level = effectiveLevel(flags);
+    const connection = await openConnection(flags, { persistent: true });
+    const dictConfig = connection.settings.dictConfig as { formatters?: Record<string, { format?: string; datefmt?: string }> } | undefined;
+    const formatter = dictConfig?.formatters ? Object.values(dictConfig.formatters)[0] : undefined;
+    const logger = createLogger({
+      json: flags.logJson,
+      level,
+      logFormat: flags.logFormat ?? formatter?.format,
+      dateFormat: flags.dateFormat ?? formatter?.datefmt,
+    });
+    try {
+      const built = await buildWorkerOptions(args, flags, connection);
+      const sentry = await sentryHandler(flags, connection.settings, (m) => logger.warn(m));
+      if (sentry) built.options.exceptionHandlers = [...(built.options.exceptionHandlers ?? []), sentry];
+      if (await isSuspended(connection.client)) {
+        throw new RqtsError('SUSPENDED', 'rqts is currently suspended, to resume job execution run "rqts resume"', 'Workers do not start while rq:suspended is set');
+      }
+      await cleanupGhosts(connection.client);
+      const worker = new built.cls(connection.client, built.options, { logger });
+      writePidFile(flags.pid);
+      await worker.work();
+      return 0;
+    } catch (error) {
+      if (error instanceof RqtsError) throw error;
+      logger.error(`Worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      io.error(`rqts worker stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    } finally {
+      logger.flush();
+      await connection.close();
+    }
+  },
+});
