@@ -1,12 +1,15 @@
 // RQ's timestamp text: naive UTC, always six fractional digits and a literal Z
 // (`2026-11-26T06:32:25.755554Z`). Python parses 1-6 digits or none, never an offset.
 
+import { pythonNumber } from './python-text.js';
+
 export function formatTimestamp(date: Date): string {
   // toISOString gives milliseconds; pad to microseconds to be byte-identical with RQ.
   return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z$/;
+// strptime's %m/%d/%H/%M/%S take one or two digits, %Y four, %f one to six.
+const TIMESTAMP = /^(\d{4})-(\d{1,2})-(\d{1,2})T(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,6}))?Z$/;
 
 /** Parses RQ's format; returns undefined for "" and throws for text RQ itself would reject. */
 export function parseTimestamp(text: string | undefined | null): Date | undefined {
@@ -15,7 +18,12 @@ export function parseTimestamp(text: string | undefined | null): Date | undefine
   if (!match) throw new Error(`not an RQ timestamp: ${JSON.stringify(text)}`);
   const [, y, mo, d, h, mi, s, frac = '0'] = match;
   const ms = Math.floor(Number(frac.padEnd(6, '0')) / 1000);
-  return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms));
+  const parts = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)] as const;
+  const date = new Date(Date.UTC(...parts, ms));
+  // Date.UTC rolls Feb 30 over into March; Python rejects it, and so do we.
+  const back = [date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
+  if (back.some((value, i) => value !== parts[i])) throw new Error(`not an RQ timestamp: ${JSON.stringify(text)}`);
+  return date;
 }
 
 /** Like parseTimestamp but never throws: foreign hashes must not crash a reader. */
@@ -32,8 +40,18 @@ export function unixNow(now: number = Date.now()): number {
   return Math.floor(now / 1000);
 }
 
-/** Seconds as Python's repr of a float would write them ("0" for int zero, "4.002596"). */
+/** Seconds as Python's repr of a float would write them ("0" for int zero, "4.002596", "5.0"). */
 export function formatSeconds(seconds: number): string {
   if (seconds === 0) return '0';
-  return String(Math.round(seconds * 1e6) / 1e6);
+  // timedelta.total_seconds() has microsecond resolution.
+  const rounded = Math.round(seconds * 1e6) / 1e6;
+  return Number.isInteger(rounded) ? `${rounded}.0` : pythonNumber(rounded);
+}
+
+/** Python's str(datetime.now()): server-local time, microseconds only when non-zero. */
+export function formatLocalDatetime(date: Date): string {
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  const base = `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  const ms = date.getMilliseconds();
+  return ms === 0 ? base : `${base}.${pad(ms, 3)}000`;
 }
