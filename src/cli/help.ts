@@ -8,7 +8,8 @@ export const BIN = 'rqts';
 export function flagLabel(key: string, spec: FlagSpec): string {
   const long = `--${kebabCase(key)}`;
   const value = spec.type === 'boolean' ? '' : ` ${spec.valueName ?? (spec.type === 'number' ? 'N' : 'VALUE')}`;
-  return `${spec.short ? `-${spec.short}, ` : '    '}${long}${value}`;
+  const aliases = spec.aliases && spec.aliases.length > 0 ? `, ${spec.aliases.join(', ')}` : '';
+  return `${spec.short ? `-${spec.short}, ` : '    '}${long}${aliases}${value}`;
 }
 
 export function flagNotes(spec: FlagSpec): string {
