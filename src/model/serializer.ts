@@ -1,5 +1,5 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import { pythonJsonDumps } from './python-text.js';
+import { pythonJsonDumps, pythonJsonLoads } from './python-text.js';
 import { RqtsError } from './errors.js';
 import { loadExport } from './load-export.js';
 
@@ -12,7 +12,7 @@ export interface Serializer {
 /** Byte-compatible with rq.serializers.JSONSerializer (json.dumps defaults, UTF-8). */
 export const JSONSerializer: Serializer = {
   dumps: (value) => Buffer.from(pythonJsonDumps(value), 'utf8'),
-  loads: (data) => JSON.parse(data.toString('utf8')),
+  loads: (data) => pythonJsonLoads(data.toString('utf8')),
 };
 
 const JSON_ALIASES = new Set(['json', 'JSONSerializer', 'rq.serializers.JSONSerializer', 'rqts.JSONSerializer']);
