@@ -86,7 +86,15 @@ export class Queue {
   createJob(spec: EnqueueSpec): Job {
     const call: JobCall = { funcName: spec.funcName, args: spec.args ?? [], kwargs: spec.kwargs ?? {} };
     if (!call.funcName) throw new RqtsError('BAD_ARGUMENT', 'No function given', 'Name it like tasks.add');
-    if (spec.ttl !== undefined && spec.ttl <= 0) throw new RqtsError('BAD_ARGUMENT', `ttl must be positive, got ${spec.ttl}`, 'Give seconds greater than 0');
+    if (spec.ttl !== undefined && (!Number.isInteger(spec.ttl) || spec.ttl <= 0)) throw new RqtsError('BAD_ARGUMENT', `ttl must be a positive number of seconds, got ${spec.ttl}`, 'Give whole seconds greater than 0');
+    // Python reads these fields with int(): "1.5" in the hash would break every Python reader.
+    for (const [name, value] of [['result_ttl', spec.resultTtl], ['failure_ttl', spec.failureTtl]] as const) {
+      if (value !== undefined && !Number.isInteger(value)) throw new RqtsError('BAD_ARGUMENT', `${name} must be whole seconds, got ${value}`, 'Give an integer (-1 for no expiry)');
+    }
+    if (spec.jobId !== undefined && spec.jobId === '') throw new RqtsError('BAD_ARGUMENT', 'The job id is empty', 'Give a non-empty id, or none for a generated one');
+    if (spec.meta !== undefined && (typeof spec.meta !== 'object' || spec.meta === null || Array.isArray(spec.meta))) {
+      throw new RqtsError('BAD_ARGUMENT', 'meta must be an object', 'Pass meta as a plain object, e.g. { team: "ops" }');
+    }
     const job = Job.create(
       call,
       {
@@ -102,9 +110,13 @@ export class Queue {
       this.serializer,
     );
     if (spec.retry && spec.retry.max > 0) {
-      job.retriesLeft = spec.retry.max;
       const interval = spec.retry.interval ?? 0;
-      job.retryIntervals = Array.isArray(interval) ? interval : [interval];
+      const intervals = Array.isArray(interval) ? interval : [interval];
+      if (!Number.isInteger(spec.retry.max) || intervals.some((n) => !Number.isInteger(n) || n < 0)) {
+        throw new RqtsError('BAD_ARGUMENT', `Retry ${JSON.stringify(spec.retry)} is not allowed`, 'Give max as an integer and intervals as whole seconds >= 0');
+      }
+      job.retriesLeft = spec.retry.max;
+      job.retryIntervals = intervals;
     }
     return job;
   }
