@@ -35,7 +35,9 @@ export const workerCommand = defineCommand({
         throw new RqtsError('SUSPENDED', 'rqts is currently suspended, to resume job execution run "rqts resume"', 'Workers do not start while rq:suspended is set');
       }
       await cleanupGhosts(connection.client);
-      const worker = new built.cls(connection.client, built.options, { logger });
+      // Test-only fault injection: die the instant a job has been taken (proves the hand-off is atomic).
+      const afterDequeue = process.env.RQTS_FAULT === 'kill-after-dequeue' ? () => process.kill(process.pid, 'SIGKILL') : undefined;
+      const worker = new built.cls(connection.client, built.options, { logger, afterDequeue });
       writePidFile(flags.pid);
       await worker.work();
       return 0;

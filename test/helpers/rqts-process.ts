@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { waitFor } from './wait.js';
+
+// Runs the BUILT CLI (bin/rqts.js -> dist/) as a real child process, as a user would.
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const BIN = path.join(ROOT, 'bin/rqts.js');
+export const FIXTURES = path.join(ROOT, 'test/fixtures');
+
+export interface RqtsProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (or the signal name) once the process ends. */
+  exited: Promise<number | string>;
+  waitForOutput(pattern: RegExp | string, timeoutMs?: number): Promise<void>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+export function spawnRqts(args: string[], env: Record<string, string> = {}, cwd = ROOT): RqtsProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    async waitForOutput(pattern, timeoutMs = 15_000) {
+      await waitFor(() => (typeof pattern === 'string' ? output.includes(pattern) : pattern.test(output)), timeoutMs, `output ${String(pattern)}; got:\n${output}`);
+    },
+    kill(signal = 'SIGTERM') {
+      child.kill(signal);
+    },
+  };
+}
+
+/** Runs the CLI to completion. */
+export async function runRqts(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<{ code: number | string; output: string }> {
+  const proc = spawnRqts(args, env, cwd);
+  const code = await proc.exited;
+  return { code, output: proc.output() };
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
