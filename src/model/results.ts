@@ -33,7 +33,8 @@ export function addSuccessResult(
     try {
       encoded = toBuffer(serializer.dumps(returnValue));
     } catch {
-      encoded = Buffer.from(UNSERIALIZABLE);
+      // Serialized like any value, so Python's return_value() still loads it.
+      encoded = unserializableMarker(serializer);
     }
     fields.push('return_value', encoded.toString('base64'));
   }
@@ -42,14 +43,26 @@ export function addSuccessResult(
   else if (resultTtl < 0) multi.persist(key);
 }
 
-/** Queues the XADD for a failure; RQ sets a TTL only when the job set failure_ttl itself. */
+function unserializableMarker(serializer: Serializer): Buffer {
+  try {
+    return toBuffer(serializer.dumps(UNSERIALIZABLE));
+  } catch {
+    return Buffer.from(UNSERIALIZABLE);
+  }
+}
+
+/**
+ * Queues the XADD for a failure; RQ sets a TTL only when the job set failure_ttl itself
+ * (0 included, which drops the stream at once; negative keeps it).
+ */
 export function addFailureResult(multi: ChainableCommander, jobId: string, excString: string, jobFailureTtl: number | undefined): void {
   const key = keys.results(jobId);
   multi.xadd(key, 'MAXLEN', '~', '10', '*', 'type', String(RESULT_FAILED), 'exc_string', compress(excString).toString('base64'));
-  if (jobFailureTtl !== undefined && jobFailureTtl > 0) multi.expire(key, jobFailureTtl);
+  if (jobFailureTtl !== undefined && jobFailureTtl >= 0) multi.expire(key, jobFailureTtl);
 }
 
-function decodeEntry(id: string, flat: Buffer[], serializer: Serializer): JobResult {
+/** Decodes one XRANGE entry (id, flat field list); exported for pipelined readers. */
+export function decodeResultEntry(id: string, flat: Buffer[], serializer: Serializer = JSONSerializer): JobResult {
   const fields = new Map<string, Buffer>();
   for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i]!.toString(), flat[i + 1]!);
   const typeNumber = Number(fields.get('type')?.toString() ?? '0');
@@ -72,10 +85,10 @@ function decodeEntry(id: string, flat: Buffer[], serializer: Serializer): JobRes
 export async function latestResult(connection: Redis, jobId: string, serializer: Serializer = JSONSerializer): Promise<JobResult | undefined> {
   const entries = (await connection.xrevrangeBuffer(keys.results(jobId), '+', '-', 'COUNT', 1)) as [Buffer, Buffer[]][];
   const first = entries[0];
-  return first ? decodeEntry(first[0].toString(), first[1], serializer) : undefined;
+  return first ? decodeResultEntry(first[0].toString(), first[1], serializer) : undefined;
 }
 
 export async function allResults(connection: Redis, jobId: string, serializer: Serializer = JSONSerializer): Promise<JobResult[]> {
   const entries = (await connection.xrevrangeBuffer(keys.results(jobId), '+', '-')) as [Buffer, Buffer[]][];
-  return entries.map(([id, flat]) => decodeEntry(id.toString(), flat, serializer));
+  return entries.map(([id, flat]) => decodeResultEntry(id.toString(), flat, serializer));
 }

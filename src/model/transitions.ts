@@ -2,17 +2,27 @@ import type { ChainableCommander } from 'ioredis';
 import { keys } from '../redis/keys.js';
 import { DEFAULT_FAILURE_TTL, type Job } from './job.js';
 import { addFailureResult, addSuccessResult } from './results.js';
-import { unixNow } from './time.js';
+import { formatLocalDatetime, unixNow } from './time.js';
 
 // The Redis commands of each job state change (rq-protocol §6), queued into a MULTI the
 // caller owns. Callers add their own bookkeeping (worker counters) to the same MULTI, so
 // every transition lands in one atomic step and one round trip.
 
-export function enqueueCommands(multi: ChainableCommander, job: Job, options: { atFront?: boolean; now?: Date } = {}): void {
+export interface EnqueueCommandOptions {
+  atFront?: boolean;
+  now?: Date;
+  /**
+   * Write `meta` too (default). Re-enqueues of a job that just ran (retries) leave it out,
+   * so meta saved by the job itself while it ran is not overwritten by a stale copy.
+   */
+  includeMeta?: boolean;
+}
+
+export function enqueueCommands(multi: ChainableCommander, job: Job, options: EnqueueCommandOptions = {}): void {
   job.status = 'queued';
   job.enqueuedAt = options.now ?? new Date();
   multi.sadd(keys.allQueues, keys.queue(job.origin));
-  multi.hset(job.key, job.toHash());
+  multi.hset(job.key, job.toHash({ includeMeta: options.includeMeta }));
   if (job.ttl !== undefined && job.ttl > 0) expireJobKeys(multi, job, job.ttl);
   if (options.atFront) multi.lpush(keys.queue(job.origin), job.id);
   else multi.rpush(keys.queue(job.origin), job.id);
@@ -85,9 +95,31 @@ export function failCommands(multi: ChainableCommander, job: Job, options: FailO
   const failureTtl = job.failureTtl ?? DEFAULT_FAILURE_TTL;
   const now = unixNow(options.ended.getTime());
   multi.hset(job.key, job.toHash({ includeMeta: false }));
-  if (failureTtl > 0) expireJobKeys(multi, job, failureTtl);
+  // RQ expires with failure_ttl 0 too (the job is gone at once); negative means keep forever.
+  if (failureTtl >= 0) expireJobKeys(multi, job, failureTtl);
   multi.zadd(keys.registry('failed', job.origin), String(failedScore(failureTtl, now)), job.id);
   addFailureResult(multi, job.id, options.excString, job.failureTtl);
+  return 'failed';
+}
+
+/** The exc_info RQ 1.16 stores on a job its worker abandoned (§7.2). */
+export function abandonedExcInfo(at: Date): string {
+  return `Moved to FailedJobRegistry, due to AbandonedJobError, at ${formatLocalDatetime(at)}`;
+}
+
+/**
+ * Started-registry clean-up of one abandoned job (§7.2): retried when it has retries left,
+ * else failed with the AbandonedJobError text in exc_info. Unlike an ordinary failure there
+ * is no result entry and no ended_at. The caller removes the expired range from rq:wip.
+ */
+export function abandonCommands(multi: ChainableCommander, job: Job, at: Date = new Date()): 'retried' | 'failed' | 'scheduled' {
+  if (shouldRetry(job)) return retryCommands(multi, job, at);
+  job.status = 'failed';
+  job.excInfo = abandonedExcInfo(at);
+  const failureTtl = job.failureTtl ?? DEFAULT_FAILURE_TTL;
+  multi.hset(job.key, job.toHash({ includeMeta: false }));
+  if (failureTtl >= 0) expireJobKeys(multi, job, failureTtl);
+  multi.zadd(keys.registry('failed', job.origin), String(failedScore(failureTtl, unixNow(at.getTime()))), job.id);
   return 'failed';
 }
 
@@ -98,7 +130,7 @@ function retryCommands(multi: ChainableCommander, job: Job, at: Date): 'retried'
   job.retriesLeft = left - 1;
   job.startedAt = undefined;
   if (interval <= 0) {
-    enqueueCommands(multi, job, { now: at });
+    enqueueCommands(multi, job, { now: at, includeMeta: false });
     return 'retried';
   }
   job.status = 'scheduled';
