@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import { keys, type RegistryKind } from '../redis/keys.js';
 import { InvalidJobOperation } from './errors.js';
-import { Job } from './job.js';
+import { DEFAULT_FAILURE_TTL, Job } from './job.js';
 import { JSONSerializer, type Serializer } from './serializer.js';
-import { formatTimestamp, unixNow } from './time.js';
-import { enqueueCommands, failCommands } from './transitions.js';
+import { unixNow } from './time.js';
+import { abandonCommands, enqueueCommands } from './transitions.js';
 
 // The six per-queue sorted sets. Scores mean different things per kind (rq-protocol §1):
 // started = when the job counts as abandoned, finished/failed = expiry, deferred = time of
@@ -58,14 +58,25 @@ export class Registry {
     if (this.kind !== 'started') return [];
     const abandoned = await this.connection.zrangebyscore(this.key, 0, now);
     if (abandoned.length === 0) return [];
-    const jobs = await Job.fetchMany(this.connection, abandoned, this.serializer);
+    const pipeline = this.connection.pipeline();
+    for (const id of abandoned) pipeline.hgetallBuffer(keys.job(id));
+    const hashes = (await pipeline.exec()) ?? [];
     const multi = this.connection.multi();
-    const ended = new Date();
-    for (const job of jobs) {
-      if (!job) continue;
-      job.excInfo = `Moved to FailedJobRegistry, due to AbandonedJobError, at ${formatTimestamp(ended)}`;
-      failCommands(multi, job, { excString: job.excInfo, ended });
-    }
+    const at = new Date();
+    abandoned.forEach((id, i) => {
+      const hash = hashes[i]?.[1] as Record<string, Buffer> | undefined;
+      if (!hash || !hash.data) return; // gone (or no data): RQ skips it, the range removal drops it
+      let job: Job;
+      try {
+        job = Job.fromHash(id, hash, this.serializer);
+      } catch {
+        // A hash we cannot read (say a garbage timeout) must still leave "executing".
+        multi.hset(keys.job(id), 'status', 'failed');
+        multi.zadd(keys.registry('failed', this.queueName), String(now + DEFAULT_FAILURE_TTL), id);
+        return;
+      }
+      abandonCommands(multi, job, at);
+    });
     multi.zremrangebyscore(this.key, 0, now);
     await multi.exec();
     return abandoned;
