@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { keys } from '../redis/keys.js';
 import { InvalidJobOperation } from './errors.js';
 import { Job } from './job.js';
+import { pythonJsonDumps } from './python-text.js';
 import type { Serializer } from './serializer.js';
 
 // RQ's pub/sub commands (rq-protocol §4). Payloads are written exactly as Python's
@@ -10,9 +11,10 @@ import type { Serializer } from './serializer.js';
 export type WorkerCommand = { command: 'shutdown' } | { command: 'kill-horse' } | { command: 'stop-job'; job_id: string };
 
 export function encodeCommand(command: WorkerCommand): string {
+  // Key order matters for byte equality: Python builds {'command': …} then adds job_id.
   return command.command === 'stop-job'
-    ? `{"command": "stop-job", "job_id": ${JSON.stringify(command.job_id)}}`
-    : `{"command": "${command.command}"}`;
+    ? pythonJsonDumps({ command: 'stop-job', job_id: command.job_id })
+    : pythonJsonDumps({ command: command.command });
 }
 
 /** Publishes a command; resolves to how many subscribers received it (0: nobody listens). */
