@@ -20,16 +20,32 @@ export const DEFAULT_URL = 'redis://127.0.0.1:6379/0';
 export function resolveRedisUrl(settings: RedisSettings = {}, env: NodeJS.ProcessEnv = process.env): string {
   if (settings.url) return settings.url;
   if (env.RQ_REDIS_URL) return env.RQ_REDIS_URL;
-  const host = settings.host ?? env.REDIS_HOST;
-  const port = settings.port ?? (env.REDIS_PORT ? Number(env.REDIS_PORT) : undefined);
-  const db = settings.db ?? (env.REDIS_DB ? Number(env.REDIS_DB) : undefined);
+  const host = settings.host ?? (env.REDIS_HOST || undefined);
+  const port = settings.port ?? settingNumber('REDIS_PORT', env.REDIS_PORT, 65535);
+  const db = settings.db ?? settingNumber('REDIS_DB', env.REDIS_DB, Number.MAX_SAFE_INTEGER);
   const password = settings.password ?? env.REDIS_PASSWORD;
   const ssl = settings.ssl ?? /^(1|true|yes)$/i.test(env.REDIS_SSL ?? '');
   if (host === undefined && port === undefined && db === undefined && password === undefined && !ssl) {
     return env.REDIS_URL ?? DEFAULT_URL;
   }
+  for (const [name, value, max] of [['port', port, 65535], ['db', db, Number.MAX_SAFE_INTEGER]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > max)) {
+      throw new RqtsError('BAD_URL', `The Redis ${name} ${value} is not a valid number`, `Give the ${name} as a whole number`);
+    }
+  }
   const auth = password ? `${settings.username ? encodeURIComponent(settings.username) : ''}:${encodeURIComponent(password)}@` : '';
-  return `${ssl ? 'rediss' : 'redis'}://${auth}${host ?? '127.0.0.1'}:${port ?? 6379}/${db ?? 0}`;
+  const hostText = host ?? '127.0.0.1';
+  const bracketed = hostText.includes(':') && !hostText.startsWith('[') ? `[${hostText}]` : hostText;
+  return `${ssl ? 'rediss' : 'redis'}://${auth}${bracketed}:${port ?? 6379}/${db ?? 0}`;
+}
+
+function settingNumber(name: string, text: string | undefined, max: number): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value > max) {
+    throw new RqtsError('BAD_URL', `${name}=${JSON.stringify(text)} is not a valid number`, `Set ${name} to a whole number, or use RQ_REDIS_URL`);
+  }
+  return value;
 }
 
 export interface ParsedUrl {
@@ -39,15 +55,17 @@ export interface ParsedUrl {
 }
 
 export function parseRedisUrl(url: string): ParsedUrl {
+  const display = maskPassword(url);
+  // WHATWG URL refuses credentials without a host, which redis-py's unix://user:pw@/path allows.
+  if (/^unix:/i.test(url)) return parseUnixUrl(url, display);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw badUrl(url, 'it is not a URL');
+    throw badUrl(display, 'it is not a URL');
   }
-  const password = parsed.password ? decodeURIComponent(parsed.password) : undefined;
-  const username = parsed.username ? decodeURIComponent(parsed.username) : undefined;
-  const display = maskPassword(url);
+  const password = parsed.password ? decodeOrThrow(parsed.password, display) : undefined;
+  const username = parsed.username ? decodeOrThrow(parsed.username, display) : undefined;
   const options: RedisOptions = {};
   if (password !== undefined) options.password = password;
   if (username !== undefined) options.username = username;
@@ -63,23 +81,40 @@ export function parseRedisUrl(url: string): ParsedUrl {
       if (parsed.protocol === 'rediss:') options.tls = { servername: options.host };
       break;
     }
-    case 'unix:': {
-      if (!parsed.pathname) throw badUrl(display, 'it has no socket path');
-      options.path = decodeURIComponent(parsed.pathname);
-      options.db = parseDb(dbParam ?? '0', display);
-      const pw = parsed.searchParams.get('password');
-      if (pw) options.password = pw;
-      break;
-    }
     default:
       throw badUrl(display, `the scheme ${parsed.protocol.replace(/:$/, '')} is not redis, rediss or unix`);
   }
   return { options, display };
 }
 
+function parseUnixUrl(url: string, display: string): ParsedUrl {
+  const match = /^unix:\/\/(?:([^@/]*)@)?(\/[^?#]*)(?:\?([^#]*))?$/i.exec(url) ?? /^unix:\/\/(?:(.*)@)?(\/[^?#@]*)(?:\?([^#]*))?$/i.exec(url);
+  if (!match || !match[2] || match[2] === '/') throw badUrl(display, 'it has no socket path (unix:///path/to/redis.sock?db=0)');
+  const [, auth, socketPath, query] = match;
+  const params = new URLSearchParams(query ?? '');
+  const options: RedisOptions = { path: decodeOrThrow(socketPath ?? '', display), db: parseDb(params.get('db') ?? '0', display) };
+  if (auth) {
+    const colon = auth.indexOf(':');
+    const username = colon === -1 ? auth : auth.slice(0, colon);
+    if (username) options.username = decodeOrThrow(username, display);
+    if (colon !== -1 && colon < auth.length - 1) options.password = decodeOrThrow(auth.slice(colon + 1), display);
+  }
+  const password = params.get('password');
+  if (password) options.password = password;
+  return { options, display };
+}
+
+function decodeOrThrow(text: string, display: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw badUrl(display, 'it has a malformed %-escape');
+  }
+}
+
 function parseDb(text: string, display: string): number {
-  const db = Number(text);
-  if (!Number.isInteger(db) || db < 0) throw badUrl(display, `the database ${JSON.stringify(text)} is not a number`);
+  const db = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(db)) throw badUrl(display, `the database ${JSON.stringify(text)} is not a number`);
   return db;
 }
 
@@ -87,12 +122,22 @@ function badUrl(display: string, why: string): RqtsError {
   return new RqtsError('BAD_URL', `Bad Redis URL ${display}: ${why}`, 'Use redis://[:password@]host:port/db, rediss://… or unix:///path/to/socket?db=0');
 }
 
+/**
+ * Hides the password of any text shaped like a URL, valid or not: everything between the
+ * first `:` after the scheme and the last `@` (passwords may hold unescaped `/` or `@`),
+ * and any `password=` query parameter.
+ */
 export function maskPassword(url: string): string {
-  return url.replace(/^([a-z]+:\/\/)([^@/]*)@/i, (_m, scheme: string, auth: string) => {
+  let out = url.replace(/([?&]password=)[^&#]*/gi, '$1***');
+  const schemeEnd = out.indexOf('://');
+  const start = schemeEnd === -1 ? 0 : schemeEnd + 3;
+  const at = out.lastIndexOf('@');
+  if (at > start) {
+    const auth = out.slice(start, at);
     const colon = auth.indexOf(':');
-    if (colon === -1) return `${scheme}${auth}@`;
-    return `${scheme}${auth.slice(0, colon)}:***@`;
-  }).replace(/([?&]password=)[^&]*/i, '$1***');
+    if (colon !== -1) out = `${out.slice(0, start)}${auth.slice(0, colon)}:***${out.slice(at)}`;
+  }
+  return out;
 }
 
 export interface ConnectOptions {
