@@ -43,6 +43,8 @@ export const keys = {
     `${QUEUE_PREFIX}${name}:intermediate:first_seen:${jobId}`,
   registry: (kind: RegistryKind, queue: string): string => `${PREFIX}${REGISTRY_SEGMENT[kind]}:${queue}`,
   cleanRegistriesLock: (queue: string): string => `rq:clean_registries:${queue}`,
+  /** `--with-scheduler`'s per-queue lock; the value is the scheduler's PID. */
+  schedulerLock: (queue: string): string => `rq:scheduler-lock:${queue}`,
 
   job: (id: string): string => JOB_PREFIX + id,
   jobDependents: (id: string): string => `${JOB_PREFIX}${id}${DEPENDENTS_SUFFIX}`,
