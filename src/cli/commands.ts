@@ -1,4 +1,5 @@
 import type { CommandDescriptor } from './command.js';
+import { consoleCommand } from './console.js';
 import { emptyCommand } from './empty.js';
 import { enqueueCommand } from './enqueue.js';
 import { infoCommand } from './info.js';
@@ -14,6 +15,7 @@ import { workerCommand } from './worker.js';
 // and an entry here (see command.ts for the descriptor).
 export const commands: readonly CommandDescriptor[] = [
   workerCommand,
+  consoleCommand,
   infoCommand,
   enqueueCommand,
   emptyCommand,

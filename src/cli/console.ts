@@ -1,0 +1,31 @@
+import { runConsole } from '../console/run.js';
+import { RqtsError } from '../model/errors.js';
+import { defineCommand } from './command.js';
+import { connectionFlags, readConnectionOptions, resolveCliRedisUrl } from './connection-options.js';
+
+export const consoleCommand = defineCommand({
+  name: 'console',
+  summary: 'The on-call console: workers, queues and jobs live, with actions by keystroke',
+  usage: '',
+  description:
+    'A full-screen terminal console over the Redis that rqts and Python RQ workers share. It shows which workers are alive, busy, stuck or gone, and acts by keystroke: kill a horse, stop a job, shut a worker down, launch workers, requeue failed jobs. Press ? inside for every key.',
+  examples: ['rqts console', 'rqts console --url redis://:secret@redis.internal:6379/0 --read-only', 'rqts console --demo'],
+  flags: {
+    ...connectionFlags,
+    readOnly: { type: 'boolean', description: 'Watch only: every action (kill, stop, shutdown, launch, requeue, empty, suspend) is switched off' },
+    interval: { type: 'number', short: 'i', default: 1, valueName: 'SECONDS', description: 'Refresh interval in seconds' },
+    demo: {
+      type: 'boolean',
+      description: 'Try everything at once: uses the Redis at --url or starts a private throwaway redis-server, launches two workers and feeds them sample jobs',
+    },
+  },
+  async run({ flags }) {
+    if (!(flags.interval >= 0.1 && flags.interval <= 3600)) {
+      throw new RqtsError('BAD_ARGUMENT', `--interval ${flags.interval} is out of range`, 'Give seconds between 0.1 and 3600');
+    }
+    const { settings, paths } = await readConnectionOptions(flags);
+    const url = resolveCliRedisUrl(flags, settings);
+    const explicitPaths = paths.length === 1 && paths[0] === '.' ? [] : paths;
+    return runConsole({ url, readOnly: flags.readOnly, intervalMs: flags.interval * 1000, demo: flags.demo, paths: explicitPaths });
+  },
+});

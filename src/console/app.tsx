@@ -1,0 +1,322 @@
+import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import type { Poller } from './data/poller.js';
+import type { ActionCenter } from './data/actions.js';
+import type { LocalWorker, LocalWorkers, LocalWorkersState } from './data/local-workers.js';
+import { deriveQueueRows, deriveTotals, deriveWorkerRows } from './data/derive.js';
+import { bucketize, recentRate } from './data/rates.js';
+import { filterRows, sortRows } from './data/table.js';
+import { jobColumns, jobHaystack, QUEUE_COLUMNS, queueHaystack, WORKER_COLUMNS, workerHaystack } from './data/columns.js';
+import { jobDetailLines, workerDetailLines, type Line } from './data/detail.js';
+import { windowStart } from './data/selection.js';
+import { handleKey, selectedIndex, type ConsoleModel, type ControllerContext } from './controller.js';
+import { INITIAL_UI, uiReducer, type TableId, type UiState } from './ui-state.js';
+import { escapeControl, sparkline } from './text.js';
+import { Header, Tabs } from './views/Header.js';
+import { Footer } from './views/Footer.js';
+import { StatusLine } from './views/StatusLine.js';
+import { TableScreen } from './views/TableScreen.js';
+import { TextPane } from './views/TextPane.js';
+import { LogsView } from './views/LogsView.js';
+import { helpLines } from './views/HelpView.js';
+import { ConfirmDialog, FilterPrompt, LaunchDialog, QuitDialog } from './views/Dialogs.js';
+import { JobsTabs } from './views/JobsTabs.js';
+
+export interface ExitOutcome {
+  workers: 'none' | 'stopped' | 'detached';
+  detached: LocalWorker[];
+}
+
+export interface ConsoleAppProps {
+  poller: Poller;
+  actions: ActionCenter;
+  local: LocalWorkers | undefined;
+  /** The Redis address with its password masked. */
+  display: string;
+  /** Extra header note, e.g. the private demo Redis. */
+  note?: string;
+  readOnly: boolean;
+  onExit: (outcome: ExitOutcome) => void;
+  stopOptions?: { warmMs?: number; coldMs?: number };
+  /** Quit stops launched workers without asking (the demo's private Redis goes away too). */
+  stopLaunchedOnQuit?: boolean;
+}
+
+const EMPTY_LOCAL: LocalWorkersState = { workers: [], lines: [], logDir: undefined };
+const noSubscribe = (): (() => void) => () => undefined;
+const emptyLocal = (): LocalWorkersState => EMPTY_LOCAL;
+const SPARK_WIDTH = 20;
+
+function useTerminalSize(): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = (): { columns: number; rows: number } => ({ columns: stdout.columns || 100, rows: stdout.rows || 30 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = (): void => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}
+
+function layerHeight(ui: UiState): number {
+  switch (ui.layer?.type) {
+    case 'confirm':
+      return 6 + ui.layer.request.details.length;
+    case 'launch':
+      return 7 + (ui.layer.error ? 1 : 0);
+    case 'quit':
+      return ui.layer.phase === 'stopping' ? 4 : 5;
+    case 'filter':
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
+  const { poller, actions, local, readOnly } = props;
+  const { exit } = useApp();
+  const size = useTerminalSize();
+  const poll = useSyncExternalStore(poller.subscribe, poller.getState);
+  const receipts = useSyncExternalStore(actions.subscribe, actions.getState);
+  const localState = useSyncExternalStore(local?.subscribe ?? noSubscribe, local?.getState ?? emptyLocal);
+  const [ui, dispatch] = useReducer(uiReducer, INITIAL_UI);
+  const [notice, setNotice] = useState<{ text: string; at: number } | undefined>(undefined);
+  const snapshot = poll.snapshot;
+  const now = snapshot?.takenAt ?? Date.now();
+
+  const launched = useMemo(() => new Set(localState.workers.map((w) => w.name)), [localState.workers]);
+  const allWorkers = useMemo(() => (snapshot ? deriveWorkerRows(snapshot, snapshot.takenAt, launched) : []), [snapshot, launched]);
+  const allQueues = useMemo(() => (snapshot ? deriveQueueRows(snapshot, allWorkers, snapshot.takenAt) : []), [snapshot, allWorkers]);
+  const totals = useMemo(() => (snapshot ? deriveTotals(allWorkers, allQueues) : undefined), [snapshot, allWorkers, allQueues]);
+  const workers = useMemo(() => filterRows(allWorkers, workerHaystack, ui.filters.workers), [allWorkers, ui.filters.workers]);
+  const sortedWorkers = useMemo(() => sortRows(workers.rows, WORKER_COLUMNS, ui.sorts.workers, (w) => w.name), [workers, ui.sorts.workers]);
+  const queues = useMemo(() => filterRows(allQueues, queueHaystack, ui.filters.queues), [allQueues, ui.filters.queues]);
+  const sortedQueues = useMemo(() => sortRows(queues.rows, QUEUE_COLUMNS, ui.sorts.queues, (q) => q.name), [queues, ui.sorts.queues]);
+  const logs = useMemo(() => filterRows(localState.lines, (l) => `${l.worker} ${l.text}`, ui.filters.logs), [localState.lines, ui.filters.logs]);
+
+  // Layout: everything but the body has a known height, so the body fills the rest and
+  // the frame stays one line short of the terminal (a full frame makes Ink clear the screen).
+  const bannerShown = (poll.connection !== 'ready' && poll.connection !== 'connecting') || (poll.connection === 'connecting' && !totals) || Boolean(snapshot?.suspended);
+  const chrome = 2 + (bannerShown ? 1 : 0) + 1 + 1 + 1 + layerHeight(ui);
+  const bodyHeight = Math.max(3, size.rows - 1 - chrome);
+  const width = Math.max(40, size.columns);
+
+  // Jobs screen: one page read in Redis; the page holding the cursor is on screen.
+  const jobsQueue = ui.jobs.queue ?? allQueues[0]?.name;
+  const pageSize = Math.max(1, bodyHeight - 2);
+  const pageOffset = Math.floor(ui.selection.jobs.index / pageSize) * pageSize;
+  const detailJobId = ui.screen === 'detail' && ui.detail?.kind === 'job' ? ui.detail.id : undefined;
+  const wantPage = ui.screen === 'jobs' && jobsQueue !== undefined;
+  useEffect(() => {
+    poller.setRequest({
+      jobPage: wantPage && jobsQueue ? { queue: jobsQueue, kind: ui.jobs.kind, offset: pageOffset, limit: pageSize } : undefined,
+      detailJobId,
+    });
+  }, [poller, wantPage, jobsQueue, ui.jobs.kind, pageOffset, pageSize, detailJobId]);
+  const page = snapshot?.jobPage;
+  const pageMatches = page !== undefined && page.request.queue === jobsQueue && page.request.kind === ui.jobs.kind && page.request.offset === pageOffset;
+  const jobRows = useMemo(() => (pageMatches && page ? filterRows(page.jobs, jobHaystack, ui.filters.jobs).rows : []), [pageMatches, page, ui.filters.jobs]);
+
+  const detailLines: Line[] = useMemo(() => {
+    if (ui.screen !== 'detail' || !ui.detail) return [];
+    if (ui.detail.kind === 'job') return jobDetailLines(snapshot?.detail, now, ui.detail.id);
+    const name = ui.detail.name;
+    return workerDetailLines(allWorkers.find((w) => w.name === name), snapshot?.workers.find((w) => w.name === name), now, name);
+  }, [ui.screen, ui.detail, snapshot, allWorkers, now]);
+  const help = useMemo(() => helpLines(readOnly), [readOnly]);
+
+  const detailJob = snapshot?.detail?.job;
+  const model: ConsoleModel = {
+    workers: sortedWorkers,
+    queues: sortedQueues,
+    jobs: { rows: jobRows, offset: pageOffset, total: pageMatches && page ? page.total : 0, queue: jobsQueue },
+    logs: logs.rows,
+    suspended: snapshot?.suspended ?? false,
+    detailLineCount: detailLines.length,
+    helpLineCount: help.length,
+    detailJob: detailJob ? { id: detailJob.id, status: detailJob.status, origin: detailJob.origin, workerName: detailJob.workerName || undefined, description: detailJob.description } : undefined,
+  };
+
+  const finish = useCallback(
+    (outcome: ExitOutcome) => {
+      poller.stop();
+      props.onExit(outcome);
+      exit();
+    },
+    [poller, props, exit],
+  );
+
+  const ctx: ControllerContext = {
+    ui,
+    dispatch,
+    model,
+    bodyHeight,
+    readOnly,
+    actions,
+    canLaunch: local !== undefined && !readOnly,
+    launch: (spec) => {
+      const started = local?.launch(spec) ?? [];
+      setNotice({ text: `Launched ${started.map((w) => `${w.name} (pid ${w.pid ?? '?'})`).join(', ')} on ${spec.queues.join(',')}${spec.burst ? ', burst' : ''}; output in Logs (4)`, at: Date.now() });
+      poller.refreshNow();
+    },
+    refresh: () => poller.refreshNow(),
+    notify: (text) => setNotice({ text, at: Date.now() }),
+    quit: () => {
+      const running = local?.running() ?? [];
+      if (running.length > 0 && props.stopLaunchedOnQuit) ctxRef.current.stopLaunchedAndQuit();
+      else if (running.length > 0) dispatch({ type: 'openLayer', layer: { type: 'quit', phase: 'ask', progress: undefined } });
+      else finish({ workers: 'none', detached: [] });
+    },
+    stopLaunchedAndQuit: () => {
+      dispatch({ type: 'updateLayer', layer: { type: 'quit', phase: 'stopping', progress: 'sending a warm shutdown (SIGTERM)…' } });
+      void (local?.stopAll({
+        ...props.stopOptions,
+        onProgress: (left, phase) =>
+          dispatch({ type: 'updateLayer', layer: { type: 'quit', phase: 'stopping', progress: `${left} still running; ${phase === 'warm' ? 'warm shutdown sent' : phase === 'cold' ? 'second SIGTERM sent (cold: kills the horse)' : 'SIGKILL sent'}` } }),
+      }) ?? Promise.resolve()).then(() => finish({ workers: 'stopped', detached: [] }));
+    },
+    leaveLaunchedAndQuit: () => finish({ workers: 'detached', detached: local?.detachAll() ?? [] }),
+  };
+  const ctxRef = useRef(ctx);
+  ctxRef.current = ctx;
+  // A stable handler: Ink re-subscribes useInput whenever the handler's identity changes.
+  const onInput = useCallback((input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => handleKey(input, key, ctxRef.current), []);
+  useInput(onInput);
+
+  // Scroll windows keep the cursor visible while moving as little as possible.
+  const starts = useRef<Record<TableId, number>>({ workers: 0, queues: 0, jobs: 0, logs: 0 });
+  const windowFor = (table: TableId, total: number, height: number): { cursor: number; start: number } => {
+    const cursor = selectedIndex(ui, table, model);
+    const start = windowStart(cursor, starts.current[table], height, total);
+    starts.current[table] = start;
+    return { cursor, start };
+  };
+
+  const loading = snapshot === undefined;
+  let body: React.JSX.Element;
+  let tabExtra = '';
+  const filterText = (t: TableId): string => (ui.filters[t].text ? ` · filter ${ui.filters[t].regex ? 're' : ''}/${escapeControl(ui.filters[t].text)}/ (Esc clears)` : '');
+  switch (ui.screen) {
+    case 'workers': {
+      const w = windowFor('workers', sortedWorkers.length, bodyHeight - 1);
+      tabExtra = `${sortedWorkers.length}/${allWorkers.length} workers · sort ${ui.sorts.workers.column}${ui.sorts.workers.descending ? '↓' : '↑'}${filterText('workers')}`;
+      body = (
+        <TableScreen
+          columns={WORKER_COLUMNS}
+          rows={sortedWorkers}
+          cursor={w.cursor}
+          start={w.start}
+          width={width}
+          height={bodyHeight}
+          now={now}
+          rowKey={(r) => r.name}
+          loading={loading}
+          error={workers.error}
+          emptyText={allWorkers.length === 0 ? 'No worker is registered on this Redis. Start one (rqts worker / rq worker) or press L to launch one here.' : 'No worker matches the filter (Esc clears it).'}
+        />
+      );
+      break;
+    }
+    case 'queues': {
+      const w = windowFor('queues', sortedQueues.length, bodyHeight - 1);
+      tabExtra = `${sortedQueues.length}/${allQueues.length} queues · sort ${ui.sorts.queues.column}${ui.sorts.queues.descending ? '↓' : '↑'}${filterText('queues')}`;
+      body = (
+        <TableScreen
+          columns={QUEUE_COLUMNS}
+          rows={sortedQueues}
+          cursor={w.cursor}
+          start={w.start}
+          width={width}
+          height={bodyHeight}
+          now={now}
+          rowKey={(r) => r.name}
+          loading={loading}
+          error={queues.error}
+          emptyText={allQueues.length === 0 ? 'No queue yet: enqueue a job and its queue appears here.' : 'No queue matches the filter (Esc clears it).'}
+        />
+      );
+      break;
+    }
+    case 'jobs': {
+      const cursor = selectedIndex(ui, 'jobs', model);
+      tabExtra = `${filterText('jobs')}`;
+      body = (
+        <Box flexDirection="column" height={bodyHeight}>
+          <JobsTabs queue={jobsQueue} kind={ui.jobs.kind} queueRow={allQueues.find((q) => q.name === jobsQueue)} offset={pageOffset} pageSize={pageSize} total={model.jobs.total} />
+          <TableScreen
+            columns={jobColumns(ui.jobs.kind)}
+            rows={jobRows}
+            offset={pageOffset}
+            cursor={cursor}
+            start={pageOffset}
+            width={width}
+            height={bodyHeight - 1}
+            now={now}
+            rowKey={(r) => r.id}
+            loading={loading || (wantPage && !pageMatches)}
+            emptyText={jobsQueue === undefined ? 'No queue yet.' : `No ${ui.jobs.kind} job in ${escapeControl(jobsQueue)}${ui.filters.jobs.text ? ' matching the filter' : ''}.`}
+          />
+        </Box>
+      );
+      break;
+    }
+    case 'detail': {
+      const max = Math.max(0, detailLines.length - bodyHeight);
+      body = <TextPane lines={detailLines} scroll={Math.min(ui.scroll.detail, max)} height={bodyHeight} />;
+      tabExtra = detailLines.length > bodyHeight ? `lines ${Math.min(ui.scroll.detail, max) + 1}-${Math.min(detailLines.length, Math.min(ui.scroll.detail, max) + bodyHeight)} of ${detailLines.length}` : '';
+      break;
+    }
+    case 'logs': {
+      const w = windowFor('logs', logs.rows.length, bodyHeight - 1);
+      tabExtra = `${ui.followLogs ? 'following' : 'paused (G follows)'}${filterText('logs')}`;
+      body = <LogsView lines={logs.rows} cursor={w.cursor} start={w.start} height={bodyHeight} width={width} launchedAny={localState.workers.length > 0} logDir={localState.logDir} />;
+      break;
+    }
+    case 'help': {
+      const max = Math.max(0, help.length - bodyHeight);
+      body = <TextPane lines={help} scroll={Math.min(ui.scroll.help, max)} height={bodyHeight} />;
+      break;
+    }
+  }
+
+  const rate = recentRate(poll.rates, now);
+  const latest = receipts[receipts.length - 1];
+  const showNotice = notice !== undefined && (!latest || notice.at >= latest.startedAt);
+  const layer = ui.layer;
+  return (
+    <Box flexDirection="column" width={width}>
+      <Header
+        width={width}
+        display={props.display}
+        serverVersion={poll.serverVersion}
+        latencyMs={snapshot?.latencyMs}
+        intervalMs={poll.intervalMs}
+        connection={poll.connection}
+        since={poll.since}
+        lastError={poll.lastError}
+        dataAt={snapshot?.takenAt}
+        totals={totals}
+        finishedRate={rate.finished}
+        failedRate={rate.failed}
+        finishedSpark={sparkline(bucketize(poll.rates, now, 10, SPARK_WIDTH, (s) => s.finished), SPARK_WIDTH)}
+        failedSpark={sparkline(bucketize(poll.rates, now, 10, SPARK_WIDTH, (s) => s.failed), SPARK_WIDTH)}
+        suspended={snapshot?.suspended ?? false}
+        readOnly={readOnly}
+        note={props.note}
+        now={now}
+      />
+      <Tabs screen={ui.screen} extra={tabExtra} />
+      {body}
+      {layer?.type === 'confirm' ? <ConfirmDialog layer={layer} width={width} /> : null}
+      {layer?.type === 'launch' ? <LaunchDialog layer={layer} width={width} /> : null}
+      {layer?.type === 'quit' ? <QuitDialog layer={layer} running={(local?.running() ?? []).map((w) => w.name)} /> : null}
+      {layer?.type === 'filter' ? <FilterPrompt layer={layer} /> : null}
+      {showNotice ? <Text wrap="truncate" color="yellow">{notice.text}</Text> : <StatusLine receipt={latest} hint={undefined} />}
+      <Footer context={layer?.type ?? ui.screen} readOnly={readOnly} />
+    </Box>
+  );
+}

@@ -1,0 +1,298 @@
+import type { Redis } from 'ioredis';
+import { keys } from '../../redis/keys.js';
+import { sendKillHorseCommand, sendShutdownCommand, sendStopJobCommand } from '../../model/commands.js';
+import { Queue } from '../../model/queue.js';
+import { Registry } from '../../model/registry.js';
+import { resume, suspend } from '../../model/suspension.js';
+import { escapeControl } from '../text.js';
+
+// Actions and their receipts. RQ's commands are fire-and-forget: PUBLISH only says how
+// many subscribers got the message. So every command reports that count first (0: nobody
+// heard it, say so), then watches Redis for the effect until a deadline, and ends with
+// what happened, or with "nothing happened" and the next step worth trying.
+
+export type Command =
+  | { kind: 'killHorse'; worker: string; jobId: string }
+  | { kind: 'stopJob'; jobId: string; worker?: string }
+  | { kind: 'shutdown'; worker: string }
+  | { kind: 'removeGhost'; worker: string }
+  | { kind: 'terminateLaunched'; worker: string }
+  | { kind: 'requeue'; queue: string; jobId: string }
+  | { kind: 'requeueAll'; queue: string }
+  | { kind: 'emptyQueue'; queue: string }
+  | { kind: 'suspend' }
+  | { kind: 'resume' };
+
+export type ReceiptPhase = 'running' | 'done' | 'no-effect' | 'unheard' | 'error';
+
+export interface Receipt {
+  seq: number;
+  command: Command;
+  phase: ReceiptPhase;
+  /** Subscribers that received a pub/sub command. */
+  listeners: number | undefined;
+  message: string;
+  startedAt: number;
+  endedAt: number | undefined;
+  /** What to try when nothing happened (the `n` key). */
+  nextStep: { command: Command; label: string } | undefined;
+}
+
+export interface ActionOptions {
+  /** How long to watch for a command's effect before calling it "no effect". */
+  effectDeadlineMs?: number;
+  pollMs?: number;
+  /** Names of workers this console launched: they can be terminated as a last resort. */
+  isLaunched?: (worker: string) => boolean;
+  /** Terminates a launched worker's process (SIGTERM); returns false if unknown. */
+  terminateLaunched?: (worker: string) => boolean;
+  /** Called after an action changed something, to refresh the screen at once. */
+  onChanged?: () => void;
+}
+
+export function describeCommand(command: Command): string {
+  switch (command.kind) {
+    case 'killHorse':
+      return `kill-horse → ${escapeControl(command.worker)}`;
+    case 'stopJob':
+      return `stop-job ${escapeControl(command.jobId)}`;
+    case 'shutdown':
+      return `shutdown → ${escapeControl(command.worker)}`;
+    case 'removeGhost':
+      return `remove ghost ${escapeControl(command.worker)}`;
+    case 'terminateLaunched':
+      return `SIGTERM launched worker ${escapeControl(command.worker)}`;
+    case 'requeue':
+      return `requeue ${escapeControl(command.jobId)}`;
+    case 'requeueAll':
+      return `requeue all failed of ${escapeControl(command.queue)}`;
+    case 'emptyQueue':
+      return `empty ${escapeControl(command.queue)}`;
+    case 'suspend':
+      return 'suspend workers';
+    case 'resume':
+      return 'resume workers';
+  }
+}
+
+const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class ActionCenter {
+  private receipts: Receipt[] = [];
+  private seq = 0;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: ActionOptions = {},
+  ) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getState = (): readonly Receipt[] => this.receipts;
+
+  latest(): Receipt | undefined {
+    return this.receipts[this.receipts.length - 1];
+  }
+
+  /** Runs a command; resolves with its final receipt (never rejects). */
+  async run(command: Command): Promise<Receipt> {
+    const receipt: Receipt = {
+      seq: ++this.seq,
+      command,
+      phase: 'running',
+      listeners: undefined,
+      message: `${describeCommand(command)}: sending…`,
+      startedAt: Date.now(),
+      endedAt: undefined,
+      nextStep: undefined,
+    };
+    this.receipts = [...this.receipts.slice(-49), receipt];
+    this.emit();
+    const update = (patch: Partial<Receipt>): void => {
+      Object.assign(receipt, patch);
+      this.receipts = this.receipts.map((r) => (r.seq === receipt.seq ? { ...receipt } : r));
+      this.emit();
+    };
+    try {
+      await this.execute(command, update);
+    } catch (error) {
+      update({ phase: 'error', message: `${describeCommand(command)} failed: ${escapeControl((error as Error).message)}` });
+    }
+    if (receipt.phase === 'running') update({ phase: 'done' });
+    update({ endedAt: Date.now() });
+    this.options.onChanged?.();
+    return { ...receipt };
+  }
+
+  private get deadlineMs(): number {
+    return this.options.effectDeadlineMs ?? 5000;
+  }
+
+  /** Polls `probe` until it returns a message or the deadline passes. */
+  private async watch(probe: () => Promise<string | undefined>, tick: (elapsedMs: number) => void): Promise<string | undefined> {
+    const started = Date.now();
+    for (;;) {
+      const found = await probe().catch(() => undefined);
+      if (found) return found;
+      const elapsed = Date.now() - started;
+      if (elapsed >= this.deadlineMs) return undefined;
+      tick(elapsed);
+      await wait(this.options.pollMs ?? 150);
+    }
+  }
+
+  private unheardStep(worker: string): Receipt['nextStep'] {
+    if (this.options.isLaunched?.(worker)) return { command: { kind: 'terminateLaunched', worker }, label: `SIGTERM the process (launched here)` };
+    return undefined;
+  }
+
+  private async execute(command: Command, update: (patch: Partial<Receipt>) => void): Promise<void> {
+    const what = describeCommand(command);
+    const progress = (verb: string) => (elapsed: number) => update({ message: `${what}: heard by ${plural(receiptListeners(), 'listener')}; ${verb}… ${(elapsed / 1000).toFixed(1)}s` });
+    let listeners = 0;
+    const receiptListeners = (): number => listeners;
+    switch (command.kind) {
+      case 'killHorse': {
+        listeners = await sendKillHorseCommand(this.redis, command.worker);
+        update({ listeners });
+        if (listeners === 0) return this.reportUnheard(command.worker, what, update);
+        const effect = await this.watch(() => this.jobLeftWorker(command.worker, command.jobId), progress('waiting for the horse to die'));
+        if (effect) return update({ phase: 'done', message: `${what}: heard by ${plural(listeners, 'listener')}; horse killed, ${effect}` });
+        return update({
+          phase: 'no-effect',
+          message: `${what}: heard by ${plural(listeners, 'listener')}, but the job is still running after ${this.deadlineMs / 1000}s (worker not answering?)`,
+          nextStep: { command: { kind: 'shutdown', worker: command.worker }, label: 'shut the worker down' },
+        });
+      }
+      case 'stopJob': {
+        const sent = await sendStopJobCommand(this.redis, command.jobId);
+        listeners = sent.receivers;
+        update({ listeners });
+        if (listeners === 0) return this.reportUnheard(sent.workerName, what, update);
+        const effect = await this.watch(() => this.jobLeftWorker(sent.workerName, command.jobId), progress('waiting for the job to stop'));
+        if (effect) return update({ phase: 'done', message: `${what}: heard by ${plural(listeners, 'listener')}; ${effect}` });
+        return update({
+          phase: 'no-effect',
+          message: `${what}: heard by ${plural(listeners, 'listener')}, but the job still runs after ${this.deadlineMs / 1000}s`,
+          nextStep: { command: { kind: 'killHorse', worker: sent.workerName, jobId: command.jobId }, label: 'kill the horse' },
+        });
+      }
+      case 'shutdown': {
+        listeners = await sendShutdownCommand(this.redis, command.worker);
+        update({ listeners });
+        if (listeners === 0) return this.reportUnheard(command.worker, what, update);
+        const effect = await this.watch(() => this.workerStopping(command.worker), progress('waiting for the worker to exit'));
+        if (effect) return update({ phase: 'done', message: `${what}: heard by ${plural(listeners, 'listener')}; ${effect}` });
+        return update({
+          phase: 'no-effect',
+          message: `${what}: heard by ${plural(listeners, 'listener')}, but the worker is still up after ${this.deadlineMs / 1000}s`,
+          nextStep: this.unheardStep(command.worker),
+        });
+      }
+      case 'removeGhost': {
+        const removed = await this.removeGhost(command.worker);
+        return update({ phase: 'done', message: removed ? `${what}: removed from the worker sets` : `${what}: the worker has a hash again; left it alone` });
+      }
+      case 'terminateLaunched': {
+        const ok = this.options.terminateLaunched?.(command.worker) ?? false;
+        return update({ phase: ok ? 'done' : 'error', message: ok ? `${what}: signal sent (warm shutdown)` : `${what}: not a worker of this console` });
+      }
+      case 'requeue': {
+        await new Registry('failed', command.queue, this.redis).requeue(command.jobId);
+        return update({ phase: 'done', message: `${what}: back in queue ${escapeControl(command.queue)}` });
+      }
+      case 'requeueAll': {
+        const registry = new Registry('failed', command.queue, this.redis);
+        let count = 0;
+        // Page through Redis rather than loading a huge registry into memory at once.
+        for (;;) {
+          const ids = await registry.jobIds(0, 499);
+          if (ids.length === 0) break;
+          for (const id of ids) {
+            try {
+              await registry.requeue(id);
+              count++;
+            } catch {
+              await registry.remove(id); // hash expired: nothing left to requeue
+            }
+          }
+          update({ message: `${what}: ${count} requeued so far…` });
+        }
+        return update({ phase: 'done', message: `${what}: ${plural(count, 'job')} requeued` });
+      }
+      case 'emptyQueue': {
+        const removed = await new Queue(command.queue, this.redis).empty();
+        return update({ phase: 'done', message: `${what}: ${plural(removed, 'job')} deleted` });
+      }
+      case 'suspend':
+        await suspend(this.redis);
+        return update({ phase: 'done', message: 'Workers suspended: running jobs finish, no new job starts (P resumes)' });
+      case 'resume':
+        await resume(this.redis);
+        return update({ phase: 'done', message: 'Workers resumed' });
+    }
+  }
+
+  private async reportUnheard(worker: string, what: string, update: (patch: Partial<Receipt>) => void): Promise<void> {
+    const exists = (await this.redis.exists(keys.worker(worker))) === 1;
+    if (!exists) {
+      return update({
+        phase: 'unheard',
+        message: `${what}: nobody heard it (0 listeners) — the worker's hash is gone: a ghost entry`,
+        nextStep: { command: { kind: 'removeGhost', worker }, label: 'remove the ghost entry' },
+      });
+    }
+    update({
+      phase: 'unheard',
+      message: `${what}: nobody heard it (0 listeners on ${escapeControl(keys.workerChannel(worker))}) — the worker is frozen or its listener died`,
+      nextStep: this.unheardStep(worker),
+    });
+  }
+
+  /** The effect of kill-horse / stop-job: the worker no longer runs the job; says how it ended. */
+  private async jobLeftWorker(worker: string, jobId: string): Promise<string | undefined> {
+    const [current, status] = await this.redis.pipeline().hget(keys.worker(worker), 'current_job').hget(keys.job(jobId), 'status').exec().then((r) => (r ?? []).map((x) => x[1] as string | null));
+    if (current === jobId && status === 'started') return undefined;
+    if (status === 'started') return undefined;
+    if (status === null) return `job ${escapeControl(jobId)} is gone`;
+    const where = status === 'failed' || status === 'stopped' ? ' (in the failed registry)' : status === 'queued' || status === 'scheduled' ? ' (retried: it had retries left)' : '';
+    return `job ${escapeControl(jobId)} ended ${escapeControl(status ?? '?')}${where}`;
+  }
+
+  private async workerStopping(worker: string): Promise<string | undefined> {
+    const [exists, death, requested, member] = await this.redis
+      .pipeline()
+      .exists(keys.worker(worker))
+      .hget(keys.worker(worker), 'death')
+      .hget(keys.worker(worker), 'shutdown_requested_date')
+      .sismember(keys.allWorkers, keys.worker(worker))
+      .exec()
+      .then((r) => (r ?? []).map((x) => x[1]));
+    if (Number(exists) === 0 || death || Number(member) === 0) return 'the worker has exited (death registered)';
+    if (requested) return 'shutdown requested: the worker finishes its current job, then exits';
+    return undefined;
+  }
+
+  private async removeGhost(worker: string): Promise<boolean> {
+    const key = keys.worker(worker);
+    if ((await this.redis.exists(key)) === 1) return false;
+    // A ghost's hash is gone, so its queue list is too: drop it from every per-queue set.
+    const queueKeys = await this.redis.smembers(keys.allQueues);
+    const multi = this.redis.multi().srem(keys.allWorkers, key);
+    for (const qk of queueKeys) multi.srem(keys.workersOfQueue(qk.slice(keys.queue('').length)), key);
+    await multi.exec();
+    return true;
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,201 @@
+import { escapeControl, formatCount, formatDuration } from '../text.js';
+import type { QueueRow, WorkerFlag, WorkerRow } from './derive.js';
+import type { JobListKind, JobSummary } from './jobs.js';
+import type { Sortable } from './table.js';
+
+// Column definitions for the tables: titles, widths, how to sort, and how to turn a row
+// into escaped text. Views only lay these strings out; only visible rows are formatted.
+
+export type Tone = 'normal' | 'good' | 'warn' | 'bad' | 'dim' | 'accent';
+
+export interface Column<Row> extends Sortable<Row> {
+  title: string;
+  width: number;
+  /** Takes a share of the width left over by fixed columns. */
+  flex?: number;
+  align?: 'left' | 'right';
+  text: (row: Row, now: number) => string;
+  tone?: (row: Row) => Tone;
+}
+
+const FLAG_TEXT: Record<WorkerFlag, string> = {
+  ghost: 'GHOST',
+  dead: 'DEAD',
+  stale: 'STALE-HB',
+  late: 'late-hb',
+  overtime: 'OVERTIME',
+  deaf: 'DEAF',
+  stopping: 'stopping',
+};
+
+export function workerFlagsText(flags: readonly WorkerFlag[]): string {
+  return flags.map((f) => FLAG_TEXT[f]).join(' ');
+}
+
+function stateTone(row: WorkerRow): Tone {
+  switch (row.state) {
+    case 'busy':
+      return 'warn';
+    case 'idle':
+      return 'good';
+    case 'started':
+      return 'accent';
+    case 'suspended':
+      return 'dim';
+    default:
+      return 'bad';
+  }
+}
+
+export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
+  { id: 'launched', title: '', width: 1, text: (r) => (r.launched ? '◆' : ' '), tone: () => 'accent' },
+  { id: 'name', title: 'NAME', width: 18, flex: 1, sortValue: (r) => r.name, text: (r) => escapeControl(r.name) },
+  { id: 'state', title: 'STATE', width: 9, sortValue: (r) => r.state, text: (r) => escapeControl(r.state), tone: stateTone },
+  { id: 'queues', title: 'QUEUES', width: 12, sortValue: (r) => r.queues.join(','), text: (r) => escapeControl(r.queues.join(',')) },
+  {
+    id: 'job',
+    title: 'CURRENT JOB',
+    width: 16,
+    flex: 2,
+    sortValue: (r) => r.job?.description ?? r.currentJobId,
+    text: (r) => (r.currentJobId ? escapeControl(r.job?.description ?? r.currentJobId) : ''),
+  },
+  {
+    id: 'elapsed',
+    title: 'ELAPSED/LIMIT',
+    width: 13,
+    align: 'right',
+    sortValue: (r) => r.jobElapsedSeconds,
+    text: (r) => (r.currentJobId ? `${formatDuration(r.jobElapsedSeconds)}/${r.jobTimeoutSeconds === undefined ? '∞' : formatDuration(r.jobTimeoutSeconds)}` : ''),
+    tone: (r) => (r.flags.includes('overtime') ? 'bad' : 'normal'),
+  },
+  {
+    id: 'heartbeat',
+    title: 'BEAT',
+    width: 7,
+    align: 'right',
+    sortValue: (r) => r.heartbeatAgeSeconds,
+    text: (r) => formatDuration(r.heartbeatAgeSeconds),
+    tone: (r) => (r.heartbeat === 'stale' ? 'bad' : r.heartbeat === 'late' ? 'warn' : 'normal'),
+  },
+  { id: 'ok', title: 'OK', width: 6, align: 'right', sortValue: (r) => r.successful, text: (r) => formatCount(r.successful) },
+  { id: 'failed', title: 'FAIL', width: 6, align: 'right', sortValue: (r) => r.failed, text: (r) => formatCount(r.failed), tone: (r) => (r.failed > 0 ? 'warn' : 'normal') },
+  { id: 'work', title: 'WORKED', width: 7, align: 'right', sortValue: (r) => r.totalWorkingSeconds, text: (r) => formatDuration(r.totalWorkingSeconds) },
+  {
+    id: 'where',
+    title: 'PID@HOST',
+    width: 16,
+    sortValue: (r) => `${r.hostname ?? ''}:${String(r.pid ?? 0).padStart(10, '0')}`,
+    text: (r) => (r.ghost ? '' : escapeControl(`${r.pid ?? '?'}@${r.hostname ?? '?'}`)),
+  },
+  {
+    id: 'flags',
+    title: 'FLAGS',
+    width: 14,
+    sortValue: (r) => (r.flags.length === 0 ? undefined : r.flags.join(' ')),
+    text: (r) => workerFlagsText(r.flags),
+    tone: (r) => (r.flags.some((f) => f !== 'stopping' && f !== 'late') ? 'bad' : r.flags.length > 0 ? 'warn' : 'normal'),
+  },
+];
+
+export function workerHaystack(row: WorkerRow): string {
+  return [row.name, row.state, row.queues.join(','), row.currentJobId ?? '', row.job?.description ?? '', row.hostname ?? '', String(row.pid ?? ''), workerFlagsText(row.flags)].join(' ');
+}
+
+const count = (pick: (r: QueueRow) => number, title: string, id: string, tone?: (r: QueueRow) => Tone): Column<QueueRow> => ({
+  id,
+  title,
+  width: Math.max(title.length, 7),
+  align: 'right',
+  sortValue: pick,
+  text: (r) => formatCount(pick(r)),
+  tone,
+});
+
+export const QUEUE_COLUMNS: readonly Column<QueueRow>[] = [
+  { id: 'name', title: 'QUEUE', width: 16, flex: 1, sortValue: (r) => r.name, text: (r) => escapeControl(r.name) },
+  count((r) => r.queued, 'QUEUED', 'queued', (r) => (r.flags.includes('no-worker') ? 'bad' : 'normal')),
+  count((r) => r.started, 'STARTED', 'started'),
+  count((r) => r.finished, 'FINISHED', 'finished'),
+  count((r) => r.failed, 'FAILED', 'failed', (r) => (r.failed > 0 ? 'warn' : 'normal')),
+  count((r) => r.deferred, 'DEFERRED', 'deferred'),
+  count((r) => r.scheduled, 'SCHEDULED', 'scheduled'),
+  count((r) => r.canceled, 'CANCELED', 'canceled'),
+  count((r) => r.workers, 'WORKERS', 'workers', (r) => (r.workers === 0 ? 'dim' : 'normal')),
+  { id: 'oldest', title: 'OLDEST', width: 8, align: 'right', sortValue: (r) => r.oldestAgeSeconds, text: (r) => (r.oldestAgeSeconds === undefined ? '' : formatDuration(r.oldestAgeSeconds)) },
+  {
+    id: 'flags',
+    title: 'FLAGS',
+    width: 14,
+    sortValue: (r) => (r.flags.length === 0 ? undefined : r.flags.join(' ')),
+    text: (r) => r.flags.map((f) => (f === 'no-worker' ? 'NO-WORKER' : 'unregistered')).join(' '),
+    tone: (r) => (r.flags.includes('no-worker') ? 'bad' : 'dim'),
+  },
+];
+
+export function queueHaystack(row: QueueRow): string {
+  return [row.name, ...row.flags].join(' ');
+}
+
+function jobAgeDate(job: JobSummary, kind: JobListKind): Date | undefined {
+  if (kind === 'queued' || kind === 'deferred' || kind === 'scheduled') return job.enqueuedAt ?? job.createdAt;
+  if (kind === 'started') return job.startedAt;
+  return job.endedAt ?? job.startedAt ?? job.enqueuedAt;
+}
+
+export function jobColumns(kind: JobListKind): Column<JobSummary>[] {
+  const age: Column<JobSummary> = {
+    id: 'age',
+    title: kind === 'started' ? 'RUNNING' : kind === 'queued' ? 'WAITING' : 'AGE',
+    width: 8,
+    align: 'right',
+    text: (j, now) => {
+      const date = jobAgeDate(j, kind);
+      return date ? formatDuration((now - date.getTime()) / 1000) : '';
+    },
+  };
+  const columns: Column<JobSummary>[] = [
+    { id: 'id', title: 'JOB ID', width: 36, text: (j) => escapeControl(j.id) },
+    {
+      id: 'status',
+      title: 'STATUS',
+      width: 9,
+      text: (j) => (j.missing ? 'gone' : escapeControl(j.status ?? '?')),
+      tone: (j) => (j.missing ? 'dim' : j.status === 'failed' || j.status === 'stopped' ? 'bad' : j.status === 'started' ? 'warn' : 'normal'),
+    },
+    {
+      id: 'description',
+      title: 'DESCRIPTION',
+      width: 20,
+      flex: 2,
+      text: (j) => (j.missing ? '(job hash expired or deleted)' : escapeControl(j.description ?? j.funcName ?? (j.pickled ? '(pickled payload)' : '?'))),
+    },
+    age,
+    { id: 'worker', title: 'WORKER', width: 14, flex: 1, text: (j) => escapeControl(j.workerName ?? '') },
+  ];
+  if (kind === 'failed') columns.push({ id: 'error', title: 'ERROR', width: 20, flex: 2, text: (j) => escapeControl(j.errorLine ?? ''), tone: () => 'bad' });
+  return columns;
+}
+
+export function jobHaystack(job: JobSummary): string {
+  return [job.id, job.status ?? '', job.description ?? '', job.funcName ?? '', job.workerName ?? '', job.errorLine ?? ''].join(' ');
+}
+
+/** Splits `total` columns among fixed widths and flex shares (one space between columns). */
+export function layoutWidths(columns: readonly { width: number; flex?: number }[], total: number): number[] {
+  const gaps = Math.max(0, columns.length - 1);
+  const fixed = columns.reduce((n, c) => n + c.width, 0) + gaps;
+  const spare = Math.max(0, total - fixed);
+  const shares = columns.reduce((n, c) => n + (c.flex ?? 0), 0);
+  let given = 0;
+  const widths = columns.map((c) => {
+    if (!c.flex || shares === 0) return c.width;
+    const extra = Math.floor((spare * c.flex) / shares);
+    given += extra;
+    return c.width + extra;
+  });
+  // Hand the rounding remainder to the first flex column so rows fill the screen exactly.
+  const firstFlex = columns.findIndex((c) => c.flex);
+  if (firstFlex >= 0 && shares > 0) widths[firstFlex] = (widths[firstFlex] ?? 0) + (spare - given);
+  return widths;
+}

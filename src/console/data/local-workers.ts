@@ -1,0 +1,268 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readSync, fstatSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Workers launched by the console are its child processes, and it owns their end: each
+// is stopped warm on quit, or deliberately left running detached (design.md §4). Their
+// output goes to a log file per worker (never to the terminal the console draws on), and
+// the console tails those files for the Logs screen; a detached worker keeps logging
+// there after the console has gone.
+
+/** The package root, from dist/console/data or src/console/data alike. */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export interface LaunchSpec {
+  queues: string[];
+  count: number;
+  burst: boolean;
+}
+
+export interface WorkerInvocation {
+  command: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export type WorkerCommandBuilder = (spec: { name: string; queues: string[]; burst: boolean; url: string }) => WorkerInvocation;
+
+/** `rqts worker QUEUES… --url URL --name NAME [--burst] [--path DIR…]` with this very Node. */
+export function rqtsWorkerCommand(paths: readonly string[] = []): WorkerCommandBuilder {
+  return ({ name, queues, burst, url }) => ({
+    command: process.execPath,
+    args: [path.join(PACKAGE_ROOT, 'bin', 'rqts.js'), 'worker', ...queues, '--url', url, '--name', name, ...(burst ? ['--burst'] : []), ...paths.flatMap((p) => ['--path', p])],
+  });
+}
+
+export interface LocalWorker {
+  name: string;
+  pid: number | undefined;
+  queues: string[];
+  burst: boolean;
+  startedAt: number;
+  logFile: string;
+  exit: { code: number | null; signal: string | null; at: number } | undefined;
+  stopRequested: boolean;
+}
+
+export interface LogLine {
+  seq: number;
+  worker: string;
+  text: string;
+  at: number;
+}
+
+export interface LocalWorkersState {
+  workers: LocalWorker[];
+  lines: LogLine[];
+  logDir: string | undefined;
+}
+
+interface Entry {
+  info: LocalWorker;
+  child: ChildProcess;
+  fd: number;
+  offset: number;
+  partial: string;
+}
+
+export interface LocalWorkersOptions {
+  url: string;
+  builder?: WorkerCommandBuilder;
+  maxLines?: number;
+  /** Where log files go; a fresh temp dir by default. */
+  logDir?: string;
+  tailMs?: number;
+}
+
+export class LocalWorkers {
+  private entries: Entry[] = [];
+  private state: LocalWorkersState = { workers: [], lines: [], logDir: undefined };
+  private readonly listeners = new Set<() => void>();
+  private seq = 0;
+  private serial = 0;
+  private tailTimer: NodeJS.Timeout | undefined;
+  private readonly builder: WorkerCommandBuilder;
+
+  constructor(private readonly options: LocalWorkersOptions) {
+    this.builder = options.builder ?? rqtsWorkerCommand();
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getState = (): LocalWorkersState => this.state;
+
+  names(): Set<string> {
+    return new Set(this.entries.map((e) => e.info.name));
+  }
+
+  running(): LocalWorker[] {
+    return this.entries.filter((e) => !e.info.exit).map((e) => e.info);
+  }
+
+  private logDir(): string {
+    if (!this.state.logDir) this.state = { ...this.state, logDir: this.options.logDir ?? mkdtempSync(path.join(tmpdir(), 'rqts-console-')) };
+    return this.state.logDir ?? tmpdir();
+  }
+
+  launch(spec: LaunchSpec): LocalWorker[] {
+    const launched: LocalWorker[] = [];
+    for (let i = 0; i < spec.count; i++) {
+      const name = `${hostname()}.console${process.pid}.${++this.serial}`;
+      const logFile = path.join(this.logDir(), `${name}.log`);
+      const fd = openSync(logFile, 'a+');
+      const invocation = this.builder({ name, queues: spec.queues, burst: spec.burst, url: this.options.url });
+      // detached: its own process group, so a terminal hang-up or Ctrl-C aimed at the
+      // console does not hit it; the console decides its end on quit.
+      const child = spawn(invocation.command, invocation.args, {
+        cwd: invocation.cwd,
+        env: { ...process.env, ...invocation.env },
+        stdio: ['ignore', fd, fd],
+        detached: true,
+      });
+      const info: LocalWorker = { name, pid: child.pid, queues: spec.queues, burst: spec.burst, startedAt: Date.now(), logFile, exit: undefined, stopRequested: false };
+      const entry: Entry = { info, child, fd, offset: 0, partial: '' };
+      child.on('error', (error) => this.appendLine(name, `[console] could not start: ${error.message}`));
+      child.on('exit', (code, signal) => {
+        this.drain(entry);
+        entry.info = { ...entry.info, exit: { code, signal, at: Date.now() } };
+        this.appendLine(name, `[console] exited ${signal ? `on ${signal}` : `with code ${code}`}`);
+        this.publish();
+      });
+      this.entries.push(entry);
+      this.appendLine(name, `[console] launched pid ${child.pid ?? '?'}: ${[path.basename(invocation.command), ...invocation.args].join(' ')}`);
+      launched.push(info);
+    }
+    this.startTailing();
+    this.publish();
+    return launched;
+  }
+
+  /** SIGTERM one launched worker (a warm shutdown for rqts and RQ workers). */
+  terminate(name: string, signal: NodeJS.Signals = 'SIGTERM'): boolean {
+    const entry = this.entries.find((e) => e.info.name === name && !e.info.exit);
+    if (!entry) return false;
+    entry.info = { ...entry.info, stopRequested: true };
+    entry.child.kill(signal);
+    this.publish();
+    return true;
+  }
+
+  /**
+   * Warm shutdown of everything still running; a second SIGTERM (cold, as RQ treats it)
+   * after `warmMs`, SIGKILL after `coldMs` more. Resolves when all have exited.
+   */
+  async stopAll(options: { warmMs?: number; coldMs?: number; onProgress?: (left: number, phase: 'warm' | 'cold' | 'kill') => void } = {}): Promise<void> {
+    const alive = (): Entry[] => this.entries.filter((e) => !e.info.exit);
+    const exited = (entries: Entry[], ms: number): Promise<boolean> =>
+      new Promise((resolve) => {
+        if (entries.every((e) => e.info.exit)) return resolve(true);
+        const timer = setTimeout(() => {
+          off();
+          resolve(false);
+        }, ms);
+        const off = this.subscribe(() => {
+          if (entries.every((e) => e.info.exit)) {
+            clearTimeout(timer);
+            off();
+            resolve(true);
+          }
+        });
+      });
+    let left = alive();
+    if (left.length === 0) return;
+    options.onProgress?.(left.length, 'warm');
+    for (const e of left) this.terminate(e.info.name);
+    if (await exited(left, options.warmMs ?? 10_000)) return this.closeAll();
+    left = alive();
+    options.onProgress?.(left.length, 'cold');
+    for (const e of left) e.child.kill('SIGTERM');
+    if (await exited(left, options.coldMs ?? 5_000)) return this.closeAll();
+    left = alive();
+    options.onProgress?.(left.length, 'kill');
+    for (const e of left) killGroup(e.child);
+    await exited(left, 5_000);
+    this.closeAll();
+  }
+
+  /** Leaves running workers alone: they keep running after the console exits. */
+  detachAll(): LocalWorker[] {
+    const left = this.running();
+    for (const e of this.entries) {
+      e.child.unref();
+      e.child.removeAllListeners('exit');
+    }
+    this.closeAll();
+    return left;
+  }
+
+  private closeAll(): void {
+    if (this.tailTimer) clearInterval(this.tailTimer);
+    this.tailTimer = undefined;
+    for (const e of this.entries) {
+      this.drain(e);
+      try {
+        closeSync(e.fd);
+      } catch {
+        // already closed
+      }
+      e.fd = -1;
+    }
+  }
+
+  private startTailing(): void {
+    if (this.tailTimer) return;
+    this.tailTimer = setInterval(() => {
+      let changed = false;
+      for (const e of this.entries) changed = this.drain(e) || changed;
+      if (changed) this.publish();
+    }, this.options.tailMs ?? 250);
+    this.tailTimer.unref();
+  }
+
+  /** Reads what the child appended to its log since last time. */
+  private drain(entry: Entry): boolean {
+    if (entry.fd < 0) return false;
+    let size: number;
+    try {
+      size = fstatSync(entry.fd).size;
+    } catch {
+      return false;
+    }
+    if (size <= entry.offset) return false;
+    const buffer = Buffer.alloc(Math.min(size - entry.offset, 1 << 20));
+    const read = readSync(entry.fd, buffer, 0, buffer.length, entry.offset);
+    entry.offset += read;
+    const text = entry.partial + buffer.subarray(0, read).toString('utf8');
+    const parts = text.split('\n');
+    entry.partial = parts.pop() ?? '';
+    for (const line of parts) this.appendLine(entry.info.name, line.replace(/\r$/, ''), false);
+    return parts.length > 0;
+  }
+
+  private appendLine(worker: string, text: string, publish = true): void {
+    const max = this.options.maxLines ?? 5000;
+    const lines = this.state.lines.length >= max ? this.state.lines.slice(-(max - 1)) : this.state.lines.slice();
+    lines.push({ seq: ++this.seq, worker, text, at: Date.now() });
+    this.state = { ...this.state, lines };
+    if (publish) this.publish();
+  }
+
+  private publish(): void {
+    this.state = { ...this.state, workers: this.entries.map((e) => e.info) };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,183 @@
+import { Redis } from 'ioredis';
+import { parseRedisUrl } from '../../redis/connection.js';
+import { readSnapshot, type Snapshot, type SnapshotRequest } from './snapshot.js';
+import { countersOf, pushSample, rateBetween, type Counters, type RateSample } from './rates.js';
+import type { JobPageRequest } from './jobs.js';
+
+// One poller per console: reads a snapshot per tick, never two at once (a slow Redis
+// delays the next tick instead of piling requests up), and owns the connection state.
+
+export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'unreachable';
+
+export interface PollerState {
+  connection: ConnectionState;
+  /** When the connection entered its current state (ms). */
+  since: number;
+  lastError: string | undefined;
+  snapshot: Snapshot | undefined;
+  serverVersion: string | undefined;
+  rates: RateSample[];
+  ticks: number;
+  intervalMs: number;
+}
+
+export interface PollerOptions {
+  intervalMs?: number;
+  /** Debug sink for "from -> to" connection transitions. */
+  log?: (line: string) => void;
+}
+
+/**
+ * The console's own client: fail fast while disconnected (no offline queue, a command
+ * timeout) so the header can say "unreachable" instead of freezing, and reconnect forever.
+ */
+export function createConsoleClient(url: string): Redis {
+  const { options } = parseRedisUrl(url);
+  const client = new Redis({
+    ...options,
+    lazyConnect: true,
+    connectionName: 'rqts-console',
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3000,
+    commandTimeout: 5000,
+    retryStrategy: (times) => Math.min(250 * times, 2000),
+  });
+  client.on('error', () => undefined);
+  client.connect().catch(() => undefined);
+  return client;
+}
+
+export class Poller {
+  private state: PollerState;
+  private readonly listeners = new Set<() => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = false;
+  private rerun = false;
+  private stopped = true;
+  private counters: Counters | undefined;
+  private request: SnapshotRequest = {};
+  private readonly log: (line: string) => void;
+
+  constructor(
+    private readonly redis: Redis,
+    options: PollerOptions = {},
+  ) {
+    this.log = options.log ?? (() => undefined);
+    this.state = {
+      connection: 'connecting',
+      since: Date.now(),
+      lastError: undefined,
+      snapshot: undefined,
+      serverVersion: undefined,
+      rates: [],
+      ticks: 0,
+      intervalMs: options.intervalMs ?? 1000,
+    };
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getState = (): PollerState => this.state;
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.tick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** What the screen needs beyond the base snapshot; a change refreshes at once. */
+  setRequest(request: { jobPage?: JobPageRequest; detailJobId?: string }): void {
+    const same = JSON.stringify(request.jobPage) === JSON.stringify(this.request.jobPage) && request.detailJobId === this.request.detailJobId;
+    this.request = { jobPage: request.jobPage, detailJobId: request.detailJobId };
+    if (!same) this.refreshNow();
+  }
+
+  /** Starts a tick now, or right after the running one (never two at once). */
+  refreshNow(): void {
+    if (this.stopped) return;
+    if (this.inFlight) {
+      this.rerun = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    void this.tick();
+  }
+
+  /** Resolves after the next completed tick (used after actions and by tests). */
+  nextTick(): Promise<PollerState> {
+    return new Promise((resolve) => {
+      const ticks = this.state.ticks;
+      const off = this.subscribe(() => {
+        if (this.state.ticks > ticks) {
+          off();
+          resolve(this.state);
+        }
+      });
+      this.refreshNow();
+    });
+  }
+
+  private setConnection(next: ConnectionState, error?: string): void {
+    const previous = this.state.connection;
+    if (previous !== next) {
+      this.log(`redis connection ${previous} -> ${next}${error ? ` (${error})` : ''}`);
+      this.state = { ...this.state, connection: next, since: Date.now(), lastError: error };
+    } else if (error !== undefined) {
+      this.state = { ...this.state, lastError: error };
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    this.inFlight = true;
+    const began = Date.now();
+    try {
+      const wantVersion = this.state.connection !== 'ready' || this.state.serverVersion === undefined;
+      const snapshot = await readSnapshot(this.redis, { ...this.request, wantVersion });
+      this.setConnection('ready');
+      const counters = countersOf(snapshot);
+      let rates = this.state.rates;
+      if (this.counters) rates = pushSample(rates, { at: snapshot.takenAt, ...rateBetween(this.counters, counters) });
+      this.counters = counters;
+      this.state = {
+        ...this.state,
+        snapshot,
+        rates,
+        serverVersion: snapshot.serverVersion ?? this.state.serverVersion,
+        ticks: this.state.ticks + 1,
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+      this.setConnection(this.redis.status === 'reconnecting' || this.redis.status === 'connecting' ? 'reconnecting' : 'unreachable', message);
+      // Counter deltas across an outage would show a bogus spike.
+      this.counters = undefined;
+      this.state = { ...this.state, ticks: this.state.ticks + 1 };
+    } finally {
+      this.inFlight = false;
+    }
+    this.emit();
+    if (this.stopped) return;
+    if (this.rerun) {
+      this.rerun = false;
+      void this.tick();
+      return;
+    }
+    const wait = Math.max(50, this.state.intervalMs - (Date.now() - began));
+    this.timer = setTimeout(() => void this.tick(), wait);
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

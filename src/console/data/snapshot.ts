@@ -1,0 +1,213 @@
+import type { Redis } from 'ioredis';
+import { keys, queueNameFromKey, REGISTRY_KINDS, workerNameFromKey, type RegistryKind } from '../../redis/keys.js';
+import type { RegistryCounts } from '../../model/registry.js';
+import { workerRecordFromHash, type WorkerRecord } from '../../model/worker-record.js';
+import { tryParseTimestamp } from '../../model/time.js';
+import { readJobPage, readJobDetail, planJobPage, planJobDetail, type JobPage, type JobPageRequest, type JobDetail } from './jobs.js';
+
+// One consistent read of everything the console shows, in a fixed number of round trips
+// whatever the number of workers and queues:
+//   1. SMEMBERS rq:workers, SMEMBERS rq:queues, EXISTS rq:suspended (+ INFO server once)
+//   2. HGETALL of every worker, one PUBSUB NUMSUB for every command channel, queue and
+//      registry sizes, the head of every queue (+ the ids of the jobs page on screen)
+//   3. the current job of every busy worker and the oldest queued job of every queue
+//      (+ the hashes of the jobs page and the detail on screen)
+// Round trip 1 doubles as the latency probe: it is the smallest request we make.
+
+export interface WorkerEntry {
+  name: string;
+  /** undefined for a ghost: listed in rq:workers but its hash is gone. */
+  record: WorkerRecord | undefined;
+  /** Subscribers on rq:pubsub:<name>: 0 means nobody would hear a command. */
+  listeners: number;
+}
+
+export interface CurrentJob {
+  id: string;
+  description: string | undefined;
+  status: string | undefined;
+  origin: string | undefined;
+  timeout: number | undefined;
+  startedAt: Date | undefined;
+  exists: boolean;
+}
+
+export interface QueueEntry {
+  name: string;
+  /** false for a queue only some worker listens on (absent from rq:queues). */
+  known: boolean;
+  queued: number;
+  counts: RegistryCounts;
+  oldestJobId: string | undefined;
+  oldestEnqueuedAt: Date | undefined;
+}
+
+export interface Snapshot {
+  takenAt: number;
+  latencyMs: number;
+  durationMs: number;
+  roundTrips: number;
+  serverVersion: string | undefined;
+  suspended: boolean;
+  workers: WorkerEntry[];
+  queues: QueueEntry[];
+  currentJobs: Map<string, CurrentJob>;
+  jobPage: JobPage | undefined;
+  detail: JobDetail | undefined;
+}
+
+export interface SnapshotRequest {
+  /** Ask INFO server in round trip 1 (first tick and after a reconnect). */
+  wantVersion?: boolean;
+  jobPage?: JobPageRequest;
+  detailJobId?: string;
+}
+
+type Replies = [Error | null, unknown][];
+
+async function exec(pipeline: ReturnType<Redis['pipeline']>): Promise<Replies> {
+  return ((await pipeline.exec()) ?? []) as Replies;
+}
+
+function reply<T>(replies: Replies, index: number, fallback: T): T {
+  const entry = replies[index];
+  if (!entry || entry[0]) return fallback;
+  return (entry[1] ?? fallback) as T;
+}
+
+export function parseServerVersion(info: string): string | undefined {
+  return /redis_version:([^\r\n]+)/.exec(info)?.[1];
+}
+
+const CURRENT_JOB_FIELDS = ['description', 'status', 'origin', 'timeout', 'started_at', 'created_at'] as const;
+
+export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}): Promise<Snapshot> {
+  const started = performance.now();
+  let roundTrips = 0;
+
+  // Round trip 1.
+  const first = redis.pipeline().smembers(keys.allWorkers).smembers(keys.allQueues).exists(keys.suspended);
+  if (request.wantVersion) first.info('server');
+  const r1 = await exec(first);
+  roundTrips++;
+  const latencyMs = performance.now() - started;
+  const workerKeys = reply<string[]>(r1, 0, []).filter((k) => k.startsWith(keys.worker(''))).sort();
+  const queueKeys = reply<string[]>(r1, 1, []).filter((k) => k.startsWith(keys.queue('')));
+  const suspended = reply<number>(r1, 2, 0) === 1;
+  const serverVersion = request.wantVersion ? parseServerVersion(reply<string>(r1, 3, '')) : undefined;
+
+  // Round trip 2.
+  const second = redis.pipeline();
+  for (const key of workerKeys) second.hgetall(key);
+  const workerNames = workerKeys.map(workerNameFromKey);
+  if (workerNames.length > 0) second.call('PUBSUB', 'NUMSUB', ...workerNames.map((n) => keys.workerChannel(n)));
+  const r2WorkerEnd = workerKeys.length + (workerNames.length > 0 ? 1 : 0);
+  const r2 = { replies: [] as Replies };
+  // Queue names come from rq:queues now; queues only named by workers are added after
+  // the worker hashes arrive, so their sizes are read in round trip 3 (rare, and still fixed).
+  const knownQueues = queueKeys.map(queueNameFromKey).sort();
+  const QUEUE_STRIDE = 2 + REGISTRY_KINDS.length;
+  for (const name of knownQueues) planQueueSizes(second, name);
+  const pagePlan = request.jobPage ? planJobPage(second, request.jobPage) : undefined;
+  const detailPlan = request.detailJobId ? planJobDetail(second, request.detailJobId) : undefined;
+  r2.replies = await exec(second);
+  roundTrips++;
+
+  const numsub = workerNames.length > 0 ? reply<unknown[]>(r2.replies, workerKeys.length, []) : [];
+  const listenersByChannel = new Map<string, number>();
+  for (let i = 0; i + 1 < numsub.length; i += 2) listenersByChannel.set(String(numsub[i]), Number(numsub[i + 1]));
+  const workers: WorkerEntry[] = workerNames.map((name, i) => {
+    const hash = reply<Record<string, string>>(r2.replies, i, {});
+    return {
+      name,
+      record: Object.keys(hash).length > 0 ? workerRecordFromHash(name, hash) : undefined,
+      listeners: listenersByChannel.get(keys.workerChannel(name)) ?? 0,
+    };
+  });
+  const queues: QueueEntry[] = knownQueues.map((name, q) => queueFromReplies(name, true, r2.replies, r2WorkerEnd + q * QUEUE_STRIDE));
+  const pageBase = r2WorkerEnd + knownQueues.length * QUEUE_STRIDE;
+
+  // Round trip 3.
+  const third = redis.pipeline();
+  let thirdCount = 0;
+  const currentIds = [...new Set(workers.map((w) => w.record?.currentJob).filter((id): id is string => Boolean(id)))];
+  for (const id of currentIds) third.hmget(keys.job(id), ...CURRENT_JOB_FIELDS);
+  thirdCount += currentIds.length;
+  const known = new Set(knownQueues);
+  const extraQueues = [...new Set(workers.flatMap((w) => w.record?.queues ?? []))].filter((q) => !known.has(q)).sort();
+  const extraBase = thirdCount;
+  for (const name of extraQueues) planQueueSizes(third, name);
+  thirdCount += extraQueues.length * QUEUE_STRIDE;
+  const headBase = thirdCount;
+  const headQueues = queues.filter((q) => q.oldestJobId !== undefined);
+  for (const q of headQueues) third.hmget(keys.job(q.oldestJobId ?? ''), 'enqueued_at', 'created_at');
+  thirdCount += headQueues.length;
+  const pageFinish = pagePlan ? pagePlan.finish(r2.replies, pageBase, third) : undefined;
+  const detailFinish = detailPlan ? detailPlan.finish(r2.replies, pageBase + (pagePlan?.commands ?? 0), third) : undefined;
+  thirdCount += (pageFinish?.commands ?? 0) + (detailFinish?.commands ?? 0);
+
+  let r3: Replies = [];
+  if (thirdCount > 0) {
+    r3 = await exec(third);
+    roundTrips++;
+  }
+  const currentJobs = new Map<string, CurrentJob>();
+  currentIds.forEach((id, i) => {
+    const [description, status, origin, timeout, startedAt, createdAt] = reply<(string | null)[]>(r3, i, []);
+    const timeoutNumber = timeout === null || timeout === undefined || timeout === '' ? undefined : Number(timeout);
+    currentJobs.set(id, {
+      id,
+      description: description ?? undefined,
+      status: status ?? undefined,
+      origin: origin ?? undefined,
+      timeout: Number.isFinite(timeoutNumber) ? timeoutNumber : undefined,
+      startedAt: tryParseTimestamp(startedAt),
+      exists: createdAt !== null && createdAt !== undefined,
+    });
+  });
+  extraQueues.forEach((name, q) => queues.push(queueFromReplies(name, false, r3, extraBase + q * QUEUE_STRIDE)));
+  headQueues.forEach((q, i) => {
+    const [enqueuedAt, createdAt] = reply<(string | null)[]>(r3, headBase + i, []);
+    q.oldestEnqueuedAt = tryParseTimestamp(enqueuedAt) ?? tryParseTimestamp(createdAt);
+  });
+  queues.sort((a, b) => a.name.localeCompare(b.name));
+  const pageStart3 = headBase + headQueues.length;
+  const jobPage = pageFinish ? readJobPage(pageFinish.plan, r3, pageStart3) : undefined;
+  const detail = detailFinish ? readJobDetail(detailFinish.plan) : undefined;
+
+  return {
+    takenAt: Date.now(),
+    latencyMs,
+    durationMs: performance.now() - started,
+    roundTrips,
+    serverVersion,
+    suspended,
+    workers,
+    queues,
+    currentJobs,
+    jobPage,
+    detail,
+  };
+}
+
+function planQueueSizes(pipeline: ReturnType<Redis['pipeline']>, name: string): void {
+  pipeline.llen(keys.queue(name));
+  for (const kind of REGISTRY_KINDS) pipeline.zcard(keys.registry(kind, name));
+  pipeline.lindex(keys.queue(name), 0);
+}
+
+function queueFromReplies(name: string, known: boolean, replies: Replies, base: number): QueueEntry {
+  const counts = {} as Record<RegistryKind, number>;
+  REGISTRY_KINDS.forEach((kind, k) => {
+    counts[kind] = Number(reply(replies, base + 1 + k, 0));
+  });
+  const head = reply<string | null>(replies, base + 1 + REGISTRY_KINDS.length, null);
+  return {
+    name,
+    known,
+    queued: Number(reply(replies, base, 0)),
+    counts: counts as RegistryCounts,
+    oldestJobId: head ?? undefined,
+    oldestEnqueuedAt: undefined,
+  };
+}

@@ -1,0 +1,296 @@
+// The console's one table of key bindings. The footer, the help screen and the README
+// table are all rendered from it, and views dispatch the ids it returns: nothing else
+// in the console compares raw keys (a test checks every entry and every collision).
+
+export type ScreenId = 'workers' | 'queues' | 'jobs' | 'detail' | 'logs' | 'help';
+/** Layers that sit on top of a screen and take every key while open. */
+export type LayerId = 'confirm' | 'launch' | 'filter' | 'quit';
+export type Context = ScreenId | LayerId;
+
+export const SCREENS: readonly ScreenId[] = ['workers', 'queues', 'jobs', 'detail', 'logs', 'help'];
+const TABLES: readonly ScreenId[] = ['workers', 'queues', 'jobs', 'logs'];
+const SCROLLING: readonly ScreenId[] = [...TABLES, 'detail', 'help'];
+
+export type BindingId =
+  | 'nav.up'
+  | 'nav.down'
+  | 'nav.pageUp'
+  | 'nav.pageDown'
+  | 'nav.top'
+  | 'nav.bottom'
+  | 'nav.open'
+  | 'nav.back'
+  | 'nav.nextScreen'
+  | 'nav.prevScreen'
+  | 'screen.workers'
+  | 'screen.queues'
+  | 'screen.jobs'
+  | 'screen.logs'
+  | 'screen.help'
+  | 'jobs.prevRegistry'
+  | 'jobs.nextRegistry'
+  | 'table.filter'
+  | 'table.sortNext'
+  | 'table.sortPrev'
+  | 'table.sortReverse'
+  | 'app.quit'
+  | 'app.refresh'
+  | 'action.killHorse'
+  | 'action.stopJob'
+  | 'action.shutdown'
+  | 'action.removeGhost'
+  | 'action.launch'
+  | 'action.requeue'
+  | 'action.requeueAll'
+  | 'action.emptyQueue'
+  | 'action.suspendToggle'
+  | 'action.nextStep'
+  | 'confirm.yes'
+  | 'confirm.no'
+  | 'confirm.activate'
+  | 'confirm.focusNext'
+  | 'input.submit'
+  | 'input.cancel'
+  | 'input.erase'
+  | 'input.nextField'
+  | 'input.prevField'
+  | 'filter.toggleRegex'
+  | 'quit.stopWorkers'
+  | 'quit.leaveWorkers'
+  | 'quit.cancel';
+
+export interface Binding {
+  id: BindingId;
+  /** Key names as keyName() spells them: 'j', 'G', 'down', 'enter', 'ctrl+f', 'shift+tab'. */
+  keys: readonly string[];
+  /** Short label for the footer; empty keeps it out of the footer (help still lists it). */
+  label: string;
+  /** One sentence for the help screen and the README. */
+  help: string;
+  contexts: readonly Context[];
+  /** Changes something in Redis or starts processes: absent in --read-only. */
+  action?: boolean;
+  /** Opens a confirmation naming its target, Cancel focused. */
+  confirm?: boolean;
+}
+
+export const KEYMAP: readonly Binding[] = [
+  { id: 'nav.up', keys: ['up', 'k'], label: '', help: 'Move the cursor up (scroll up in detail and help).', contexts: SCROLLING },
+  { id: 'nav.down', keys: ['down', 'j'], label: '', help: 'Move the cursor down (scroll down in detail and help).', contexts: SCROLLING },
+  { id: 'nav.pageUp', keys: ['pageup', 'ctrl+b', 'ctrl+u'], label: '', help: 'Move one page up.', contexts: SCROLLING },
+  { id: 'nav.pageDown', keys: ['pagedown', 'ctrl+f', 'ctrl+d', 'space'], label: '', help: 'Move one page down.', contexts: SCROLLING },
+  { id: 'nav.top', keys: ['g', 'home'], label: '', help: 'Jump to the first row.', contexts: SCROLLING },
+  { id: 'nav.bottom', keys: ['G', 'end'], label: '', help: 'Jump to the last row (in logs: follow new lines).', contexts: SCROLLING },
+  { id: 'nav.open', keys: ['enter'], label: 'detail', help: 'Open the selected row: worker or job detail, a queue\'s jobs.', contexts: ['workers', 'queues', 'jobs'] },
+  { id: 'nav.back', keys: ['escape', 'backspace'], label: 'back', help: 'Clear the filter, or go back to the previous screen.', contexts: SCREENS },
+  { id: 'nav.nextScreen', keys: ['tab'], label: '', help: 'Next screen.', contexts: SCREENS },
+  { id: 'nav.prevScreen', keys: ['shift+tab'], label: '', help: 'Previous screen.', contexts: SCREENS },
+  { id: 'screen.workers', keys: ['1'], label: '', help: 'Workers screen.', contexts: SCREENS },
+  { id: 'screen.queues', keys: ['2'], label: '', help: 'Queues screen.', contexts: SCREENS },
+  { id: 'screen.jobs', keys: ['3'], label: '', help: "Jobs screen (the selected queue's registries).", contexts: SCREENS },
+  { id: 'screen.logs', keys: ['4'], label: '', help: 'Logs of the workers this console launched.', contexts: SCREENS },
+  { id: 'screen.help', keys: ['?', '5'], label: 'help', help: 'This help.', contexts: SCREENS },
+  { id: 'jobs.prevRegistry', keys: ['left', 'h', '['], label: '', help: 'Previous registry (queued, started, failed, finished, …).', contexts: ['jobs'] },
+  { id: 'jobs.nextRegistry', keys: ['right', 'l', ']'], label: '←→ registry', help: 'Next registry (queued, started, failed, finished, …).', contexts: ['jobs'] },
+  { id: 'table.filter', keys: ['/'], label: 'filter', help: 'Filter rows by substring (ctrl+r in the prompt switches to a regular expression).', contexts: TABLES },
+  { id: 'table.sortNext', keys: ['>', '.'], label: 'sort', help: 'Sort by the next column.', contexts: ['workers', 'queues'] },
+  { id: 'table.sortPrev', keys: ['<', ','], label: '', help: 'Sort by the previous column.', contexts: ['workers', 'queues'] },
+  { id: 'table.sortReverse', keys: ['o'], label: '', help: 'Reverse the sort order.', contexts: ['workers', 'queues'] },
+  { id: 'app.refresh', keys: ['ctrl+l'], label: '', help: 'Refresh now.', contexts: SCREENS },
+  { id: 'app.quit', keys: ['q', 'ctrl+c'], label: 'quit', help: 'Quit (asks what to do with launched workers still running).', contexts: SCREENS },
+  {
+    id: 'action.killHorse',
+    keys: ['K'],
+    label: 'kill horse',
+    help: "Kill the selected worker's horse (its running job fails; the worker carries on).",
+    contexts: ['workers'],
+    action: true,
+    confirm: true,
+  },
+  {
+    id: 'action.stopJob',
+    keys: ['S'],
+    label: 'stop job',
+    help: 'Stop the running job (the selected worker\'s, or the selected started job); it ends as stopped in the failed registry.',
+    contexts: ['workers', 'jobs', 'detail'],
+    action: true,
+    confirm: true,
+  },
+  {
+    id: 'action.shutdown',
+    keys: ['D'],
+    label: 'shut down',
+    help: 'Shut the selected worker down (warm: it finishes its current job first).',
+    contexts: ['workers'],
+    action: true,
+    confirm: true,
+  },
+  {
+    id: 'action.removeGhost',
+    keys: ['X'],
+    label: '',
+    help: 'Remove a ghost entry (listed in rq:workers, hash gone) from the worker sets.',
+    contexts: ['workers'],
+    action: true,
+    confirm: true,
+  },
+  {
+    id: 'action.launch',
+    keys: ['L'],
+    label: 'launch',
+    help: 'Launch rqts workers as children of this console (asks for queues, how many, burst or not).',
+    contexts: ['workers', 'queues', 'logs'],
+    action: true,
+  },
+  { id: 'action.requeue', keys: ['r'], label: 'requeue', help: 'Requeue the selected failed job.', contexts: ['jobs', 'detail'], action: true },
+  {
+    id: 'action.requeueAll',
+    keys: ['R'],
+    label: 'requeue all',
+    help: "Requeue every failed job of the selected queue.",
+    contexts: ['queues', 'jobs'],
+    action: true,
+    confirm: true,
+  },
+  {
+    id: 'action.emptyQueue',
+    keys: ['E'],
+    label: 'empty',
+    help: 'Empty the selected queue (deletes its queued jobs).',
+    contexts: ['queues', 'jobs'],
+    action: true,
+    confirm: true,
+  },
+  {
+    id: 'action.suspendToggle',
+    keys: ['P'],
+    label: 'suspend/resume',
+    help: 'Suspend every worker (no new jobs start), or resume them.',
+    contexts: ['workers', 'queues'],
+    action: true,
+    confirm: true,
+  },
+  {
+    id: 'action.nextStep',
+    keys: ['n'],
+    label: '',
+    help: 'Take the next step the status line offers (e.g. shut down a worker that ignored kill-horse).',
+    contexts: ['workers', 'queues', 'jobs', 'detail'],
+    action: true,
+  },
+  { id: 'confirm.yes', keys: ['y'], label: 'yes', help: 'Confirm the action.', contexts: ['confirm'] },
+  { id: 'confirm.no', keys: ['escape', 'n', 'q'], label: 'cancel', help: 'Cancel the action.', contexts: ['confirm'] },
+  { id: 'confirm.activate', keys: ['enter', 'space'], label: 'press focused', help: 'Press the focused button (Cancel at first).', contexts: ['confirm'] },
+  { id: 'confirm.focusNext', keys: ['tab', 'shift+tab', 'left', 'right', 'h', 'l'], label: 'move', help: 'Move between Cancel and the action.', contexts: ['confirm'] },
+  { id: 'input.submit', keys: ['enter'], label: 'apply', help: 'Apply what you typed.', contexts: ['filter', 'launch'] },
+  { id: 'input.cancel', keys: ['escape'], label: 'cancel', help: 'Close the prompt without applying it.', contexts: ['filter', 'launch'] },
+  { id: 'input.erase', keys: ['backspace', 'delete'], label: '', help: 'Erase the last character.', contexts: ['filter', 'launch'] },
+  { id: 'input.nextField', keys: ['tab', 'down'], label: 'next field', help: 'Next field of the launch dialog.', contexts: ['launch'] },
+  { id: 'input.prevField', keys: ['shift+tab', 'up'], label: '', help: 'Previous field of the launch dialog.', contexts: ['launch'] },
+  { id: 'filter.toggleRegex', keys: ['ctrl+r'], label: 'regex', help: 'Switch the filter between substring and regular expression.', contexts: ['filter'] },
+  { id: 'quit.stopWorkers', keys: ['s'], label: 'stop them', help: 'Quit and stop the launched workers (warm shutdown).', contexts: ['quit'] },
+  { id: 'quit.leaveWorkers', keys: ['l'], label: 'leave running', help: 'Quit and leave the launched workers running, detached.', contexts: ['quit'] },
+  { id: 'quit.cancel', keys: ['escape', 'c'], label: 'cancel', help: 'Stay in the console.', contexts: ['quit'] },
+];
+
+/** The subset of Ink's Key this module reads. */
+export interface KeyInfo {
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  tab?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  ctrl?: boolean;
+  shift?: boolean;
+  meta?: boolean;
+}
+
+/** Turns Ink's (input, key) into the key name the table uses, or undefined for text. */
+export function keyName(input: string, key: KeyInfo): string | undefined {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.escape) return 'escape';
+  if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+  // Terminals send DEL (0x7f) for the Backspace key; Ink reports it as `delete`.
+  if (key.backspace) return 'backspace';
+  if (key.delete) return 'backspace';
+  if (key.ctrl && input.length === 1) return `ctrl+${input.toLowerCase()}`;
+  if (input === ' ') return 'space';
+  if (input.length === 1) return input;
+  return undefined;
+}
+
+const lookup = new Map<string, BindingId>();
+for (const binding of KEYMAP) {
+  for (const context of binding.contexts) {
+    for (const k of binding.keys) lookup.set(`${context}\u0000${k}`, binding.id);
+  }
+}
+
+const byId = new Map<BindingId, Binding>(KEYMAP.map((b) => [b.id, b]));
+
+export function bindingOf(id: BindingId): Binding {
+  const binding = byId.get(id);
+  if (!binding) throw new Error(`no binding ${id}`);
+  return binding;
+}
+
+/** The binding a key triggers in a context; actions are dropped in read-only mode. */
+export function resolveKey(context: Context, input: string, key: KeyInfo, options: { readOnly?: boolean } = {}): BindingId | undefined {
+  const name = keyName(input, key);
+  if (name === undefined) return undefined;
+  const id = lookup.get(`${context}\u0000${name}`);
+  if (id && options.readOnly && byId.get(id)?.action) return undefined;
+  return id;
+}
+
+/** How a key is shown to people: 'G', 'ctrl+f', '↑', 'Enter'. */
+export function displayKey(name: string): string {
+  const pretty: Record<string, string> = {
+    up: '↑',
+    down: '↓',
+    left: '←',
+    right: '→',
+    enter: 'Enter',
+    escape: 'Esc',
+    backspace: 'Bksp',
+    tab: 'Tab',
+    'shift+tab': 'S-Tab',
+    space: 'Space',
+    pageup: 'PgUp',
+    pagedown: 'PgDn',
+    home: 'Home',
+    end: 'End',
+  };
+  return pretty[name] ?? name;
+}
+
+/** Bindings shown in the footer of a context, in table order. */
+export function footerBindings(context: Context, options: { readOnly?: boolean } = {}): Binding[] {
+  return KEYMAP.filter((b) => b.label !== '' && b.contexts.includes(context) && !(options.readOnly && b.action));
+}
+
+export function bindingsFor(context: Context, options: { readOnly?: boolean } = {}): Binding[] {
+  return KEYMAP.filter((b) => b.contexts.includes(context) && !(options.readOnly && b.action));
+}
+
+/** The README's key table (Markdown), generated from KEYMAP by `npm run keymap-doc`-style callers. */
+export function keymapMarkdown(): string {
+  const rows = KEYMAP.map((b) => `| ${b.keys.map((k) => `\`${displayKey(k)}\``).join(' ')} | ${b.help}${b.confirm ? ' (confirms first)' : ''} | ${b.contexts.join(', ')} |`);
+  return ['| keys | what it does | where |', '| --- | --- | --- |', ...rows].join('\n');
+}

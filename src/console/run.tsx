@@ -1,0 +1,110 @@
+import React from 'react';
+import { render } from 'ink';
+import { parseRedisUrl } from '../redis/connection.js';
+import { RqtsError } from '../model/errors.js';
+import { ConsoleApp, type ExitOutcome } from './app.js';
+import { ActionCenter } from './data/actions.js';
+import { createConsoleClient, Poller } from './data/poller.js';
+import { LocalWorkers, rqtsWorkerCommand, type WorkerCommandBuilder } from './data/local-workers.js';
+import { DEMO_TASKS_DIR, DEMO_WORKER_QUEUES, DemoFeeder, prepareDemoRedis, type DemoRedis } from './data/demo.js';
+
+// `rqts console` as a library call: checks the terminal, connects (never failing on an
+// unreachable Redis: the header says so and it reconnects), draws on the alternate screen,
+// and on exit restores the terminal and says what became of any launched workers.
+
+export interface ConsoleOptions {
+  url: string;
+  readOnly?: boolean;
+  /** Poll interval in milliseconds. */
+  intervalMs?: number;
+  demo?: boolean;
+  /** Import roots passed to launched workers (--path). */
+  paths?: string[];
+  /** How to start a launched worker; `rqts worker` by default. */
+  workerCommand?: WorkerCommandBuilder;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+const ALT_SCREEN_ON = '\u001b[?1049h\u001b[H';
+const ALT_SCREEN_OFF = '\u001b[?1049l';
+
+export async function runConsole(options: ConsoleOptions): Promise<number> {
+  const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  if (!stdin.isTTY) {
+    throw new RqtsError('BAD_ARGUMENT', 'rqts console needs an interactive terminal, and stdin is not a TTY', 'Run it in a terminal; for scripts use rqts info (add --json for machine-readable output)');
+  }
+  parseRedisUrl(options.url); // a malformed URL is one clear line, before touching the screen
+  let demo: DemoRedis | undefined;
+  let url = options.url;
+  if (options.demo) {
+    demo = await prepareDemoRedis(options.url);
+    url = demo.url;
+  }
+  const { display } = parseRedisUrl(url);
+  const client = createConsoleClient(url);
+  const poller = new Poller(client, { intervalMs: options.intervalMs });
+  const readOnly = options.readOnly ?? false;
+  const builder = options.workerCommand ?? rqtsWorkerCommand(options.demo ? [DEMO_TASKS_DIR, ...(options.paths ?? [])] : (options.paths ?? []));
+  const local = readOnly ? undefined : new LocalWorkers({ url, builder });
+  const actions = new ActionCenter(client, {
+    isLaunched: (name) => local?.names().has(name) ?? false,
+    terminateLaunched: (name) => local?.terminate(name) ?? false,
+    onChanged: () => poller.refreshNow(),
+  });
+  let feeder: DemoFeeder | undefined;
+  if (options.demo && local) {
+    for (const queues of DEMO_WORKER_QUEUES) local.launch({ queues, count: 1, burst: false });
+    feeder = new DemoFeeder(client);
+    client.once('ready', () => void feeder?.start().catch(() => undefined));
+    if (client.status === 'ready') void feeder.start().catch(() => undefined);
+  }
+
+  let outcome: ExitOutcome = { workers: 'none', detached: [] };
+  const altScreen = Boolean(stdout.isTTY);
+  if (altScreen) stdout.write(ALT_SCREEN_ON);
+  poller.start();
+  const instance = render(
+    <ConsoleApp
+      poller={poller}
+      actions={actions}
+      local={local}
+      display={display}
+      note={demo?.note}
+      readOnly={readOnly}
+      stopLaunchedOnQuit={demo?.private ?? false}
+      onExit={(o) => {
+        outcome = o;
+      }}
+    />,
+    { stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: true, incrementalRendering: process.env.RQTS_INCREMENTAL === '1' },
+  );
+  // A terminal that goes away (or a kill) must not leave launched workers orphaned.
+  const onSignal = (): void => {
+    void (local?.stopAll({ warmMs: 3000, coldMs: 2000 }) ?? Promise.resolve()).then(() => instance.unmount());
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    poller.stop();
+    feeder?.stop();
+    if (demo?.private && local && local.running().length > 0) await local.stopAll({ warmMs: 3000, coldMs: 2000 });
+    client.disconnect();
+    await demo?.stop();
+    if (altScreen) stdout.write(ALT_SCREEN_OFF);
+  }
+  if (outcome.workers === 'detached' && outcome.detached.length > 0) {
+    stdout.write(`Left ${outcome.detached.length} launched worker(s) running:\n`);
+    for (const w of outcome.detached) stdout.write(`  ${w.name}  pid ${w.pid ?? '?'}  queues ${w.queues.join(',')}  log ${w.logFile}\n`);
+  } else if (outcome.workers === 'stopped') {
+    stdout.write('Stopped the workers this console launched.\n');
+  }
+  return 0;
+}

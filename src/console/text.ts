@@ -1,0 +1,101 @@
+import stringWidth from 'string-width';
+
+// Text helpers shared by the console's views. Anything that came from Redis (names,
+// descriptions, tracebacks, log lines) is hostile until escaped: a job description
+// holding "\x1b[2J" must not clear the on-call engineer's screen.
+
+// C0 controls, DEL, C1 controls, and the bidi overrides that can reorder what is shown.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
+
+/** One-line safe text: every control character is shown as a visible escape. */
+export function escapeControl(text: string): string {
+  return text.replace(UNSAFE, (ch) => {
+    const named = NAMED[ch];
+    if (named) return named;
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** Multi-line safe text (tracebacks, log output): keeps line breaks, escapes the rest. */
+export function escapeLines(text: string): string[] {
+  return text.replace(/\r\n/g, '\n').split('\n').map((line) => escapeControl(line.replace(/\t/g, '    ')));
+}
+
+export function displayWidth(text: string): number {
+  return stringWidth(text);
+}
+
+/** Cuts to `width` terminal columns (ellipsis when cut) and pads with spaces to exactly `width`. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  if (width <= 0) return '';
+  let out = text;
+  let w = stringWidth(out);
+  if (w > width) {
+    let cut = '';
+    let used = 0;
+    for (const ch of out) {
+      const cw = stringWidth(ch);
+      if (used + cw > width - 1) break;
+      cut += ch;
+      used += cw;
+    }
+    out = `${cut}…`;
+    w = used + 1;
+  }
+  const pad = ' '.repeat(Math.max(0, width - w));
+  return align === 'right' ? pad + out : out + pad;
+}
+
+/** Compact human duration: 0.4s, 12s, 3m05s, 2h04m, 3d02h. */
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '-';
+  const s = Math.max(0, seconds);
+  if (s < 10) return `${s.toFixed(1)}s`;
+  if (s < 60) return `${Math.floor(s)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86400)}d${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
+}
+
+export function formatRate(perSecond: number): string {
+  if (perSecond === 0) return '0/s';
+  if (perSecond < 10) return `${perSecond.toFixed(1)}/s`;
+  return `${Math.round(perSecond)}/s`;
+}
+
+export function formatCount(n: number): string {
+  if (n < 10_000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** Unicode sparkline of the last `width` values, scaled to the largest one shown. */
+export function sparkline(values: readonly number[], width: number): string {
+  const shown = values.slice(-width);
+  const max = Math.max(0, ...shown);
+  const line = shown
+    .map((v) => {
+      if (max === 0 || v <= 0) return ' ';
+      const index = Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1) + 0.5));
+      return BARS[Math.max(0, index)] ?? ' ';
+    })
+    .join('');
+  return line.padStart(width, ' ');
+}
+
+export function formatClock(date: Date): string {
+  return date.toISOString().slice(11, 19);
+}
+
+/** "2026-11-26 06:32:25Z (3m05s ago)" for detail views. */
+export function formatTimestampWithAge(date: Date | undefined, now: number): string {
+  if (!date) return '-';
+  const text = `${date.toISOString().slice(0, 19).replace('T', ' ')}Z`;
+  const age = (now - date.getTime()) / 1000;
+  return age >= 0 ? `${text} (${formatDuration(age)} ago)` : `${text} (in ${formatDuration(-age)})`;
+}

@@ -1,0 +1,149 @@
+import type { ScreenId } from './keymap.js';
+import type { Command } from './data/actions.js';
+import type { JobListKind } from './data/jobs.js';
+import { EMPTY_SELECTION, selectionReducer, type Rows, type Selection, type SelectionAction } from './data/selection.js';
+import { NO_FILTER, type Filter, type SortState } from './data/table.js';
+
+// Screens, layers, cursors, filters and sorts: the console's UI state as one reducer,
+// free of I/O (side effects run in the app, after a transition, never inside one).
+
+export type TableId = 'workers' | 'queues' | 'jobs' | 'logs';
+
+export interface ConfirmRequest {
+  title: string;
+  /** The thing acted on, named in full (escaped). */
+  target: string;
+  details: string[];
+  confirmLabel: string;
+  command: Command;
+}
+
+export interface LaunchDraft {
+  queues: string;
+  count: string;
+  burst: boolean;
+}
+
+export type Layer =
+  | { type: 'confirm'; request: ConfirmRequest; focus: 'cancel' | 'confirm' }
+  | { type: 'filter'; table: TableId; draft: string; regex: boolean }
+  | { type: 'launch'; draft: LaunchDraft; field: 0 | 1 | 2; error: string | undefined }
+  | { type: 'quit'; phase: 'ask' | 'stopping'; progress: string | undefined };
+
+export type DetailTarget = { kind: 'job'; id: string } | { kind: 'worker'; name: string };
+
+export interface UiState {
+  screen: ScreenId;
+  /** Screens to return to with Esc. */
+  history: ScreenId[];
+  layer: Layer | undefined;
+  selection: Record<TableId, Selection>;
+  filters: Record<TableId, Filter>;
+  sorts: { workers: SortState; queues: SortState };
+  jobs: { queue: string | undefined; kind: JobListKind };
+  detail: DetailTarget | undefined;
+  /** Scroll offsets of the text screens. */
+  scroll: { detail: number; help: number };
+  /** Logs screen sticks to the newest line until the user scrolls up. */
+  followLogs: boolean;
+}
+
+export const INITIAL_UI: UiState = {
+  screen: 'workers',
+  history: [],
+  layer: undefined,
+  selection: { workers: EMPTY_SELECTION, queues: EMPTY_SELECTION, jobs: EMPTY_SELECTION, logs: EMPTY_SELECTION },
+  filters: { workers: NO_FILTER, queues: NO_FILTER, jobs: NO_FILTER, logs: NO_FILTER },
+  sorts: { workers: { column: 'name', descending: false }, queues: { column: 'name', descending: false } },
+  jobs: { queue: undefined, kind: 'queued' },
+  detail: undefined,
+  scroll: { detail: 0, help: 0 },
+  followLogs: true,
+};
+
+export type UiAction =
+  | { type: 'go'; screen: ScreenId }
+  | { type: 'back' }
+  | { type: 'select'; table: TableId; action: SelectionAction; rows: Rows }
+  | { type: 'openDetail'; target: DetailTarget }
+  | { type: 'openJobs'; queue: string; kind?: JobListKind }
+  | { type: 'jobsKind'; kind: JobListKind }
+  | { type: 'scroll'; screen: 'detail' | 'help'; delta: number | 'top' | 'bottom'; max: number }
+  | { type: 'follow'; on: boolean }
+  | { type: 'sort'; table: 'workers' | 'queues'; sort: SortState }
+  | { type: 'openLayer'; layer: Layer }
+  | { type: 'updateLayer'; layer: Layer }
+  | { type: 'closeLayer' }
+  | { type: 'applyFilter'; table: TableId; filter: Filter };
+
+export function uiReducer(state: UiState, action: UiAction): UiState {
+  switch (action.type) {
+    case 'go':
+      if (action.screen === state.screen) return state;
+      return { ...state, screen: action.screen, history: [...state.history.slice(-19), state.screen] };
+    case 'back': {
+      const previous = state.history[state.history.length - 1];
+      if (!previous) return state;
+      return { ...state, screen: previous, history: state.history.slice(0, -1) };
+    }
+    case 'select': {
+      const next = selectionReducer(state.selection[action.table], action.action, action.rows);
+      const followLogs = action.table === 'logs' ? next.index >= (action.rows.total ?? action.rows.keys.length) - 1 : state.followLogs;
+      return { ...state, selection: { ...state.selection, [action.table]: next }, followLogs };
+    }
+    case 'openDetail':
+      return { ...state, detail: action.target, scroll: { ...state.scroll, detail: 0 }, screen: 'detail', history: [...state.history.slice(-19), state.screen] };
+    case 'openJobs':
+      return {
+        ...state,
+        jobs: { queue: action.queue, kind: action.kind ?? state.jobs.kind },
+        selection: { ...state.selection, jobs: EMPTY_SELECTION },
+        screen: 'jobs',
+        history: state.screen === 'jobs' ? state.history : [...state.history.slice(-19), state.screen],
+      };
+    case 'jobsKind':
+      return { ...state, jobs: { ...state.jobs, kind: action.kind }, selection: { ...state.selection, jobs: EMPTY_SELECTION } };
+    case 'scroll': {
+      const current = state.scroll[action.screen];
+      const next = action.delta === 'top' ? 0 : action.delta === 'bottom' ? action.max : Math.max(0, Math.min(action.max, current + action.delta));
+      return { ...state, scroll: { ...state.scroll, [action.screen]: next } };
+    }
+    case 'follow':
+      return { ...state, followLogs: action.on };
+    case 'sort':
+      return { ...state, sorts: { ...state.sorts, [action.table]: action.sort } };
+    case 'openLayer':
+    case 'updateLayer':
+      return { ...state, layer: action.layer };
+    case 'closeLayer':
+      return { ...state, layer: undefined };
+    case 'applyFilter':
+      return {
+        ...state,
+        layer: undefined,
+        filters: { ...state.filters, [action.table]: action.filter },
+        selection: { ...state.selection, [action.table]: { ...state.selection[action.table], index: 0 } },
+      };
+  }
+}
+
+/** Tab order of the screens. */
+export const TAB_ORDER: readonly ScreenId[] = ['workers', 'queues', 'jobs', 'logs', 'help'];
+
+export function adjacentScreen(screen: ScreenId, step: 1 | -1): ScreenId {
+  const at = TAB_ORDER.indexOf(screen);
+  const from = at < 0 ? 0 : at;
+  return TAB_ORDER[(from + step + TAB_ORDER.length) % TAB_ORDER.length] ?? 'workers';
+}
+
+/** Parses the launch dialog; returns an error line for bad input. */
+export function parseLaunchDraft(draft: LaunchDraft): { queues: string[]; count: number; burst: boolean } | { error: string } {
+  const queues = draft.queues
+    .split(/[\s,]+/)
+    .map((q) => q.trim())
+    .filter(Boolean);
+  if (queues.length === 0) return { error: 'Name at least one queue (comma or space separated)' };
+  const count = Number(draft.count);
+  if (!Number.isInteger(count) || count < 1 || count > 50) return { error: 'How many: a whole number from 1 to 50' };
+  return { queues, count, burst: draft.burst };
+}

@@ -1,0 +1,106 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { Layer } from '../ui-state.js';
+import { bindingOf, displayKey, type BindingId } from '../keymap.js';
+
+function keyOf(id: BindingId): string {
+  return displayKey(bindingOf(id).keys[0] ?? '');
+}
+
+function Button({ label, focused, danger }: { label: string; focused: boolean; danger?: boolean }): React.JSX.Element {
+  return (
+    <Text inverse={focused} bold={focused} color={danger && !focused ? 'red' : undefined}>
+      {focused ? `[ ${label} ]` : `  ${label}  `}
+    </Text>
+  );
+}
+
+export function ConfirmDialog({ layer, width }: { layer: Extract<Layer, { type: 'confirm' }>; width: number }): React.JSX.Element {
+  const { request, focus } = layer;
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1} width={Math.min(width, 100)}>
+      <Text bold color="red" wrap="truncate">
+        {request.title}
+      </Text>
+      <Text wrap="truncate">
+        <Text color="gray">target: </Text>
+        <Text bold>{request.target}</Text>
+      </Text>
+      {request.details.map((line, i) => (
+        <Text key={i} color="gray" wrap="truncate">
+          {line}
+        </Text>
+      ))}
+      <Box marginTop={1}>
+        <Button label="Cancel" focused={focus === 'cancel'} />
+        <Text>  </Text>
+        <Button label={request.confirmLabel} focused={focus === 'confirm'} danger />
+        <Text color="gray">
+          {`   ${keyOf('confirm.yes')} confirm · ${keyOf('confirm.no')} cancel · ${keyOf('confirm.focusNext')} move · ${keyOf('confirm.activate')} press`}
+        </Text>
+      </Box>
+    </Box>
+  );
+}
+
+export function FilterPrompt({ layer }: { layer: Extract<Layer, { type: 'filter' }> }): React.JSX.Element {
+  return (
+    <Text wrap="truncate">
+      <Text color="cyan" bold>
+        {layer.regex ? 'regex/' : '/'}
+      </Text>
+      <Text>{layer.draft}</Text>
+      <Text inverse> </Text>
+      <Text color="gray">
+        {`   ${keyOf('input.submit')} apply · ${keyOf('input.cancel')} cancel · ${keyOf('filter.toggleRegex')} ${layer.regex ? 'substring' : 'regex'}`}
+      </Text>
+    </Text>
+  );
+}
+
+const FIELD_LABELS = ['queues', 'how many', 'mode'] as const;
+
+export function LaunchDialog({ layer, width }: { layer: Extract<Layer, { type: 'launch' }>; width: number }): React.JSX.Element {
+  const values = [layer.draft.queues, layer.draft.count, layer.draft.burst ? 'burst (exit when the queues are empty)' : 'long-running'];
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={Math.min(width, 100)}>
+      <Text bold color="cyan">
+        Launch rqts workers (children of this console; output in Logs)
+      </Text>
+      {FIELD_LABELS.map((label, i) => (
+        <Text key={label} wrap="truncate">
+          <Text color={layer.field === i ? 'cyan' : 'gray'}>{layer.field === i ? '▸ ' : '  '}</Text>
+          <Text color="gray">{label.padEnd(9)}</Text>
+          <Text bold={layer.field === i}>{values[i]}</Text>
+          {layer.field === i && i < 2 ? <Text inverse> </Text> : null}
+          {i === 2 && layer.field === 2 ? <Text color="gray">  (space toggles)</Text> : null}
+        </Text>
+      ))}
+      {layer.error ? <Text color="red">{layer.error}</Text> : null}
+      <Text color="gray">{`${keyOf('input.submit')} launch · ${keyOf('input.nextField')} next field · ${keyOf('input.cancel')} cancel`}</Text>
+    </Box>
+  );
+}
+
+export function QuitDialog({ layer, running }: { layer: Extract<Layer, { type: 'quit' }>; running: string[] }): React.JSX.Element {
+  if (layer.phase === 'stopping') {
+    return (
+      <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
+        <Text bold color="yellow">Stopping launched workers…</Text>
+        <Text>{layer.progress ?? ''}</Text>
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
+      <Text bold color="yellow">
+        {running.length} launched worker{running.length === 1 ? ' is' : 's are'} still running: {running.join(', ')}
+      </Text>
+      <Text>
+        <Text color="cyan" bold>{keyOf('quit.stopWorkers')}</Text> stop them (warm: current jobs finish) and quit ·{' '}
+        <Text color="cyan" bold>{keyOf('quit.leaveWorkers')}</Text> leave them running, detached, and quit ·{' '}
+        <Text color="cyan" bold>{keyOf('quit.cancel')}</Text> stay
+      </Text>
+    </Box>
+  );
+}

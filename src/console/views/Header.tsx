@@ -1,0 +1,121 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { ConnectionState } from '../data/poller.js';
+import type { Totals } from '../data/derive.js';
+import type { ScreenId } from '../keymap.js';
+import { escapeControl, formatClock, formatCount, formatDuration, formatRate } from '../text.js';
+
+export interface HeaderProps {
+  width: number;
+  display: string;
+  serverVersion: string | undefined;
+  latencyMs: number | undefined;
+  intervalMs: number;
+  connection: ConnectionState;
+  since: number;
+  lastError: string | undefined;
+  dataAt: number | undefined;
+  totals: Totals | undefined;
+  finishedRate: number;
+  failedRate: number;
+  finishedSpark: string;
+  failedSpark: string;
+  suspended: boolean;
+  readOnly: boolean;
+  note: string | undefined;
+  now: number;
+}
+
+function Sep(): React.JSX.Element {
+  return <Text color="gray"> │ </Text>;
+}
+
+export function Header(props: HeaderProps): React.JSX.Element {
+  const { totals } = props;
+  const states = totals ? Object.entries(totals.byState).sort(([a], [b]) => a.localeCompare(b)) : [];
+  return (
+    <Box flexDirection="column" width={props.width}>
+      <Text wrap="truncate">
+        <Text bold color="cyan">rqts console</Text>
+        <Sep />
+        <Text>{escapeControl(props.display)}</Text>
+        <Sep />
+        <Text>{props.serverVersion ? `Redis ${escapeControl(props.serverVersion)}` : 'Redis ?'}</Text>
+        <Sep />
+        <Text>rtt {props.latencyMs === undefined ? '-' : `${props.latencyMs.toFixed(1)}ms`}</Text>
+        <Sep />
+        <Text>every {formatDuration(props.intervalMs / 1000)}</Text>
+        {props.readOnly ? (
+          <>
+            <Sep />
+            <Text color="magenta" bold>READ-ONLY</Text>
+          </>
+        ) : null}
+        {props.note ? (
+          <>
+            <Sep />
+            <Text color="magenta">{props.note}</Text>
+          </>
+        ) : null}
+      </Text>
+      <Text wrap="truncate">
+        {totals ? (
+          <>
+            <Text bold>workers {totals.workers}</Text>
+            {states.map(([state, n]) => (
+              <Text key={state} color={state === 'busy' ? 'yellow' : state === 'idle' ? 'green' : undefined}>
+                {' '}
+                {escapeControl(state)} {n}
+              </Text>
+            ))}
+            {totals.ghosts > 0 ? <Text color="red"> ghost {totals.ghosts}</Text> : null}
+            {totals.flagged > 0 ? <Text color="red" bold> ⚑ {totals.flagged} flagged</Text> : null}
+            <Sep />
+            <Text>queued {formatCount(totals.queued)} started {formatCount(totals.started)} </Text>
+            <Text color={totals.failed > 0 ? 'red' : undefined}>failed {formatCount(totals.failed)}</Text>
+            <Sep />
+            <Text>done {formatRate(props.finishedRate)} </Text>
+            <Text color="green">{props.finishedSpark}</Text>
+            <Text> fail {formatRate(props.failedRate)} </Text>
+            <Text color="red">{props.failedSpark}</Text>
+          </>
+        ) : (
+          <Text color="gray">reading Redis…</Text>
+        )}
+      </Text>
+      {props.connection !== 'ready' && props.connection !== 'connecting' ? (
+        <Text wrap="truncate" backgroundColor="red" color="white" bold>
+          {` ⚠ Redis unreachable since ${formatClock(new Date(props.since))} (${escapeControl(props.lastError ?? 'no answer')}) — reconnecting; ${props.dataAt ? `data shown is from ${formatClock(new Date(props.dataAt))}` : 'no data yet'} `}
+        </Text>
+      ) : props.connection === 'connecting' && !totals ? (
+        <Text color="gray">connecting to {escapeControl(props.display)}…</Text>
+      ) : props.suspended ? (
+        <Text wrap="truncate" backgroundColor="yellow" color="black" bold>
+          {' ⏸ SUSPENDED: workers start no new jobs (P resumes) '}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}
+
+const TAB_LABELS: [ScreenId, string][] = [
+  ['workers', '1 Workers'],
+  ['queues', '2 Queues'],
+  ['jobs', '3 Jobs'],
+  ['logs', '4 Logs'],
+  ['help', '5 Help'],
+];
+
+export function Tabs({ screen, extra }: { screen: ScreenId; extra: string }): React.JSX.Element {
+  return (
+    <Text wrap="truncate">
+      {TAB_LABELS.map(([id, label]) => (
+        <Text key={id} inverse={screen === id} bold={screen === id}>
+          {` ${label} `}
+        </Text>
+      ))}
+      {screen === 'detail' ? <Text inverse bold> Detail </Text> : null}
+      <Text color="gray"> {extra}</Text>
+    </Text>
+  );
+}

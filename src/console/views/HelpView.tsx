@@ -1,0 +1,32 @@
+import type { Line } from '../data/detail.js';
+import { displayKey, KEYMAP, type Context } from '../keymap.js';
+
+const GROUPS: [string, (ctx: readonly Context[]) => boolean][] = [
+  ['Everywhere', (c) => c.includes('workers') && c.includes('help')],
+  ['Tables', (c) => !c.includes('help') && (c.includes('workers') || c.includes('queues') || c.includes('jobs') || c.includes('detail') || c.includes('logs'))],
+  ['Confirmation', (c) => c.includes('confirm')],
+  ['Prompts (filter, launch)', (c) => c.includes('filter') || c.includes('launch')],
+  ['Quit prompt', (c) => c.includes('quit')],
+];
+
+/** The help screen, generated from the keymap table (nothing here is written by hand). */
+export function helpLines(readOnly: boolean): Line[] {
+  const lines: Line[] = [];
+  const seen = new Set<string>();
+  for (const [title, member] of GROUPS) {
+    const bindings = KEYMAP.filter((b) => !seen.has(b.id) && member(b.contexts) && !(readOnly && b.action));
+    if (bindings.length === 0) continue;
+    lines.push({ text: title, bold: true, tone: 'accent' });
+    for (const b of bindings) {
+      seen.add(b.id);
+      const keys = b.keys.map(displayKey).join(' ');
+      const where = b.contexts.length >= 6 ? '' : `  [${b.contexts.join(', ')}]`;
+      lines.push({ text: `  ${keys.padEnd(22)} ${b.help}${b.confirm ? ' (asks first)' : ''}${where}` });
+    }
+    lines.push({ text: '' });
+  }
+  if (readOnly) lines.push({ text: 'Read-only mode: every action is switched off.', tone: 'warn' });
+  lines.push({ text: 'Flags: GHOST listed but hash gone · DEAD death registered · STALE-HB/late-hb heartbeat older than the state allows', tone: 'dim' });
+  lines.push({ text: '       OVERTIME job past its timeout · DEAF nobody listens on its command channel · ◆ launched by this console', tone: 'dim' });
+  return lines;
+}
