@@ -10,11 +10,13 @@ import { shutdownCommand } from './shutdown.js';
 import { stopJobCommand } from './stop-job.js';
 import { suspendCommand } from './suspend.js';
 import { workerCommand } from './worker.js';
+import { workerPoolCommand } from './worker-pool.js';
 
 // THE list of subcommands, in the order `rqts --help` shows them. Adding one is an import
 // and an entry here (see command.ts for the descriptor).
 export const commands: readonly CommandDescriptor[] = [
   workerCommand,
+  workerPoolCommand,
   consoleCommand,
   infoCommand,
   enqueueCommand,

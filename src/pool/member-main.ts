@@ -1,0 +1,109 @@
+import { isRqtsError, RqtsError } from '../model/errors.js';
+import type { CommandDescriptor } from '../cli/command.js';
+import { closeAllConnections, openConnection, type ConnectionFlagValues } from '../cli/connection-options.js';
+import { createLogger } from '../cli/logging.js';
+import { parseCommandLine } from '../cli/parse-flags.js';
+import { workerCommand } from '../cli/worker.js';
+import { buildWorkerOptions, effectiveLevel, sentryHandler, type WorkerFlagValues } from '../cli/worker-flags.js';
+import type { Worker } from '../worker/worker.js';
+import { isStopMessage, MEMBER_ENV, parseMemberIdentity, type MemberMessage } from './protocol.js';
+
+// Entry point of one pooled worker: a process forked by the pool with an IPC channel, whose
+// argv is `rqts worker`'s (queues and flags). It runs what `rqts worker` runs, with three
+// differences that need a handle on the Worker object:
+//  - stop requests arrive over IPC, so warm-then-cold is exact (signals would be subject to
+//    the worker's one-second debounce, racing the pool's own);
+//  - when the pool dies, even by SIGKILL, the channel closes and the member stops cold at
+//    once: no supervisor is left to send a second signal, and an orphan must not linger;
+//  - the pool checks suspension and ghosts once, so a replacement started while rqts is
+//    suspended waits in its loop instead of exiting and being replaced again and again.
+// Keep it in step with src/cli/worker.ts.
+
+const identity = parseMemberIdentity(process.env[MEMBER_ENV]);
+let worker: Worker | undefined;
+/** A stop that arrived while the worker was still being built. */
+let pendingStop: 'warm' | 'cold' | undefined;
+
+function send(message: MemberMessage): void {
+  if (process.connected) process.send?.(message);
+}
+
+process.on('disconnect', () => {
+  if (worker) worker.requestStop('cold');
+  else process.exit(0);
+});
+process.on('message', (message: unknown) => {
+  if (!isStopMessage(message)) return;
+  if (worker) worker.requestStop(message.kind);
+  else pendingStop = message.kind;
+});
+// When the pool is killed its pipes may close under us: losing a log line must not kill a
+// worker that is about to record its job and death.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+
+async function main(): Promise<number> {
+  if (!identity || !process.send) {
+    process.stderr.write(`rqts: this entry point runs under rqts worker-pool only (${MEMBER_ENV} and an IPC channel are missing)\n`);
+    return 1;
+  }
+  const prefix = identity.prefix ? `[${identity.id}] ` : '';
+  let flags: ConnectionFlagValues & WorkerFlagValues;
+  let args: string[];
+  try {
+    const parsed = parseCommandLine(workerCommand as CommandDescriptor, process.argv.slice(2), process.env);
+    // parseCommandLine builds exactly the keys of workerCommand's flag table.
+    flags = parsed.flags as ConnectionFlagValues & WorkerFlagValues;
+    args = parsed.args;
+  } catch (error) {
+    process.stderr.write(`${prefix}${isRqtsError(error) ? error.toLine() : String(error)}\n`);
+    return 1;
+  }
+  const connection = await openConnection(flags, { persistent: true });
+  const dictConfig = connection.settings.dictConfig as { formatters?: Record<string, { format?: string; datefmt?: string }> } | undefined;
+  const formatter = dictConfig?.formatters ? Object.values(dictConfig.formatters)[0] : undefined;
+  const base = createLogger({
+    json: flags.logJson,
+    level: effectiveLevel(flags),
+    logFormat: flags.logFormat ?? formatter?.format,
+    dateFormat: flags.dateFormat ?? formatter?.datefmt,
+    prefix,
+  });
+  const logger = flags.logJson ? base.child({ pool: identity.pool, workerId: identity.id }) : base;
+  try {
+    const built = await buildWorkerOptions(args, flags, connection);
+    const sentry = await sentryHandler(flags, connection.settings, (m) => logger.warn(m));
+    if (sentry) built.options.exceptionHandlers = [...(built.options.exceptionHandlers ?? []), sentry];
+    built.options.poolName = identity.pool;
+    // Stopped before it ever registered: nothing to record, nothing to wait for.
+    if (pendingStop || !process.connected) return 0;
+    const created = new built.cls(connection.client, built.options, { logger });
+    worker = created;
+    created.on('worker:registered', (name) => send({ type: 'registered', name }));
+    created.on('job:started', (job) => send({ type: 'job-started', jobId: job.id, horsePid: created.horsePid }));
+    const ended = (job: { id: string }): void => send({ type: 'job-ended', jobId: job.id });
+    created.on('job:finished', ended);
+    created.on('job:failed', ended);
+    await created.work();
+    return 0;
+  } catch (error) {
+    if (error instanceof RqtsError) {
+      logger.error(error.toLine());
+      return 1;
+    }
+    logger.error(`Worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  } finally {
+    logger.flush();
+    await connection.close();
+  }
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  process.stderr.write(`${identity ? `[${identity.id}] ` : ''}${isRqtsError(error) ? error.toLine() : `rqts worker failed: ${String(error)}`}\n`);
+}
+closeAllConnections();
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
