@@ -110,6 +110,7 @@ export class HorseExecutor implements Executor {
       return await new Promise<ExecOutcome>((resolve) => {
         this.running = { jobId: job.id, resolve, killReason: undefined };
         this.send(child, { type: 'run', job, roots: context.roots });
+        context.onStarted?.();
       });
     } finally {
       child.off('message', onMeta);

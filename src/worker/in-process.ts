@@ -23,6 +23,7 @@ export class InProcessExecutor implements Executor {
         resolve(outcome);
       };
       this.current = { controller, settle };
+      context.onStarted?.();
       void runJobFunction(job, context.roots, { signal: controller.signal, saveMeta: context.saveMeta }).then((outcome) =>
         settle(outcome.ok ? { kind: 'succeeded', value: outcome.value } : { kind: 'failed', excString: outcome.excString }),
       );

@@ -15,7 +15,7 @@ import type { WorkerState } from '../model/worker-record.js';
 /** The RQ release whose wire format rqts speaks; Python readers show it as the version. */
 export const RQ_PROTOCOL_VERSION = '1.16.2';
 
-export type DequeueResult = { kind: 'job'; queue: string; job: Job } | { kind: 'empty' } | { kind: 'suspended' };
+export type DequeueResult = { kind: 'job'; queue: string; job: Job } | { kind: 'empty' } | { kind: 'suspended' } | { kind: 'unregistered' };
 
 export interface WorkerIdentity {
   name: string;
@@ -87,10 +87,13 @@ export class WorkerStore {
     await multi.exec();
   }
 
-  async setState(state: WorkerState, ttl?: number): Promise<void> {
-    const multi = this.connection.multi().hset(this.key, 'state', state);
+  /** Resolves false when the worker key had vanished (Redis restarted or flushed, TTL lapsed). */
+  async setState(state: WorkerState, ttl?: number): Promise<boolean> {
+    const multi = this.connection.multi();
     if (ttl !== undefined) this.heartbeatCommands(multi, ttl);
-    await multi.exec();
+    multi.hset(this.key, 'state', state);
+    const replies = await multi.exec();
+    return ttl === undefined || Number(replies?.[0]?.[1]) === 1;
   }
 
   heartbeatCommands(multi: ChainableCommander, ttl: number): void {
@@ -125,7 +128,7 @@ export class WorkerStore {
       keys.suspended,
     );
     if (reply === null) return { kind: 'empty' };
-    if (Buffer.isBuffer(reply)) return { kind: 'suspended' };
+    if (Buffer.isBuffer(reply)) return reply.toString() === 'unregistered' ? { kind: 'unregistered' } : { kind: 'suspended' };
     const [index, id, flat] = reply;
     const hash: Record<string, Buffer> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!.toString()] = flat[i + 1]!;

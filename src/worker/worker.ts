@@ -146,6 +146,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     while (!this.stopKind) {
       if (this.maintenance.due()) await this.maintenance.run();
       const taken = await this.store.dequeue(this.order.current(), this.executionMode, this.options.jobMonitoringInterval);
+      if (taken.kind === 'unregistered') {
+        await this.registerAgain();
+        continue;
+      }
       if (taken.kind === 'suspended') {
         if (this.options.burst) {
           this.log.info('Suspended in burst mode, exiting');
@@ -203,12 +207,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.setTitle(`Running ${payload.funcName}`);
     const timeout = payload.timeout;
     const penalty = new (this.deathPenalty ?? (await loadDeathPenaltyClass(undefined, [])))(timeout, () => this.executor.kill('timeout'));
-    penalty.arm();
     const heartbeat = setInterval(() => void this.busyHeartbeat(job, timeout).catch((e: unknown) => this.log.warn(`Heartbeat failed: ${String(e)}`)), this.options.jobMonitoringInterval * 1000);
     let outcome: ExecOutcome;
     try {
       outcome = await this.executor.execute(payload, {
         roots: this.options.paths,
+        onStarted: () => penalty.arm(),
         saveMeta: (meta) => this.store.saveMeta(job.id, meta),
       });
     } finally {
@@ -321,7 +325,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private async setState(state: WorkerState, ttl?: number): Promise<void> {
     if (this.state === state && ttl === undefined) return;
     this.state = state;
-    await this.store.setState(state, ttl);
+    if (await this.store.setState(state, ttl)) return;
+    await this.registerAgain();
+  }
+
+  /**
+   * Our key is gone (a Redis restart without persistence, a FLUSHALL, a long stall): register
+   * again, or Python's Worker.all and the console would lose sight of a live worker.
+   */
+  private async registerAgain(): Promise<void> {
+    this.log.warn(`Worker key ${this.store.key} was gone from Redis; registering again`);
+    await this.store.registerBirth(this.options.workerTtl);
+    await this.store.setState(this.state, this.idleTtl);
   }
 
   private async teardown(): Promise<void> {

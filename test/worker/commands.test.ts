@@ -48,7 +48,7 @@ describe('commands', () => {
     const record = await findWorker(redis.client, name);
     expect(record).toMatchObject({ state: 'idle', failedJobCount: 1, successfulJobCount: 1 });
     await sendShutdownCommand(redis.client, name);
-    expect(await proc.exited).toBe(0);
+    expect(await proc.exited, proc.output()).toBe(0);
   });
 
   it('kill-horse on an idle worker is ignored; a malformed payload is ignored and later commands still work', async () => {
@@ -61,7 +61,7 @@ describe('commands', () => {
     expect((await findWorker(redis.client, name))?.state).toBe('idle');
     expect(isAlive(proc.child.pid ?? 0)).toBe(true);
     expect(await sendCommand(redis.client, name, { command: 'shutdown' })).toBe(1);
-    expect(await proc.exited).toBe(0);
+    expect(await proc.exited, proc.output()).toBe(0);
     expect(await findWorker(redis.client, name)).toMatchObject({ death: expect.any(Date) });
     expect(await redis.client.sismember(keys.allWorkers, keys.worker(name))).toBe(0);
   });
@@ -80,7 +80,7 @@ describe('commands', () => {
     expect(await redis.client.zscore(keys.registry('failed', 'sj'), stuck.id)).not.toBeNull();
     expect((await findWorker(redis.client, name))?.failedJobCount).toBe(1);
     await sendShutdownCommand(redis.client, name);
-    expect(await proc.exited).toBe(0);
+    expect(await proc.exited, proc.output()).toBe(0);
   });
 
   it('stop-job on a queued job or an unknown id raises', async () => {
@@ -96,7 +96,7 @@ describe('timeouts and horse deaths', () => {
     const job = await queue.enqueue('tasks.hang', [], {}, { timeout: 1 });
     const quick = await queue.enqueue('tasks.add', [1, 1]);
     const { proc } = startWorker('to', ['--burst']);
-    expect(await proc.exited).toBe(0);
+    expect(await proc.exited, proc.output()).toBe(0);
     expect(await statusOf(job.id)).toBe('failed');
     expect((await latestResult(redis.client, job.id))?.excString).toBe('JobTimeoutException: Task exceeded maximum timeout value (1 seconds)');
     expect(await statusOf(quick.id)).toBe('finished');
@@ -108,7 +108,7 @@ describe('timeouts and horse deaths', () => {
     const a = await queue.enqueue('tasks.whoAmI');
     const b = await queue.enqueue('tasks.whoAmI');
     const { proc, name } = startWorker('hd', ['--burst', '--max-jobs-per-horse', '1']);
-    expect(await proc.exited).toBe(0);
+    expect(await proc.exited, proc.output()).toBe(0);
     expect((await latestResult(redis.client, crashed.id))?.excString).toBe('Work-horse terminated unexpectedly; waitpid returned 768; ');
     const first = (await latestResult(redis.client, a.id))?.returnValue as { pid: number; env: string };
     const second = (await latestResult(redis.client, b.id))?.returnValue as { pid: number; env: string };
@@ -121,7 +121,7 @@ describe('timeouts and horse deaths', () => {
     const queue = new Queue('reuse', redis.client);
     const jobs = await queue.enqueueMany([{ funcName: 'tasks.whoAmI' }, { funcName: 'tasks.whoAmI' }, { funcName: 'tasks.whoAmI' }]);
     const { proc } = startWorker('reuse', ['--burst']);
-    expect(await proc.exited).toBe(0);
+    expect(await proc.exited, proc.output()).toBe(0);
     const pids = await Promise.all(jobs.map(async (j) => ((await latestResult(redis.client, j.id))?.returnValue as { pid: number }).pid));
     expect(new Set(pids).size).toBe(1);
   });
@@ -135,7 +135,7 @@ describe('signals', () => {
     await busyOn(name, job.id);
     proc.kill('SIGTERM');
     await waitFor(async () => (await findWorker(redis.client, name))?.shutdownRequested, 5000, 'shutdown_requested_date');
-    expect(await proc.exited).toBe(0);
+    expect(await proc.exited, proc.output()).toBe(0);
     expect(await statusOf(job.id)).toBe('finished');
     expect((await findWorker(redis.client, name))?.death).toBeInstanceOf(Date);
   });
@@ -154,7 +154,7 @@ describe('signals', () => {
     await waitFor(() => Date.now() - firstAt > 1100, 3000, 'debounce window');
     expect(await statusOf(job.id)).toBe('started');
     proc.kill('SIGTERM');
-    expect(await proc.exited).toBe(0);
+    expect(await proc.exited, proc.output()).toBe(0);
     expect(await statusOf(job.id)).toBe('failed');
     expect(await redis.client.zscore(keys.registry('started', 'cold'), job.id)).toBeNull();
     expect((await findWorker(redis.client, name))?.death).toBeInstanceOf(Date);
@@ -164,7 +164,7 @@ describe('signals', () => {
     const { proc, name } = startWorker('idle2');
     await waitFor(async () => (await findWorker(redis.client, name))?.state === 'idle', 15_000, 'idle');
     proc.kill('SIGINT');
-    expect(await proc.exited).toBe(0);
+    expect(await proc.exited, proc.output()).toBe(0);
     expect(proc.output()).toContain('Registering death');
     expect(await redis.client.ttl(keys.worker(name))).toBeLessThanOrEqual(60);
   });

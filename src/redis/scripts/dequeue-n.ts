@@ -13,8 +13,11 @@
 // leaves the job either queued or started (and the abandoned-job clean-up of Python RQ or
 // rqts fails it with a reason). Ids whose hash has no `data` (expired or deleted jobs) are
 // dropped, as RQ's dequeue drops them.
-// Returns nil (nothing queued), 'suspended', or {queue index (1-based), id, HGETALL of the job}.
+// A worker whose own key is gone (Redis restarted or flushed) takes nothing: it must register
+// again first, or it would work invisibly under a stub hash.
+// Returns nil (nothing queued), 'suspended', 'unregistered', or {queue index (1-based), id, HGETALL of the job}.
 export const DEQUEUE_N = `
+if redis.call('EXISTS', ARGV[1]) == 0 then return 'unregistered' end
 if redis.call('EXISTS', ARGV[8]) == 1 then return 'suspended' end
 for i = 1, #KEYS, 2 do
   while true do

@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findWorker, Job, latestResult, Queue, Registry } from '../../src/index.js';
+import { keys } from '../../src/redis/keys.js';
+import { pythonRqAvailable, runProcess } from '../helpers/python.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { FIXTURES, isAlive, spawnRqts } from '../helpers/rqts-process.js';
+import { waitFor } from '../helpers/wait.js';
+
+// Fault injection: a job is always in exactly one queue or registry, whatever dies when.
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => redis.stop());
+
+/** Makes the started-registry score of a job lie in the past, as if its heartbeats had lapsed long ago. */
+async function fastForwardAbandonment(queue: string, id: string): Promise<void> {
+  expect(await redis.client.zadd(keys.registry('started', queue), 'XX', 'CH', 1, id)).toBe(1);
+}
+
+describe.each([
+  ['one queue', ['solo'], 'solo'],
+  ['several queues', ['first', 'second'], 'second'],
+])('a worker SIGKILLed right after taking a job (%s)', (_label, queues, jobQueue) => {
+  it('leaves the job started in its registry, never nowhere, and clean-up fails it with a reason', async () => {
+    const job = await new Queue(jobQueue, redis.client).enqueue('tasks.add', [1, 2]);
+    const proc = spawnRqts(['worker', ...queues, '--url', redis.url, '--path', FIXTURES, '--burst'], { RQTS_FAULT: 'kill-after-dequeue' });
+    expect(await proc.exited).toBe('SIGKILL');
+    const taken = await Job.fetch(redis.client, job.id);
+    expect(taken.status).toBe('started');
+    expect(taken.workerName).not.toBe('');
+    expect(await new Queue(jobQueue, redis.client).count()).toBe(0);
+    expect(await redis.client.zscore(keys.registry('started', jobQueue), job.id)).not.toBeNull();
+
+    await fastForwardAbandonment(jobQueue, job.id);
+    await new Registry('started', jobQueue, redis.client).cleanup();
+    const failed = await Job.fetch(redis.client, job.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.excInfo).toMatch(/^Moved to FailedJobRegistry, due to AbandonedJobError, at /);
+    expect(await redis.client.zscore(keys.registry('failed', jobQueue), job.id)).not.toBeNull();
+    expect(await redis.client.zscore(keys.registry('started', jobQueue), job.id)).toBeNull();
+  });
+});
+
+describe.skipIf(!pythonRqAvailable())('abandoned rqts jobs and Python RQ', () => {
+  it("Python's clean-up (rq info) fails a job an rqts worker died holding", async () => {
+    const job = await new Queue('pyclean', redis.client).enqueue('tasks.add', [1, 2]);
+    const proc = spawnRqts(['worker', 'pyclean', '--url', redis.url, '--path', FIXTURES, '--burst'], { RQTS_FAULT: 'kill-after-dequeue' });
+    expect(await proc.exited).toBe('SIGKILL');
+    await fastForwardAbandonment('pyclean', job.id);
+    const info = await runProcess('/usr/bin/python3', ['-m', 'rq.cli', 'info', '--url', redis.url, 'pyclean']);
+    expect(info.code, info.stderr).toBe(0);
+    expect((await Job.fetch(redis.client, job.id)).status).toBe('failed');
+    expect(await redis.client.zscore(keys.registry('failed', 'pyclean'), job.id)).not.toBeNull();
+  });
+});
+
+describe('process deaths', () => {
+  it("the next rqts worker's maintenance fails a job abandoned by a dead worker", async () => {
+    const job = await new Queue('maint', redis.client).enqueue('tasks.add', [1, 2]);
+    const dead = spawnRqts(['worker', 'maint', '--url', redis.url, '--path', FIXTURES, '--burst'], { RQTS_FAULT: 'kill-after-dequeue' });
+    expect(await dead.exited).toBe('SIGKILL');
+    await fastForwardAbandonment('maint', job.id);
+    const next = spawnRqts(['worker', 'maint', '--url', redis.url, '--path', FIXTURES, '--burst']);
+    expect(await next.exited, next.output()).toBe(0);
+    expect(next.output()).toContain('Cleaning registries for queue: maint');
+    expect((await Job.fetch(redis.client, job.id)).status).toBe('failed');
+  });
+
+  it('a SIGKILLed worker leaves no orphan horse behind', async () => {
+    const job = await new Queue('orphan', redis.client).enqueue('tasks.hang');
+    const proc = spawnRqts(['worker', 'orphan', '--url', redis.url, '--path', FIXTURES, '--name', 'orphan-test']);
+    await waitFor(async () => (await findWorker(redis.client, 'orphan-test'))?.currentJob === job.id, 15_000, 'busy');
+    const workerPid = proc.child.pid ?? 0;
+    const horsePid = Number(execFileSync('pgrep', ['-P', String(workerPid)]).toString().trim().split('\n')[0]);
+    expect(isAlive(horsePid)).toBe(true);
+    proc.kill('SIGKILL');
+    await waitFor(() => !isAlive(horsePid), 10_000, 'horse exit');
+  });
+
+  it('a worker survives a Redis restart: it reconnects, registers again and runs new jobs', async () => {
+    const proc = spawnRqts(['worker', 'restart', '--url', redis.url, '--path', FIXTURES, '--name', 'survivor']);
+    await waitFor(async () => (await findWorker(redis.client, 'survivor'))?.state === 'idle', 15_000, 'idle');
+    await redis.restart();
+    const job = await waitFor(async () => new Queue('restart', redis.client).enqueue('tasks.add', [20, 22]), 10_000, 'enqueue after restart');
+    await waitFor(async () => (await latestResult(redis.client, job.id))?.returnValue === 42, 20_000, 'job run after restart');
+    await waitFor(async () => (await findWorker(redis.client, 'survivor'))?.state === 'idle', 10_000, 'registered again');
+    expect(await redis.client.sismember(keys.allWorkers, keys.worker('survivor'))).toBe(1);
+    proc.kill('SIGTERM');
+    expect(await proc.exited, proc.output()).toBe(0);
+  });
+});
