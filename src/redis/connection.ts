@@ -171,19 +171,32 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   };
   client.on('error', recordCause);
   client.on('error', () => undefined);
+  // connectTimeout only covers the TCP connect: a peer that accepts and never answers
+  // (not Redis, or a frozen one) would hang the ready check forever. Bound the handshake.
+  const handshakeMs = (options.connectTimeoutMs ?? 5000) + 1000;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new RqtsError('UNREACHABLE', `Redis at ${display} did not answer within ${Math.round(handshakeMs / 1000)} s`, 'Check that the URL points at a running Redis server')), handshakeMs);
+  });
   try {
-    await client.connect();
-    await client.ping();
-    const cluster = await client.info('cluster').catch(() => '');
-    if (/cluster_enabled:1/.test(cluster)) {
-      throw new RqtsError('CLUSTER_UNSUPPORTED', `${display} is a Redis Cluster node`, "RQ's keys must live in one keyspace: point rqts at a standalone Redis (or a Sentinel-managed primary)");
-    }
+    await Promise.race([handshake(client, display), deadline]);
   } catch (error) {
     client.disconnect();
     throw describeConnectError(error instanceof RqtsError ? error : (cause ?? error), display);
+  } finally {
+    clearTimeout(timer);
   }
   client.off('error', recordCause);
   return client;
+}
+
+async function handshake(client: Redis, display: string): Promise<void> {
+  await client.connect();
+  await client.ping();
+  const cluster = await client.info('cluster').catch(() => '');
+  if (/cluster_enabled:1/.test(cluster)) {
+    throw new RqtsError('CLUSTER_UNSUPPORTED', `${display} is a Redis Cluster node`, "RQ's keys must live in one keyspace: point rqts at a standalone Redis (or a Sentinel-managed primary)");
+  }
 }
 
 /** Creates another client to the same server, e.g. for blocking commands or SUBSCRIBE. */
