@@ -58,9 +58,11 @@ export class Queue {
   constructor(
     name: string,
     readonly connection: Redis,
-    readonly options: { serializer?: Serializer; defaultTimeout?: number } = {},
+    readonly options: { serializer?: Serializer; defaultTimeout?: number; existing?: boolean } = {},
   ) {
-    this.name = validateQueueName(name);
+    // `existing`: a name read back from rq:queues. A Python producer may have used a name we
+    // refuse to create; it must still be listed and counted (rq info does), just not enqueued to.
+    this.name = options.existing ? name : validateQueueName(name);
     this.key = keys.queue(name);
   }
 
@@ -72,18 +74,14 @@ export class Queue {
   static async all(connection: Redis, options: { serializer?: Serializer } = {}): Promise<Queue[]> {
     const queueKeys = await connection.smembers(keys.allQueues);
     return queueKeys
+      .filter((key) => key.startsWith(keys.queue('')))
       .map(queueNameFromKey)
       .sort()
-      .flatMap((name) => {
-        try {
-          return [new Queue(name, connection, options)];
-        } catch {
-          return []; // a foreign producer may have registered a name we refuse to build on
-        }
-      });
+      .map((name) => new Queue(name, connection, { ...options, existing: true }));
   }
 
   createJob(spec: EnqueueSpec): Job {
+    validateQueueName(this.name);
     const call: JobCall = { funcName: spec.funcName, args: spec.args ?? [], kwargs: spec.kwargs ?? {} };
     if (!call.funcName) throw new RqtsError('BAD_ARGUMENT', 'No function given', 'Name it like tasks.add');
     if (spec.ttl !== undefined && (!Number.isInteger(spec.ttl) || spec.ttl <= 0)) throw new RqtsError('BAD_ARGUMENT', `ttl must be a positive number of seconds, got ${spec.ttl}`, 'Give whole seconds greater than 0');

@@ -191,8 +191,12 @@ describe('Queue reads, empty and delete', () => {
     expect((await queue.jobs(5)).map((j) => j.id)).toEqual(jobs.slice(5).map((j) => j.id));
     expect(await queue.fetchJob('nope')).toBeUndefined();
     await new Queue('another', redis.client).enqueue('tasks.x');
-    await redis.client.sadd(keys.allQueues, keys.queue('bad name'));
-    expect((await Queue.all(redis.client)).map((q) => q.name)).toEqual(['another', 'reads']);
+    // A name Python allowed but we refuse to create is still listed (rq info counts it), not enqueued to.
+    await redis.client.sadd(keys.allQueues, keys.queue('bad name'), 'not-a-queue-key');
+    const all = await Queue.all(redis.client);
+    expect(all.map((q) => q.name)).toEqual(['another', 'bad name', 'reads']);
+    expect(await all[1]!.count()).toBe(0);
+    await expect(all[1]!.enqueue('tasks.x')).rejects.toMatchObject({ code: 'BAD_QUEUE_NAME' });
   });
 
   it('empty deletes the jobs and their dependents sets, leaving registries and results', async () => {
