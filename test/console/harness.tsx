@@ -1,0 +1,96 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import React from 'react';
+import { ConsoleApp, type ExitOutcome } from '../../src/console/app.js';
+import { ActionCenter } from '../../src/console/data/actions.js';
+import { LocalWorkers, type WorkerCommandBuilder } from '../../src/console/data/local-workers.js';
+import { createConsoleClient, Poller } from '../../src/console/data/poller.js';
+import { maskPassword } from '../../src/redis/connection.js';
+import { PYTHON, spawnPython } from '../helpers/python.js';
+import { renderConsole, type Rendered } from './render.js';
+
+export interface ConsoleUnderTest {
+  r: Rendered;
+  poller: Poller;
+  actions: ActionCenter;
+  local: LocalWorkers | undefined;
+  exits: ExitOutcome[];
+  close(): Promise<void>;
+}
+
+export function startConsole(
+  url: string,
+  options: { readOnly?: boolean; builder?: WorkerCommandBuilder; effectDeadlineMs?: number; columns?: number; rows?: number; intervalMs?: number } = {},
+): ConsoleUnderTest {
+  const client = createConsoleClient(url);
+  const poller = new Poller(client, { intervalMs: options.intervalMs ?? 250 });
+  const local = options.readOnly ? undefined : new LocalWorkers({ url, builder: options.builder });
+  const actions = new ActionCenter(client, {
+    effectDeadlineMs: options.effectDeadlineMs ?? 10_000,
+    isLaunched: (name) => local?.names().has(name) ?? false,
+    terminateLaunched: (name) => local?.terminate(name) ?? false,
+    onChanged: () => poller.refreshNow(),
+  });
+  const exits: ExitOutcome[] = [];
+  poller.start();
+  const r = renderConsole(
+    <ConsoleApp
+      poller={poller}
+      actions={actions}
+      local={local}
+      display={maskPassword(url)}
+      readOnly={options.readOnly ?? false}
+      onExit={(o) => exits.push(o)}
+      stopOptions={{ warmMs: 5000, coldMs: 3000 }}
+    />,
+    { columns: options.columns ?? 180, rows: options.rows ?? 40 },
+  );
+  return {
+    r,
+    poller,
+    actions,
+    local,
+    exits,
+    async close() {
+      r.unmount();
+      poller.stop();
+      await local?.stopAll({ warmMs: 3000, coldMs: 2000 });
+      client.disconnect();
+    },
+  };
+}
+
+/** A temp dir holding tasks.py for Python RQ workers (and tasks.js for rqts ones). */
+export function writeTaskModules(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rqts-console-tasks-'));
+  writeFileSync(
+    path.join(dir, 'tasks.py'),
+    ['import time', 'def hang():', '    while True:', '        time.sleep(60)', 'def quick(n=1):', '    return n * 2', 'def fail():', '    raise RuntimeError("boom")', ''].join('\n'),
+  );
+  writeFileSync(
+    path.join(dir, 'tasks.js'),
+    [
+      'export async function hang() { await new Promise(() => { setInterval(() => undefined, 60000); }); }',
+      'export async function quick(n = 1) { return n * 2; }',
+      'export async function fail() { throw new Error("boom"); }',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+export const JSON_SERIALIZER = 'rq.serializers.JSONSerializer';
+
+export function pythonWorkerArgs(url: string, dir: string, name: string, queues: string[], extra: string[] = []): string[] {
+  return ['-m', 'rq.cli', 'worker', '--url', url, '-S', JSON_SERIALIZER, '--path', dir, '--name', name, ...extra, ...queues];
+}
+
+export function startPythonWorker(url: string, dir: string, name: string, queues: string[]): ReturnType<typeof spawnPython> {
+  return spawnPython(pythonWorkerArgs(url, dir, name, queues), {}, dir);
+}
+
+/** Launch builder for the console: Python RQ workers instead of rqts ones. */
+export function pythonBuilder(dir: string): WorkerCommandBuilder {
+  return ({ name, queues, burst, url }) => ({ command: PYTHON, args: pythonWorkerArgs(url, dir, name, queues, burst ? ['--burst'] : []), cwd: dir });
+}
