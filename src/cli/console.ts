@@ -1,4 +1,3 @@
-import { runConsole } from '../console/run.js';
 import { RqtsError } from '../model/errors.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, readConnectionOptions, resolveCliRedisUrl } from './connection-options.js';
@@ -26,6 +25,8 @@ export const consoleCommand = defineCommand({
     const { settings, paths } = await readConnectionOptions(flags);
     const url = resolveCliRedisUrl(flags, settings);
     const explicitPaths = paths.length === 1 && paths[0] === '.' ? [] : paths;
+    // Loaded on demand: Ink and React would otherwise load into every `rqts worker` process.
+    const { runConsole } = await import('../console/run.js');
     return runConsole({ url, readOnly: flags.readOnly, intervalMs: flags.interval * 1000, demo: flags.demo, paths: explicitPaths });
   },
 });
