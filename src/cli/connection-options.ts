@@ -79,7 +79,7 @@ export function resolveCliRedisUrl(flags: Pick<ConnectionFlagValues, 'url'>, set
     ssl: fromEnv.ssl ?? settings.redisSsl,
   };
   const defined = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as RedisSettings;
-  return resolveRedisUrl(defined, { REDIS_URL: env.REDIS_URL });
+  return resolveRedisUrl(defined, { REDIS_URL: env.REDIS_URL || undefined });
 }
 
 function readEnvParts(env: NodeJS.ProcessEnv): RedisSettings {

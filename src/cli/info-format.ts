@@ -1,3 +1,4 @@
+import { formatLocalDatetime } from '../model/time.js';
 import type { WorkerRecord } from '../model/worker-record.js';
 import type { InfoSnapshot } from './info-data.js';
 
@@ -72,14 +73,6 @@ export function renderWorkers(snapshot: InfoSnapshot, options: RenderOptions & {
   return lines;
 }
 
-/** Python's str(datetime.now()): local time with microseconds. */
-export function pythonNow(date: Date): string {
-  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-  const micros = date.getMilliseconds() * 1000;
-  const base = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-  return micros === 0 ? base : `${base}.${pad(micros, 6)}`;
-}
-
 export function suspendedLine(snapshot: InfoSnapshot, raw: boolean): string | undefined {
   if (!snapshot.suspended) return undefined;
   const left = snapshot.suspendedSecondsLeft;
@@ -96,7 +89,7 @@ export function renderBoth(snapshot: InfoSnapshot, options: RenderOptions & { by
   if (!options.raw) lines.push('');
   // rqts addition, printed only while suspended so normal output stays identical to rq's.
   if (suspended) lines.push(suspended);
-  if (!options.raw) lines.push(`Updated: ${pythonNow(snapshot.updatedAt)}`);
+  if (!options.raw) lines.push(`Updated: ${formatLocalDatetime(snapshot.updatedAt)}`);
   return lines;
 }
 

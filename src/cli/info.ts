@@ -43,7 +43,7 @@ export const infoCommand = defineCommand({
           const options = { raw: flags.raw, color: io.color, byQueue: flags.byQueue };
           const lines = part === 'queues' ? renderQueues(snapshot, options) : part === 'workers' ? renderWorkers(snapshot, options) : renderBoth(snapshot, options);
           if (flags.interval !== undefined && io.stdout.isTTY) io.stdout.write(CLEAR_SCREEN);
-          io.print(lines.join('\n'));
+          if (lines.length > 0) io.print(lines.join('\n'));
         }
         if (flags.interval === undefined) break;
         try {

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Job } from '../../src/model/job.js';
+import { Queue } from '../../src/model/queue.js';
+import { keys } from '../../src/redis/keys.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { rqts } from './run.js';
+
+const ENQUEUED = /^Enqueued (.*) with job-id '([^']+)'\.\n$/;
+
+describe('rqts enqueue', () => {
+  let redis: TestRedis;
+  let dir: string;
+  beforeAll(async () => {
+    redis = await startRedis();
+    dir = mkdtempSync(path.join(tmpdir(), 'rqts-enqueue-'));
+    writeFileSync(path.join(dir, 'body.txt'), 'Hello\nworld');
+    writeFileSync(path.join(dir, 'data.json'), '{"ids": [1, 2, 3]}');
+  });
+  afterAll(async () => {
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const enqueue = (...args: string[]) => rqts(['enqueue', '--url', redis.url, ...args], { cwd: dir });
+
+  it("prints rq's line and stores the call with rq's argument syntax", async () => {
+    const run = await enqueue('tasks.send', 'plain', ':42', ':{"a": [1, null]}', 'to=ops@example.com', 'retries:=3', 'body=@body.txt', ':@data.json', '=odd');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [, call, id] = ENQUEUED.exec(run.stdout) ?? [];
+    expect(call).toBe("tasks.send('plain', 42, {'a': [1, None]}, {'ids': [1, 2, 3]}, '=odd', body='Hello\\nworld', retries=3, to='ops@example.com')");
+    const job = await Job.fetch(redis.client, id!);
+    expect(job.getCall()).toEqual({
+      funcName: 'tasks.send',
+      args: ['plain', 42, { a: [1, null] }, { ids: [1, 2, 3] }, '=odd'],
+      kwargs: { to: 'ops@example.com', retries: 3, body: 'Hello\nworld' },
+    });
+    expect(job.description).toBe(call);
+    expect(job.origin).toBe('default');
+    expect(job.status).toBe('queued');
+    expect(job.timeout).toBe(180);
+    expect(await redis.client.lrange(keys.queue('default'), 0, -1)).toEqual([id]);
+  });
+
+  it('honours every option', async () => {
+    await enqueue('tasks.first', '-q', 'opts');
+    const run = await enqueue('tasks.add', '1', '2', '-q', 'opts', '--timeout', '5m', '--result-ttl', '-1', '--ttl', '600', '--failure-ttl', '3600', '--description', 'adding', '--job-id', 'my-job', '--at-front');
+    expect(run).toMatchObject({ code: 0, stdout: "Enqueued tasks.add('1', '2') with job-id 'my-job'.\n", stderr: '' });
+    const job = await Job.fetch(redis.client, 'my-job');
+    expect(job).toMatchObject({ origin: 'opts', timeout: 300, resultTtl: -1, ttl: 600, failureTtl: 3600, description: 'adding' });
+    expect((await new Queue('opts', redis.client).jobIds())[0]).toBe('my-job');
+    expect(await redis.client.ttl(keys.job('my-job'))).toBeGreaterThan(590);
+    const quiet = await enqueue('tasks.add', '--quiet', '-q', 'opts');
+    expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(await new Queue('opts', redis.client).count()).toBe(3);
+  });
+
+  it('keeps the full call string as description, not the 75-character cut', async () => {
+    const long = 'x'.repeat(100);
+    const run = await enqueue('tasks.echo', long);
+    const [, , id] = ENQUEUED.exec(run.stdout) ?? [];
+    expect((await Job.fetch(redis.client, id!)).description).toBe(`tasks.echo('${long}')`);
+  });
+
+  it.each([
+    [[':{bad'], /^Cannot parse argument 1 as JSON \("\{bad": .*\)\. Quote JSON for the shell/],
+    [['a', 'n:=[1,'], /^Cannot parse keyword argument n as JSON/],
+    [['k=1', 'k:=2'], /^Keyword argument k is given more than once\. Give each keyword once\n$/],
+    [['%[1, 2]'], /^Argument 1 \("%\[1, 2\]"\) uses %, Python's literal syntax, which rqts cannot evaluate\. Write it as JSON instead/],
+    [['k%=1'], /^Keyword argument k \("k%=1"\) uses %/],
+    [['body=@missing.txt'], /^Cannot read file "missing.txt" for keyword argument body: not found\./],
+    [['--timeout', 'soon'], /^Timeout "soon" is not a number of seconds\./],
+    [['--timeout', '0'], /^Timeout 0 is not allowed\./],
+    [['-q', 'two words'], /^Queue name "two words" is not allowed\. Use a name without spaces or commas/],
+    [['--result-ttl', '1.5'], /^--result-ttl 1\.5 is not a whole number of seconds\./],
+    [['--ttl', 'x'], /^--ttl expects a number, not "x"\./],
+    [['--at-back'], /^Unknown option --at-back for rqts enqueue\./],
+  ])('rejects %j with one line and exit 1', async (extra, message) => {
+    const before = await redis.client.dbsize();
+    const run = await enqueue('tasks.f', ...extra);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n')).toHaveLength(2);
+    expect(run.stderr).toMatch(message);
+    expect(await redis.client.dbsize()).toBe(before);
+  });
+
+  it('needs a function name', async () => {
+    const run = await rqts(['enqueue', '--url', redis.url]);
+    expect(run).toMatchObject({ code: 1, stdout: '', stderr: 'No function given. Usage: rqts enqueue FUNCTION [ARGS...], e.g. rqts enqueue tasks.add 1 2\n' });
+  });
+});
