@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_SELECTION, resolveIndex, selectionReducer, windowStart } from '../../src/console/data/selection.js';
+import { cycleSort, filterRows, sortRows } from '../../src/console/data/table.js';
+import { layoutWidths } from '../../src/console/data/columns.js';
+import { INITIAL_UI, parseLaunchDraft, uiReducer } from '../../src/console/ui-state.js';
+
+describe('selection keyed by identity', () => {
+  it('keeps the cursor on the same worker when rows reorder or vanish', () => {
+    let sel = selectionReducer(EMPTY_SELECTION, { type: 'move', delta: 2 }, { keys: ['a', 'b', 'c', 'd'] });
+    expect(sel).toEqual({ key: 'c', index: 2 });
+    expect(resolveIndex(sel, { keys: ['c', 'a', 'b', 'd'] })).toBe(0);
+    expect(resolveIndex(sel, { keys: ['a', 'b'] })).toBe(1); // gone: same place, clamped
+    sel = selectionReducer(sel, { type: 'move', delta: 1 }, { keys: ['d', 'c', 'a'] });
+    expect(sel).toEqual({ key: 'a', index: 2 });
+    expect(selectionReducer(sel, { type: 'top' }, { keys: ['x', 'y'] })).toEqual({ key: 'x', index: 0 });
+    expect(selectionReducer(sel, { type: 'bottom' }, { keys: [] })).toEqual(EMPTY_SELECTION);
+  });
+
+  it('moves over a whole list when only a page of it is held', () => {
+    const rows = { keys: ['j20', 'j21', 'j22'], offset: 20, total: 100 };
+    const sel = selectionReducer({ key: 'j21', index: 21 }, { type: 'move', delta: 5 }, rows);
+    expect(sel).toEqual({ key: undefined, index: 26 });
+    expect(selectionReducer(sel, { type: 'bottom' }, rows).index).toBe(99);
+  });
+
+  it('scrolls the window as little as needed', () => {
+    expect(windowStart(5, 0, 10, 50)).toBe(0);
+    expect(windowStart(12, 0, 10, 50)).toBe(3);
+    expect(windowStart(2, 3, 10, 50)).toBe(2);
+    expect(windowStart(49, 0, 10, 50)).toBe(40);
+  });
+});
+
+describe('filter and sort', () => {
+  const rows = [
+    { name: 'b', n: 2 },
+    { name: 'a', n: undefined },
+    { name: 'c', n: 1 },
+  ];
+  const columns = [
+    { id: 'name', sortValue: (r: (typeof rows)[number]) => r.name },
+    { id: 'n', sortValue: (r: (typeof rows)[number]) => r.n },
+  ];
+  it('filters by substring or regular expression and reports a bad pattern', () => {
+    expect(filterRows(rows, (r) => r.name, { text: 'B', regex: false }).rows.map((r) => r.name)).toEqual(['b']);
+    expect(filterRows(rows, (r) => r.name, { text: '^[ac]$', regex: true }).rows.map((r) => r.name)).toEqual(['a', 'c']);
+    const bad = filterRows(rows, (r) => r.name, { text: '(', regex: true });
+    expect(bad.error).toMatch(/bad regular expression/);
+    expect(bad.rows).toHaveLength(3);
+  });
+  it('sorts by a column either way, undefined last, ties by name', () => {
+    expect(sortRows(rows, columns, { column: 'n', descending: false }, (r) => r.name).map((r) => r.name)).toEqual(['c', 'b', 'a']);
+    expect(sortRows(rows, columns, { column: 'n', descending: true }, (r) => r.name).map((r) => r.name)).toEqual(['b', 'c', 'a']);
+    expect(cycleSort(columns, { column: 'n', descending: false }, 1)).toEqual({ column: 'name', descending: false });
+  });
+  it('lays columns out to fill the width exactly', () => {
+    const widths = layoutWidths([{ width: 4 }, { width: 5, flex: 1 }, { width: 3, flex: 2 }], 30);
+    expect(widths.reduce((a, b) => a + b, 0) + 2).toBe(30);
+  });
+});
+
+describe('UI reducer', () => {
+  it('goes to screens and back through history', () => {
+    let ui = uiReducer(INITIAL_UI, { type: 'go', screen: 'queues' });
+    ui = uiReducer(ui, { type: 'openJobs', queue: 'q1' });
+    expect(ui.screen).toBe('jobs');
+    ui = uiReducer(ui, { type: 'openDetail', target: { kind: 'job', id: 'x' } });
+    ui = uiReducer(ui, { type: 'back' });
+    expect(ui.screen).toBe('jobs');
+    ui = uiReducer(ui, { type: 'back' });
+    expect(ui.screen).toBe('queues');
+  });
+  it('validates the launch dialog', () => {
+    expect(parseLaunchDraft({ queues: 'high, default', count: '2', burst: true })).toEqual({ queues: ['high', 'default'], count: 2, burst: true });
+    expect(parseLaunchDraft({ queues: ' ', count: '1', burst: false })).toHaveProperty('error');
+    expect(parseLaunchDraft({ queues: 'q', count: 'zero', burst: false })).toHaveProperty('error');
+  });
+});
