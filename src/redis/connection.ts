@@ -212,6 +212,9 @@ export function describeConnectError(error: unknown, display: string): RqtsError
   if (/WRONGPASS|invalid username-password|NOAUTH|AUTH/i.test(message)) {
     return new RqtsError('AUTH_FAILED', `Redis at ${display} refused the credentials (${firstLine(message)})`, 'Check the password in --url or REDIS_PASSWORD');
   }
+  if (/Protocol error/i.test(message)) {
+    return new RqtsError('UNREACHABLE', `${display} answered, but not as a Redis server would (${firstLine(message)})`, 'Check the host and port: another service listens there');
+  }
   return new RqtsError('UNREACHABLE', `Cannot reach Redis at ${display} (${firstLine(message)})`, 'Start redis-server or pass --url redis://host:port/db');
 }
 

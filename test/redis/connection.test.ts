@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +134,20 @@ describe('connect', () => {
     expect(error.toLine()).toMatch(/^Cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0 \(.*ECONNREFUSED.*\)\. Start redis-server/);
     expect(error.toLine()).not.toContain(SECRET);
     expect(error.toLine()).not.toContain('\n');
+  });
+
+  it('says so when something that is not Redis answers', async () => {
+    // resume(): a paused server socket would never see the client's FIN, and close() would wait forever.
+    const http = createServer((socket) => socket.resume().end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (http.address() as AddressInfo).port;
+      const error = await rejectionOf(() => connect(`redis://127.0.0.1:${port}/0`));
+      expect(error.code).toBe('UNREACHABLE');
+      expect(error.toLine()).toMatch(/answered, but not as a Redis server would .*another service listens there/);
+    } finally {
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
   });
 
   it('reports AUTH_FAILED for a wrong or missing password, and accepts the right one', async () => {
