@@ -118,10 +118,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.deathPenalty = await loadDeathPenaltyClass(this.options.deathPenaltyClass, this.options.paths);
     await this.store.assertNameFree();
     const signals = this.deps.handleSignals === false ? undefined : new ShutdownSignals(() => this.requestStop());
+    // Handlers first: a signal during start-up must still end in a registered death.
+    signals?.install();
     try {
       await this.bootstrap();
-      signals?.install();
-      await this.loop();
+      if (!this.stopKind) await this.loop();
     } finally {
       signals?.remove();
       await this.teardown();

@@ -212,6 +212,7 @@ describe('heartbeats', () => {
       return w && w.currentJobWorkingTime > 0 && (w.lastHeartbeat?.getTime() ?? 0) > (first.lastHeartbeat?.getTime() ?? 0) ? w : undefined;
     }, 10_000, 'a busy heartbeat');
     expect(later.state).toBe('busy');
+    expect(readFileSync(`/proc/${proc.child.pid}/cmdline`, 'utf8')).toMatch(/^rqts: Running tasks\.sleep since \d{4}-\d\d-\d\dT/);
     expect(Number(await redis.client.zscore(keys.registry('started', 'beat'), job.id))).toBeGreaterThanOrEqual(firstScore);
     expect(await redis.client.ttl(keys.worker('beater'))).toBeLessThanOrEqual(61 + 1);
     expect(await proc.exited, proc.output()).toBe(0);
