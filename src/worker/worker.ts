@@ -7,7 +7,7 @@ import { validateQueueName } from '../model/queue.js';
 import { JSONSerializer, toBuffer } from '../model/serializer.js';
 import { formatTimestamp } from '../model/time.js';
 import type { WorkerCommand } from '../model/commands.js';
-import type { WorkerState } from '../model/worker-record.js';
+import { countWorkers, findWorker, findWorkers, type WorkerRecord, type WorkerState } from '../model/worker-record.js';
 import { CommandListener } from './command-listener.js';
 import { loadDeathPenaltyClass, timeoutMessage, type DeathPenaltyClass } from './death-penalty.js';
 import { loadExceptionHandlers, runExceptionHandlers, type ExceptionHandler } from './exception-handlers.js';
@@ -94,6 +94,20 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.waiter = new QueueWaiter(connection);
     this.order = new QueueOrder(this.options.queues, this.options.dequeueStrategy);
     this.maintenance = new Maintenance(connection, this.options.queues, this.options.maintenanceInterval, this.options.serializer, (m) => this.log.info(m));
+  }
+
+  /** Live workers (rqts and Python alike), as Python's Worker.all(connection, queue=…). */
+  static all(connection: Redis, options: { queue?: string } = {}): Promise<WorkerRecord[]> {
+    return findWorkers(connection, options);
+  }
+
+  /** Worker.count: the registration set's size, stale members included, as Python counts. */
+  static count(connection: Redis, options: { queue?: string } = {}): Promise<number> {
+    return countWorkers(connection, options);
+  }
+
+  static find(connection: Redis, name: string): Promise<WorkerRecord | undefined> {
+    return findWorker(connection, name);
   }
 
   protected createExecutor(): Executor {

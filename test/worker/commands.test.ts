@@ -169,3 +169,31 @@ describe('signals', () => {
     expect(await redis.client.ttl(keys.worker(name))).toBeLessThanOrEqual(60);
   });
 });
+
+describe('SimpleWorker commands', () => {
+  it('stop-job ends its in-process job stopped and the worker goes on; kill-horse is ignored (no horse)', async () => {
+    const queue = new Queue('simple', redis.client);
+    const stuck = await queue.enqueue('tasks.hang');
+    const { proc, name } = startWorker('simple', ['-w', 'SimpleWorker']);
+    await busyOn(name, stuck.id);
+    await sendKillHorseCommand(redis.client, name);
+    await proc.waitForOutput('Kill horse command received, but no horse is running');
+    expect(await statusOf(stuck.id)).toBe('started');
+    await sendStopJobCommand(redis.client, stuck.id);
+    await waitFor(async () => (await statusOf(stuck.id)) === 'stopped', 10_000, 'stopped');
+    const next = await queue.enqueue('tasks.add', [1, 2]);
+    await waitFor(async () => (await statusOf(next.id)) === 'finished', 10_000, 'next job');
+    await sendShutdownCommand(redis.client, name);
+    expect(await proc.exited, proc.output()).toBe(0);
+  });
+
+  it('a SimpleWorker fails a job over its timeout and keeps working', async () => {
+    const queue = new Queue('simple-to', redis.client);
+    const stuck = await queue.enqueue('tasks.hang', [], {}, { timeout: 1 });
+    const next = await queue.enqueue('tasks.add', [1, 2]);
+    const { proc } = startWorker('simple-to', ['-w', 'SimpleWorker', '--burst']);
+    expect(await proc.exited, proc.output()).toBe(0);
+    expect((await latestResult(redis.client, stuck.id))?.excString).toBe('JobTimeoutException: Task exceeded maximum timeout value (1 seconds)');
+    expect(await statusOf(next.id)).toBe('finished');
+  });
+});

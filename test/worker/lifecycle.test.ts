@@ -51,6 +51,22 @@ describe.each([
     expect(await redis.client.ttl(keys.worker(worker.name))).toBeLessThanOrEqual(60);
     expect(await redis.client.sismember(keys.allWorkers, keys.worker(worker.name))).toBe(0);
     expect(await findWorkers(redis.client)).toEqual([]);
+    expect(await Worker.all(redis.client)).toEqual([]);
+    expect(await Worker.count(redis.client)).toBe(0);
+  });
+
+  it('is listed by Worker.all / count / find while it works, with its queues and current job', async () => {
+    const job = await new Queue('seen', redis.client).enqueue('tasks.sleep', [0.5]);
+    const worker = new WorkerClass(redis.client, options({ queues: ['seen', 'also'] }), { logger: silentLogger, handleSignals: false });
+    const sightings: unknown[] = [];
+    worker.on('job:started', () => {
+      void Promise.all([Worker.all(redis.client, { queue: 'also' }), Worker.count(redis.client), Worker.find(redis.client, worker.name)]).then((seen) => sightings.push(seen));
+    });
+    await worker.work();
+    const [listed, count, found] = sightings[0] as [{ name: string }[], number, { state: string; queues: string[]; currentJob: string }];
+    expect(listed.map((w) => w.name)).toEqual([worker.name]);
+    expect(count).toBe(1);
+    expect(found).toMatchObject({ state: 'busy', queues: ['seen', 'also'], currentJob: job.id });
   });
 
   it('burst with nothing to do returns false; a job can save meta', async () => {
@@ -62,5 +78,24 @@ describe.each([
     const done = await Job.fetch(redis.client, job.id);
     expect(done.meta).toEqual({ progress: 50 });
     expect(done.status).toBe('finished');
+  });
+});
+
+describe('job function resolution', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => redis.stop());
+
+  it('finds exports in .mjs, .cjs and nested module paths under the --path roots, kwargs as a last argument', async () => {
+    const queue = new Queue('flavours', redis.client);
+    const esm = await queue.enqueue('esm_tasks.double', [21]);
+    const cjs = await queue.enqueue('cjs_tasks.triple', [14]);
+    const nested = await queue.enqueue('pkg.mail.send.send', ['ops@example.com'], { subject: 'hi' });
+    await new Worker(redis.client, options({ queues: ['flavours'], paths: [path.join(FIXTURES, 'flavours')] }), { logger: silentLogger, handleSignals: false }).work();
+    expect((await latestResult(redis.client, esm.id))?.returnValue).toBe(42);
+    expect((await latestResult(redis.client, cjs.id))?.returnValue).toBe(42);
+    expect((await latestResult(redis.client, nested.id))?.returnValue).toBe('sent hi to ops@example.com');
   });
 });
