@@ -2,9 +2,10 @@ import type { Redis } from 'ioredis';
 import { keys, type RegistryKind } from '../redis/keys.js';
 import { InvalidJobOperation } from './errors.js';
 import { DEFAULT_FAILURE_TTL, Job } from './job.js';
-import { JSONSerializer, type Serializer } from './serializer.js';
-import { unixNow } from './time.js';
-import { abandonCommands, enqueueCommands } from './transitions.js';
+import { withScripts } from '../redis/scripts/index.js';
+import { compress, JSONSerializer, type Serializer } from './serializer.js';
+import { formatTimestamp, unixNow } from './time.js';
+import { abandonCommands } from './transitions.js';
 
 // The six per-queue sorted sets. Scores mean different things per kind (rq-protocol §1):
 // started = when the job counts as abandoned, finished/failed = expiry, deferred = time of
@@ -82,18 +83,28 @@ export class Registry {
     return abandoned;
   }
 
-  /** FailedJobRegistry.requeue: back to its queue as `queued`, at the tail or front. */
+  /** FailedJobRegistry.requeue: back to its queue as `queued`, in one atomic step. */
   async requeue(id: string, options: { atFront?: boolean } = {}): Promise<Job> {
     if (this.kind !== 'failed') throw new InvalidJobOperation(`Only failed jobs can be requeued, not ${this.kind} ones`);
     const job = await Job.fetch(this.connection, id, this.serializer);
-    const removed = await this.connection.zrem(this.key, id);
-    if (removed === 0) throw new InvalidJobOperation(`Job ${id} is not in the failed registry of queue ${this.queueName}`, 'Run rqts info to see which queue holds it');
+    const enqueuedAt = new Date();
+    const moved = await withScripts(this.connection).rqtsRequeueFailed(
+      this.key,
+      job.key,
+      keys.queue(job.origin),
+      keys.allQueues,
+      id,
+      formatTimestamp(enqueuedAt),
+      compress(''),
+      options.atFront ? '1' : '0',
+      job.ttl ?? 0,
+    );
+    if (moved === 0) throw new InvalidJobOperation(`Job ${id} is not in the failed registry of queue ${this.queueName}`, 'Run rqts info to see which queue holds it');
+    job.status = 'queued';
+    job.enqueuedAt = enqueuedAt;
     job.startedAt = undefined;
     job.endedAt = undefined;
     job.excInfo = '';
-    const multi = this.connection.multi();
-    enqueueCommands(multi, job, { atFront: options.atFront });
-    await multi.exec();
     return job;
   }
 }

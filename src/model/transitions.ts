@@ -1,8 +1,9 @@
 import type { ChainableCommander } from 'ioredis';
-import { keys } from '../redis/keys.js';
+import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
+import { releaseDependentsCommand } from '../redis/scripts/index.js';
 import { DEFAULT_FAILURE_TTL, type Job } from './job.js';
 import { addFailureResult, addSuccessResult } from './results.js';
-import { formatLocalDatetime, unixNow } from './time.js';
+import { formatLocalDatetime, formatTimestamp, unixNow } from './time.js';
 
 // The Redis commands of each job state change (rq-protocol §6), queued into a MULTI the
 // caller owns. Callers add their own bookkeeping (worker counters) to the same MULTI, so
@@ -52,6 +53,8 @@ export interface FinishOptions {
 export function finishCommands(multi: ChainableCommander, job: Job, options: FinishOptions): void {
   const now = unixNow(options.ended.getTime());
   job.endedAt = options.ended;
+  // Before any deletion below: result_ttl 0 also deletes the dependents set.
+  releaseDependents(multi, job, 'finished', options.ended);
   if (options.resultTtl !== 0) {
     job.status = 'finished';
     multi.hset(job.key, job.toHash({ includeMeta: false }));
@@ -88,6 +91,8 @@ export function failCommands(multi: ChainableCommander, job: Job, options: FailO
   multi.zrem(keys.registry('started', job.origin), job.id);
   if (shouldRetry(job, status)) return retryCommands(multi, job, options.ended);
   job.status = status;
+  // Only dependents that allow dependency failures qualify; the script checks.
+  releaseDependents(multi, job, 'failed', options.ended);
   if (options.defaultHandler === false) {
     multi.hset(job.key, 'status', status);
     return 'failed';
@@ -100,6 +105,19 @@ export function failCommands(multi: ChainableCommander, job: Job, options: FailO
   multi.zadd(keys.registry('failed', job.origin), String(failedScore(failureTtl, now)), job.id);
   addFailureResult(multi, job.id, options.excString, job.failureTtl);
   return 'failed';
+}
+
+/** Deferred dependents whose dependencies have all ended go to their queues (§6.5, step 2). */
+function releaseDependents(multi: ChainableCommander, job: Job, outcome: 'finished' | 'failed', at: Date): void {
+  releaseDependentsCommand(multi, keys.jobDependents(job.id), [
+    JOB_KEY_PREFIX,
+    keys.queue(''),
+    keys.registry('deferred', ''),
+    keys.allQueues,
+    formatTimestamp(at),
+    job.id,
+    outcome,
+  ]);
 }
 
 /** The exc_info RQ 1.16 stores on a job its worker abandoned (§7.2). */
