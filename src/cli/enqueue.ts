@@ -26,7 +26,7 @@ export const enqueueCommand = defineCommand({
     atFront: { type: 'boolean', description: 'Put the job at the front of the queue' },
     quiet: { type: 'boolean', description: 'Print nothing' },
   },
-  examples: ['rqts enqueue tasks.add 1 2', "rqts enqueue -q high tasks.send to=ops@example.com :'{\"retries\": 3}' body=@message.txt"],
+  examples: ['rqts enqueue tasks.add :1 :2', "rqts enqueue -q high tasks.send to=ops@example.com :'{\"retries\": 3}' body=@message.txt"],
   async run({ args, flags, io }) {
     const [funcName, ...rawArgs] = args;
     if (!funcName) throw new RqtsError('BAD_ARGUMENT', 'No function given', 'Usage: rqts enqueue FUNCTION [ARGS...], e.g. rqts enqueue tasks.add 1 2');

@@ -23,14 +23,38 @@ export function flagNotes(spec: FlagSpec): string {
   return notes.length > 0 ? ` (${notes.join('; ')})` : '';
 }
 
+/** Help lines stay readable in an 100-column terminal and in the README. */
+const LINE_WIDTH = 100;
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  return line === '' ? [...lines, ''] : [...lines, line];
+}
+
 function table(rows: readonly [string, string][], indent = '  '): string[] {
   const width = Math.max(0, ...rows.map(([left]) => left.length));
-  return rows.map(([left, right]) => `${indent}${left.padEnd(width)}  ${right}`.trimEnd());
+  const textWidth = Math.max(30, LINE_WIDTH - indent.length - width - 2);
+  return rows.flatMap(([left, right]) =>
+    wrap(right, textWidth).map((part, i) => `${indent}${(i === 0 ? left : '').padEnd(width)}  ${part}`.trimEnd()),
+  );
+}
+
+function paragraph(text: string): string[] {
+  return text.split('\n').flatMap((line) => wrap(line, LINE_WIDTH));
 }
 
 export function renderCommandHelp(command: CommandDescriptor): string {
   const lines = [`Usage: ${BIN} ${command.name} [options]${command.usage ? ` ${command.usage}` : ''}`, '', command.summary];
-  if (command.description) lines.push('', command.description);
+  if (command.description) lines.push('', ...paragraph(command.description));
   const rows: [string, string][] = Object.entries(command.flags).map(([key, spec]) => [flagLabel(key, spec), spec.description + flagNotes(spec)]);
   rows.push(['-h, --help', 'Show this help']);
   lines.push('', 'Options:', ...table(rows));

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { isRqtsError, RqtsError } from '../model/errors.js';
+import { VERSION } from '../version.js';
 import type { CommandDescriptor, CommandIo } from './command.js';
 import { commands as registeredCommands } from './commands.js';
 import { BIN, renderCommandHelp, renderMainHelp } from './help.js';
@@ -7,13 +7,6 @@ import { parseCommandLine, wantsHelp } from './parse-flags.js';
 
 // Dispatch: `rqts [--help|--version]` or `rqts <command> ...`. Everything a user can get
 // wrong ends here as one line on stderr and exit code 1; only RQTS_DEBUG=1 shows a stack.
-
-export function packageVersion(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  const parsed: unknown = JSON.parse(text);
-  const version = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>).version : undefined;
-  return typeof version === 'string' ? version : '0.0.0';
-}
 
 export function processIo(env: NodeJS.ProcessEnv = process.env): CommandIo {
   return {
@@ -30,11 +23,11 @@ export async function runCli(argv: readonly string[], io: CommandIo, commands: r
     const [first, ...rest] = argv;
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       const topic = first === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
-      io.print(topic ? renderCommandHelp(topic) : renderMainHelp(commands, packageVersion()));
+      io.print(topic ? renderCommandHelp(topic) : renderMainHelp(commands, VERSION));
       return 0;
     }
     if (first === '--version' || first === '-V') {
-      io.print(packageVersion());
+      io.print(VERSION);
       return 0;
     }
     if (first.startsWith('-')) {
