@@ -14,12 +14,18 @@ export class QueueWaiter {
   private readonly pending = new Map<string, Promise<void>>();
   private closed = false;
   private wake: (() => void) | undefined;
+  /** An interrupt that came while no wait was running (say, during a dequeue) ends the next one. */
+  private interrupted = false;
 
   constructor(private readonly connection: Redis) {}
 
   /** Resolves when a queue has work, the timeout passes, or close() is called. */
   async wait(queues: readonly string[], timeoutSeconds: number): Promise<void> {
     if (this.closed) return;
+    if (this.interrupted) {
+      this.interrupted = false;
+      return;
+    }
     const waits: Promise<void>[] = [];
     for (const queue of queues) {
       let pending = this.pending.get(queue);
@@ -57,7 +63,8 @@ export class QueueWaiter {
 
   /** Ends the current wait at once (shutdown). */
   interrupt(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.interrupted = true;
   }
 
   async close(): Promise<void> {
