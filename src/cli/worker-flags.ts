@@ -5,7 +5,8 @@ import { Job } from '../model/job.js';
 import { loadExport } from '../model/load-export.js';
 import type { Serializer } from '../model/serializer.js';
 import { DEQUEUE_STRATEGIES, WORKER_DEFAULTS, type DequeueStrategy, type WorkerOptions } from '../worker/options.js';
-import { SimpleWorker, Worker } from '../worker/worker.js';
+import { SimpleWorker } from '../worker/simple-worker.js';
+import { Worker } from '../worker/worker.js';
 import type { FlagTable, FlagValues } from './command.js';
 import { LOGGING_LEVELS } from './logging.js';
 import type { CliSettings } from './settings.js';
@@ -24,6 +25,7 @@ export const loggingFlags = {
 
 export const workerFlags = {
   burst: { type: 'boolean', short: 'b', description: 'Quit when every queue is empty' },
+  withScheduler: { type: 'boolean', short: 's', description: 'Also enqueue due scheduled jobs (enqueue_at/enqueue_in, retry intervals) of these queues' },
   name: { type: 'string', short: 'n', valueName: 'NAME', description: 'Worker name (default: settings NAME or a random hex id); a live name is refused' },
   resultsTtl: { type: 'number', default: WORKER_DEFAULTS.resultTtl, valueName: 'SECONDS', description: 'Keep results this long when the job sets no result_ttl' },
   workerTtl: { type: 'number', default: WORKER_DEFAULTS.workerTtl, valueName: 'SECONDS', description: 'Worker key lifetime between heartbeats (idle TTL is this + 60)' },
@@ -124,6 +126,7 @@ export async function buildWorkerOptions(
     queues: args.length > 0 ? args : (context.settings.queues ?? ['default']),
     name: flags.name ?? context.settings.name,
     burst: flags.burst,
+    withScheduler: flags.withScheduler,
     paths: context.paths,
     resultTtl,
     workerTtl: positive(flags.workerTtl, 'worker-ttl'),

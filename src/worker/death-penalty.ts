@@ -1,5 +1,6 @@
 import { RqtsError } from '../model/errors.js';
 import { loadExport } from '../model/load-export.js';
+import type { ExecOutcome } from './executor.js';
 
 // The death penalty ends a job that outlives its timeout. The default arms a timer that
 // kills the horse; a custom class (--death-penalty-class, a dotted path like job functions)
@@ -41,4 +42,21 @@ export async function loadDeathPenaltyClass(dotted: string | undefined, roots: r
 
 export function timeoutMessage(seconds: number): string {
   return `JobTimeoutException: Task exceeded maximum timeout value (${seconds} seconds)`;
+}
+
+/** What a job's failure says when its horse died (rq-protocol §6.7), by cause. */
+export function describeDeath(outcome: Extract<ExecOutcome, { kind: 'died' }>, timeout: number): { excString: string; status: 'failed' | 'stopped' } {
+  switch (outcome.reason) {
+    case 'stop-job':
+      return { excString: 'Job stopped by user, work-horse terminated.', status: 'stopped' };
+    case 'timeout':
+      return { excString: timeoutMessage(timeout), status: 'failed' };
+    case 'shutdown':
+      return { excString: 'Worker was shut down cold while the job ran; work-horse terminated.', status: 'failed' };
+    default: {
+      // RQ's text, trailing "; " included, so log searches written for Python keep working.
+      const signalPart = outcome.signal ? ` (signal ${outcome.rawStatus & 0x7f})` : '';
+      return { excString: `Work-horse terminated unexpectedly; waitpid returned ${outcome.rawStatus}${signalPart}; `, status: 'failed' };
+    }
+  }
 }

@@ -15,6 +15,8 @@ export interface WorkerOptions {
   name?: string;
   /** Quit when every queue is empty. @default false */
   burst?: boolean;
+  /** Also move due scheduled jobs (enqueue_at/in, retry intervals) to their queues. @default false */
+  withScheduler?: boolean;
   /** Import roots for job functions, handlers, serializers. @default ['.'] */
   paths?: string[];
   /** Default result_ttl for jobs that set none. @default 500 */
@@ -73,6 +75,7 @@ export function withDefaults(options: WorkerOptions, generatedName: string): Res
     queues: options.queues.length > 0 ? options.queues : ['default'],
     name: options.name ?? generatedName,
     burst: options.burst ?? false,
+    withScheduler: options.withScheduler ?? false,
     paths: options.paths && options.paths.length > 0 ? options.paths : ['.'],
     resultTtl: options.resultTtl ?? WORKER_DEFAULTS.resultTtl,
     workerTtl: options.workerTtl ?? WORKER_DEFAULTS.workerTtl,

@@ -9,14 +9,14 @@ import { formatTimestamp } from '../model/time.js';
 import type { WorkerCommand } from '../model/commands.js';
 import { countWorkers, findWorker, findWorkers, type WorkerRecord, type WorkerState } from '../model/worker-record.js';
 import { CommandListener } from './command-listener.js';
-import { loadDeathPenaltyClass, timeoutMessage, type DeathPenaltyClass } from './death-penalty.js';
+import { describeDeath, loadDeathPenaltyClass, type DeathPenaltyClass } from './death-penalty.js';
 import { loadExceptionHandlers, runExceptionHandlers, type ExceptionHandler } from './exception-handlers.js';
 import type { ExecOutcome, Executor } from './executor.js';
 import { HorseExecutor } from './horse.js';
-import { InProcessExecutor } from './in-process.js';
 import type { JobPayload } from './job-runner.js';
 import { Maintenance } from './maintenance.js';
 import { dequeueTimeout, withDefaults, type ResolvedWorkerOptions, type WorkerOptions } from './options.js';
+import { Scheduler } from './scheduler.js';
 import { ShutdownSignals } from './shutdown-signals.js';
 import { WorkerStore } from './store.js';
 import { QueueOrder } from './strategies.js';
@@ -62,6 +62,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly waiter: QueueWaiter;
   private readonly order: QueueOrder;
   private readonly maintenance: Maintenance;
+  private readonly scheduler: Scheduler | undefined;
+  private lastSchedulerTick = 0;
   private readonly log: WorkerLogger;
   private state: WorkerState = 'started';
   private current: CurrentRun | undefined;
@@ -93,6 +95,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     });
     this.waiter = new QueueWaiter(connection);
     this.order = new QueueOrder(this.options.queues, this.options.dequeueStrategy);
+    this.scheduler = this.options.withScheduler ? new Scheduler(connection, this.options.queues, (m) => this.log.info(m)) : undefined;
     this.maintenance = new Maintenance(connection, this.options.queues, this.options.maintenanceInterval, this.options.serializer, (m) => this.log.info(m));
   }
 
@@ -158,8 +161,17 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private async loop(): Promise<void> {
     let idleSince = Date.now();
     let suspendedLogged = false;
+    if (this.options.burst && this.scheduler) {
+      // As RQ: a burst worker enqueues what is due once, then lets go of the locks.
+      await this.scheduler.tick();
+      await this.scheduler.stop();
+    }
     while (!this.stopKind) {
       if (this.maintenance.due()) await this.maintenance.run();
+      if (this.scheduler && !this.options.burst && Date.now() - this.lastSchedulerTick >= SCHEDULER_TICK_MS) {
+        this.lastSchedulerTick = Date.now();
+        await this.scheduler.tick();
+      }
       const taken = await this.store.dequeue(this.order.current(), this.executionMode, this.options.jobMonitoringInterval);
       if (taken.kind === 'unregistered') {
         await this.registerAgain();
@@ -188,7 +200,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
           return;
         }
         await this.setState('idle', this.idleTtl);
-        await this.waiter.wait(this.order.current(), Math.max(1, Math.min(dequeueTimeout(this.options.workerTtl), Math.ceil(idleLeft))));
+        const waitSeconds = Math.max(1, Math.min(dequeueTimeout(this.options.workerTtl), Math.ceil(idleLeft), this.scheduler ? SCHEDULER_TICK_MS / 1000 : Infinity));
+        await this.waiter.wait(this.order.current(), waitSeconds);
         continue;
       }
       this.state = 'busy';
@@ -262,17 +275,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
         return;
       case 'died': {
         this.emit('horse:died', job, outcome);
-        const reason = outcome.reason;
-        if (reason === 'stop-job') {
-          await this.recordFailure(job, 'Job stopped by user, work-horse terminated.', 'stopped', working);
-        } else if (reason === 'timeout') {
-          await this.recordFailure(job, timeoutMessage(timeout), 'failed', working);
-        } else if (reason === 'shutdown') {
-          await this.recordFailure(job, 'Worker was shut down cold while the job ran; work-horse terminated.', 'failed', working);
-        } else {
-          const signalPart = outcome.signal ? ` (signal ${outcome.rawStatus & 0x7f})` : '';
-          await this.recordFailure(job, `Work-horse terminated unexpectedly; waitpid returned ${outcome.rawStatus}${signalPart}; `, 'failed', working);
-        }
+        const { excString, status } = describeDeath(outcome, timeout);
+        await this.recordFailure(job, excString, status, working);
         return;
       }
       default: {
@@ -355,6 +359,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   private async teardown(): Promise<void> {
+    await this.scheduler?.stop().catch(() => undefined);
     await this.listener.stop().catch(() => undefined);
     await this.waiter.close();
     await this.executor.close();
@@ -368,18 +373,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 }
 
-/** SimpleWorker: runs jobs in the worker's own process (no horse, no isolation). */
-export class SimpleWorker extends Worker {
-  static override readonly className: WorkerClassName = 'SimpleWorker';
-
-  protected override createExecutor(): Executor {
-    return new InProcessExecutor();
-  }
-
-  protected override get executionMode(): 'horse' | 'simple' {
-    return 'simple';
-  }
-}
+const SCHEDULER_TICK_MS = 1000;
 
 function effectiveTimeout(job: Job): number {
   // RQ treats an empty or 0 timeout as the default 180 s.

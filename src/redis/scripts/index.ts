@@ -1,6 +1,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { DEQUEUE_N } from './dequeue-n.js';
 import { EMPTY_QUEUE_1 } from './empty-queue-1.js';
+import { ENQUEUE_SCHEDULED_2 } from './enqueue-scheduled-2.js';
 import { RELEASE_DEPENDENTS_1 } from './release-dependents-1.js';
 import { REQUEUE_FAILED_4 } from './requeue-failed-4.js';
 
@@ -16,6 +17,7 @@ export interface ScriptCommands {
   rqtsDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<DequeueReply>;
   rqtsRequeueFailed(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
   rqtsReleaseDependents(...keysAndArgs: string[]): Promise<string[]>;
+  rqtsEnqueueScheduled(...keysAndArgs: (string | number)[]): Promise<string[]>;
 }
 
 const registered = new WeakSet<Redis>();
@@ -26,6 +28,7 @@ export function withScripts(client: Redis): Redis & ScriptCommands {
     client.defineCommand('rqtsDequeue', { lua: DEQUEUE_N });
     client.defineCommand('rqtsRequeueFailed', { numberOfKeys: 4, lua: REQUEUE_FAILED_4 });
     client.defineCommand('rqtsReleaseDependents', { numberOfKeys: 1, lua: RELEASE_DEPENDENTS_1 });
+    client.defineCommand('rqtsEnqueueScheduled', { numberOfKeys: 2, lua: ENQUEUE_SCHEDULED_2 });
     registered.add(client);
   }
   return client as Redis & ScriptCommands;
