@@ -1,5 +1,5 @@
 import { isToHorse, type FromHorse } from './horse-protocol.js';
-import { runJobFunction } from './job-runner.js';
+import { describeError, runJobFunction } from './job-runner.js';
 
 // Entry point of a horse process (child_process.fork). It waits for `run` messages and
 // answers each with `done`. It exits when its worker goes away, so a SIGKILLed worker
@@ -14,6 +14,16 @@ function send(message: FromHorse): void {
 
 process.on('disconnect', () => process.exit(0));
 
+// A job that throws outside its own call chain (a timer, an event handler, an unhandled
+// rejection) takes the horse down; report the real error first, so the job's failure says
+// more than "work-horse terminated".
+let runningJobId: string | undefined;
+process.on('uncaughtException', (error) => {
+  const outcome = { ok: false as const, excString: describeError(error) };
+  if (runningJobId && process.send) process.send({ type: 'done', jobId: runningJobId, outcome, exiting: true } satisfies FromHorse, () => process.exit(1));
+  else process.exit(1);
+});
+
 process.on('message', (message: unknown) => {
   if (!isToHorse(message)) return;
   switch (message.type) {
@@ -26,6 +36,7 @@ process.on('message', (message: unknown) => {
       const { job, roots } = message;
       process.title = `rqts: horse running ${job.funcName}`;
       const controller = new AbortController();
+      runningJobId = job.id;
       void runJobFunction(job, roots, {
         signal: controller.signal,
         saveMeta: (meta) =>
@@ -34,7 +45,10 @@ process.on('message', (message: unknown) => {
             pendingMeta.set(id, resolve);
             send({ type: 'save-meta', jobId: job.id, meta, seq: id });
           }),
-      }).then((outcome) => send({ type: 'done', jobId: job.id, outcome }));
+      }).then((outcome) => {
+        runningJobId = undefined;
+        send({ type: 'done', jobId: job.id, outcome });
+      });
       return;
     }
     default: {

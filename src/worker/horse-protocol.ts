@@ -10,7 +10,8 @@ export type ToHorse =
 
 export type FromHorse =
   | { type: 'ready' }
-  | { type: 'done'; jobId: string; outcome: RunOutcome }
+  /** `exiting`: the horse is going down after this answer (it hit an uncaught error). */
+  | { type: 'done'; jobId: string; outcome: RunOutcome; exiting?: boolean }
   | { type: 'save-meta'; jobId: string; meta: Record<string, unknown>; seq: number };
 
 export function isFromHorse(message: unknown): message is FromHorse {

@@ -28,6 +28,7 @@ export class HorseExecutor implements Executor {
   private ready: Promise<void> | undefined;
   private running: Running | undefined;
   private jobsRun = 0;
+  private readonly readyPids = new Set<number>();
   private closed = false;
 
   constructor(private readonly options: { maxJobsPerHorse?: number; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void } = {}) {}
@@ -57,6 +58,7 @@ export class HorseExecutor implements Executor {
       const onMessage = (message: unknown): void => {
         if (isFromHorse(message) && message.type === 'ready') {
           child.off('message', onMessage);
+          this.readyPids.add(child.pid ?? -1);
           resolve();
         }
       };
@@ -69,6 +71,12 @@ export class HorseExecutor implements Executor {
       if (message.type === 'done' && message.jobId === this.running.jobId) {
         const { resolve } = this.running;
         this.running = undefined;
+        if (message.exiting && this.child === child) {
+          // Never hand the next job to a horse on its way out; prepare() starts a new one.
+          this.child = undefined;
+          this.ready = undefined;
+          this.readyPids.delete(child.pid ?? -1);
+        }
         this.jobsRun += 1;
         const outcome = message.outcome;
         resolve(outcome.ok ? { kind: 'succeeded', value: outcome.value } : { kind: 'failed', excString: outcome.excString });
@@ -91,8 +99,11 @@ export class HorseExecutor implements Executor {
       const rawStatus = signal ? signalNumber : (code ?? 0) << 8;
       running.resolve({ kind: 'died', reason: running.killReason ?? 'crashed', rawStatus, signal: signal ?? undefined });
     }
-    // Keep a warm horse ready for the next job, unless we are closing.
-    if (!this.closed && !this.child) this.spawn();
+    // Keep a warm horse ready for the next job, unless we are closing. A horse that died
+    // before it was ever ready is not replaced here (the next job's prepare() retries and
+    // reports the error): respawning it at once would loop hot on a broken install.
+    const wasReady = this.readyPids.delete(child.pid ?? -1);
+    if (!this.closed && !this.child && wasReady) this.spawn();
   }
 
   async execute(job: JobPayload, context: ExecuteContext): Promise<ExecOutcome> {

@@ -343,6 +343,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   private async setState(state: WorkerState, ttl?: number): Promise<void> {
     if (this.state === state && ttl === undefined) return;
+    if (this.state !== state) this.log.debug(`State ${this.state} -> ${state}`);
     this.state = state;
     if (await this.store.setState(state, ttl)) return;
     await this.registerAgain();

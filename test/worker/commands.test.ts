@@ -117,6 +117,16 @@ describe('timeouts and horse deaths', () => {
     expect(first.env).toBe(name);
   });
 
+  it('an error thrown outside the job promise fails the job with that error, and a new horse runs the next job', async () => {
+    const queue = new Queue('async-throw', redis.client);
+    const thrower = await queue.enqueue('tasks.throwLater', ['timer went wrong']);
+    const next = await queue.enqueue('tasks.add', [1, 2]);
+    const { proc } = startWorker('async-throw', ['--burst']);
+    expect(await proc.exited, proc.output()).toBe(0);
+    expect((await latestResult(redis.client, thrower.id))?.excString).toMatch(/^Error: timer went wrong\n\s+at /);
+    expect(await statusOf(next.id)).toBe('finished');
+  });
+
   it('the horse is reused across jobs by default', async () => {
     const queue = new Queue('reuse', redis.client);
     const jobs = await queue.enqueueMany([{ funcName: 'tasks.whoAmI' }, { funcName: 'tasks.whoAmI' }, { funcName: 'tasks.whoAmI' }]);
