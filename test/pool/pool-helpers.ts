@@ -1,0 +1,46 @@
+import { expect } from 'vitest';
+import { findWorkers, Job, Queue } from '../../src/index.js';
+import type { TestRedis } from '../helpers/redis-server.js';
+import { FIXTURES, spawnRqts, type RqtsProcess } from '../helpers/rqts-process.js';
+import { waitFor } from '../helpers/wait.js';
+import { describe as describeProcesses, processTree, stillAlive, type ProcessEntry } from './process-tree.js';
+
+/** The debounce is a promise about wall-clock time: a second signal counts only >1 s later. */
+export const DEBOUNCE_MS = 1000;
+
+/** Waits until more than the debounce window has passed since `since` (ms timestamp). */
+export async function pastDebounce(since: number): Promise<void> {
+  await waitFor(() => Date.now() - since > DEBOUNCE_MS + 50, DEBOUNCE_MS + 5000, 'the debounce window to pass');
+}
+
+/** Pools started by a test file, SIGKILLed in afterAll if a test failed half-way. */
+export class PoolProcesses {
+  private readonly started: RqtsProcess[] = [];
+
+  spawn(redis: TestRedis, args: string[]): RqtsProcess {
+    const pool = spawnRqts(['worker-pool', '-u', redis.url, '-P', FIXTURES, ...args]);
+    this.started.push(pool);
+    return pool;
+  }
+
+  killAll(): void {
+    for (const pool of this.started) if (pool.child.exitCode === null && pool.child.signalCode === null) pool.kill('SIGKILL');
+  }
+}
+
+/** A pool of two named after its queue, both members busy with `func`; with its process tree. */
+export async function busyPool(redis: TestRedis, pools: PoolProcesses, queueName: string, func: string, args: unknown[]): Promise<{ pool: RqtsProcess; jobs: Job[]; tree: ProcessEntry[] }> {
+  const pool = pools.spawn(redis, [queueName, '-n', '2', '--name', queueName]);
+  const jobs = await new Queue(queueName, redis.client).enqueueMany([0, 1].map(() => ({ funcName: func, args })));
+  await waitFor(async () => (await Job.fetchMany(redis.client, jobs.map((j) => j.id))).every((j) => j?.status === 'started'), 30_000, `both ${func} jobs to start`);
+  const tree = processTree(pool.child.pid ?? -1);
+  // the pool, two members, two horses
+  expect(tree.length, describeProcesses(tree)).toBe(5);
+  return { pool, jobs, tree };
+}
+
+/** No process of the tree runs any more, and no worker of the pool is registered. */
+export async function expectNothingLeft(redis: TestRedis, poolName: string, tree: readonly ProcessEntry[]): Promise<void> {
+  await waitFor(() => stillAlive(tree).length === 0, 10_000, `no orphans:\n${describeProcesses(stillAlive(tree))}`);
+  expect((await findWorkers(redis.client)).filter((w) => w.raw.rqts_pool === poolName)).toEqual([]);
+}

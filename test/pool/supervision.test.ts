@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findWorkers, Job, Queue, Registry } from '../../src/index.js';
+import { keys } from '../../src/redis/keys.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import type { RqtsProcess } from '../helpers/rqts-process.js';
+import { waitFor } from '../helpers/wait.js';
+import { PoolProcesses } from './pool-helpers.js';
+import { describe as describeProcesses, processTree, stillAlive } from './process-tree.js';
+
+// Supervision: a member killed while busy is replaced at once, and its job is not lost.
+
+describe('rqts worker-pool supervision', () => {
+  let redis: TestRedis;
+  const pools = new PoolProcesses();
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    pools.killAll();
+    await redis.stop();
+  });
+
+  const startPool = (args: string[]): RqtsProcess => pools.spawn(redis, args);
+
+  async function poolWorkers(pool: string): Promise<Map<string, Record<string, string>>> {
+    const live = await findWorkers(redis.client);
+    return new Map(live.filter((w) => w.raw.rqts_pool === pool).map((w) => [w.name, w.raw]));
+  }
+
+  it('kill -9 of a busy member: it is replaced at once, its horse goes, its job ends failed, nothing is lost', async () => {
+    const queue = new Queue('sup', redis.client);
+    const pool = startPool(['sup', '-n', '2', '--name', 'sup']);
+    await waitFor(async () => (await poolWorkers('sup')).size === 2, 30_000, 'two registered members');
+    const stuck = await queue.enqueue('tasks.hang');
+    const busy = await waitFor(async () => {
+      const job = await Job.fetch(redis.client, stuck.id);
+      return job.status === 'started' && job.workerName ? job.workerName : undefined;
+    }, 20_000, 'the hang job to start');
+    const victim = (await poolWorkers('sup')).get(busy);
+    const victimPid = Number(victim?.pid);
+    const victimTree = processTree(victimPid);
+    expect(victimTree.length, describeProcesses(victimTree)).toBe(2); // the member and its horse
+
+    process.kill(victimPid, 'SIGKILL');
+    await pool.waitForOutput(new RegExp(`\\(worker ${busy}, pid ${victimPid}\\) died unexpectedly: killed by SIGKILL; its job ${stuck.id} is left to the abandoned-job clean-up; starting a replacement now`), 20_000);
+    const replaced = await waitFor(async () => {
+      const workers = await poolWorkers('sup');
+      const fresh = [...workers.keys()].filter((name) => name !== busy);
+      return fresh.length === 2 ? fresh : undefined;
+    }, 30_000, 'a replacement member to register');
+    const slot = /^sup-(w\d)-/.exec(busy)?.[1];
+    expect(replaced.some((name) => name.startsWith(`sup-${slot}-`))).toBe(true);
+    await waitFor(() => stillAlive(victimTree).length === 0, 10_000, `the killed member's horse to exit:\n${describeProcesses(stillAlive(victimTree))}`);
+
+    // The job waits in the started registry until the abandoned-job clean-up; fast-forward it.
+    expect(await redis.client.zscore(keys.registry('started', 'sup'), stuck.id)).not.toBeNull();
+    await redis.client.zadd(keys.registry('started', 'sup'), '0', stuck.id);
+    await new Registry('started', 'sup', redis.client).cleanup();
+    const abandoned = await Job.fetch(redis.client, stuck.id);
+    expect(abandoned.status).toBe('failed');
+    expect(await redis.client.zscore(keys.registry('failed', 'sup'), stuck.id)).not.toBeNull();
+
+    // The pool still works at full size.
+    const after = await queue.enqueueMany(Array.from({ length: 20 }, (_, n) => ({ funcName: 'tasks.add', args: [n, 1] })));
+    await waitFor(async () => (await Job.fetchMany(redis.client, after.map((j) => j.id))).every((j) => j?.status === 'finished'), 30_000, 'jobs after the replacement');
+
+    const tree = processTree(pool.child.pid ?? -1);
+    pool.kill('SIGTERM');
+    expect(await pool.exited, pool.output()).toBe(0);
+    await waitFor(() => stillAlive(tree).length === 0, 10_000, `no orphans:\n${describeProcesses(stillAlive(tree))}`);
+  });
+});
