@@ -91,7 +91,7 @@ export const KEYMAP: readonly Binding[] = [
   { id: 'screen.logs', keys: ['4'], label: '', help: 'Logs of the workers this console launched.', contexts: SCREENS },
   { id: 'screen.help', keys: ['?', '5'], label: 'help', help: 'This help.', contexts: SCREENS },
   { id: 'jobs.prevRegistry', keys: ['left', 'h', '['], label: '', help: 'Previous registry (queued, started, failed, finished, …).', contexts: ['jobs'] },
-  { id: 'jobs.nextRegistry', keys: ['right', 'l', ']'], label: '←→ registry', help: 'Next registry (queued, started, failed, finished, …).', contexts: ['jobs'] },
+  { id: 'jobs.nextRegistry', keys: ['right', 'l', ']'], label: 'registry', help: 'Next registry (queued, started, failed, finished, …).', contexts: ['jobs'] },
   { id: 'table.filter', keys: ['/'], label: 'filter', help: 'Filter rows by substring (ctrl+r in the prompt switches to a regular expression).', contexts: TABLES },
   { id: 'table.sortNext', keys: ['>', '.'], label: 'sort', help: 'Sort by the next column.', contexts: ['workers', 'queues'] },
   { id: 'table.sortPrev', keys: ['<', ','], label: '', help: 'Sort by the previous column.', contexts: ['workers', 'queues'] },

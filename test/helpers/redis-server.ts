@@ -18,6 +18,10 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Stops the server process and starts it again on the same port (empty keyspace). */
   restart(): Promise<void>;
+  /** Kills the server and leaves it down (an outage), until startServer(). */
+  stopServer(): Promise<void>;
+  /** Starts the server again on the same port after stopServer() (empty keyspace). */
+  startServer(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -86,6 +90,12 @@ export async function startRedis(options: { extraArgs?: string[] } = {}): Promis
     },
     async restart() {
       await stopServer();
+      server = launch(port, dir, extraArgs);
+      await ready();
+    },
+    stopServer,
+    async startServer() {
+      if (server.exitCode === null && server.signalCode === null) return;
       server = launch(port, dir, extraArgs);
       await ready();
     },

@@ -65,8 +65,16 @@ export interface SnapshotRequest {
 
 type Replies = [Error | null, unknown][];
 
+/**
+ * A pipeline resolves even when the connection is down, with an error in every reply.
+ * One bad key (a foreign WRONGTYPE) must not blank the screen, but all replies failing
+ * means Redis is not there: that is an error for the poller to report.
+ */
 async function exec(pipeline: ReturnType<Redis['pipeline']>): Promise<Replies> {
-  return ((await pipeline.exec()) ?? []) as Replies;
+  const replies = ((await pipeline.exec()) ?? []) as Replies;
+  const firstError = replies[0]?.[0];
+  if (firstError && replies.every(([error]) => error)) throw firstError;
+  return replies;
 }
 
 function reply<T>(replies: Replies, index: number, fallback: T): T {
