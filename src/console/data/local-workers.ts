@@ -198,6 +198,8 @@ export class LocalWorkers {
       e.child.removeAllListeners('exit');
     }
     this.closeAll();
+    // No longer ours: a later stopAll() must not touch them.
+    this.entries = [];
     return left;
   }
 
