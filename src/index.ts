@@ -17,4 +17,5 @@ export { type WorkerOptions, type DequeueStrategy, WORKER_DEFAULTS } from './wor
 export { getCurrentJob, type CurrentJob } from './worker/current-job.js';
 export { type DeathPenalty, type DeathPenaltyClass, TimerDeathPenalty } from './worker/death-penalty.js';
 export { type ExceptionHandler } from './worker/exception-handlers.js';
+export { startPool, WorkerPool, type PoolOptions, type PoolExit, type PoolEvents, type MemberInfo, type MemberExit, type MemberState, type StopLevel, type PoolLineHandler } from './pool/pool.js';
 export { VERSION } from './version.js';
