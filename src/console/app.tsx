@@ -316,7 +316,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       {layer?.type === 'quit' ? <QuitDialog layer={layer} running={(local?.running() ?? []).map((w) => w.name)} /> : null}
       {layer?.type === 'filter' ? <FilterPrompt layer={layer} /> : null}
       {showNotice ? <Text wrap="truncate" color="yellow">{notice.text}</Text> : <StatusLine receipt={latest} hint={undefined} />}
-      <Footer context={layer?.type ?? ui.screen} readOnly={readOnly} />
+      {layer?.type === 'quit' && layer.phase === 'stopping' ? <Text> </Text> : <Footer context={layer?.type ?? ui.screen} readOnly={readOnly} />}
     </Box>
   );
 }

@@ -64,6 +64,10 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   }
 
   let outcome: ExitOutcome = { workers: 'none', detached: [] };
+  // After a hang-up the terminal is gone and writes fail with EIO/EPIPE: that must not crash
+  // the console before it has stopped the workers it launched.
+  const ignoreWriteError = (): void => undefined;
+  stdout.on('error', ignoreWriteError);
   const altScreen = Boolean(stdout.isTTY);
   if (altScreen) stdout.write(ALT_SCREEN_ON);
   poller.start();
