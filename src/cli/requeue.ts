@@ -1,9 +1,8 @@
-import type { Redis } from 'ioredis';
-import { isRqtsError, RqtsError } from '../model/errors.js';
+import { isRqtsError } from '../model/errors.js';
 import { Queue, validateQueueName } from '../model/queue.js';
-import { keys } from '../redis/keys.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';
+import { explainMissingData } from './job-problems.js';
 
 export const requeueCommand = defineCommand({
   name: 'requeue',
@@ -47,11 +46,3 @@ export const requeueCommand = defineCommand({
     }
   },
 });
-
-/** Job.fetch calls a hash without `data` "no such job", as RQ does; say what is really wrong. */
-async function explainMissingData(client: Redis, id: string, error: RqtsError): Promise<RqtsError> {
-  if (error.code !== 'NO_SUCH_JOB') return error;
-  const fields = await client.hkeys(keys.job(id));
-  if (fields.length === 0) return error;
-  return new RqtsError('MALFORMED_JOB', `Job ${id} is incomplete: its hash has no data field (it has ${fields.sort().join(', ')})`, 'It cannot run; delete it (or re-enqueue the work) and check what wrote it');
-}

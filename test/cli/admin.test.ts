@@ -119,6 +119,8 @@ describe('rqts empty, requeue, suspend, resume and the command senders', () => {
     expect(notRunning.code).toBe(1);
     expect(notRunning.stderr.split('\n')).toHaveLength(2);
     expect(notRunning.stderr).toMatch(/^Job waiting is not currently executing/);
+    await redis.client.hset(keys.job('hollow'), { status: 'started', worker_name: 'w1' });
+    expect(await cli('stop-job', 'hollow')).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/^Job hollow is incomplete: its hash has no data field \(it has status, worker_name\)\. /) });
     expect(await cli('kill-horse')).toMatchObject({ code: 1, stderr: 'rqts kill-horse takes one worker name, got 0. Usage: rqts kill-horse WORKER (rqts info lists workers)\n' });
   });
 });

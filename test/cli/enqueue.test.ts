@@ -6,7 +6,8 @@ import { Job } from '../../src/model/job.js';
 import { Queue } from '../../src/model/queue.js';
 import { keys } from '../../src/redis/keys.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { rqts } from './run.js';
+import { runCli } from '../../src/cli/run-cli.js';
+import { captureIo, rqts } from './run.js';
 
 const ENQUEUED = /^Enqueued (.*) with job-id '([^']+)'\.\n$/;
 
@@ -68,7 +69,7 @@ describe('rqts enqueue', () => {
   it.each([
     [[':{bad'], /^Cannot parse argument 1 as JSON \("\{bad": .*\)\. Quote JSON for the shell/],
     [['a', 'n:=[1,'], /^Cannot parse keyword argument n as JSON/],
-    [['k=1', 'k:=2'], /^Keyword argument k is given more than once\. Give each keyword once\n$/],
+    [['k=1', 'k:=2'], /^Keyword argument k is given more than once\. Give each keyword once$/],
     [['%[1, 2]'], /^Argument 1 \("%\[1, 2\]"\) uses %, Python's literal syntax, which rqts cannot evaluate\. Write it as JSON instead/],
     [['k%=1'], /^Keyword argument k \("k%=1"\) uses %/],
     [['body=@missing.txt'], /^Cannot read file "missing.txt" for keyword argument body: not found\./],
@@ -79,13 +80,26 @@ describe('rqts enqueue', () => {
     [['--ttl', 'x'], /^--ttl expects a number, not "x"\./],
     [['--at-back'], /^Unknown option --at-back for rqts enqueue\./],
   ])('rejects %j with one line and exit 1', async (extra, message) => {
+    // In-process through the same dispatcher as the binary (spawning costs ~1 s per case);
+    // the spawned binary's exit code and stderr are checked on two of these just below.
     const before = await redis.client.dbsize();
-    const run = await enqueue('tasks.f', ...extra);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toBe('');
-    expect(run.stderr.split('\n')).toHaveLength(2);
-    expect(run.stderr).toMatch(message);
+    const io = captureIo();
+    const code = await runCli(['enqueue', '--url', redis.url, 'tasks.f', ...extra], io);
+    expect(code).toBe(1);
+    expect(io.out).toEqual([]);
+    expect(io.err).toHaveLength(1);
+    expect(io.err[0]).not.toContain('\n');
+    expect(io.err[0]).toMatch(message);
     expect(await redis.client.dbsize()).toBe(before);
+  });
+
+  it('the binary prints the same single line on stderr and exits 1', async () => {
+    for (const extra of [[':{bad'], ['-q', 'two words']]) {
+      const io = captureIo();
+      await runCli(['enqueue', '--url', redis.url, 'tasks.f', ...extra], io);
+      const run = await enqueue('tasks.f', ...extra);
+      expect(run).toMatchObject({ code: 1, stdout: '', stderr: `${io.err[0]}\n` });
+    }
   });
 
   it('needs a function name', async () => {
