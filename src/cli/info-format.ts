@@ -76,7 +76,7 @@ export function renderWorkers(snapshot: InfoSnapshot, options: RenderOptions & {
 export function suspendedLine(snapshot: InfoSnapshot, raw: boolean): string | undefined {
   if (!snapshot.suspended) return undefined;
   const left = snapshot.suspendedSecondsLeft;
-  if (raw) return `suspended ${left ?? -1}`;
+  if (raw) return left !== undefined ? `suspended ${left}` : 'suspended';
   return `Suspended: workers start no new jobs${left !== undefined ? ` for ${left} more seconds` : ''} (rqts resume to resume)`;
 }
 

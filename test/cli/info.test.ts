@@ -137,6 +137,7 @@ describe('rqts info', () => {
     const left = Number(/\nSuspended: workers start no new jobs for (\d+) more seconds \(rqts resume to resume\)\nUpdated: /.exec(text.stdout)?.[1]);
     expect(left).toBeLessThanOrEqual(100);
     expect(left).toBeGreaterThanOrEqual(await redis.client.ttl(keys.suspended));
+    expect((await info('-r')).stdout).toMatch(/^suspended (\d+)\n$/m);
     const doc = JSON.parse((await info('--json')).stdout) as { suspended: boolean; suspendedSecondsLeft: number };
     expect(doc.suspended).toBe(true);
     expect(doc.suspendedSecondsLeft).toBeGreaterThan(0);
