@@ -10,7 +10,7 @@ import { jobColumns, jobHaystack, QUEUE_COLUMNS, queueHaystack, WORKER_COLUMNS, 
 import { jobDetailLines, workerDetailLines, type Line } from './data/detail.js';
 import { windowStart } from './data/selection.js';
 import { handleKey, selectedIndex, type ConsoleModel, type ControllerContext } from './controller.js';
-import { INITIAL_UI, uiReducer, type TableId, type UiState } from './ui-state.js';
+import { INITIAL_UI, uiReducer, type TableId, type UiAction, type UiState } from './ui-state.js';
 import { escapeControl, sparkline } from './text.js';
 import { Header, Tabs } from './views/Header.js';
 import { Footer } from './views/Footer.js';
@@ -83,7 +83,14 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const poll = useSyncExternalStore(poller.subscribe, poller.getState);
   const receipts = useSyncExternalStore(actions.subscribe, actions.getState);
   const localState = useSyncExternalStore(local?.subscribe ?? noSubscribe, local?.getState ?? emptyLocal);
-  const [ui, dispatch] = useReducer(uiReducer, INITIAL_UI);
+  const [ui, reactDispatch] = useReducer(uiReducer, INITIAL_UI);
+  // Keys can arrive faster than React renders (fast typing, a paste): the controller must
+  // judge each key against the state the previous keys produced, not the last render's.
+  const uiRef = useRef(ui);
+  const dispatch = useCallback((action: UiAction) => {
+    uiRef.current = uiReducer(uiRef.current, action);
+    reactDispatch(action);
+  }, []);
   const [notice, setNotice] = useState<{ text: string; at: number } | undefined>(undefined);
   const snapshot = poll.snapshot;
   const now = snapshot?.takenAt ?? Date.now();
@@ -184,7 +191,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
   // A stable handler: Ink re-subscribes useInput whenever the handler's identity changes.
-  const onInput = useCallback((input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => handleKey(input, key, ctxRef.current), []);
+  const onInput = useCallback((input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => handleKey(input, key, { ...ctxRef.current, ui: uiRef.current }), []);
   useInput(onInput);
 
   // Scroll windows keep the cursor visible while moving as little as possible.

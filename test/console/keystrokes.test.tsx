@@ -25,3 +25,29 @@ describe('keystrokes through the render helper', () => {
     r.unmount();
   });
 });
+
+describe('keys faster than renders', () => {
+  it('a filter typed in one burst keeps every character', async () => {
+    const { startConsole } = await import('./harness.js');
+    const { startRedis } = await import('../helpers/redis-server.js');
+    const { writeFakeWorkers } = await import('./fake-workers.js');
+    const redis = await startRedis();
+    const ui = startConsole(redis.url);
+    try {
+      await writeFakeWorkers(redis.client, 'hang-', 1);
+      await writeFakeWorkers(redis.client, 'other-', 1);
+      await ui.r.waitForFrame('other-0');
+      ui.r.stdin.write('/');
+      ui.r.stdin.write('h');
+      ui.r.stdin.write('a');
+      ui.r.stdin.write('n');
+      ui.r.stdin.write('g');
+      ui.r.stdin.write('\r');
+      const frame = await ui.r.waitForFrame('filter /hang/');
+      expect(frame).not.toContain('other-0');
+    } finally {
+      await ui.close();
+      await redis.stop();
+    }
+  });
+});

@@ -174,8 +174,13 @@ function summarize(id: string, job: Job | undefined, errorLine: string | undefin
   };
 }
 
+/**
+ * The line that names the error: Python tracebacks end with it, JavaScript stacks start
+ * with it ("Error: boom" then "    at …" frames).
+ */
 export function lastLine(text: string | undefined): string | undefined {
   if (!text) return undefined;
   const lines = text.trimEnd().split('\n').filter((l) => l.trim() !== '');
-  return lines[lines.length - 1]?.trim();
+  const pythonTraceback = lines[0]?.startsWith('Traceback');
+  return (pythonTraceback ? lines[lines.length - 1] : lines[0])?.trim();
 }
