@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+// Child processes the bench starts and always ends (each runner awaits its own exit),
+// plus the /proc readings used for the idle-memory figures.
+
+export async function waitFor(probe, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Starts a process whose output is kept (for the error message if it fails). */
+export function start(command, args, options = {}) {
+  const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk) => {
+    output += chunk.toString();
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, endedAt: performance.now() }));
+  });
+  return { child, exited, output: () => output };
+}
+
+/** Runs to completion; fails loudly with the tail of the output on a non-zero exit. */
+export async function run(command, args, options = {}) {
+  const startedAt = performance.now();
+  const proc = start(command, args, options);
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
+  const { code, signal, endedAt } = await proc.exited;
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}:\n${proc.output().slice(-2000)}`);
+  return { seconds: (endedAt - startedAt) / 1000, output: proc.output() };
+}
+
+export async function stop(proc, signal = 'SIGTERM') {
+  if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill(signal);
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 15_000);
+  await proc.exited;
+  clearTimeout(timer);
+}
+
+/** Resident set size in bytes (VmRSS), or 0 if the process is gone. */
+export function rssBytes(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Pages only this process maps (Private_Clean + Private_Dirty of smaps_rollup): what a second
+ * process of the same executable adds, its share of the node binary's pages aside.
+ */
+export function privateBytes(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+    return field('Private_Clean') + field('Private_Dirty');
+  } catch {
+    return 0;
+  }
+}
+
+/** Direct children, from every thread's list (a fork may come from any thread). */
+// sysconf(_SC_CLK_TCK) is 100 on every Linux Node supports.
+const CLOCK_TICKS = 100;
+const GNU_TIME = '/usr/bin/time';
+
+/** CPU seconds (user + system) a live process has used so far. */
+export function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop().split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), counted here from field 3 (state).
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/**
+ * Runs to completion under GNU time when it is installed, adding the CPU seconds of the
+ * process and of the children it waited for (the horses) to the result.
+ */
+export async function runTimed(command, args, options = {}) {
+  if (!existsSync(GNU_TIME)) return { ...(await run(command, args, options)), cpuSeconds: NaN };
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'rqts-bench-time-')), 'cpu');
+  try {
+    const result = await run(GNU_TIME, ['-f', '%U %S', '-o', file, command, ...args], options);
+    const [user, system] = readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
+    return { ...result, cpuSeconds: user + system };
+  } finally {
+    rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
+export function childPids(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+  } catch {
+    return [];
+  }
+}

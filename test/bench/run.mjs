@@ -1,0 +1,104 @@
+// `npm run bench`: rqts against its peers (Python RQ, BullMQ) on one private redis-server, in
+// one run, printing jobs/s, the ratios the project targets, and PASS/MISS for each. Not part
+// of `npm test`: the figures depend on the machine, so they are compared only within a run.
+//
+// Environment: BENCH_JOBS (rqts and BullMQ drains, default 3000), BENCH_PYTHON_SIMPLE_JOBS
+// (1000), BENCH_PYTHON_FORK_JOBS (100: a fork per job is slow), BENCH_ENQUEUE_JOBS (3000),
+// BENCH_ROUNDS (3; medians are reported), BENCH_ONLY (comma-separated runner ids, e.g.
+// rqtsWorker,bullmq,rqtsIdle, to profile one), BENCH_VERBOSE=1 (Redis calls per job, by command).
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { DRAIN_RUNNERS, drainOnce, startupOnce } from './lib/drain.mjs';
+import { ENQUEUE_RUNNERS, enqueueOnce } from './lib/enqueue.mjs';
+import { idleRss } from './lib/idle-rss.mjs';
+import { startRedis } from './lib/redis-server.mjs';
+import { fmt } from './lib/report.mjs';
+import { report } from './lib/summary.mjs';
+
+function envInt(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name}=${raw} is not a positive integer; unset it or give e.g. ${name}=${fallback}`);
+    process.exit(1);
+  }
+  return value;
+}
+
+const config = {
+  BENCH_JOBS: envInt('BENCH_JOBS', 3000),
+  BENCH_PYTHON_SIMPLE_JOBS: envInt('BENCH_PYTHON_SIMPLE_JOBS', 1000),
+  BENCH_PYTHON_FORK_JOBS: envInt('BENCH_PYTHON_FORK_JOBS', 100),
+  enqueueJobs: envInt('BENCH_ENQUEUE_JOBS', 3000),
+  rounds: envInt('BENCH_ROUNDS', 3),
+  verbose: process.env.BENCH_VERBOSE === '1',
+};
+const pythonRq = spawnSync('/usr/bin/python3', ['-c', 'import rq; print(rq.__version__)'], { encoding: 'utf8' });
+const pythonVersion = pythonRq.status === 0 ? pythonRq.stdout.trim() : undefined;
+const RUNNER_IDS = [...Object.keys(DRAIN_RUNNERS), ...Object.keys(ENQUEUE_RUNNERS), 'rqtsIdle', 'pythonIdle'];
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((id) => id.trim())) : undefined;
+const unknown = [...(only ?? [])].filter((id) => !RUNNER_IDS.includes(id));
+if (unknown.length > 0) {
+  console.error(`BENCH_ONLY names unknown runner(s) ${unknown.join(', ')}; pick from ${RUNNER_IDS.join(', ')}`);
+  process.exit(1);
+}
+const wanted = (id) => (!only || only.has(id)) && (pythonVersion || !id.startsWith('python'));
+
+function header(redisVersion) {
+  const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  const lines = [
+    `rqts bench, ${new Date().toISOString()}`,
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), ${fmt.mib(os.totalmem())} RAM, load average ${load}`,
+    `Node ${process.version}, Python RQ ${pythonVersion ?? 'not installed (Python rows skipped)'}, redis-server ${redisVersion}`,
+    `jobs: rqts/BullMQ drains ${config.BENCH_JOBS}, Python SimpleWorker ${config.BENCH_PYTHON_SIMPLE_JOBS}, Python fork ${config.BENCH_PYTHON_FORK_JOBS}, enqueue ${config.enqueueJobs}; ${config.rounds} round(s), medians shown`,
+  ];
+  if (os.loadavg()[0] > os.cpus().length / 2) lines.push('WARNING: the machine is busy; absolute figures will be low and ratios noisier than usual');
+  return lines.join('\n');
+}
+
+async function main() {
+  const redis = await startRedis();
+  try {
+    const redisVersion = /redis_version:(\S+)/.exec(await redis.client.info('server'))?.[1] ?? '?';
+    console.log(header(redisVersion));
+    const drains = Object.fromEntries(Object.keys(DRAIN_RUNNERS).filter(wanted).map((id) => [id, []]));
+    const enqueues = Object.fromEntries(Object.keys(ENQUEUE_RUNNERS).filter(wanted).map((id) => [id, []]));
+    // Rounds interleave the runners, so a slow spell on the machine hits them all alike.
+    for (let round = 1; round <= config.rounds; round++) {
+      for (const id of Object.keys(drains)) {
+        const runner = DRAIN_RUNNERS[id];
+        const startup = await startupOnce(redis, runner);
+        const drain = await drainOnce(redis, runner, config[runner.jobsEnv]);
+        // CPU time is the load-independent figure; start-up CPU is netted out so N does not skew it.
+        const result = { ...drain, startup, workerCpuMsPerJob: ((drain.workerCpuSeconds - startup.cpuSeconds) * 1000) / drain.n };
+        drains[id].push(result);
+        console.log(
+          `round ${round}: ${runner.label}: ${fmt.int(result.n / result.spanSeconds)} jobs/s (${result.n} jobs in ${result.spanSeconds.toFixed(2)} s, ` +
+            `process ${result.processSeconds.toFixed(2)} s; start-up ${startup.seconds.toFixed(2)} s; CPU/job: worker ${fmt.ms(result.workerCpuMsPerJob)}, redis ${fmt.ms(result.redisCpuMsPerJob)} ms)`,
+        );
+        if (config.verbose) console.log(`  Redis calls per job: ${verboseCommands(result)}`);
+      }
+      for (const id of Object.keys(enqueues)) {
+        const result = await enqueueOnce(redis, ENQUEUE_RUNNERS[id], config.enqueueJobs);
+        enqueues[id].push(result);
+        console.log(`round ${round}: ${ENQUEUE_RUNNERS[id].label}: ${fmt.int(result.n / result.seconds)} jobs/s`);
+      }
+    }
+    const memory = {};
+    if (wanted('rqtsIdle')) memory.rqts = await idleRss(redis, 'rqts');
+    if (wanted('pythonIdle') && pythonVersion) memory.python = await idleRss(redis, 'python');
+    report(drains, enqueues, memory);
+  } finally {
+    await redis.stop();
+  }
+}
+
+function verboseCommands(result) {
+  return Object.entries(result.perCommand)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, calls]) => `${name} ${(calls / result.n).toFixed(2)}`)
+    .join(', ');
+}
+
+await main();
