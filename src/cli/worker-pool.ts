@@ -1,11 +1,13 @@
 import { RqtsError } from '../model/errors.js';
 import { validateQueueName } from '../model/queue.js';
 import { isSuspended } from '../model/suspension.js';
-import { defaultPoolName, startPool } from '../pool/pool.js';
+import { findWorker } from '../model/worker-record.js';
+import { defaultPoolName, startPool, type MemberInfo } from '../pool/pool.js';
+import type { WorkerLogger } from '../worker/worker-logger.js';
 import { ShutdownSignals } from '../worker/shutdown-signals.js';
 import { cleanupGhosts } from '../worker/store.js';
 import { defineCommand, kebabCase, type FlagTable } from './command.js';
-import { connectionFlags, openConnection } from './connection-options.js';
+import { connectionFlags, openConnection, type ConnectionFlagValues } from './connection-options.js';
 import { createLogger } from './logging.js';
 import { buildWorkerOptions, effectiveLevel, loggingFlags, workerFlags, writePidFile } from './worker-flags.js';
 
@@ -81,12 +83,19 @@ export const workerPoolCommand = defineCommand({
       name: poolName,
       logger,
     });
+    const notes = new Set<Promise<void>>();
+    pool.on('member:exited', (member, exit) => {
+      if (!exit.unexpected) return;
+      const note = noteAbandonedJob(flags, member, logger).finally(() => notes.delete(note));
+      notes.add(note);
+    });
     writePidFile(flags.pid);
     logger.info(`Pool ${pool.name} started ${pool.numWorkers} worker(s) on ${queues.join(', ')}${flags.burst ? ' in burst mode' : ''} (pid ${process.pid})`);
     const signals = new ShutdownSignals(() => pool.stop());
     signals.install();
     try {
       const exit = await pool.exited;
+      await Promise.all(notes);
       return exit.code;
     } catch (error) {
       io.error(`rqts worker-pool failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -97,6 +106,26 @@ export const workerPoolCommand = defineCommand({
     }
   },
 });
+
+/**
+ * Where the job of a member that died went: its worker hash still names it. One short read,
+ * only on a death, so the pool needs no connection (nor per-job messages) the rest of the time.
+ */
+async function noteAbandonedJob(flags: ConnectionFlagValues, member: MemberInfo, logger: WorkerLogger): Promise<void> {
+  try {
+    const connection = await openConnection(flags);
+    try {
+      const record = await findWorker(connection.client, member.name);
+      if (record?.currentJob) {
+        logger.warn(`${member.id} (worker ${member.name}) was running job ${record.currentJob}: it stays in the started registry until the abandoned-job clean-up fails it, or retries it if it has retries left`);
+      }
+    } finally {
+      await connection.close();
+    }
+  } catch {
+    // Redis unreachable: the note is a courtesy, the death itself was logged.
+  }
+}
 
 /** Flag values back to `--flag=value` tokens for `rqts worker` (--burst and --name are the pool's to add). */
 function forwardedArgv(flags: Record<string, unknown>): string[] {

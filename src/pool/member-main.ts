@@ -80,10 +80,6 @@ async function main(): Promise<number> {
     const created = new built.cls(connection.client, built.options, { logger });
     worker = created;
     created.on('worker:registered', (name) => send({ type: 'registered', name }));
-    created.on('job:started', (job) => send({ type: 'job-started', jobId: job.id, horsePid: created.horsePid }));
-    const ended = (job: { id: string }): void => send({ type: 'job-ended', jobId: job.id });
-    created.on('job:finished', ended);
-    created.on('job:failed', ended);
     await created.work();
     return 0;
   } catch (error) {

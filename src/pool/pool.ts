@@ -1,6 +1,7 @@
 import { fork, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,8 @@ const HERE = fileURLToPath(import.meta.url);
 const MEMBER_MAIN = HERE.endsWith('.ts') ? path.resolve(path.dirname(HERE), '../../dist/pool/member-main.js') : path.join(path.dirname(HERE), 'member-main.js');
 
 export type StopLevel = 'warm' | 'cold' | 'kill';
-export type MemberState = 'starting' | 'idle' | 'busy' | 'stopping' | 'waiting' | 'finished';
+/** starting → running (registered in Redis) → stopping → finished; waiting = a replacement is due. */
+export type MemberState = 'starting' | 'running' | 'stopping' | 'waiting' | 'finished';
 export type PoolLineHandler = (line: string, member: MemberInfo, stream: 'stdout' | 'stderr') => void;
 
 export interface PoolOptions {
@@ -54,8 +56,6 @@ export interface MemberInfo {
   name: string;
   pid: number | undefined;
   state: MemberState;
-  currentJob: string | undefined;
-  horsePid: number | undefined;
   startedAt: number;
   /** How many processes this slot has had before the current one. */
   restarts: number;
@@ -123,7 +123,7 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     this.started = true;
     for (let index = 1; index <= this.numWorkers; index++) {
       const slot: Slot = {
-        info: { id: `w${index}`, name: '', pid: undefined, state: 'starting', currentJob: undefined, horsePid: undefined, startedAt: 0, restarts: -1 },
+        info: { id: `w${index}`, name: '', pid: undefined, state: 'starting', startedAt: 0, restarts: -1 },
         child: undefined,
         registered: false,
         crashStreak: 0,
@@ -179,7 +179,8 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     if (!child) return;
     slot.info.state = 'stopping';
     if (level === 'kill') {
-      if (slot.info.horsePid !== undefined) signalGroup(slot.info.horsePid, 'SIGKILL');
+      // A member's children are its horses, each the leader of its own process group.
+      for (const horse of childPids(child.pid)) signalGroup(horse, 'SIGKILL');
       child.kill('SIGKILL');
       return;
     }
@@ -196,8 +197,6 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     const info = slot.info;
     info.name = `${this.name}-${info.id}-${randomBytes(3).toString('hex')}`;
     info.state = 'starting';
-    info.currentJob = undefined;
-    info.horsePid = undefined;
     info.startedAt = Date.now();
     info.restarts += 1;
     slot.registered = false;
@@ -240,27 +239,10 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     const message = parseMemberMessage(raw);
     if (!message) return;
     const info = slot.info;
-    switch (message.type) {
-      case 'registered':
-        slot.registered = true;
-        info.name = message.name;
-        if (info.state === 'starting') info.state = 'idle';
-        this.emit('member:registered', { ...info });
-        return;
-      case 'job-started':
-        info.currentJob = message.jobId;
-        info.horsePid = message.horsePid;
-        if (info.state !== 'stopping') info.state = 'busy';
-        return;
-      case 'job-ended':
-        info.currentJob = undefined;
-        if (info.state !== 'stopping') info.state = 'idle';
-        return;
-      default: {
-        const unreachable: never = message;
-        return unreachable;
-      }
-    }
+    slot.registered = true;
+    info.name = message.name;
+    if (info.state === 'starting') info.state = 'running';
+    this.emit('member:registered', { ...info });
   }
 
   private onExit(slot: Slot, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
@@ -273,15 +255,12 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     const who = `${info.id} (worker ${info.name}, pid ${info.pid ?? '?'})`;
     const exit: MemberExit = { code, signal, unexpected };
     info.pid = undefined;
-    info.horsePid = undefined;
-    const jobNote = info.currentJob ? `; its job ${info.currentJob} is left to the abandoned-job clean-up` : '';
-    info.currentJob = undefined;
     if (unexpected) this.crashes += 1;
 
     if (this.stopLevel !== undefined) {
       if (unexpected) {
         this.failedEnd = true;
-        this.log.error(`${who} died while stopping: ${how}${jobNote}`);
+        this.log.error(`${who} died while stopping: ${how}`);
       } else {
         this.log.info(`${who} stopped`);
       }
@@ -306,7 +285,7 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
       slot.crashStreak = nextCrashStreak(slot.crashStreak, Date.now() - info.startedAt, this.backoff);
       const delay = restartDelayMs(slot.crashStreak, this.backoff);
       const streakNote = slot.crashStreak > 1 ? ` (${slot.crashStreak} quick deaths in a row)` : '';
-      this.log.error(`${who} died unexpectedly: ${how}${jobNote}; ${delay === 0 ? 'starting a replacement now' : `starting a replacement in ${formatSeconds(delay)}`}${streakNote}`);
+      this.log.error(`${who} died unexpectedly: ${how}; ${delay === 0 ? 'starting a replacement now' : `starting a replacement in ${formatSeconds(delay)}`}${streakNote}`);
       info.state = 'waiting';
       this.emit('member:exited', { ...info }, exit);
       if (delay === 0) {
@@ -356,6 +335,18 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
     } catch {
       // already gone
     }
+  }
+}
+
+/** Direct children of a live process, from /proc (every thread's list: a fork may come from any). */
+function childPids(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
   }
 }
 

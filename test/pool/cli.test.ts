@@ -39,12 +39,10 @@ describe('rqts worker-pool command line', () => {
 
   it.each([
     [['-n', '0'], /^--num-workers 0 is not allowed\. Give a whole number of workers, 1 or more\n$/],
-    [['-n', '1.5'], /^--num-workers 1\.5 is not allowed/],
     [['-q', '-v'], /^--quiet and --verbose cannot be used together/],
     [['-w', 'custom.nothing.Here'], /custom\.nothing/],
     [['-j', 'custom.classes.LoudWorker'], /^Job class custom\.classes\.LoudWorker is not a Job subclass/],
     [['--name', 'two words'], /^--name "two words" is not a usable pool name/],
-    [['--dequeue-strategy', 'fifo'], /--dequeue-strategy must be one of default, random, round_robin/],
     [['bad queue'], /^Queue name "bad queue" is not allowed/],
   ])('bad input %j: one line on stderr, exit 1, no worker started', async (args, message) => {
     const run = await rqts(['worker-pool', '-u', redis.url, '-P', FIXTURES, ...args]);

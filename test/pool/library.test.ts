@@ -30,7 +30,7 @@ describe('startPool()', () => {
       output: (line, member, stream) => lines.push({ line, member, stream }),
     });
     started.push(pool);
-    await waitFor(() => pool.members().every((m) => m.state === 'idle'), 30_000, 'both members to register');
+    await waitFor(() => pool.members().every((m) => m.state === 'running'), 30_000, 'both members to register');
     const members = pool.members();
     expect(members.map((m) => m.id)).toEqual(['w1', 'w2']);
     for (const member of members) {
@@ -39,9 +39,10 @@ describe('startPool()', () => {
     }
 
     const job = await new Queue('lib', redis.client).enqueue('tasks.sleep', [1]);
-    const busy = await waitFor(() => pool.members().find((m) => m.state === 'busy'), 20_000, 'a busy member');
-    expect(busy.currentJob).toBe(job.id);
-    expect(busy.horsePid).toBeGreaterThan(0);
+    const busy = await waitFor(async () => {
+      const fetched = await Job.fetch(redis.client, job.id);
+      return fetched.status === 'started' ? members.find((m) => m.name === fetched.workerName) : undefined;
+    }, 20_000, 'a member to take the job');
 
     const tree = processTree(process.pid).filter((entry) => members.some((m) => m.pid === entry.pid || m.pid === entry.ppid));
     pool.stop();
@@ -94,8 +95,7 @@ describe('pool backoff and protocol', () => {
     for (const bad of [undefined, '', 'nope', '[]', '{"pool":"","id":"w1"}', '{"pool":"p"}']) expect(parseMemberIdentity(bad)).toBeUndefined();
     expect(isStopMessage({ type: 'stop', kind: 'cold' })).toBe(true);
     expect(isStopMessage({ type: 'stop', kind: 'now' })).toBe(false);
-    expect(parseMemberMessage({ type: 'job-started', jobId: 'j', horsePid: 12 })).toEqual({ type: 'job-started', jobId: 'j', horsePid: 12 });
-    expect(parseMemberMessage({ type: 'job-started', jobId: 'j', horsePid: -1 })).toEqual({ type: 'job-started', jobId: 'j', horsePid: undefined });
-    for (const bad of [null, 'x', { type: 'registered' }, { type: 'job-ended', jobId: 3 }, { type: 'other' }]) expect(parseMemberMessage(bad)).toBeUndefined();
+    expect(parseMemberMessage({ type: 'registered', name: 'p-w1-abcdef' })).toEqual({ type: 'registered', name: 'p-w1-abcdef' });
+    for (const bad of [null, 'x', [], { type: 'registered' }, { type: 'registered', name: 3 }, { type: 'other' }]) expect(parseMemberMessage(bad)).toBeUndefined();
   });
 });

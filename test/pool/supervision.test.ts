@@ -42,7 +42,8 @@ describe('rqts worker-pool supervision', () => {
     expect(victimTree.length, describeProcesses(victimTree)).toBe(2); // the member and its horse
 
     process.kill(victimPid, 'SIGKILL');
-    await pool.waitForOutput(new RegExp(`\\(worker ${busy}, pid ${victimPid}\\) died unexpectedly: killed by SIGKILL; its job ${stuck.id} is left to the abandoned-job clean-up; starting a replacement now`), 20_000);
+    await pool.waitForOutput(new RegExp(`\\(worker ${busy}, pid ${victimPid}\\) died unexpectedly: killed by SIGKILL; starting a replacement now$`, 'm'), 20_000);
+    await pool.waitForOutput(`(worker ${busy}) was running job ${stuck.id}: it stays in the started registry until the abandoned-job clean-up fails it`, 20_000);
     const replaced = await waitFor(async () => {
       const workers = await poolWorkers('sup');
       const fresh = [...workers.keys()].filter((name) => name !== busy);
