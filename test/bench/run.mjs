@@ -14,6 +14,8 @@ import { idleRss } from './lib/idle-rss.mjs';
 import { startRedis } from './lib/redis-server.mjs';
 import { fmt } from './lib/report.mjs';
 import { report } from './lib/summary.mjs';
+// The worker-pool bench lives in its own file (owned with `rqts worker-pool`); see the call in main().
+import { poolBenchConfig, runPoolBench } from './pool.mjs';
 
 function envInt(name, fallback) {
   const raw = process.env[name];
@@ -36,7 +38,7 @@ const config = {
 };
 const pythonRq = spawnSync('/usr/bin/python3', ['-c', 'import rq; print(rq.__version__)'], { encoding: 'utf8' });
 const pythonVersion = pythonRq.status === 0 ? pythonRq.stdout.trim() : undefined;
-const RUNNER_IDS = [...Object.keys(DRAIN_RUNNERS), ...Object.keys(ENQUEUE_RUNNERS), 'rqtsIdle', 'pythonIdle'];
+const RUNNER_IDS = [...Object.keys(DRAIN_RUNNERS), ...Object.keys(ENQUEUE_RUNNERS), 'rqtsIdle', 'pythonIdle', 'pool'];
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((id) => id.trim())) : undefined;
 const unknown = [...(only ?? [])].filter((id) => !RUNNER_IDS.includes(id));
 if (unknown.length > 0) {
@@ -89,6 +91,13 @@ async function main() {
     if (wanted('rqtsIdle')) memory.rqts = await idleRss(redis, 'rqts');
     if (wanted('pythonIdle') && pythonVersion) memory.python = await idleRss(redis, 'python');
     report(drains, enqueues, memory);
+
+    // ---- Worker pool: rqts worker-pool -n 1, 2, 4 beside K Python workers (test/bench/pool.mjs) ----
+    // BENCH_POOL_* variables size it; BENCH_ONLY=pool runs it alone.
+    if (wanted('pool')) {
+      console.log('');
+      await runPoolBench(redis, poolBenchConfig(), { python: Boolean(pythonVersion), log: console.log });
+    }
   } finally {
     await redis.stop();
   }
