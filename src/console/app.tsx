@@ -5,11 +5,11 @@ import type { ActionCenter } from './data/actions.js';
 import type { LocalWorker, LocalWorkers, LocalWorkersState } from './data/local-workers.js';
 import { deriveQueueRows, deriveTotals, deriveWorkerRows } from './data/derive.js';
 import { bucketize, recentRate } from './data/rates.js';
-import { filterRows, sortRows } from './data/table.js';
-import { jobColumns, jobHaystack, QUEUE_COLUMNS, queueHaystack, WORKER_COLUMNS, workerHaystack } from './data/columns.js';
+import { jobColumns, QUEUE_COLUMNS, WORKER_COLUMNS } from './data/columns.js';
+import { deriveModel, type ModelInputs } from './model.js';
 import { jobDetailLines, workerDetailLines, type Line } from './data/detail.js';
 import { windowStart } from './data/selection.js';
-import { handleKey, selectedIndex, type ConsoleModel, type ControllerContext } from './controller.js';
+import { handleInput, selectedIndex, type ControllerContext } from './controller.js';
 import { INITIAL_UI, uiReducer, type TableId, type UiAction, type UiState } from './ui-state.js';
 import { escapeControl, sparkline } from './text.js';
 import { Header, Tabs } from './views/Header.js';
@@ -99,12 +99,6 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const allWorkers = useMemo(() => (snapshot ? deriveWorkerRows(snapshot, snapshot.takenAt, launched) : []), [snapshot, launched]);
   const allQueues = useMemo(() => (snapshot ? deriveQueueRows(snapshot, allWorkers, snapshot.takenAt) : []), [snapshot, allWorkers]);
   const totals = useMemo(() => (snapshot ? deriveTotals(allWorkers, allQueues) : undefined), [snapshot, allWorkers, allQueues]);
-  const workers = useMemo(() => filterRows(allWorkers, workerHaystack, ui.filters.workers), [allWorkers, ui.filters.workers]);
-  const sortedWorkers = useMemo(() => sortRows(workers.rows, WORKER_COLUMNS, ui.sorts.workers, (w) => w.name), [workers, ui.sorts.workers]);
-  const queues = useMemo(() => filterRows(allQueues, queueHaystack, ui.filters.queues), [allQueues, ui.filters.queues]);
-  const sortedQueues = useMemo(() => sortRows(queues.rows, QUEUE_COLUMNS, ui.sorts.queues, (q) => q.name), [queues, ui.sorts.queues]);
-  const logs = useMemo(() => filterRows(localState.lines, (l) => `${l.worker} ${l.text}`, ui.filters.logs), [localState.lines, ui.filters.logs]);
-
   // Layout: everything but the body has a known height, so the body fills the rest and
   // the frame stays one line short of the terminal (a full frame makes Ink clear the screen).
   const bannerShown = (poll.connection !== 'ready' && poll.connection !== 'connecting') || (poll.connection === 'connecting' && !totals) || Boolean(snapshot?.suspended);
@@ -113,9 +107,24 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const width = Math.max(40, size.columns);
 
   // Jobs screen: one page read in Redis; the page holding the cursor is on screen.
-  const jobsQueue = ui.jobs.queue ?? allQueues[0]?.name;
   const pageSize = Math.max(1, bodyHeight - 2);
-  const pageOffset = Math.floor(ui.selection.jobs.index / pageSize) * pageSize;
+  const detailLines: Line[] = useMemo(() => {
+    if (ui.screen !== 'detail' || !ui.detail) return [];
+    if (ui.detail.kind === 'job') return jobDetailLines(snapshot?.detail, now, ui.detail.id);
+    const name = ui.detail.name;
+    return workerDetailLines(allWorkers.find((w) => w.name === name), snapshot?.workers.find((w) => w.name === name), now, name);
+  }, [ui.screen, ui.detail, snapshot, allWorkers, now]);
+  const help = useMemo(() => helpLines(readOnly), [readOnly]);
+  const inputs: ModelInputs = { snapshot, allWorkers, allQueues, lines: localState.lines, pageSize, detailLineCount: detailLines.length, helpLineCount: help.length };
+  const model = useMemo(() => deriveModel(ui, inputs), [ui, snapshot, allWorkers, allQueues, localState.lines, pageSize, detailLines.length, help.length]);
+  const inputsRef = useRef(inputs);
+  inputsRef.current = inputs;
+  const jobsQueue = model.jobs.queue;
+  const pageOffset = model.jobs.offset;
+  const pageMatches = model.pageMatches;
+  const jobRows = model.jobs.rows;
+  const sortedWorkers = model.workers;
+  const sortedQueues = model.queues;
   const detailJobId = ui.screen === 'detail' && ui.detail?.kind === 'job' ? ui.detail.id : undefined;
   const wantPage = ui.screen === 'jobs' && jobsQueue !== undefined;
   useEffect(() => {
@@ -124,29 +133,6 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       detailJobId,
     });
   }, [poller, wantPage, jobsQueue, ui.jobs.kind, pageOffset, pageSize, detailJobId]);
-  const page = snapshot?.jobPage;
-  const pageMatches = page !== undefined && page.request.queue === jobsQueue && page.request.kind === ui.jobs.kind && page.request.offset === pageOffset;
-  const jobRows = useMemo(() => (pageMatches && page ? filterRows(page.jobs, jobHaystack, ui.filters.jobs).rows : []), [pageMatches, page, ui.filters.jobs]);
-
-  const detailLines: Line[] = useMemo(() => {
-    if (ui.screen !== 'detail' || !ui.detail) return [];
-    if (ui.detail.kind === 'job') return jobDetailLines(snapshot?.detail, now, ui.detail.id);
-    const name = ui.detail.name;
-    return workerDetailLines(allWorkers.find((w) => w.name === name), snapshot?.workers.find((w) => w.name === name), now, name);
-  }, [ui.screen, ui.detail, snapshot, allWorkers, now]);
-  const help = useMemo(() => helpLines(readOnly), [readOnly]);
-
-  const detailJob = snapshot?.detail?.job;
-  const model: ConsoleModel = {
-    workers: sortedWorkers,
-    queues: sortedQueues,
-    jobs: { rows: jobRows, offset: pageOffset, total: pageMatches && page ? page.total : 0, queue: jobsQueue },
-    logs: logs.rows,
-    suspended: snapshot?.suspended ?? false,
-    detailLineCount: detailLines.length,
-    helpLineCount: help.length,
-    detailJob: detailJob ? { id: detailJob.id, status: detailJob.status, origin: detailJob.origin, workerName: detailJob.workerName || undefined, description: detailJob.description } : undefined,
-  };
 
   const finish = useCallback(
     (outcome: ExitOutcome) => {
@@ -191,7 +177,13 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
   // A stable handler: Ink re-subscribes useInput whenever the handler's identity changes.
-  const onInput = useCallback((input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => handleKey(input, key, { ...ctxRef.current, ui: uiRef.current }), []);
+  // Each key sees the state the previous keys produced (perhaps not rendered yet), and
+  // the rows derived from it: filter, sort and page as they will be on screen.
+  const onInput = useCallback(
+    (input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) =>
+      handleInput(input, key, () => ({ ...ctxRef.current, ui: uiRef.current, model: deriveModel(uiRef.current, inputsRef.current) })),
+    [],
+  );
   useInput(onInput);
 
   // Scroll windows keep the cursor visible while moving as little as possible.
@@ -222,7 +214,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
           now={now}
           rowKey={(r) => r.name}
           loading={loading}
-          error={workers.error}
+          error={model.workersError}
           emptyText={allWorkers.length === 0 ? 'No worker is registered on this Redis. Start one (rqts worker / rq worker) or press L to launch one here.' : 'No worker matches the filter (Esc clears it).'}
         />
       );
@@ -242,7 +234,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
           now={now}
           rowKey={(r) => r.name}
           loading={loading}
-          error={queues.error}
+          error={model.queuesError}
           emptyText={allQueues.length === 0 ? 'No queue yet: enqueue a job and its queue appears here.' : 'No queue matches the filter (Esc clears it).'}
         />
       );
@@ -278,9 +270,9 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       break;
     }
     case 'logs': {
-      const w = windowFor('logs', logs.rows.length, bodyHeight - 1);
+      const w = windowFor('logs', model.logs.length, bodyHeight - 1);
       tabExtra = `${ui.followLogs ? 'following' : 'paused (G follows)'}${filterText('logs')}`;
-      body = <LogsView lines={logs.rows} cursor={w.cursor} start={w.start} height={bodyHeight} width={width} launchedAny={localState.workers.length > 0} logDir={localState.logDir} />;
+      body = <LogsView lines={model.logs} cursor={w.cursor} start={w.start} height={bodyHeight} width={width} launchedAny={localState.workers.length > 0} logDir={localState.logDir} />;
       break;
     }
     case 'help': {

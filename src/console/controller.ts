@@ -1,4 +1,4 @@
-import { resolveKey, type BindingId, type KeyInfo } from './keymap.js';
+import { keyName, resolveKey, type BindingId, type KeyInfo } from './keymap.js';
 import type { ActionCenter, Command } from './data/actions.js';
 import { JOB_LIST_KINDS, type JobSummary } from './data/jobs.js';
 import type { QueueRow, WorkerRow } from './data/derive.js';
@@ -76,6 +76,31 @@ function tableOf(screen: UiState['screen']): TableId | undefined {
 }
 
 const isText = (input: string, key: KeyInfo): boolean => input.length > 0 && !key.ctrl && !key.meta && !/[\u0000-\u001f\u007f]/.test(input);
+
+/** What a single character of a burst means as a key. */
+function keyOfChar(ch: string): { input: string; key: KeyInfo } {
+  if (ch === '\r' || ch === '\n') return { input: '', key: { return: true } };
+  if (ch === '\t') return { input: '', key: { tab: true } };
+  if (ch === '\u007f' || ch === '\b') return { input: '', key: { backspace: true } };
+  if (ch === '\u001b') return { input: '', key: { escape: true } };
+  const code = ch.charCodeAt(0);
+  if (code >= 1 && code <= 26) return { input: String.fromCharCode(code + 96), key: { ctrl: true } };
+  return { input: ch, key: { shift: ch !== ch.toLowerCase() } };
+}
+
+/**
+ * Entry point for Ink's input. A terminal may deliver several keys in one chunk (fast
+ * typing, a paste, tmux): Ink then hands us the whole string, which we replay key by key,
+ * each judged against the state the previous one produced.
+ */
+export function handleInput(input: string, key: KeyInfo, context: () => ControllerContext): void {
+  const isBurst = input.length > 1 && keyName(input, key) === undefined && !key.ctrl && !key.meta && !input.startsWith('\u001b');
+  if (!isBurst) return handleKey(input, key, context());
+  for (const ch of input) {
+    const single = keyOfChar(ch);
+    handleKey(single.input, single.key, context());
+  }
+}
 
 export function handleKey(input: string, key: KeyInfo, ctx: ControllerContext): void {
   const layer = ctx.ui.layer;

@@ -27,7 +27,7 @@ describe('keystrokes through the render helper', () => {
 });
 
 describe('keys faster than renders', () => {
-  it('a filter typed in one burst keeps every character', async () => {
+  it('a filter typed in one burst keeps every character, even delivered as one chunk', async () => {
     const { startConsole } = await import('./harness.js');
     const { startRedis } = await import('../helpers/redis-server.js');
     const { writeFakeWorkers } = await import('./fake-workers.js');
@@ -43,8 +43,13 @@ describe('keys faster than renders', () => {
       ui.r.stdin.write('n');
       ui.r.stdin.write('g');
       ui.r.stdin.write('\r');
-      const frame = await ui.r.waitForFrame('filter /hang/');
+      let frame = await ui.r.waitForFrame('filter /hang/');
       expect(frame).not.toContain('other-0');
+      ui.r.stdin.write('\u001b'); // clear the filter
+      await ui.r.waitForFrame('other-0');
+      ui.r.stdin.write('/oth\r\r'); // one chunk (tmux and pastes do this): filter, then open the one row left
+      frame = await ui.r.waitForFrame('Worker other-0');
+      expect(frame).toContain('Hash fields');
     } finally {
       await ui.close();
       await redis.stop();

@@ -1,0 +1,57 @@
+import type { ConsoleModel } from './controller.js';
+import type { QueueRow, WorkerRow } from './data/derive.js';
+import type { LogLine } from './data/local-workers.js';
+import type { Snapshot } from './data/snapshot.js';
+import { filterRows, sortRows } from './data/table.js';
+import { jobHaystack, QUEUE_COLUMNS, queueHaystack, WORKER_COLUMNS, workerHaystack } from './data/columns.js';
+import type { UiState } from './ui-state.js';
+
+// The rows each screen shows for a given UI state: filtered, sorted, paged. Pure, so the
+// key handler can recompute it for state that has not been rendered yet (keys in a burst).
+
+export interface ModelInputs {
+  snapshot: Snapshot | undefined;
+  allWorkers: readonly WorkerRow[];
+  allQueues: readonly QueueRow[];
+  lines: readonly LogLine[];
+  pageSize: number;
+  detailLineCount: number;
+  helpLineCount: number;
+}
+
+export interface DerivedModel extends ConsoleModel {
+  workersError: string | undefined;
+  queuesError: string | undefined;
+  /** The jobs page on screen is the one the UI asks for (else it is still loading). */
+  pageMatches: boolean;
+}
+
+export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
+  const { snapshot } = inputs;
+  const workers = filterRows(inputs.allWorkers, workerHaystack, ui.filters.workers);
+  const queues = filterRows(inputs.allQueues, queueHaystack, ui.filters.queues);
+  const logs = filterRows(inputs.lines, (l) => `${l.worker} ${l.text}`, ui.filters.logs);
+  const jobsQueue = ui.jobs.queue ?? inputs.allQueues[0]?.name;
+  const pageOffset = Math.floor(ui.selection.jobs.index / inputs.pageSize) * inputs.pageSize;
+  const page = snapshot?.jobPage;
+  const pageMatches = page !== undefined && page.request.queue === jobsQueue && page.request.kind === ui.jobs.kind && page.request.offset === pageOffset;
+  const detailJob = snapshot?.detail?.job;
+  return {
+    workers: sortRows(workers.rows, WORKER_COLUMNS, ui.sorts.workers, (w) => w.name),
+    queues: sortRows(queues.rows, QUEUE_COLUMNS, ui.sorts.queues, (q) => q.name),
+    jobs: {
+      rows: pageMatches && page ? filterRows(page.jobs, jobHaystack, ui.filters.jobs).rows : [],
+      offset: pageOffset,
+      total: pageMatches && page ? page.total : 0,
+      queue: jobsQueue,
+    },
+    logs: logs.rows,
+    suspended: snapshot?.suspended ?? false,
+    detailLineCount: inputs.detailLineCount,
+    helpLineCount: inputs.helpLineCount,
+    detailJob: detailJob ? { id: detailJob.id, status: detailJob.status, origin: detailJob.origin, workerName: detailJob.workerName || undefined, description: detailJob.description } : undefined,
+    workersError: workers.error,
+    queuesError: queues.error,
+    pageMatches,
+  };
+}
