@@ -175,7 +175,7 @@ async function main() {
     await shoot('job-detail', 'Job detail: call, timestamps, and the stack trace');
 
     keys('4');
-    await waitForScreen('Listening for work', 'the logs');
+    await waitForScreen(/logs in .* · \d+ lines/, 'the logs');
     await shoot('logs', 'Logs: output of the workers this console launched');
 
     keys('?');

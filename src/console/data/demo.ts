@@ -93,9 +93,10 @@ export async function prepareDemoRedis(url: string, options: { binary?: string }
 }
 
 /** Queues the demo workers listen on, and one nobody listens on (flagged NO-WORKER). */
+// Each demo worker serves its own queue first, so the failing jobs on low get their turn.
 export const DEMO_WORKER_QUEUES: readonly string[][] = [
   ['high', 'default'],
-  ['default', 'low'],
+  ['low', 'default'],
 ];
 export const DEMO_ORPHAN_QUEUE = 'reports';
 
