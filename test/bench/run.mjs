@@ -11,6 +11,7 @@ import os from 'node:os';
 import { DRAIN_RUNNERS, drainOnce, startupOnce } from './lib/drain.mjs';
 import { ENQUEUE_RUNNERS, enqueueOnce } from './lib/enqueue.mjs';
 import { idleRss } from './lib/idle-rss.mjs';
+import { killAll } from './lib/processes.mjs';
 import { startRedis } from './lib/redis-server.mjs';
 import { fmt } from './lib/report.mjs';
 import { report } from './lib/summary.mjs';
@@ -57,6 +58,14 @@ function header(redisVersion) {
   ];
   if (os.loadavg()[0] > os.cpus().length / 2) lines.push('WARNING: the machine is busy; absolute figures will be low and ratios noisier than usual');
   return lines.join('\n');
+}
+
+// An interrupted bench must not leave redis-server or a worker behind.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(130);
+  });
 }
 
 async function main() {

@@ -1,10 +1,6 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Redis } from 'ioredis';
-import { waitFor } from './processes.mjs';
+import { makeTempDir, removeTempDir, start, waitFor } from './processes.mjs';
 
 // The bench's own redis-server on a free port: it flushes between runs, so it must never be
 // the machine's shared 6379. Plain JS (not test/helpers/redis-server.ts) because the bench
@@ -23,9 +19,8 @@ async function freePort() {
 
 export async function startRedis() {
   const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'rqts-bench-redis-'));
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  const exited = new Promise((resolve) => server.once('exit', resolve));
+  const dir = makeTempDir('rqts-bench-redis-');
+  const server = start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
   const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
   client.on('error', () => undefined);
   await waitFor(async () => {
@@ -38,14 +33,14 @@ export async function startRedis() {
   }, 10_000, `redis-server on port ${port}`);
   return {
     port,
-    pid: server.pid,
+    pid: server.child.pid,
     url: `redis://127.0.0.1:${port}/0`,
     client,
     async stop() {
       client.disconnect();
-      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+      await server.exited;
+      removeTempDir(dir);
     },
   };
 }
