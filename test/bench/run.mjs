@@ -119,4 +119,10 @@ function verboseCommands(result) {
     .join(', ');
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // A failed runner's message already carries the tail of its output; the bench's own stack adds nothing.
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
