@@ -25,7 +25,10 @@ export const consoleCommand = defineCommand({
     const { settings, paths } = await readConnectionOptions(flags);
     const url = resolveCliRedisUrl(flags, settings);
     const explicitPaths = paths.length === 1 && paths[0] === '.' ? [] : paths;
-    // Loaded on demand: Ink and React would otherwise load into every `rqts worker` process.
+    // Loaded on demand: other subcommands should not pay for Ink and React at start-up.
+    // React's development build re-checks everything on each render; an on-call console
+    // redrawing every second wants the production one (set before React is first loaded).
+    process.env.NODE_ENV ??= 'production';
     const { runConsole } = await import('../console/run.js');
     return runConsole({ url, readOnly: flags.readOnly, intervalMs: flags.interval * 1000, demo: flags.demo, paths: explicitPaths });
   },

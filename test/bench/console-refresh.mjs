@@ -8,18 +8,21 @@
 // Environment: BENCH_CONSOLE_REFRESHES (timed refreshes per size, default 20).
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import React from 'react';
-import { render } from 'ink';
-import { ConsoleApp } from '../../dist/console/app.js';
-import { ActionCenter } from '../../dist/console/data/actions.js';
-import { createConsoleClient, Poller } from '../../dist/console/data/poller.js';
-import { readSnapshot } from '../../dist/console/data/snapshot.js';
-import { deriveQueueRows, deriveTotals, deriveWorkerRows } from '../../dist/console/data/derive.js';
-import { filterRows, sortRows } from '../../dist/console/data/table.js';
-import { WORKER_COLUMNS, workerHaystack } from '../../dist/console/data/columns.js';
-import { keys } from '../../dist/redis/keys.js';
-import { formatTimestamp } from '../../dist/model/time.js';
 import { commandStats, startRedis } from './lib/redis-server.mjs';
+
+// As `rqts console` does: React's production build, chosen before React is first loaded.
+process.env.NODE_ENV ??= 'production';
+const React = (await import('react')).default;
+const { render } = await import('ink');
+const { ConsoleApp } = await import('../../dist/console/app.js');
+const { ActionCenter } = await import('../../dist/console/data/actions.js');
+const { createConsoleClient, Poller } = await import('../../dist/console/data/poller.js');
+const { readSnapshot } = await import('../../dist/console/data/snapshot.js');
+const { deriveQueueRows, deriveTotals, deriveWorkerRows } = await import('../../dist/console/data/derive.js');
+const { filterRows, sortRows } = await import('../../dist/console/data/table.js');
+const { WORKER_COLUMNS, workerHaystack } = await import('../../dist/console/data/columns.js');
+const { keys } = await import('../../dist/redis/keys.js');
+const { formatTimestamp } = await import('../../dist/model/time.js');
 
 const SIZES = [
   { workers: 10, queues: 20 },
@@ -185,7 +188,7 @@ async function main() {
   try {
     const version = /redis_version:(\S+)/.exec(await redis.client.info('server'))?.[1] ?? '?';
     console.log(`rqts console refresh bench, ${new Date().toISOString()}`);
-    console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}; Node ${process.version}; redis-server ${version}; ${REFRESHES} refreshes per size`);
+    console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}; Node ${process.version}; redis-server ${version}; NODE_ENV=${process.env.NODE_ENV}; ${REFRESHES} refreshes per size`);
     const rows = [];
     for (const size of SIZES) rows.push(await measure(redis, size));
     console.log('');
