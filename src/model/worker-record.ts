@@ -26,6 +26,8 @@ export interface WorkerRecord {
   pid: number | undefined;
   version: string | undefined;
   pythonVersion: string | undefined;
+  /** rqts-only: the `rqts worker-pool` this worker belongs to (the hash's rqts_pool field). */
+  pool: string | undefined;
   /** Every field as stored, for detail views. */
   raw: Record<string, string>;
 }
@@ -56,6 +58,7 @@ export function workerRecordFromHash(name: string, hash: Record<string, string>)
     pid: Number.isInteger(pid) ? pid : undefined,
     version: hash.version,
     pythonVersion: hash.python_version,
+    pool: hash.rqts_pool || undefined,
     raw: hash,
   };
 }

@@ -223,8 +223,9 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     }
     child.on('message', (raw: unknown) => this.onMessage(slot, child, raw));
     child.once('exit', (code, signal) => this.onExit(slot, child, code, signal));
-    child.once('error', (error) => {
-      // Only a failed spawn leaves no process (and no 'exit') behind.
+    // 'error' also reports a send on a channel that closed under us; that is harmless (the
+    // member is exiting and 'exit' follows), so only a failed spawn is acted upon.
+    child.on('error', (error) => {
       if (child.pid === undefined) {
         this.log.error(`${info.id}: could not start a worker process: ${error.message}`);
         this.onExit(slot, child, null, null);

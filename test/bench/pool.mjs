@@ -6,7 +6,7 @@
 //
 // Run alone with `node test/bench/pool.mjs` (after `npm run build`), or from test/bench/run.mjs.
 // Environment: BENCH_POOL_JOBS (rqts and Python SimpleWorker drains, default 4000),
-// BENCH_POOL_PYTHON_FORK_JOBS (Python fork-per-job drains, default 400), BENCH_POOL_SIZES
+// BENCH_POOL_PYTHON_FORK_JOBS (Python fork-per-job drains, default 200), BENCH_POOL_SIZES
 // (default 1,2,4), BENCH_POOL_ROUNDS (default 1; medians shown).
 import os from 'node:os';
 import path from 'node:path';
@@ -35,7 +35,7 @@ export function poolBenchConfig(env = process.env) {
   if (sizes.some((k) => !Number.isInteger(k) || k < 1)) throw new Error(`BENCH_POOL_SIZES=${env.BENCH_POOL_SIZES} must list whole numbers, e.g. 1,2,4`);
   return {
     jobs: envInt('BENCH_POOL_JOBS', 4000),
-    pythonForkJobs: envInt('BENCH_POOL_PYTHON_FORK_JOBS', 400),
+    pythonForkJobs: envInt('BENCH_POOL_PYTHON_FORK_JOBS', 200),
     sizes,
     rounds: envInt('BENCH_POOL_ROUNDS', 1),
   };

@@ -42,5 +42,5 @@ export async function busyPool(redis: TestRedis, pools: PoolProcesses, queueName
 /** No process of the tree runs any more, and no worker of the pool is registered. */
 export async function expectNothingLeft(redis: TestRedis, poolName: string, tree: readonly ProcessEntry[]): Promise<void> {
   await waitFor(() => stillAlive(tree).length === 0, 10_000, `no orphans:\n${describeProcesses(stillAlive(tree))}`);
-  expect((await findWorkers(redis.client)).filter((w) => w.raw.rqts_pool === poolName)).toEqual([]);
+  expect((await findWorkers(redis.client)).filter((w) => w.pool === poolName)).toEqual([]);
 }

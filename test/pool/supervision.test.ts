@@ -24,7 +24,7 @@ describe('rqts worker-pool supervision', () => {
 
   async function poolWorkers(pool: string): Promise<Map<string, Record<string, string>>> {
     const live = await findWorkers(redis.client);
-    return new Map(live.filter((w) => w.raw.rqts_pool === pool).map((w) => [w.name, w.raw]));
+    return new Map(live.filter((w) => w.pool === pool).map((w) => [w.name, w.raw]));
   }
 
   it('kill -9 of a busy member: it is replaced at once, its horse goes, its job ends failed, nothing is lost', async () => {
