@@ -160,6 +160,7 @@ describe('console when Redis goes away', () => {
     await redis.stopServer();
     const frame = await ui.r.waitForFrame('Redis unreachable since', 20_000);
     expect(frame).toContain('reconnecting');
+    expect(frame).toMatch(/\((ECONNREFUSED|connect ECONNREFUSED|connection lost|Connection is closed)[^)]*\)/);
     expect(frame).toContain('up-0'); // the last data stays on screen
     await redis.startServer();
     await ui.r.waitForFrame((f) => !f.includes('Redis unreachable') && f.includes('No worker is registered'), 20_000);

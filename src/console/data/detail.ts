@@ -13,7 +13,7 @@ export interface Line {
   bold?: boolean;
 }
 
-const field = (name: string, value: string, tone?: Tone): Line => ({ text: `${name.padEnd(16)}${value}`, tone });
+const field = (name: string, value: string, tone?: Tone): Line => ({ text: `${name.padEnd(Math.max(16, name.length + 1))}${value}`, tone });
 const section = (title: string): Line => ({ text: title, bold: true, tone: 'accent' });
 const blank: Line = { text: '' };
 

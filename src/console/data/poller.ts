@@ -58,12 +58,20 @@ export class Poller {
   private counters: Counters | undefined;
   private request: SnapshotRequest = {};
   private readonly log: (line: string) => void;
+  /** The socket's own complaint (ECONNREFUSED…), more telling than the command's error. */
+  private socketError: string | undefined;
 
   constructor(
     private readonly redis: Redis,
     options: PollerOptions = {},
   ) {
     this.log = options.log ?? (() => undefined);
+    redis.on('error', (error: Error) => {
+      this.socketError = error.message.split('\n')[0];
+    });
+    redis.on('ready', () => {
+      this.socketError = undefined;
+    });
     this.state = {
       connection: 'connecting',
       since: Date.now(),
@@ -158,7 +166,10 @@ export class Poller {
         ticks: this.state.ticks + 1,
       };
     } catch (error) {
-      const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+      const raw = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
+      // ioredis's "Stream isn't writeable…" only says we are offline; say why, if the socket told us.
+      const offline = /Stream isn't writeable|Connection is closed|enableOfflineQueue/i.test(raw);
+      const message = offline ? (this.socketError ?? 'connection lost') : raw;
       this.setConnection(this.redis.status === 'reconnecting' || this.redis.status === 'connecting' ? 'reconnecting' : 'unreachable', message);
       // Counter deltas across an outage would show a bogus spike.
       this.counters = undefined;
