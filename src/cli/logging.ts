@@ -13,7 +13,6 @@ export const LOGGING_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] 
 export type LoggingLevel = (typeof LOGGING_LEVELS)[number];
 
 const PINO_LEVEL: Record<LoggingLevel, string> = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error', CRITICAL: 'fatal' };
-const PYTHON_LEVEL_NAME: Record<number, string> = { 10: 'DEBUG', 20: 'DEBUG', 30: 'INFO', 40: 'WARNING', 50: 'ERROR', 60: 'CRITICAL' };
 
 export interface LoggingOptions {
   json?: boolean;
@@ -37,29 +36,86 @@ export function parseLoggingLevel(text: string | undefined): LoggingLevel {
   return normalized as LoggingLevel;
 }
 
-export function createLogger(options: LoggingOptions = {}): Logger {
-  const level = PINO_LEVEL[parseLoggingLevel(options.level)];
+/** What the worker, the pool and the CLI use: pino's Logger fits, and so does HumanLogger. */
+export interface CliLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  flush(): void;
+  child(bindings: Record<string, unknown>): CliLogger;
+}
+
+export function createLogger(options: LoggingOptions = {}): CliLogger {
+  const level = parseLoggingLevel(options.level);
   const write = options.write ?? ((line: string) => void process.stdout.write(line));
   const name = options.name ?? 'rq.worker';
   if (options.json) {
     const destination: DestinationStream = { write };
-    return pino({ level, name, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+    return pino({ level: PINO_LEVEL[level], name, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, destination) as Logger & CliLogger;
   }
-  const format = options.logFormat ?? DEFAULT_LOG_FORMAT;
-  const dateFormat = options.dateFormat ?? DEFAULT_DATE_FORMAT;
-  const destination: DestinationStream = {
-    write(json: string) {
-      const record = JSON.parse(json) as { level: number; time: number; msg?: string };
-      const line = formatRecord(format, dateFormat, {
-        message: record.msg ?? '',
-        levelName: PYTHON_LEVEL_NAME[record.level] ?? 'INFO',
-        time: new Date(record.time),
-        name,
-      });
-      write(`${options.prefix ?? ''}${line}\n`);
-    },
-  };
-  return pino({ level, base: null }, destination);
+  return new HumanLogger(LEVEL_RANK[level], options.logFormat ?? DEFAULT_LOG_FORMAT, options.dateFormat ?? DEFAULT_DATE_FORMAT, name, options.prefix ?? '', write);
+}
+
+const LEVEL_RANK: Record<LoggingLevel, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
+
+/**
+ * RQ's human lines, formatted directly (no JSON round trip through pino: a worker logs
+ * three lines per job, on its hot path). Lines written in one event-loop turn go out in
+ * one write; flush() (called on every exit path) writes what is pending synchronously.
+ */
+class HumanLogger implements CliLogger {
+  private pending = '';
+  private scheduled = false;
+
+  constructor(
+    private readonly threshold: number,
+    private readonly format: string,
+    private readonly dateFormat: string,
+    private readonly name: string,
+    private readonly prefix: string,
+    private readonly write: (text: string) => void,
+  ) {
+    process.once('exit', () => this.flush());
+  }
+
+  debug(message: string): void {
+    this.log(10, 'DEBUG', message);
+  }
+
+  info(message: string): void {
+    this.log(20, 'INFO', message);
+  }
+
+  warn(message: string): void {
+    this.log(30, 'WARNING', message);
+  }
+
+  error(message: string): void {
+    this.log(40, 'ERROR', message);
+  }
+
+  child(): CliLogger {
+    return this;
+  }
+
+  flush(): void {
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.write(text);
+  }
+
+  private log(rank: number, levelName: string, message: string): void {
+    if (rank < this.threshold) return;
+    this.pending += `${this.prefix}${formatRecord(this.format, this.dateFormat, { message, levelName, time: new Date(), name: this.name })}\n`;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
 }
 
 interface LogRecord {

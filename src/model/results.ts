@@ -18,29 +18,17 @@ export interface JobResult {
 
 const UNSERIALIZABLE = 'Unserializable return value';
 
-/** Queues the XADD (and TTL) for a success into an open MULTI. */
-export function addSuccessResult(
-  multi: ChainableCommander,
-  jobId: string,
-  returnValue: unknown,
-  resultTtl: number,
-  serializer: Serializer = JSONSerializer,
-): void {
-  const key = keys.results(jobId);
-  const fields: (string | Buffer)[] = ['type', String(RESULT_SUCCESSFUL)];
-  if (returnValue !== undefined && returnValue !== null) {
-    let encoded: Buffer;
-    try {
-      encoded = toBuffer(serializer.dumps(returnValue));
-    } catch {
-      // Serialized like any value, so Python's return_value() still loads it.
-      encoded = unserializableMarker(serializer);
-    }
-    fields.push('return_value', encoded.toString('base64'));
+/** The `return_value` field of a success entry: base64 of the serialized value, none for null. */
+export function encodeReturnValue(returnValue: unknown, serializer: Serializer = JSONSerializer): string | undefined {
+  if (returnValue === undefined || returnValue === null) return undefined;
+  let encoded: Buffer;
+  try {
+    encoded = toBuffer(serializer.dumps(returnValue));
+  } catch {
+    // Serialized like any value, so Python's return_value() still loads it.
+    encoded = unserializableMarker(serializer);
   }
-  multi.xadd(key, 'MAXLEN', '~', '10', '*', ...fields);
-  if (resultTtl > 0) multi.expire(key, resultTtl);
-  else if (resultTtl < 0) multi.persist(key);
+  return encoded.toString('base64');
 }
 
 function unserializableMarker(serializer: Serializer): Buffer {

@@ -1,9 +1,9 @@
 import type { ChainableCommander } from 'ioredis';
 import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
-import { releaseDependentsCommand } from '../redis/scripts/index.js';
+import { queueScript, SCRIPTS } from '../redis/scripts/index.js';
 import { DEFAULT_FAILURE_TTL, type Job } from './job.js';
-import { addFailureResult, addSuccessResult } from './results.js';
-import { formatLocalDatetime, formatTimestamp, unixNow } from './time.js';
+import { addFailureResult, encodeReturnValue } from './results.js';
+import { formatLocalDatetime, formatSeconds, formatTimestamp, unixNow } from './time.js';
 
 // The Redis commands of each job state change (rq-protocol §6), queued into a MULTI the
 // caller owns. Callers add their own bookkeeping (worker counters) to the same MULTI, so
@@ -22,21 +22,24 @@ export interface EnqueueCommandOptions {
 export function enqueueCommands(multi: ChainableCommander, job: Job, options: EnqueueCommandOptions = {}): void {
   job.status = 'queued';
   job.enqueuedAt = options.now ?? new Date();
-  multi.sadd(keys.allQueues, keys.queue(job.origin));
-  multi.hset(job.key, job.toHash({ includeMeta: options.includeMeta }));
-  if (job.ttl !== undefined && job.ttl > 0) expireJobKeys(multi, job, job.ttl);
-  if (options.atFront) multi.lpush(keys.queue(job.origin), job.id);
-  else multi.rpush(keys.queue(job.origin), job.id);
+  const fields = Object.entries(job.toHash({ includeMeta: options.includeMeta })).flat();
+  queueScript(multi, SCRIPTS.enqueueJob, [
+    keys.allQueues,
+    job.key,
+    keys.queue(job.origin),
+    job.id,
+    options.atFront ? '1' : '0',
+    job.ttl !== undefined && job.ttl > 0 ? job.ttl : 0,
+    keys.jobDependents(job.id),
+    keys.jobDependencies(job.id),
+    ...fields,
+  ]);
 }
 
 export function expireJobKeys(multi: ChainableCommander, job: Job, ttl: number): void {
   multi.expire(job.key, ttl);
   multi.expire(keys.jobDependents(job.id), ttl);
   multi.expire(keys.jobDependencies(job.id), ttl);
-}
-
-export function finishedScore(resultTtl: number, now: number): number | '+inf' {
-  return resultTtl < 0 ? '+inf' : now + resultTtl;
 }
 
 export function failedScore(failureTtl: number, now: number): number {
@@ -47,28 +50,36 @@ export interface FinishOptions {
   returnValue: unknown;
   resultTtl: number;
   ended: Date;
+  /** The worker's own bookkeeping, done in the same atomic step. */
+  worker?: { key: string; workingSeconds: number; idleTtl: number };
 }
 
-/** Success (§6.5): finished registry, result entry, TTLs, out of the started registry. */
+/**
+ * Success (§6.5): finished registry, result entry, TTLs, dependents released, out of the
+ * started registry, and the worker's counters: one script call (scripts/finish-job-7.ts).
+ */
 export function finishCommands(multi: ChainableCommander, job: Job, options: FinishOptions): void {
-  const now = unixNow(options.ended.getTime());
   job.endedAt = options.ended;
-  // Before any deletion below: result_ttl 0 also deletes the dependents set.
-  releaseDependents(multi, job, 'finished', options.ended);
-  if (options.resultTtl !== 0) {
-    job.status = 'finished';
-    multi.hset(job.key, job.toHash({ includeMeta: false }));
-    addSuccessResult(multi, job.id, options.returnValue, options.resultTtl, job.serializer);
-    multi.zadd(keys.registry('finished', job.origin), String(finishedScore(options.resultTtl, now)), job.id);
-  }
-  if (options.resultTtl > 0) {
-    expireJobKeys(multi, job, options.resultTtl);
-  } else if (options.resultTtl === 0) {
-    multi.del(job.key, keys.jobDependents(job.id), keys.jobDependencies(job.id));
-  } else {
-    multi.persist(job.key);
-  }
-  multi.zrem(keys.registry('started', job.origin), job.id);
+  if (options.resultTtl !== 0) job.status = 'finished';
+  const worker = options.worker;
+  queueScript(multi, SCRIPTS.finishJob, [
+    job.key,
+    keys.registry('started', job.origin),
+    keys.registry('finished', job.origin),
+    keys.results(job.id),
+    worker?.key ?? job.key,
+    keys.jobDependents(job.id),
+    keys.jobDependencies(job.id),
+    job.id,
+    formatTimestamp(options.ended),
+    options.resultTtl,
+    unixNow(options.ended.getTime()),
+    encodeReturnValue(options.returnValue, job.serializer) ?? '',
+    formatSeconds(worker?.workingSeconds ?? 0),
+    worker?.idleTtl ?? 0,
+    worker ? '1' : '0',
+    ...dependentsReleaseArgs(),
+  ]);
 }
 
 export interface FailOptions {
@@ -107,17 +118,13 @@ export function failCommands(multi: ChainableCommander, job: Job, options: FailO
   return 'failed';
 }
 
+function dependentsReleaseArgs(): string[] {
+  return [JOB_KEY_PREFIX, keys.queue(''), keys.registry('deferred', ''), keys.allQueues];
+}
+
 /** Deferred dependents whose dependencies have all ended go to their queues (§6.5, step 2). */
 function releaseDependents(multi: ChainableCommander, job: Job, outcome: 'finished' | 'failed', at: Date): void {
-  releaseDependentsCommand(multi, keys.jobDependents(job.id), [
-    JOB_KEY_PREFIX,
-    keys.queue(''),
-    keys.registry('deferred', ''),
-    keys.allQueues,
-    formatTimestamp(at),
-    job.id,
-    outcome,
-  ]);
+  queueScript(multi, SCRIPTS.releaseDependents, [keys.jobDependents(job.id), ...dependentsReleaseArgs(), formatTimestamp(at), job.id, outcome]);
 }
 
 /** The exc_info RQ 1.16 stores on a job its worker abandoned (§7.2). */

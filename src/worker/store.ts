@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
-import { withScripts } from '../redis/scripts/index.js';
+import { withScripts, type DequeueReply } from '../redis/scripts/index.js';
 import { RqtsError } from '../model/errors.js';
 import { Job } from '../model/job.js';
 import { JSONSerializer, toBuffer, type Serializer } from '../model/serializer.js';
@@ -16,6 +16,12 @@ import type { WorkerState } from '../model/worker-record.js';
 export const RQ_PROTOCOL_VERSION = '1.16.2';
 
 export type DequeueResult = { kind: 'job'; queue: string; job: Job } | { kind: 'empty' } | { kind: 'suspended' } | { kind: 'unregistered' };
+
+export interface DequeueRequest {
+  queues: readonly string[];
+  mode: 'horse' | 'simple';
+  monitoringInterval: number;
+}
 
 export interface WorkerIdentity {
   name: string;
@@ -112,21 +118,28 @@ export class WorkerStore {
   }
 
   /** Pops the first available job and marks it started, atomically (scripts/dequeue-n.ts). */
-  async dequeue(queues: readonly string[], mode: 'horse' | 'simple', monitoringInterval: number): Promise<DequeueResult> {
-    const scriptKeys = queues.flatMap((queue) => [keys.queue(queue), keys.registry('started', queue)]);
+  async dequeue(request: DequeueRequest): Promise<DequeueResult> {
+    const args = this.dequeueArgs(request);
+    return this.parseDequeue(await this.scripts.rqtsDequeueBuffer(args.length - 8, ...args), request.queues);
+  }
+
+  private dequeueArgs(request: DequeueRequest): (string | number)[] {
+    const scriptKeys = request.queues.flatMap((queue) => [keys.queue(queue), keys.registry('started', queue)]);
     const now = new Date();
-    const reply = await this.scripts.rqtsDequeueBuffer(
-      scriptKeys.length,
+    return [
       ...scriptKeys,
       this.key,
       JOB_KEY_PREFIX,
       this.identity.name,
       formatTimestamp(now),
       unixNow(now.getTime()),
-      monitoringInterval,
-      mode,
+      request.monitoringInterval,
+      request.mode,
       keys.suspended,
-    );
+    ];
+  }
+
+  private parseDequeue(reply: DequeueReply, queues: readonly string[]): DequeueResult {
     if (reply === null) return { kind: 'empty' };
     if (Buffer.isBuffer(reply)) return reply.toString() === 'unregistered' ? { kind: 'unregistered' } : { kind: 'suspended' };
     const [index, id, flat] = reply;
@@ -134,6 +147,20 @@ export class WorkerStore {
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!.toString()] = flat[i + 1]!;
     const queue = queues[index - 1] ?? '';
     return { kind: 'job', queue, job: this.jobClass.fromHash(id.toString(), hash, this.serializer) };
+  }
+
+  /**
+   * Puts a job this worker took but never started back at the front of its queue (a stop
+   * arrived after it was fetched along with the previous job's finish).
+   */
+  async returnToQueue(job: Job): Promise<void> {
+    const multi = this.connection.multi();
+    multi.zrem(keys.registry('started', job.origin), job.id);
+    multi.hset(job.key, 'status', 'queued', 'started_at', '', 'worker_name', '');
+    multi.lpush(keys.queue(job.origin), job.id);
+    multi.hdel(this.key, 'current_job');
+    multi.hset(this.key, 'state', 'idle');
+    await execChecked(multi);
   }
 
   /** Busy heartbeat (rq-protocol §2.3 maintain_heartbeats), one MULTI. */
@@ -162,11 +189,21 @@ export class WorkerStore {
     multi.expire(this.key, idleTtl);
   }
 
-  async finishJob(job: Job, returnValue: unknown, resultTtl: number, workingSeconds: number, idleTtl: number): Promise<void> {
-    const multi = this.connection.multi();
-    finishCommands(multi, job, { returnValue, resultTtl, ended: new Date() });
-    this.afterJobCommands(multi, workingSeconds, 'successful_job_count', idleTtl, true);
-    await execChecked(multi);
+  /**
+   * Success in one script call. With `next`, the next dequeue rides in the same pipeline:
+   * one round trip per job instead of two while a queue has work.
+   */
+  async finishJob(job: Job, returnValue: unknown, resultTtl: number, workingSeconds: number, idleTtl: number, next?: DequeueRequest): Promise<DequeueResult | undefined> {
+    const pipeline = this.connection.pipeline();
+    finishCommands(pipeline, job, { returnValue, resultTtl, ended: new Date(), worker: { key: this.key, workingSeconds, idleTtl } });
+    if (next) {
+      const args = this.dequeueArgs(next);
+      (pipeline as unknown as { rqtsDequeueBuffer(...a: (string | number)[]): unknown }).rqtsDequeueBuffer(args.length - 8, ...args);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const failed = replies.find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
+    return next ? this.parseDequeue(replies[1]?.[1] as DequeueReply, next.queues) : undefined;
   }
 
   async failJob(

@@ -18,7 +18,7 @@ import { Maintenance } from './maintenance.js';
 import { dequeueTimeout, withDefaults, type ResolvedWorkerOptions, type WorkerOptions } from './options.js';
 import { Scheduler } from './scheduler.js';
 import { ShutdownSignals } from './shutdown-signals.js';
-import { WorkerStore } from './store.js';
+import { WorkerStore, type DequeueRequest, type DequeueResult } from './store.js';
 import { QueueOrder } from './strategies.js';
 import { QueueWaiter } from './waiter.js';
 import { consoleLogger, type WorkerLogger } from './worker-logger.js';
@@ -71,6 +71,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private handlers: ExceptionHandler[] = [];
   private deathPenalty: DeathPenaltyClass | undefined;
   private jobsDone = 0;
+  /** The next dequeue's answer, fetched in the same round trip as the last finish. */
+  private prefetched: DequeueResult | undefined;
 
   constructor(
     readonly connection: Redis,
@@ -172,7 +174,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         this.lastSchedulerTick = Date.now();
         await this.scheduler.tick();
       }
-      const taken = await this.store.dequeue(this.order.current(), this.executionMode, this.options.jobMonitoringInterval);
+      const taken = this.takePrefetched() ?? (await this.store.dequeue(this.dequeueRequest()));
       if (taken.kind === 'unregistered') {
         await this.registerAgain();
         continue;
@@ -200,6 +202,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
           return;
         }
         await this.setState('idle', this.idleTtl);
+        // Set here, not after each job: back-to-back jobs would pay two prctl calls each.
+        this.setTitle(`Listening on ${this.options.queues.join(',')}`);
         const waitSeconds = Math.max(1, Math.min(dequeueTimeout(this.options.workerTtl), Math.ceil(idleLeft), this.scheduler ? SCHEDULER_TICK_MS / 1000 : Infinity));
         await this.waiter.wait(this.order.current(), waitSeconds);
         continue;
@@ -215,6 +219,23 @@ export class Worker extends EventEmitter<WorkerEvents> {
         return;
       }
     }
+  }
+
+  private dequeueRequest(): DequeueRequest {
+    return { queues: this.order.current(), mode: this.executionMode, monitoringInterval: this.options.jobMonitoringInterval };
+  }
+
+  private takePrefetched(): DequeueResult | undefined {
+    const prefetched = this.prefetched;
+    this.prefetched = undefined;
+    return prefetched;
+  }
+
+  /** Whether the loop's next step will be a plain dequeue, so it may ride with a finish. */
+  private mayPrefetch(): boolean {
+    if (this.stopKind || this.maintenance.due()) return false;
+    if (this.options.maxJobs !== undefined && this.jobsDone + 1 >= this.options.maxJobs) return false;
+    return !(this.scheduler && !this.options.burst && Date.now() - this.lastSchedulerTick >= SCHEDULER_TICK_MS);
   }
 
   private async perform(job: Job, queue: string): Promise<void> {
@@ -250,7 +271,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const working = (Date.now() - startedAt) / 1000;
     await this.record(job, outcome, working, timeout);
     this.current = undefined;
-    this.setTitle(`Listening on ${this.options.queues.join(',')}`);
   }
 
   private async record(job: Job, outcome: ExecOutcome, working: number, timeout: number): Promise<void> {
@@ -258,12 +278,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
       case 'succeeded': {
         const resultTtl = job.resultTtl ?? this.options.resultTtl;
         try {
-          toBuffer((this.options.serializer ?? JSONSerializer).dumps(outcome.value));
+          // A value that crossed the horse's JSON channel always serializes as JSON; only a
+          // custom serializer can refuse it.
+          if (this.options.serializer && this.options.serializer !== JSONSerializer) toBuffer(this.options.serializer.dumps(outcome.value));
         } catch (error) {
           await this.recordFailure(job, `TypeError: the return value cannot be serialized: ${(error as Error).message}`, 'failed', working);
           return;
         }
-        await this.store.finishJob(job, outcome.value, resultTtl, working, this.idleTtl);
+        this.prefetched = await this.store.finishJob(job, outcome.value, resultTtl, working, this.idleTtl, this.mayPrefetch() ? this.dequeueRequest() : undefined);
         this.state = 'idle';
         this.emit('job:finished', job, outcome.value);
         this.log.info(`${job.origin}: Job OK (${job.id})`);
@@ -360,6 +382,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   private async teardown(): Promise<void> {
+    // A job fetched with the last finish but never started goes back where it was.
+    const unstarted = this.takePrefetched();
+    if (unstarted?.kind === 'job') await this.store.returnToQueue(unstarted.job).catch((error: unknown) => this.log.error(`Could not return job ${unstarted.job.id} to its queue: ${String(error)}`));
     await this.scheduler?.stop().catch(() => undefined);
     await this.listener.stop().catch(() => undefined);
     await this.waiter.close();

@@ -1,13 +1,15 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { DEQUEUE_N } from './dequeue-n.js';
 import { EMPTY_QUEUE_1 } from './empty-queue-1.js';
+import { ENQUEUE_JOB_3 } from './enqueue-job-3.js';
 import { ENQUEUE_SCHEDULED_2 } from './enqueue-scheduled-2.js';
+import { FINISH_JOB_7 } from './finish-job-7.js';
 import { RELEASE_DEPENDENTS_1 } from './release-dependents-1.js';
 import { REQUEUE_FAILED_4 } from './requeue-failed-4.js';
 
 // Scripts are registered once per client with defineCommand, so ioredis calls them by
 // SHA (EVALSHA) and falls back to EVAL after a server restart. A script can also be queued
-// inside a MULTI (see releaseDependentsCommand), costing no extra round trip.
+// inside a MULTI or pipeline (queueScript), costing no extra round trip.
 
 export type DequeueReply = null | Buffer | [number, Buffer, Buffer[]];
 
@@ -16,7 +18,6 @@ export interface ScriptCommands {
   /** numKeys first: the key count varies with the worker's queues. */
   rqtsDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<DequeueReply>;
   rqtsRequeueFailed(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
-  rqtsReleaseDependents(...keysAndArgs: string[]): Promise<string[]>;
   rqtsEnqueueScheduled(...keysAndArgs: (string | number)[]): Promise<string[]>;
 }
 
@@ -27,19 +28,34 @@ export function withScripts(client: Redis): Redis & ScriptCommands {
     client.defineCommand('rqtsEmptyQueue', { numberOfKeys: 1, lua: EMPTY_QUEUE_1 });
     client.defineCommand('rqtsDequeue', { lua: DEQUEUE_N });
     client.defineCommand('rqtsRequeueFailed', { numberOfKeys: 4, lua: REQUEUE_FAILED_4 });
-    client.defineCommand('rqtsReleaseDependents', { numberOfKeys: 1, lua: RELEASE_DEPENDENTS_1 });
     client.defineCommand('rqtsEnqueueScheduled', { numberOfKeys: 2, lua: ENQUEUE_SCHEDULED_2 });
+    for (const script of QUEUEABLE) client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
     registered.add(client);
   }
   return client as Redis & ScriptCommands;
 }
 
+interface QueueableScript {
+  name: string;
+  numberOfKeys: number;
+  lua: string;
+}
+
+/** Scripts that are queued into a caller's MULTI or pipeline, by transitions in model/. */
+export const SCRIPTS = {
+  releaseDependents: { name: 'rqtsReleaseDependents', numberOfKeys: 1, lua: RELEASE_DEPENDENTS_1 },
+  finishJob: { name: 'rqtsFinishJob', numberOfKeys: 7, lua: FINISH_JOB_7 },
+  enqueueJob: { name: 'rqtsEnqueueJob', numberOfKeys: 3, lua: ENQUEUE_JOB_3 },
+} as const satisfies Record<string, QueueableScript>;
+
+const QUEUEABLE: readonly QueueableScript[] = Object.values(SCRIPTS);
+
 /**
- * Queues the dependents release into a MULTI: by SHA when the MULTI's client went through
+ * Queues a script call into a MULTI or pipeline: by SHA when its client went through
  * withScripts, else as a plain EVAL (same script, a few more bytes on the wire).
  */
-export function releaseDependentsCommand(multi: ChainableCommander, dependentsKey: string, args: string[]): void {
-  const withCommand = multi as ChainableCommander & { rqtsReleaseDependents?: (...a: string[]) => ChainableCommander };
-  if (typeof withCommand.rqtsReleaseDependents === 'function') withCommand.rqtsReleaseDependents(dependentsKey, ...args);
-  else multi.eval(RELEASE_DEPENDENTS_1, 1, dependentsKey, ...args);
+export function queueScript(commander: ChainableCommander, script: QueueableScript, args: (string | Buffer | number)[]): void {
+  const byName = (commander as unknown as Record<string, unknown>)[script.name];
+  if (typeof byName === 'function') (byName as (...a: unknown[]) => unknown).apply(commander, args);
+  else commander.eval(script.lua, script.numberOfKeys, ...args);
 }
