@@ -1,29 +1,17 @@
 import { keyName, resolveKey, type BindingId, type KeyInfo } from './keymap.js';
-import type { ActionCenter, Command } from './data/actions.js';
-import { JOB_LIST_KINDS, type JobSummary } from './data/jobs.js';
-import type { QueueRow, WorkerRow } from './data/derive.js';
-import type { LogLine } from './data/local-workers.js';
+import type { ActionCenter } from './data/actions.js';
+import { JOB_LIST_KINDS } from './data/jobs.js';
 import { WORKER_COLUMNS, QUEUE_COLUMNS } from './data/columns.js';
 import { cycleSort } from './data/table.js';
-import { resolveIndex, type Rows } from './data/selection.js';
-import { escapeControl } from './text.js';
-import { adjacentScreen, parseLaunchDraft, type ConfirmRequest, type Layer, type TableId, type UiAction, type UiState } from './ui-state.js';
+import { handleAction } from './action-keys.js';
+import { rowsOf, selectedJob, selectedQueue, selectedWorker, type ConsoleModel } from './selectors.js';
+import { adjacentScreen, parseLaunchDraft, type Layer, type TableId, type UiAction, type UiState } from './ui-state.js';
+
+export type { ConsoleModel } from './selectors.js';
 
 // Turns one key press into UI transitions and commands. Keys are resolved through the
 // keymap for the top layer only (a dialog, the filter prompt, or else the screen), so
 // while a prompt is open the table's letter keys stay quiet.
-
-export interface ConsoleModel {
-  workers: WorkerRow[];
-  queues: QueueRow[];
-  jobs: { rows: JobSummary[]; offset: number; total: number; queue: string | undefined };
-  logs: LogLine[];
-  suspended: boolean;
-  detailLineCount: number;
-  helpLineCount: number;
-  /** Status of the job open in the detail screen, when known. */
-  detailJob: { id: string; status: string | undefined; origin: string | undefined; workerName: string | undefined; description: string | undefined } | undefined;
-}
 
 export interface ControllerContext {
   ui: UiState;
@@ -39,36 +27,6 @@ export interface ControllerContext {
   quit: () => void;
   stopLaunchedAndQuit: () => void;
   leaveLaunchedAndQuit: () => void;
-}
-
-export function rowsOf(table: TableId, model: ConsoleModel): Rows {
-  switch (table) {
-    case 'workers':
-      return { keys: model.workers.map((w) => w.name) };
-    case 'queues':
-      return { keys: model.queues.map((q) => q.name) };
-    case 'jobs':
-      return { keys: model.jobs.rows.map((j) => j.id), offset: model.jobs.offset, total: Math.max(model.jobs.total, model.jobs.offset + model.jobs.rows.length) };
-    case 'logs':
-      return { keys: model.logs.map((l) => String(l.seq)) };
-  }
-}
-
-export function selectedIndex(ui: UiState, table: TableId, model: ConsoleModel): number {
-  if (table === 'logs' && ui.followLogs) return Math.max(0, model.logs.length - 1);
-  return resolveIndex(ui.selection[table], rowsOf(table, model));
-}
-
-export function selectedWorker(ui: UiState, model: ConsoleModel): WorkerRow | undefined {
-  return model.workers[selectedIndex(ui, 'workers', model)];
-}
-
-export function selectedQueue(ui: UiState, model: ConsoleModel): QueueRow | undefined {
-  return model.queues[selectedIndex(ui, 'queues', model)];
-}
-
-export function selectedJob(ui: UiState, model: ConsoleModel): JobSummary | undefined {
-  return model.jobs.rows[selectedIndex(ui, 'jobs', model) - model.jobs.offset];
 }
 
 function tableOf(screen: UiState['screen']): TableId | undefined {
@@ -153,10 +111,6 @@ function handleLayerKey(layer: Layer, id: BindingId | undefined, input: string, 
       else if (id === 'quit.cancel') dispatch({ type: 'closeLayer' });
       return;
   }
-}
-
-function confirm(ctx: ControllerContext, request: ConfirmRequest): void {
-  ctx.dispatch({ type: 'openLayer', layer: { type: 'confirm', request, focus: 'cancel' } });
 }
 
 type Motion = 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom';
@@ -263,147 +217,3 @@ function goScreen(ctx: ControllerContext, screen: UiState['screen']): void {
   ctx.dispatch({ type: 'go', screen });
 }
 
-function jobTargetOfScreen(ctx: ControllerContext): { id: string; worker: string | undefined; description: string | undefined; status: string | undefined; queue: string | undefined } | undefined {
-  const { ui, model } = ctx;
-  if (ui.screen === 'workers') {
-    const w = selectedWorker(ui, model);
-    if (!w?.currentJobId) return undefined;
-    return { id: w.currentJobId, worker: w.name, description: w.job?.description, status: w.job?.status ?? 'started', queue: w.job?.origin };
-  }
-  if (ui.screen === 'jobs') {
-    const j = selectedJob(ui, model);
-    return j ? { id: j.id, worker: j.workerName, description: j.description, status: j.status, queue: j.origin ?? model.jobs.queue } : undefined;
-  }
-  if (ui.screen === 'detail' && model.detailJob) {
-    const d = model.detailJob;
-    return { id: d.id, worker: d.workerName, description: d.description, status: d.status, queue: d.origin };
-  }
-  return undefined;
-}
-
-function queueTarget(ctx: ControllerContext): string | undefined {
-  if (ctx.ui.screen === 'queues') return selectedQueue(ctx.ui, ctx.model)?.name;
-  if (ctx.ui.screen === 'jobs') return ctx.model.jobs.queue;
-  return undefined;
-}
-
-const DESTRUCTIVE: ReadonlySet<Command['kind']> = new Set(['killHorse', 'stopJob', 'shutdown', 'removeGhost', 'terminateLaunched', 'emptyQueue', 'requeueAll', 'suspend']);
-
-function handleAction(id: BindingId, ctx: ControllerContext): void {
-  const { ui, model } = ctx;
-  const worker = ui.screen === 'workers' ? selectedWorker(ui, model) : undefined;
-  const name = worker ? escapeControl(worker.name) : '';
-  switch (id) {
-    case 'action.killHorse': {
-      if (!worker) return ctx.notify('No worker selected');
-      if (worker.ghost) return ctx.notify(`${name} is a ghost entry (hash gone): nothing to kill; X removes the entry`);
-      if (!worker.currentJobId) return ctx.notify(`${name} is ${escapeControl(worker.state)} with no job: there is no horse to kill`);
-      return confirm(ctx, {
-        title: 'Kill the horse of this worker?',
-        target: name,
-        details: [`running job ${escapeControl(worker.currentJobId)}: ${escapeControl(worker.job?.description ?? '?')}`, 'The job ends failed (or is retried if it has retries left); the worker carries on.'],
-        confirmLabel: 'Kill horse',
-        command: { kind: 'killHorse', worker: worker.name, jobId: worker.currentJobId },
-      });
-    }
-    case 'action.stopJob': {
-      const job = jobTargetOfScreen(ctx);
-      if (!job) return ctx.notify(ui.screen === 'workers' ? `${name || 'This worker'} runs no job` : 'No job selected');
-      if (job.status !== 'started') return ctx.notify(`Job ${escapeControl(job.id)} is ${escapeControl(job.status ?? '?')}, not running: nothing to stop`);
-      return confirm(ctx, {
-        title: 'Stop this job?',
-        target: `job ${escapeControl(job.id)}`,
-        details: [`${escapeControl(job.description ?? '?')} on worker ${escapeControl(job.worker ?? '?')}`, 'Its horse is killed; the job ends stopped, in the failed registry, never retried.'],
-        confirmLabel: 'Stop job',
-        command: { kind: 'stopJob', jobId: job.id, worker: job.worker },
-      });
-    }
-    case 'action.shutdown': {
-      if (!worker) return ctx.notify('No worker selected');
-      if (worker.ghost) return ctx.notify(`${name} is a ghost entry: nobody can hear a shutdown; X removes the entry`);
-      return confirm(ctx, {
-        title: 'Shut this worker down?',
-        target: name,
-        details: [worker.currentJobId ? `Warm shutdown: it finishes job ${escapeControl(worker.currentJobId)} first, then exits.` : 'It is idle: it exits at once (warm shutdown).'],
-        confirmLabel: 'Shut down',
-        command: { kind: 'shutdown', worker: worker.name },
-      });
-    }
-    case 'action.removeGhost': {
-      if (!worker?.ghost) return ctx.notify(worker ? `${name} has a hash: only ghost entries can be removed (D shuts a worker down)` : 'No worker selected');
-      return confirm(ctx, {
-        title: 'Remove this ghost entry?',
-        target: name,
-        details: ['It is listed in rq:workers but its hash is gone; this removes it from the worker sets.'],
-        confirmLabel: 'Remove',
-        command: { kind: 'removeGhost', worker: worker.name },
-      });
-    }
-    case 'action.launch': {
-      if (!ctx.canLaunch) return ctx.notify('Launching is not available in this console');
-      const queues = queueTarget(ctx) ?? (worker && !worker.ghost ? worker.queues.join(',') : undefined) ?? model.queues[0]?.name ?? 'default';
-      return ctx.dispatch({ type: 'openLayer', layer: { type: 'launch', draft: { queues, count: '1', burst: false }, field: 0, error: undefined } });
-    }
-    case 'action.requeue': {
-      const job = jobTargetOfScreen(ctx);
-      if (!job) return ctx.notify('No job selected');
-      if (job.status !== 'failed' && job.status !== 'stopped') return ctx.notify(`Job ${escapeControl(job.id)} is ${escapeControl(job.status ?? '?')}: only failed jobs can be requeued`);
-      if (!job.queue) return ctx.notify('The job names no queue');
-      void ctx.actions.run({ kind: 'requeue', queue: job.queue, jobId: job.id });
-      return;
-    }
-    case 'action.requeueAll': {
-      const queue = queueTarget(ctx);
-      if (!queue) return ctx.notify('Select a queue first');
-      const failed = model.queues.find((q) => q.name === queue)?.failed ?? 0;
-      return confirm(ctx, {
-        title: 'Requeue every failed job of this queue?',
-        target: `queue ${escapeControl(queue)}`,
-        details: [`${failed} job${failed === 1 ? '' : 's'} go back to the queue and will run again.`],
-        confirmLabel: 'Requeue all',
-        command: { kind: 'requeueAll', queue },
-      });
-    }
-    case 'action.emptyQueue': {
-      const queue = queueTarget(ctx);
-      if (!queue) return ctx.notify('Select a queue first');
-      const queued = model.queues.find((q) => q.name === queue)?.queued ?? 0;
-      return confirm(ctx, {
-        title: 'Empty this queue?',
-        target: `queue ${escapeControl(queue)}`,
-        details: [`Deletes its ${queued} queued job${queued === 1 ? '' : 's'}. Registries and running jobs are left alone.`],
-        confirmLabel: 'Empty queue',
-        command: { kind: 'emptyQueue', queue },
-      });
-    }
-    case 'action.suspendToggle':
-      if (model.suspended) {
-        void ctx.actions.run({ kind: 'resume' });
-        return;
-      }
-      return confirm(ctx, {
-        title: 'Suspend all workers?',
-        target: 'every worker on this Redis',
-        details: ['Running jobs finish; no new job starts until you resume (P again). Burst workers exit.'],
-        confirmLabel: 'Suspend',
-        command: { kind: 'suspend' },
-      });
-    case 'action.nextStep': {
-      const next = ctx.actions.latest()?.nextStep;
-      if (!next) return ctx.notify('No next step on offer');
-      if (!DESTRUCTIVE.has(next.command.kind)) {
-        void ctx.actions.run(next.command);
-        return;
-      }
-      return confirm(ctx, {
-        title: `Next step: ${next.label}?`,
-        target: 'worker' in next.command && next.command.worker ? escapeControl(next.command.worker) : '',
-        details: ['Offered because the previous command had no effect.'],
-        confirmLabel: next.label,
-        command: next.command,
-      });
-    }
-    default:
-      return;
-  }
-}

@@ -1,4 +1,4 @@
-import type { ConsoleModel } from './controller.js';
+import type { ConsoleModel } from './selectors.js';
 import type { QueueRow, WorkerRow } from './data/derive.js';
 import type { LogLine } from './data/local-workers.js';
 import type { Snapshot } from './data/snapshot.js';

@@ -107,6 +107,18 @@ describe('console screens', () => {
     expect(await redis.client.exists(keys.suspended)).toBe(0);
   });
 
+  it('the launch dialog validates its fields, toggles burst with space, and Esc closes it', async () => {
+    await ui.r.press('1', 'L');
+    let frame = await ui.r.waitForFrame('Launch rqts workers');
+    expect(frame).toMatch(/queues\s+served/); // the selected worker's queues
+    await ui.r.press(KEYS.tab, KEYS.backspace, '0', KEYS.enter);
+    await ui.r.waitForFrame('How many: a whole number from 1 to 50');
+    await ui.r.press(KEYS.tab, ' ');
+    frame = await ui.r.waitForFrame('burst (exit when the queues are empty)');
+    await ui.r.press(KEYS.escape);
+    await ui.r.waitForFrame((f) => !f.includes('Launch rqts workers'));
+  });
+
   it('shows help generated from the keymap, and worker detail with raw hash fields', async () => {
     await ui.r.press('?');
     let frame = await ui.r.waitForFrame("Kill the selected worker's horse");
