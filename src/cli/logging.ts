@@ -1,4 +1,5 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import type { DestinationStream, Logger, pino as pinoFactory } from 'pino';
 import { RqtsError } from '../model/errors.js';
 
 // Worker logging: pino underneath, written synchronously so the last lines before a death
@@ -48,13 +49,28 @@ export interface CliLogger {
 
 export function createLogger(options: LoggingOptions = {}): CliLogger {
   const level = parseLoggingLevel(options.level);
-  const write = options.write ?? ((line: string) => void process.stdout.write(line));
+  const write = options.write ?? stdoutWriter();
   const name = options.name ?? 'rq.worker';
   if (options.json) {
     const destination: DestinationStream = { write };
+    // Loaded only for --log-json: a worker logging human lines keeps pino's ~9 MiB out of
+    // its resident memory (pino is CommonJS, so a synchronous require keeps this function sync).
+    const pino = createRequire(import.meta.url)('pino') as typeof pinoFactory;
     return pino({ level: PINO_LEVEL[level], name, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, destination) as Logger & CliLogger;
   }
   return new HumanLogger(LEVEL_RANK[level], options.logFormat ?? DEFAULT_LOG_FORMAT, options.dateFormat ?? DEFAULT_DATE_FORMAT, name, options.prefix ?? '', write);
+}
+
+/** Writes to stdout; a reader that went away (`rqts worker | head`) must not crash a worker. */
+function stdoutWriter(): (text: string) => void {
+  if (process.stdout.listenerCount('error') === 0) {
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+  return (text) => {
+    if (!process.stdout.destroyed) process.stdout.write(text);
+  };
 }
 
 const LEVEL_RANK: Record<LoggingLevel, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
