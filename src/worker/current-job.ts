@@ -4,7 +4,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 // anything it awaits) returns this. In a horse, saveMeta travels to the worker over IPC,
 // because the horse never talks to Redis.
 
-export interface CurrentJob {
+/** What crosses from the worker to wherever the job runs: plain data, no Redis. */
+export interface JobPayload {
   id: string;
   funcName: string;
   args: unknown[];
@@ -14,6 +15,9 @@ export interface CurrentJob {
   /** Seconds, -1 for none. */
   timeout: number;
   meta: Record<string, unknown>;
+}
+
+export interface CurrentJob extends JobPayload {
   /** Aborted when the job is stopped or times out; long jobs may watch it to stop early. */
   signal: AbortSignal;
   /** Persists `meta` (only that field, as RQ's save_meta). */

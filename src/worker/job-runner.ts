@@ -1,20 +1,11 @@
 import { loadExport } from '../model/load-export.js';
-import { runWithCurrentJob, type CurrentJob } from './current-job.js';
+import { runWithCurrentJob, type CurrentJob, type JobPayload } from './current-job.js';
+
+export type { JobPayload };
 
 // Runs one job function, wherever it runs (a horse or the worker itself). Python calls
 // func(*args, **kwargs); JavaScript has no keyword arguments, so non-empty kwargs arrive
 // as one extra, last argument (an object).
-
-export interface JobPayload {
-  id: string;
-  funcName: string;
-  args: unknown[];
-  kwargs: Record<string, unknown>;
-  origin: string;
-  description: string | undefined;
-  timeout: number;
-  meta: Record<string, unknown>;
-}
 
 export type RunOutcome = { ok: true; value: unknown } | { ok: false; excString: string };
 
