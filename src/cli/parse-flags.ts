@@ -34,7 +34,9 @@ export function parseCommandLine(command: CommandDescriptor, argv: readonly stri
     parsed = meow({
       importMeta: import.meta,
       argv: normalized,
-      pkg: {},
+      // meow sets process.title from pkg, overwriting the argv that ps and pgrep -f show
+      // (an empty pkg blanks it). Give it the command line itself, so it stays findable.
+      pkg: { name: ['rqts', command.name, ...argv].join(' ') },
       help: false,
       description: false,
       autoHelp: false,

@@ -36,6 +36,8 @@ export async function busyPool(redis: TestRedis, pools: PoolProcesses, queueName
   const tree = processTree(pool.child.pid ?? -1);
   // the pool, two members, two horses
   expect(tree.length, describeProcesses(tree)).toBe(5);
+  // ps and pgrep -f still show what was run (meow used to blank the process title).
+  expect(tree[0]?.args).toMatch(new RegExp(`^rqts worker-pool -u redis://\\S+ .* --name ${queueName}$`));
   return { pool, jobs, tree };
 }
 
