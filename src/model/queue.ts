@@ -127,18 +127,19 @@ export class Queue {
   }
 
   async enqueueJob(job: Job, options: { atFront?: boolean } = {}): Promise<Job> {
-    const multi = this.connection.multi();
-    enqueueCommands(multi, job, options);
-    await execOrThrow(multi.exec());
+    // One atomic script call (scripts/enqueue-job-3.ts): no MULTI needed around it.
+    const pipeline = this.connection.pipeline();
+    enqueueCommands(pipeline, job, options);
+    await execOrThrow(pipeline.exec());
     return job;
   }
 
-  /** Many jobs in one pipelined round trip; each job's MULTI keeps RQ's atomicity. */
+  /** Many jobs in one pipelined round trip; each job's enqueue is atomic on its own, as RQ's. */
   async enqueueMany(specs: readonly EnqueueSpec[]): Promise<Job[]> {
     const jobs = specs.map((spec) => this.createJob(spec));
-    const multi = this.connection.multi();
-    jobs.forEach((job, i) => enqueueCommands(multi, job, { atFront: specs[i]?.atFront }));
-    await execOrThrow(multi.exec());
+    const pipeline = this.connection.pipeline();
+    jobs.forEach((job, i) => enqueueCommands(pipeline, job, { atFront: specs[i]?.atFront }));
+    await execOrThrow(pipeline.exec());
     return jobs;
   }
 
