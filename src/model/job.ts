@@ -220,7 +220,9 @@ export class Job implements JobData {
       const parsed = safeJson(intervals, []);
       job.retryIntervals = Array.isArray(parsed) ? parsed.filter((n): n is number => typeof n === 'number') : [];
     }
-    const depIds = safeJson(text('dependency_ids') ?? '', undefined);
+    const depIdsText = text('dependency_ids');
+    // Most jobs have no dependencies: skip JSON.parse('') and the exception it throws.
+    const depIds = depIdsText ? safeJson(depIdsText, undefined) : undefined;
     const depId = text('dependency_id');
     job.dependencyIds = Array.isArray(depIds) ? depIds.map(String) : depId ? [depId] : [];
     const meta = hash.meta;
