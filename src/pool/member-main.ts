@@ -28,9 +28,27 @@ function send(message: MemberMessage): void {
   if (process.connected) process.send?.(message);
 }
 
+/**
+ * Once the pool is gone, how long the cold stop may take. It needs Redis to fail the job and
+ * register the death; if Redis is down too, waiting would leave an orphan for as long as the
+ * outage lasts. The job then stays started, for the abandoned-job clean-up, and the worker key
+ * expires by its TTL: nothing is lost.
+ */
+const ORPHAN_DEADLINE_MS = 5000;
+
 process.on('disconnect', () => {
-  if (worker) worker.requestStop('cold');
-  else process.exit(0);
+  const current = worker;
+  if (!current) process.exit(0);
+  current.requestStop('cold');
+  setTimeout(() => {
+    const horse = current.horsePid;
+    if (horse !== undefined) killGroup(horse);
+    process.stderr.write(
+      `${identity?.prefix ? `[${identity.id}] ` : ''}The pool is gone and the cold stop did not finish within ${ORPHAN_DEADLINE_MS / 1000} s ` +
+        '(is Redis reachable?); exiting. A job left started is failed by the abandoned-job clean-up.\n',
+    );
+    process.exit(1);
+  }, ORPHAN_DEADLINE_MS).unref();
 });
 process.on('message', (message: unknown) => {
   if (!isStopMessage(message)) return;
@@ -92,6 +110,14 @@ async function main(): Promise<number> {
   } finally {
     logger.flush();
     await connection.close();
+  }
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
 }
 

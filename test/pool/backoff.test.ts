@@ -15,7 +15,7 @@ describe('rqts worker-pool backoff', () => {
     redis = await startRedis();
   });
   afterAll(async () => {
-    pools.killAll();
+    await pools.killAll();
     await redis.stop();
   });
 

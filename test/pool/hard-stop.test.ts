@@ -15,7 +15,7 @@ describe('rqts worker-pool hard stops', () => {
     redis = await startRedis();
   });
   afterAll(async () => {
-    pools.killAll();
+    await pools.killAll();
     await redis.stop();
   });
 
@@ -25,6 +25,19 @@ describe('rqts worker-pool hard stops', () => {
     expect(await pool.exited).toBe('SIGKILL');
     await expectNothingLeft(redis, 'orphans', tree);
     for (const job of jobs) expect((await Job.fetch(redis.client, job.id)).status).toBe('failed');
+  });
+
+  it('SIGKILL of the pool while Redis is down too: members give up after 5 s instead of lingering', async () => {
+    const doomed = await startRedis();
+    try {
+      const { pool, tree } = await busyPool(doomed, pools, 'outage', 'tasks.hang', []);
+      await doomed.stop();
+      pool.kill('SIGKILL');
+      await waitFor(() => stillAlive(tree).length === 0, 20_000, `no orphans:\n${describeProcesses(stillAlive(tree))}`);
+      expect(pool.output()).toMatch(/^\[w[12]\] The pool is gone and the cold stop did not finish within 5 s \(is Redis reachable\?\); exiting\./m);
+    } finally {
+      await doomed.stop();
+    }
   });
 
   it('a third signal kills members that cannot stop (a SimpleWorker stuck in a busy loop)', async () => {

@@ -23,8 +23,15 @@ export class PoolProcesses {
     return pool;
   }
 
-  killAll(): void {
-    for (const pool of this.started) if (pool.child.exitCode === null && pool.child.signalCode === null) pool.kill('SIGKILL');
+  /**
+   * SIGKILLs pools a failed test left running and waits for their members and horses to go
+   * (they stop cold on their own), before the caller stops Redis under them.
+   */
+  async killAll(): Promise<void> {
+    const trees = this.started.filter((pool) => pool.child.exitCode === null && pool.child.signalCode === null).map((pool) => processTree(pool.child.pid ?? -1));
+    for (const tree of trees) if (tree[0]) process.kill(tree[0].pid, 'SIGKILL');
+    const left = trees.flat();
+    await waitFor(() => stillAlive(left).length === 0, 20_000, `pool processes to end:\n${describeProcesses(stillAlive(left))}`);
   }
 }
 

@@ -13,7 +13,7 @@ describe('rqts worker-pool shutdown', () => {
     redis = await startRedis();
   });
   afterAll(async () => {
-    pools.killAll();
+    await pools.killAll();
     await redis.stop();
   });
 

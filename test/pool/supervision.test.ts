@@ -16,7 +16,7 @@ describe('rqts worker-pool supervision', () => {
     redis = await startRedis();
   });
   afterAll(async () => {
-    pools.killAll();
+    await pools.killAll();
     await redis.stop();
   });
 
