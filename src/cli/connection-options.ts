@@ -119,7 +119,11 @@ export async function openConnection(
     paths,
     async close() {
       openClients.delete(client);
-      await client.quit().catch(() => client.disconnect());
+      // QUIT waits for Redis; when it is unreachable, do not wait for ever.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([client.quit().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+      clearTimeout(timer);
+      client.disconnect();
     },
   };
 }

@@ -33,7 +33,11 @@ export class CommandListener {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
-    await client.unsubscribe().catch(() => undefined);
+    // Best effort: with Redis unreachable the UNSUBSCRIBE would wait for ever; disconnecting
+    // ends the subscription anyway.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([client.unsubscribe().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+    clearTimeout(timer);
     client.disconnect();
   }
 }

@@ -390,7 +390,21 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await this.waiter.close();
     await this.executor.close();
     this.log.info('Registering death');
-    await this.store.registerDeath().catch((error: unknown) => this.log.error(`Could not register death: ${String(error)}`));
+    // Bounded: a worker told to stop while Redis is down must still exit; its key then
+    // expires by itself, as a killed worker's does.
+    const registered = this.store.registerDeath().then(
+      () => true,
+      (error: unknown) => {
+        this.log.error(`Could not register death: ${String(error)}`);
+        return true;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), DEATH_REGISTRATION_MS);
+    });
+    if (!(await Promise.race([registered, gaveUp]))) this.log.error(`Could not register death within ${DEATH_REGISTRATION_MS / 1000} s (is Redis reachable?); its key will expire by itself`);
+    clearTimeout(timer);
     this.emit('worker:stopped', this.name);
   }
 
@@ -400,6 +414,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
 }
 
 const SCHEDULER_TICK_MS = 1000;
+const DEATH_REGISTRATION_MS = 5000;
 
 function effectiveTimeout(job: Job): number {
   // RQ treats an empty or 0 timeout as the default 180 s.

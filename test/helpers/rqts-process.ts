@@ -17,12 +17,28 @@ export interface RqtsProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
+const spawned = new Set<ChildProcess>();
+
+/**
+ * SIGKILLs every process spawnRqts started that is still running (and its horse, through
+ * the horse's exit-on-disconnect). Test files call it in afterAll, so a failed assertion
+ * never leaves a worker behind.
+ */
+export function killSpawned(): void {
+  for (const child of spawned) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  spawned.clear();
+}
+
 export function spawnRqts(args: string[], env: Record<string, string> = {}, cwd = ROOT): RqtsProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  spawned.add(child);
+  child.once('exit', () => spawned.delete(child));
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

@@ -3,7 +3,7 @@ import { Job, latestResult } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { FIXTURES, runRqts } from '../helpers/rqts-process.js';
+import { FIXTURES, runRqts, killSpawned } from '../helpers/rqts-process.js';
 
 // Jobs a Python producer chained with depends_on are released by the rqts worker that
 // finishes (or fails) their parent, exactly once.
@@ -13,7 +13,10 @@ describe.skipIf(!pythonRqAvailable())('dependents of jobs run by an rqts worker'
   beforeAll(async () => {
     redis = await startRedis();
   });
-  afterAll(async () => redis.stop());
+  afterAll(async () => {
+    killSpawned();
+    await redis.stop();
+  });
 
   it('a finished parent releases its deferred child; a failed parent releases only allow_failure children', async () => {
     const py = await runPython(

@@ -3,7 +3,7 @@ import { Job, latestResult, Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { FIXTURES, runRqts, spawnRqts } from '../helpers/rqts-process.js';
+import { FIXTURES, runRqts, spawnRqts, killSpawned } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe.skipIf(!pythonRqAvailable())('rqts worker --with-scheduler', () => {
@@ -11,7 +11,10 @@ describe.skipIf(!pythonRqAvailable())('rqts worker --with-scheduler', () => {
   beforeAll(async () => {
     redis = await startRedis();
   });
-  afterAll(async () => redis.stop());
+  afterAll(async () => {
+    killSpawned();
+    await redis.stop();
+  });
 
   it('runs jobs Python scheduled with enqueue_in once due, and retries with intervals come back', async () => {
     const py = await runPython(

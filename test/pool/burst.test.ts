@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job, latestResult, Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { spawnRqts } from '../helpers/rqts-process.js';
+import { killSpawned, spawnRqts } from '../helpers/rqts-process.js';
 import { describe as describeProcesses, processTree, stillAlive, type ProcessEntry } from './process-tree.js';
 
 // `rqts worker-pool --burst`: real pool, real member processes, real Redis.
@@ -20,6 +20,7 @@ describe('rqts worker-pool --burst', () => {
     scratch = mkdtempSync(path.join(tmpdir(), 'rqts-pool-'));
   });
   afterAll(async () => {
+    killSpawned();
     await redis.stop();
     rmSync(scratch, { recursive: true, force: true });
   });

@@ -6,14 +6,17 @@ import { findWorker, Job, latestResult, Queue, SimpleWorker, suspend, resume, ty
 import { keys } from '../../src/redis/keys.js';
 import { silentLogger } from '../../src/worker/worker-logger.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { FIXTURES, runRqts, spawnRqts } from '../helpers/rqts-process.js';
+import { FIXTURES, runRqts, spawnRqts, killSpawned } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 
 let redis: TestRedis;
 beforeAll(async () => {
   redis = await startRedis();
 });
-afterAll(async () => redis.stop());
+afterAll(async () => {
+  killSpawned();
+  await redis.stop();
+});
 
 const CUSTOM = path.join(FIXTURES, 'custom');
 const base = (queue: string): string[] => ['worker', queue, '--url', redis.url, '--path', FIXTURES, '--burst'];

@@ -4,7 +4,7 @@ import { findWorker, Job, latestResult, Queue, Registry } from '../../src/index.
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runProcess } from '../helpers/python.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { FIXTURES, isAlive, spawnRqts } from '../helpers/rqts-process.js';
+import { FIXTURES, isAlive, spawnRqts, killSpawned } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 
 // Fault injection: a job is always in exactly one queue or registry, whatever dies when.
@@ -13,7 +13,10 @@ let redis: TestRedis;
 beforeAll(async () => {
   redis = await startRedis();
 });
-afterAll(async () => redis.stop());
+afterAll(async () => {
+  killSpawned();
+  await redis.stop();
+});
 
 /** Makes the started-registry score of a job lie in the past, as if its heartbeats had lapsed long ago. */
 async function fastForwardAbandonment(queue: string, id: string): Promise<void> {
@@ -90,5 +93,20 @@ describe('process deaths', () => {
     expect(await redis.client.sismember(keys.allWorkers, keys.worker('survivor'))).toBe(1);
     proc.kill('SIGTERM');
     expect(await proc.exited, proc.output()).toBe(0);
+  });
+
+  it('a worker told to stop while Redis is down still exits, within seconds', async () => {
+    const proc = spawnRqts(['worker', 'down', '--url', redis.url, '--path', FIXTURES, '--name', 'stranded']);
+    await waitFor(async () => (await findWorker(redis.client, 'stranded'))?.state === 'idle', 15_000, 'idle');
+    await redis.stopServer();
+    try {
+      proc.kill('SIGTERM');
+      const started = Date.now();
+      expect(await proc.exited, proc.output()).toBe(0);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(proc.output()).toMatch(/Could not register death/);
+    } finally {
+      await redis.startServer();
+    }
   });
 });
