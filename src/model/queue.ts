@@ -5,7 +5,7 @@ import { RqtsError } from './errors.js';
 import { DEFAULT_TIMEOUT, Job, type JobCall } from './job.js';
 import { Registry, type RegistryCounts } from './registry.js';
 import { JSONSerializer, type Serializer } from './serializer.js';
-import { enqueueCommands } from './transitions.js';
+import { enqueueCommands, enqueueScriptArgs } from './transitions.js';
 
 export interface EnqueueOptions {
   jobId?: string;
@@ -127,10 +127,8 @@ export class Queue {
   }
 
   async enqueueJob(job: Job, options: { atFront?: boolean } = {}): Promise<Job> {
-    // One atomic script call (scripts/enqueue-job-3.ts): no MULTI needed around it.
-    const pipeline = this.connection.pipeline();
-    enqueueCommands(pipeline, job, options);
-    await execOrThrow(pipeline.exec());
+    // One atomic script call (scripts/enqueue-job-3.ts): no MULTI, no pipeline object.
+    await withScripts(this.connection).rqtsEnqueueJob(...enqueueScriptArgs(job, options));
     return job;
   }
 

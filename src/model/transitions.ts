@@ -19,11 +19,12 @@ export interface EnqueueCommandOptions {
   includeMeta?: boolean;
 }
 
-export function enqueueCommands(multi: ChainableCommander, job: Job, options: EnqueueCommandOptions = {}): void {
+/** Keys and arguments of scripts/enqueue-job-3.ts for one job (marks it queued). */
+export function enqueueScriptArgs(job: Job, options: EnqueueCommandOptions = {}): (string | Buffer | number)[] {
   job.status = 'queued';
   job.enqueuedAt = options.now ?? new Date();
   const fields = Object.entries(job.toHash({ includeMeta: options.includeMeta })).flat();
-  queueScript(multi, SCRIPTS.enqueueJob, [
+  return [
     keys.allQueues,
     job.key,
     keys.queue(job.origin),
@@ -33,7 +34,11 @@ export function enqueueCommands(multi: ChainableCommander, job: Job, options: En
     keys.jobDependents(job.id),
     keys.jobDependencies(job.id),
     ...fields,
-  ]);
+  ];
+}
+
+export function enqueueCommands(multi: ChainableCommander, job: Job, options: EnqueueCommandOptions = {}): void {
+  queueScript(multi, SCRIPTS.enqueueJob, enqueueScriptArgs(job, options));
 }
 
 export function expireJobKeys(multi: ChainableCommander, job: Job, ttl: number): void {

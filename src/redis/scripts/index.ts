@@ -19,6 +19,7 @@ export interface ScriptCommands {
   rqtsDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<DequeueReply>;
   rqtsRequeueFailed(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
   rqtsEnqueueScheduled(...keysAndArgs: (string | number)[]): Promise<string[]>;
+  rqtsEnqueueJob(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
 }
 
 const registered = new WeakSet<Redis>();
