@@ -83,6 +83,8 @@ const LEVEL_RANK: Record<LoggingLevel, number> = { DEBUG: 10, INFO: 20, WARNING:
 class HumanLogger implements CliLogger {
   private pending = '';
   private scheduled = false;
+  private cachedSecond = -1;
+  private cachedAsctime = '';
 
   constructor(
     private readonly threshold: number,
@@ -122,9 +124,21 @@ class HumanLogger implements CliLogger {
     this.write(text);
   }
 
+  /** A worker logs a few lines per job: format each second's timestamp once (unless %f). */
+  private asctime(time: Date): string {
+    if (this.dateFormat.includes('%f')) return strftime(this.dateFormat, time);
+    const second = Math.floor(time.getTime() / 1000);
+    if (second !== this.cachedSecond) {
+      this.cachedSecond = second;
+      this.cachedAsctime = strftime(this.dateFormat, time);
+    }
+    return this.cachedAsctime;
+  }
+
   private log(rank: number, levelName: string, message: string): void {
     if (rank < this.threshold) return;
-    this.pending += `${this.prefix}${formatRecord(this.format, this.dateFormat, { message, levelName, time: new Date(), name: this.name })}\n`;
+    const time = new Date();
+    this.pending += `${this.prefix}${formatRecord(this.format, this.dateFormat, { message, levelName, time, name: this.name, asctime: this.asctime(time) })}\n`;
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -135,6 +149,8 @@ class HumanLogger implements CliLogger {
 }
 
 interface LogRecord {
+  /** Pre-formatted %(asctime)s, when the caller caches it. */
+  asctime?: string;
   message: string;
   levelName: string;
   time: Date;
@@ -150,7 +166,7 @@ export function formatRecord(format: string, dateFormat: string, record: LogReco
         value = record.message;
         break;
       case 'asctime':
-        value = strftime(dateFormat, record.time);
+        value = record.asctime ?? strftime(dateFormat, record.time);
         break;
       case 'levelname':
         value = record.levelName;

@@ -71,6 +71,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private handlers: ExceptionHandler[] = [];
   private deathPenalty: DeathPenaltyClass | undefined;
   private jobsDone = 0;
+  private titleDoing: string | undefined;
   /** The next dequeue's answer, fetched in the same round trip as the last finish. */
   private prefetched: DequeueResult | undefined;
 
@@ -409,8 +410,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   private setTitle(doing: string): void {
+    // Back-to-back jobs of one function keep the title they set first ("Running f since" the
+    // run of f began): setting a process title costs a prctl and a copy over argv per call.
+    if (doing === this.titleDoing) return;
+    this.titleDoing = doing;
     process.title = `rqts: ${doing} since ${formatTimestamp(new Date())}`;
   }
+
 }
 
 const SCHEDULER_TICK_MS = 1000;
