@@ -91,7 +91,7 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
     case 'action.launch': {
       if (!ctx.canLaunch) return ctx.notify('Launching is not available in this console');
       const queues = queueTarget(ctx) ?? (worker && !worker.ghost ? worker.queues.join(',') : undefined) ?? model.queues[0]?.name ?? 'default';
-      return ctx.dispatch({ type: 'openLayer', layer: { type: 'launch', draft: { queues, count: '1', burst: false }, field: 0, error: undefined } });
+      return ctx.dispatch({ type: 'openLayer', layer: { type: 'launch', draft: { queues, count: '1', burst: false, asPool: false, poolName: `console${process.pid}-pool` }, field: 'queues', error: undefined } });
     }
     case 'action.requeue': {
       const job = jobTargetOfScreen(ctx);

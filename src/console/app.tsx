@@ -11,7 +11,7 @@ import { jobDetailLines, workerDetailLines, type Line } from './data/detail.js';
 import { windowStart } from './data/selection.js';
 import { handleInput, type ControllerContext } from './controller.js';
 import { selectedIndex } from './selectors.js';
-import { INITIAL_UI, uiReducer, type TableId, type UiAction, type UiState } from './ui-state.js';
+import { INITIAL_UI, launchFields, uiReducer, type TableId, type UiAction, type UiState } from './ui-state.js';
 import { escapeControl, sparkline } from './text.js';
 import { Header, Tabs } from './views/Header.js';
 import { Footer } from './views/Footer.js';
@@ -67,7 +67,7 @@ function layerHeight(ui: UiState): number {
     case 'confirm':
       return 6 + ui.layer.request.details.length;
     case 'launch':
-      return 7 + (ui.layer.error ? 1 : 0);
+      return 4 + launchFields(ui.layer.draft).length + (ui.layer.error ? 1 : 0);
     case 'quit':
       return ui.layer.phase === 'stopping' ? 4 : 5;
     case 'filter':
@@ -96,8 +96,9 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const snapshot = poll.snapshot;
   const now = snapshot?.takenAt ?? Date.now();
 
-  const launched = useMemo(() => new Set(localState.workers.map((w) => w.name)), [localState.workers]);
-  const allWorkers = useMemo(() => (snapshot ? deriveWorkerRows(snapshot, snapshot.takenAt, launched) : []), [snapshot, launched]);
+  const launched = useMemo(() => new Set(localState.workers.filter((w) => w.poolSize === undefined).map((w) => w.name)), [localState.workers]);
+  const launchedPools = useMemo(() => new Set(localState.workers.filter((w) => w.poolSize !== undefined).map((w) => w.name)), [localState.workers]);
+  const allWorkers = useMemo(() => (snapshot ? deriveWorkerRows(snapshot, snapshot.takenAt, launched, launchedPools) : []), [snapshot, launched, launchedPools]);
   const allQueues = useMemo(() => (snapshot ? deriveQueueRows(snapshot, allWorkers, snapshot.takenAt) : []), [snapshot, allWorkers]);
   const totals = useMemo(() => (snapshot ? deriveTotals(allWorkers, allQueues) : undefined), [snapshot, allWorkers, allQueues]);
   // Layout: everything but the body has a known height, so the body fills the rest and
@@ -153,8 +154,12 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     actions,
     canLaunch: local !== undefined && !readOnly,
     launch: (spec) => {
+      if (spec.pool !== undefined && local?.running().some((w) => w.name === spec.pool)) {
+        return setNotice({ text: `A pool named ${spec.pool} is already running here; pick another name`, at: Date.now() });
+      }
       const started = local?.launch(spec) ?? [];
-      setNotice({ text: `Launched ${started.map((w) => `${w.name} (pid ${w.pid ?? '?'})`).join(', ')} on ${spec.queues.join(',')}${spec.burst ? ', burst' : ''}; output in Logs (4)`, at: Date.now() });
+      const what = (w: LocalWorker): string => `${spec.pool === undefined ? '' : `pool of ${spec.count} `}${w.name} (pid ${w.pid ?? '?'})`;
+      setNotice({ text: `Launched ${started.map(what).join(', ')} on ${spec.queues.join(',')}${spec.burst ? ', burst' : ''}; output in Logs (4)`, at: Date.now() });
       poller.refreshNow();
     },
     refresh: () => poller.refreshNow(),
@@ -313,7 +318,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       {body}
       {layer?.type === 'confirm' ? <ConfirmDialog layer={layer} width={width} /> : null}
       {layer?.type === 'launch' ? <LaunchDialog layer={layer} width={width} /> : null}
-      {layer?.type === 'quit' ? <QuitDialog layer={layer} running={(local?.running() ?? []).map((w) => w.name)} /> : null}
+      {layer?.type === 'quit' ? <QuitDialog layer={layer} running={(local?.running() ?? []).map((w) => (w.poolSize === undefined ? w.name : `${w.name} (pool of ${w.poolSize})`))} /> : null}
       {layer?.type === 'filter' ? <FilterPrompt layer={layer} /> : null}
       {showNotice ? <Text wrap="truncate" color="yellow">{notice.text}</Text> : <StatusLine receipt={latest} hint={undefined} />}
       {layer?.type === 'quit' && layer.phase === 'stopping' ? <Text> </Text> : <Footer context={layer?.type ?? ui.screen} readOnly={readOnly} />}

@@ -5,7 +5,7 @@ import { WORKER_COLUMNS, QUEUE_COLUMNS } from './data/columns.js';
 import { cycleSort } from './data/table.js';
 import { handleAction } from './action-keys.js';
 import { rowsOf, selectedJob, selectedQueue, selectedWorker, type ConsoleModel } from './selectors.js';
-import { adjacentScreen, parseLaunchDraft, type Layer, type TableId, type UiAction, type UiState } from './ui-state.js';
+import { adjacentScreen, launchFields, parseLaunchDraft, type Layer, type TableId, type UiAction, type UiState } from './ui-state.js';
 
 export type { ConsoleModel } from './selectors.js';
 
@@ -21,7 +21,7 @@ export interface ControllerContext {
   readOnly: boolean;
   actions: ActionCenter;
   canLaunch: boolean;
-  launch: (spec: { queues: string[]; count: number; burst: boolean }) => void;
+  launch: (spec: { queues: string[]; count: number; burst: boolean; pool?: string }) => void;
   refresh: () => void;
   notify: (text: string) => void;
   quit: () => void;
@@ -86,18 +86,20 @@ function handleLayerKey(layer: Layer, id: BindingId | undefined, input: string, 
       return;
     case 'launch': {
       const field = layer.field;
+      const fields = launchFields(layer.draft);
+      const step = (by: 1 | -1): Layer => ({ ...layer, field: fields[(fields.indexOf(field) + by + fields.length) % fields.length] ?? 'queues' });
       if (id === 'input.submit') {
         const parsed = parseLaunchDraft(layer.draft);
         if ('error' in parsed) return dispatch({ type: 'updateLayer', layer: { ...layer, error: parsed.error } });
         dispatch({ type: 'closeLayer' });
         ctx.launch(parsed);
       } else if (id === 'input.cancel') dispatch({ type: 'closeLayer' });
-      else if (id === 'input.nextField') dispatch({ type: 'updateLayer', layer: { ...layer, field: ((field + 1) % 3) as 0 | 1 | 2 } });
-      else if (id === 'input.prevField') dispatch({ type: 'updateLayer', layer: { ...layer, field: ((field + 2) % 3) as 0 | 1 | 2 } });
-      else if (field === 2) {
-        if (isText(input, key)) dispatch({ type: 'updateLayer', layer: { ...layer, draft: { ...layer.draft, burst: !layer.draft.burst } } });
+      else if (id === 'input.nextField') dispatch({ type: 'updateLayer', layer: step(1) });
+      else if (id === 'input.prevField') dispatch({ type: 'updateLayer', layer: step(-1) });
+      else if (field === 'burst' || field === 'asPool') {
+        if (isText(input, key)) dispatch({ type: 'updateLayer', layer: { ...layer, error: undefined, draft: { ...layer.draft, [field]: !layer.draft[field] } } });
       } else {
-        const name = field === 0 ? 'queues' : 'count';
+        const name = field;
         const value = layer.draft[name];
         if (id === 'input.erase') dispatch({ type: 'updateLayer', layer: { ...layer, error: undefined, draft: { ...layer.draft, [name]: value.slice(0, -1) } } });
         else if (isText(input, key)) dispatch({ type: 'updateLayer', layer: { ...layer, error: undefined, draft: { ...layer.draft, [name]: value + input } } });

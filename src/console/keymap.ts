@@ -138,7 +138,7 @@ export const KEYMAP: readonly Binding[] = [
     id: 'action.launch',
     keys: ['L'],
     label: 'launch',
-    help: 'Launch rqts workers as children of this console (asks for queues, how many, burst or not).',
+    help: 'Launch rqts workers as children of this console (asks for queues, how many, burst or not, separate workers or one named worker-pool).',
     contexts: ['workers', 'queues', 'logs'],
     action: true,
   },

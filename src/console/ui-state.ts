@@ -22,12 +22,23 @@ export interface LaunchDraft {
   queues: string;
   count: string;
   burst: boolean;
+  /** One `rqts worker-pool` process of `count` workers instead of `count` processes. */
+  asPool: boolean;
+  poolName: string;
+}
+
+/** The launch dialog's fields, in tab order; the pool name only when launching a pool. */
+export const LAUNCH_FIELDS = ['queues', 'count', 'burst', 'asPool', 'poolName'] as const;
+export type LaunchField = (typeof LAUNCH_FIELDS)[number];
+
+export function launchFields(draft: LaunchDraft): readonly LaunchField[] {
+  return draft.asPool ? LAUNCH_FIELDS : LAUNCH_FIELDS.slice(0, -1);
 }
 
 export type Layer =
   | { type: 'confirm'; request: ConfirmRequest; focus: 'cancel' | 'confirm' }
   | { type: 'filter'; table: TableId; draft: string; regex: boolean }
-  | { type: 'launch'; draft: LaunchDraft; field: 0 | 1 | 2; error: string | undefined }
+  | { type: 'launch'; draft: LaunchDraft; field: LaunchField; error: string | undefined }
   | { type: 'quit'; phase: 'ask' | 'stopping'; progress: string | undefined };
 
 export type DetailTarget = { kind: 'job'; id: string } | { kind: 'worker'; name: string };
@@ -137,7 +148,7 @@ export function adjacentScreen(screen: ScreenId, step: 1 | -1): ScreenId {
 }
 
 /** Parses the launch dialog; returns an error line for bad input. */
-export function parseLaunchDraft(draft: LaunchDraft): { queues: string[]; count: number; burst: boolean } | { error: string } {
+export function parseLaunchDraft(draft: LaunchDraft): { queues: string[]; count: number; burst: boolean; pool?: string } | { error: string } {
   const queues = draft.queues
     .split(/[\s,]+/)
     .map((q) => q.trim())
@@ -145,5 +156,9 @@ export function parseLaunchDraft(draft: LaunchDraft): { queues: string[]; count:
   if (queues.length === 0) return { error: 'Name at least one queue (comma or space separated)' };
   const count = Number(draft.count);
   if (!Number.isInteger(count) || count < 1 || count > 50) return { error: 'How many: a whole number from 1 to 50' };
-  return { queues, count, burst: draft.burst };
+  if (!draft.asPool) return { queues, count, burst: draft.burst };
+  const pool = draft.poolName.trim();
+  // It names the pool's log file and prefixes its workers' names, so keep it plain.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(pool)) return { error: 'Pool name: letters, digits, dot, dash or underscore (e.g. web-pool)' };
+  return { queues, count, burst: draft.burst, pool };
 }

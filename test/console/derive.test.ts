@@ -41,6 +41,17 @@ describe('worker rows', () => {
     expect(row.launched).toBe(true);
   });
 
+  it("shows a worker's pool, and counts a launched pool's workers as launched", () => {
+    const member = worker('web-w1-ab12', { state: 'idle', queues: 'q', last_heartbeat: ago(1), rqts_pool: 'web' });
+    const row = deriveWorkerRow(member, jobs, NOW, new Set(), new Set(['web']));
+    expect(row.pool).toBe('web');
+    expect(row.launched).toBe(true);
+    expect(deriveWorkerRow(member, jobs, NOW, new Set(), new Set(['other'])).launched).toBe(false);
+    const loner = deriveWorkerRow(worker('solo', { state: 'idle', queues: 'q', last_heartbeat: ago(1) }), jobs, NOW, new Set(), new Set(['web']));
+    expect(loner.pool).toBeUndefined();
+    expect(loner.launched).toBe(false);
+  });
+
   it('marks ghosts and dead workers', () => {
     const ghost = deriveWorkerRow({ name: 'g', record: undefined, listeners: 0 }, jobs, NOW, new Set());
     expect(ghost.ghost).toBe(true);

@@ -35,8 +35,10 @@ describe('console screens', () => {
     frame = await ui.r.waitForFrame((f) => f.includes('alpha-0') && f.includes('gamma-0') && !f.includes('beta-0'));
     expect(frame).toContain('filter re/^(a|g)/');
     await ui.r.press(KEYS.escape, '>', 'o');
+    await ui.r.waitForFrame('sort pool↓');
+    await ui.r.press('>');
     frame = await ui.r.waitForFrame('sort state↓');
-    await ui.r.press('<', 'o');
+    await ui.r.press('<', '<', 'o');
     await ui.r.waitForFrame('sort name↑');
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_SELECTION, resolveIndex, selectionReducer, windowStart } from '../../src/console/data/selection.js';
 import { cycleSort, filterRows, sortRows } from '../../src/console/data/table.js';
 import { layoutWidths } from '../../src/console/data/columns.js';
-import { INITIAL_UI, parseLaunchDraft, uiReducer } from '../../src/console/ui-state.js';
+import { INITIAL_UI, launchFields, parseLaunchDraft, uiReducer } from '../../src/console/ui-state.js';
 
 describe('selection keyed by identity', () => {
   it('keeps the cursor on the same worker when rows reorder or vanish', () => {
@@ -71,8 +71,16 @@ describe('UI reducer', () => {
     expect(ui.screen).toBe('queues');
   });
   it('validates the launch dialog', () => {
-    expect(parseLaunchDraft({ queues: 'high, default', count: '2', burst: true })).toEqual({ queues: ['high', 'default'], count: 2, burst: true });
-    expect(parseLaunchDraft({ queues: ' ', count: '1', burst: false })).toHaveProperty('error');
-    expect(parseLaunchDraft({ queues: 'q', count: 'zero', burst: false })).toHaveProperty('error');
+    const separate = { asPool: false, poolName: 'ignored here' };
+    expect(parseLaunchDraft({ queues: 'high, default', count: '2', burst: true, ...separate })).toEqual({ queues: ['high', 'default'], count: 2, burst: true });
+    expect(parseLaunchDraft({ queues: ' ', count: '1', burst: false, ...separate })).toHaveProperty('error');
+    expect(parseLaunchDraft({ queues: 'q', count: 'zero', burst: false, ...separate })).toHaveProperty('error');
+  });
+  it('launches a pool under a plain name only when asked to', () => {
+    expect(parseLaunchDraft({ queues: 'q', count: '3', burst: false, asPool: true, poolName: ' web-1 ' })).toEqual({ queues: ['q'], count: 3, burst: false, pool: 'web-1' });
+    expect(parseLaunchDraft({ queues: 'q', count: '3', burst: false, asPool: true, poolName: 'has space' })).toHaveProperty('error');
+    expect(parseLaunchDraft({ queues: 'q', count: '3', burst: false, asPool: true, poolName: '../x' })).toHaveProperty('error');
+    expect(launchFields({ queues: 'q', count: '1', burst: false, asPool: false, poolName: 'p' })).not.toContain('poolName');
+    expect(launchFields({ queues: 'q', count: '1', burst: false, asPool: true, poolName: 'p' })).toContain('poolName');
   });
 });

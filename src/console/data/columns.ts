@@ -50,6 +50,7 @@ function stateTone(row: WorkerRow): Tone {
 export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
   { id: 'launched', title: '', width: 1, text: (r) => (r.launched ? '◆' : ' '), tone: () => 'accent' },
   { id: 'name', title: 'NAME', width: 18, flex: 1, sortValue: (r) => r.name, text: (r) => escapeControl(r.name) },
+  { id: 'pool', title: 'POOL', width: 10, sortValue: (r) => r.pool, text: (r) => escapeControl(r.pool ?? '') },
   { id: 'state', title: 'STATE', width: 9, sortValue: (r) => r.state, text: (r) => escapeControl(r.state), tone: stateTone },
   { id: 'queues', title: 'QUEUES', width: 12, sortValue: (r) => r.queues.join(','), text: (r) => escapeControl(r.queues.join(',')) },
   {
@@ -99,7 +100,7 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
 ];
 
 export function workerHaystack(row: WorkerRow): string {
-  return [row.name, row.state, row.queues.join(','), row.currentJobId ?? '', row.job?.description ?? '', row.hostname ?? '', String(row.pid ?? ''), workerFlagsText(row.flags)].join(' ');
+  return [row.name, row.pool ?? '', row.state, row.queues.join(','), row.currentJobId ?? '', row.job?.description ?? '', row.hostname ?? '', String(row.pid ?? ''), workerFlagsText(row.flags)].join(' ');
 }
 
 const count = (pick: (r: QueueRow) => number, title: string, id: string, tone?: (r: QueueRow) => Tone): Column<QueueRow> => ({

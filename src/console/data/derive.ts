@@ -43,6 +43,8 @@ export interface WorkerRow {
   totalWorkingSeconds: number;
   pid: number | undefined;
   hostname: string | undefined;
+  /** The `rqts worker-pool` it belongs to (rqts_pool), if any. */
+  pool: string | undefined;
   listeners: number;
   launched: boolean;
   flags: WorkerFlag[];
@@ -52,7 +54,14 @@ function ageSeconds(date: Date | undefined, now: number): number | undefined {
   return date ? Math.max(0, (now - date.getTime()) / 1000) : undefined;
 }
 
-export function deriveWorkerRow(entry: WorkerEntry, currentJobs: ReadonlyMap<string, CurrentJob>, now: number, launched: ReadonlySet<string>): WorkerRow {
+/** `launchedPools`: pools this console launched; their workers count as launched too. */
+export function deriveWorkerRow(
+  entry: WorkerEntry,
+  currentJobs: ReadonlyMap<string, CurrentJob>,
+  now: number,
+  launched: ReadonlySet<string>,
+  launchedPools: ReadonlySet<string> = new Set(),
+): WorkerRow {
   const record = entry.record;
   if (!record) {
     return {
@@ -71,6 +80,7 @@ export function deriveWorkerRow(entry: WorkerEntry, currentJobs: ReadonlyMap<str
       totalWorkingSeconds: 0,
       pid: undefined,
       hostname: undefined,
+      pool: undefined,
       listeners: entry.listeners,
       launched: launched.has(entry.name),
       flags: ['ghost'],
@@ -105,14 +115,15 @@ export function deriveWorkerRow(entry: WorkerEntry, currentJobs: ReadonlyMap<str
     totalWorkingSeconds: record.totalWorkingTime,
     pid: record.pid,
     hostname: record.hostname,
+    pool: record.pool,
     listeners: entry.listeners,
-    launched: launched.has(entry.name),
+    launched: launched.has(entry.name) || (record.pool !== undefined && launchedPools.has(record.pool)),
     flags,
   };
 }
 
-export function deriveWorkerRows(snapshot: Snapshot, now: number, launched: ReadonlySet<string> = new Set()): WorkerRow[] {
-  return snapshot.workers.map((w) => deriveWorkerRow(w, snapshot.currentJobs, now, launched));
+export function deriveWorkerRows(snapshot: Snapshot, now: number, launched: ReadonlySet<string> = new Set(), launchedPools: ReadonlySet<string> = new Set()): WorkerRow[] {
+  return snapshot.workers.map((w) => deriveWorkerRow(w, snapshot.currentJobs, now, launched, launchedPools));
 }
 
 export type QueueFlag = 'no-worker' | 'unregistered';

@@ -93,6 +93,7 @@ export function workerDetailLines(row: WorkerRow | undefined, entry: WorkerEntry
     return lines;
   }
   lines.push(field('state', escapeControl(row.state)));
+  lines.push(field('pool', row.pool === undefined ? '- (not in a worker-pool)' : escapeControl(row.pool)));
   lines.push(field('flags', workerFlagsText(row.flags) || '-', row.flags.length > 0 ? 'bad' : 'normal'));
   lines.push(field('queues', escapeControl(row.queues.join(', '))));
   lines.push(field('listeners', `${row.listeners} on its command channel`, row.listeners === 0 ? 'bad' : 'normal'));

@@ -17,6 +17,8 @@ export interface LaunchSpec {
   queues: string[];
   count: number;
   burst: boolean;
+  /** Launch one `rqts worker-pool` of `count` workers under this name, not `count` workers. */
+  pool?: string;
 }
 
 export interface WorkerInvocation {
@@ -26,18 +28,34 @@ export interface WorkerInvocation {
   env?: NodeJS.ProcessEnv;
 }
 
-export type WorkerCommandBuilder = (spec: { name: string; queues: string[]; burst: boolean; url: string }) => WorkerInvocation;
+/** `poolSize` set: start a pool of that many workers named after `name`, not one worker. */
+export type WorkerCommandBuilder = (spec: { name: string; queues: string[]; burst: boolean; url: string; poolSize?: number }) => WorkerInvocation;
 
-/** `rqts worker QUEUES… --url URL --name NAME [--burst] [--path DIR…]` with this very Node. */
+/**
+ * `rqts worker QUEUES… --url URL --name NAME [--burst] [--path DIR…]` with this very Node,
+ * or `rqts worker-pool QUEUES… -n N --url URL --name POOL …` when asked for a pool.
+ */
 export function rqtsWorkerCommand(paths: readonly string[] = []): WorkerCommandBuilder {
-  return ({ name, queues, burst, url }) => ({
+  return ({ name, queues, burst, url, poolSize }) => ({
     command: process.execPath,
-    args: [path.join(PACKAGE_ROOT, 'bin', 'rqts.js'), 'worker', ...queues, '--url', url, '--name', name, ...(burst ? ['--burst'] : []), ...paths.flatMap((p) => ['--path', p])],
+    args: [
+      path.join(PACKAGE_ROOT, 'bin', 'rqts.js'),
+      ...(poolSize === undefined ? ['worker', ...queues] : ['worker-pool', ...queues, '-n', String(poolSize)]),
+      '--url',
+      url,
+      '--name',
+      name,
+      ...(burst ? ['--burst'] : []),
+      ...paths.flatMap((p) => ['--path', p]),
+    ],
   });
 }
 
 export interface LocalWorker {
+  /** The worker's name, or for a pool the pool's name (its workers carry it as rqts_pool). */
   name: string;
+  /** Set for a `rqts worker-pool` process: how many workers it keeps running. */
+  poolSize: number | undefined;
   pid: number | undefined;
   queues: string[];
   burst: boolean;
@@ -97,8 +115,14 @@ export class LocalWorkers {
 
   getState = (): LocalWorkersState => this.state;
 
+  /** Names of the single workers launched here (pools excluded: they are not workers). */
   names(): Set<string> {
-    return new Set(this.entries.map((e) => e.info.name));
+    return new Set(this.entries.filter((e) => e.info.poolSize === undefined).map((e) => e.info.name));
+  }
+
+  /** Names of the pools launched here: their workers' rqts_pool. */
+  poolNames(): Set<string> {
+    return new Set(this.entries.filter((e) => e.info.poolSize !== undefined).map((e) => e.info.name));
   }
 
   running(): LocalWorker[] {
@@ -112,11 +136,14 @@ export class LocalWorkers {
 
   launch(spec: LaunchSpec): LocalWorker[] {
     const launched: LocalWorker[] = [];
-    for (let i = 0; i < spec.count; i++) {
-      const name = `${hostname()}.console${process.pid}.${++this.serial}`;
+    // A pool is one child process however many workers it runs; it stops them on SIGTERM.
+    const processes = spec.pool === undefined ? spec.count : 1;
+    for (let i = 0; i < processes; i++) {
+      const name = spec.pool ?? `${hostname()}.console${process.pid}.${++this.serial}`;
+      const poolSize = spec.pool === undefined ? undefined : spec.count;
       const logFile = path.join(this.logDir(), `${name}.log`);
       const fd = openSync(logFile, 'a+');
-      const invocation = this.builder({ name, queues: spec.queues, burst: spec.burst, url: this.options.url });
+      const invocation = this.builder({ name, queues: spec.queues, burst: spec.burst, url: this.options.url, poolSize });
       // detached: its own process group, so a terminal hang-up or Ctrl-C aimed at the
       // console does not hit it; the console decides its end on quit.
       const child = spawn(invocation.command, invocation.args, {
@@ -125,7 +152,7 @@ export class LocalWorkers {
         stdio: ['ignore', fd, fd],
         detached: true,
       });
-      const info: LocalWorker = { name, pid: child.pid, queues: spec.queues, burst: spec.burst, startedAt: Date.now(), logFile, exit: undefined, stopRequested: false };
+      const info: LocalWorker = { name, poolSize, pid: child.pid, queues: spec.queues, burst: spec.burst, startedAt: Date.now(), logFile, exit: undefined, stopRequested: false };
       const entry: Entry = { info, child, fd, offset: 0, partial: '' };
       child.on('error', (error) => this.appendLine(name, `[console] could not start: ${error.message}`));
       child.on('exit', (code, signal) => {

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { Layer } from '../ui-state.js';
+import { launchFields, type LaunchDraft, type LaunchField, type Layer } from '../ui-state.js';
 import { bindingOf, displayKey, type BindingId } from '../keymap.js';
 
 function keyOf(id: BindingId): string {
@@ -58,24 +58,38 @@ export function FilterPrompt({ layer }: { layer: Extract<Layer, { type: 'filter'
   );
 }
 
-const FIELD_LABELS = ['queues', 'how many', 'mode'] as const;
+const FIELD_LABELS: Record<LaunchField, string> = { queues: 'queues', count: 'how many', burst: 'mode', asPool: 'launch as', poolName: 'pool name' };
+
+function fieldValue(draft: LaunchDraft, field: LaunchField): string {
+  switch (field) {
+    case 'burst':
+      return draft.burst ? 'burst (exit when the queues are empty)' : 'long-running';
+    case 'asPool':
+      return draft.asPool ? 'one pool (rqts worker-pool supervising them)' : 'separate workers (one process each)';
+    default:
+      return draft[field];
+  }
+}
 
 export function LaunchDialog({ layer, width }: { layer: Extract<Layer, { type: 'launch' }>; width: number }): React.JSX.Element {
-  const values = [layer.draft.queues, layer.draft.count, layer.draft.burst ? 'burst (exit when the queues are empty)' : 'long-running'];
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={Math.min(width, 100)}>
       <Text bold color="cyan">
         Launch rqts workers (children of this console; output in Logs)
       </Text>
-      {FIELD_LABELS.map((label, i) => (
-        <Text key={label} wrap="truncate">
-          <Text color={layer.field === i ? 'cyan' : 'gray'}>{layer.field === i ? '▸ ' : '  '}</Text>
-          <Text color="gray">{label.padEnd(9)}</Text>
-          <Text bold={layer.field === i}>{values[i]}</Text>
-          {layer.field === i && i < 2 ? <Text inverse> </Text> : null}
-          {i === 2 && layer.field === 2 ? <Text color="gray">  (space toggles)</Text> : null}
-        </Text>
-      ))}
+      {launchFields(layer.draft).map((field) => {
+        const focused = layer.field === field;
+        const toggle = field === 'burst' || field === 'asPool';
+        return (
+          <Text key={field} wrap="truncate">
+            <Text color={focused ? 'cyan' : 'gray'}>{focused ? '▸ ' : '  '}</Text>
+            <Text color="gray">{FIELD_LABELS[field].padEnd(10)}</Text>
+            <Text bold={focused}>{fieldValue(layer.draft, field)}</Text>
+            {focused && !toggle ? <Text inverse> </Text> : null}
+            {focused && toggle ? <Text color="gray">  (space toggles)</Text> : null}
+          </Text>
+        );
+      })}
       {layer.error ? <Text color="red">{layer.error}</Text> : null}
       <Text color="gray">{`${keyOf('input.submit')} launch · ${keyOf('input.nextField')} next field · ${keyOf('input.cancel')} cancel`}</Text>
     </Box>
