@@ -205,21 +205,22 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   let body: React.JSX.Element;
   let tabExtra = '';
   const filterText = (t: TableId): string => (ui.filters[t].text ? ` · filter ${ui.filters[t].regex ? 're' : ''}/${escapeControl(ui.filters[t].text)}/ (Esc clears)` : '');
+  const tableSummary = (t: 'workers' | 'queues', shown: number, total: number): string =>
+    `${shown}/${total} ${t} · sort ${ui.sorts[t].column}${ui.sorts[t].descending ? '↓' : '↑'}${filterText(t)}`;
+  // What the workers and queues tables share: the frame they draw in.
+  const tableFrame = { width, height: bodyHeight, now, loading };
   switch (ui.screen) {
     case 'workers': {
       const w = windowFor('workers', sortedWorkers.length, bodyHeight - 1);
-      tabExtra = `${sortedWorkers.length}/${allWorkers.length} workers · sort ${ui.sorts.workers.column}${ui.sorts.workers.descending ? '↓' : '↑'}${filterText('workers')}`;
+      tabExtra = tableSummary('workers', sortedWorkers.length, allWorkers.length);
       body = (
         <TableScreen
           columns={WORKER_COLUMNS}
           rows={sortedWorkers}
           cursor={w.cursor}
           start={w.start}
-          width={width}
-          height={bodyHeight}
-          now={now}
+          {...tableFrame}
           rowKey={(r) => r.name}
-          loading={loading}
           error={model.workersError}
           emptyText={allWorkers.length === 0 ? 'No worker is registered on this Redis. Start one (rqts worker / rq worker) or press L to launch one here.' : 'No worker matches the filter (Esc clears it).'}
         />
@@ -228,18 +229,15 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     }
     case 'queues': {
       const w = windowFor('queues', sortedQueues.length, bodyHeight - 1);
-      tabExtra = `${sortedQueues.length}/${allQueues.length} queues · sort ${ui.sorts.queues.column}${ui.sorts.queues.descending ? '↓' : '↑'}${filterText('queues')}`;
+      tabExtra = tableSummary('queues', sortedQueues.length, allQueues.length);
       body = (
         <TableScreen
           columns={QUEUE_COLUMNS}
           rows={sortedQueues}
           cursor={w.cursor}
           start={w.start}
-          width={width}
-          height={bodyHeight}
-          now={now}
+          {...tableFrame}
           rowKey={(r) => r.name}
-          loading={loading}
           error={model.queuesError}
           emptyText={allQueues.length === 0 ? 'No queue yet: enqueue a job and its queue appears here.' : 'No queue matches the filter (Esc clears it).'}
         />
