@@ -77,23 +77,27 @@ const LEVEL_RANK: Record<LoggingLevel, number> = { DEBUG: 10, INFO: 20, WARNING:
 
 /**
  * RQ's human lines, formatted directly (no JSON round trip through pino: a worker logs
- * three lines per job, on its hot path). Lines written in one event-loop turn go out in
- * one write; flush() (called on every exit path) writes what is pending synchronously.
+ * three lines per job, on its hot path). Info and debug lines are held for up to
+ * FLUSH_DELAY_MS and written together: one write per job cost a busy worker about a fifth of
+ * its CPU, and a reader cannot tell 25 ms apart. Warnings and errors go out at once, and
+ * flush() (called on every exit path, and on 'exit') writes what is pending synchronously.
  */
 class HumanLogger implements CliLogger {
   private pending = '';
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
   private cachedSecond = -1;
   private cachedAsctime = '';
+  private readonly render: (record: LogRecord) => string;
 
   constructor(
     private readonly threshold: number,
-    private readonly format: string,
+    format: string,
     private readonly dateFormat: string,
     private readonly name: string,
     private readonly prefix: string,
     private readonly write: (text: string) => void,
   ) {
+    this.render = compileFormat(format, dateFormat);
     process.once('exit', () => this.flush());
   }
 
@@ -118,6 +122,10 @@ class HumanLogger implements CliLogger {
   }
 
   flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     if (this.pending === '') return;
     const text = this.pending;
     this.pending = '';
@@ -138,15 +146,23 @@ class HumanLogger implements CliLogger {
   private log(rank: number, levelName: string, message: string): void {
     if (rank < this.threshold) return;
     const time = new Date();
-    this.pending += `${this.prefix}${formatRecord(this.format, this.dateFormat, { message, levelName, time, name: this.name, asctime: this.asctime(time) })}\n`;
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
+    this.pending += `${this.prefix}${this.render({ message, levelName, time, name: this.name, asctime: this.asctime(time) })}\n`;
+    if (rank >= LEVEL_RANK.WARNING || this.pending.length >= FLUSH_BYTES) {
       this.flush();
-    });
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, FLUSH_DELAY_MS);
+    // Pending lines must never keep a finished process alive; 'exit' flushes them.
+    this.timer.unref();
   }
 }
+
+const FLUSH_DELAY_MS = 25;
+const FLUSH_BYTES = 64 * 1024;
 
 interface LogRecord {
   /** Pre-formatted %(asctime)s, when the caller caches it. */
@@ -157,42 +173,63 @@ interface LogRecord {
   name: string;
 }
 
+const PLACEHOLDER = /%\((\w+)\)(-?\d*)([sdf])/g;
+
 /** Python logging's %-style placeholders: %(name)s, %(message)s, %(asctime)s, %(process)d … */
 export function formatRecord(format: string, dateFormat: string, record: LogRecord): string {
-  return format.replace(/%\((\w+)\)(-?\d*)([sdf])/g, (whole, key: string, width: string) => {
-    let value: string;
-    switch (key) {
-      case 'message':
-        value = record.message;
-        break;
-      case 'asctime':
-        value = record.asctime ?? strftime(dateFormat, record.time);
-        break;
-      case 'levelname':
-        value = record.levelName;
-        break;
-      case 'name':
-        value = record.name;
-        break;
-      case 'process':
-        value = String(process.pid);
-        break;
-      case 'processName':
-        value = 'MainProcess';
-        break;
-      case 'created':
-        value = String(record.time.getTime() / 1000);
-        break;
-      case 'msecs':
-        value = String(record.time.getMilliseconds());
-        break;
-      default:
-        return whole;
+  return compileFormat(format, dateFormat)(record);
+}
+
+/**
+ * Parses a --log-format once into literal text and field readers, so a line costs a few
+ * concatenations instead of a regex pass. Unknown placeholders stay as written, as Python's
+ * logging would fail on them and a worker must not.
+ */
+export function compileFormat(format: string, dateFormat: string): (record: LogRecord) => string {
+  const parts: (string | ((record: LogRecord) => string))[] = [];
+  let last = 0;
+  for (const match of format.matchAll(PLACEHOLDER)) {
+    const [whole, key = '', width = ''] = match;
+    const index = match.index ?? 0;
+    if (index > last) parts.push(format.slice(last, index));
+    last = index + whole.length;
+    const read = fieldReader(key, dateFormat);
+    if (!read) {
+      parts.push(whole);
+      continue;
     }
     const pad = Number(width);
-    if (!pad) return value;
-    return pad < 0 ? value.padEnd(-pad) : value.padStart(pad);
-  });
+    parts.push(!pad ? read : pad < 0 ? (record) => read(record).padEnd(-pad) : (record) => read(record).padStart(pad));
+  }
+  if (last < format.length) parts.push(format.slice(last));
+  return (record) => {
+    let line = '';
+    for (const part of parts) line += typeof part === 'string' ? part : part(record);
+    return line;
+  };
+}
+
+function fieldReader(key: string, dateFormat: string): ((record: LogRecord) => string) | undefined {
+  switch (key) {
+    case 'message':
+      return (record) => record.message;
+    case 'asctime':
+      return (record) => record.asctime ?? strftime(dateFormat, record.time);
+    case 'levelname':
+      return (record) => record.levelName;
+    case 'name':
+      return (record) => record.name;
+    case 'process':
+      return () => String(process.pid);
+    case 'processName':
+      return () => 'MainProcess';
+    case 'created':
+      return (record) => String(record.time.getTime() / 1000);
+    case 'msecs':
+      return (record) => String(record.time.getMilliseconds());
+    default:
+      return undefined;
+  }
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
