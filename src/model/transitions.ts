@@ -64,10 +64,15 @@ export interface FinishOptions {
  * started registry, and the worker's counters: one script call (scripts/finish-job-7.ts).
  */
 export function finishCommands(multi: ChainableCommander, job: Job, options: FinishOptions): void {
+  queueScript(multi, SCRIPTS.finishJob, finishScriptArgs(job, options));
+}
+
+/** Keys and arguments of scripts/finish-job-7.ts (7 keys, 12 arguments); marks the job finished. */
+export function finishScriptArgs(job: Job, options: FinishOptions): (string | number)[] {
   job.endedAt = options.ended;
   if (options.resultTtl !== 0) job.status = 'finished';
   const worker = options.worker;
-  queueScript(multi, SCRIPTS.finishJob, [
+  return [
     job.key,
     keys.registry('started', job.origin),
     keys.registry('finished', job.origin),
@@ -84,7 +89,7 @@ export function finishCommands(multi: ChainableCommander, job: Job, options: Fin
     worker?.idleTtl ?? 0,
     worker ? '1' : '0',
     ...dependentsReleaseArgs(),
-  ]);
+  ];
 }
 
 export interface FailOptions {

@@ -6,7 +6,7 @@ import { RqtsError } from '../model/errors.js';
 import { Job } from '../model/job.js';
 import { JSONSerializer, toBuffer, type Serializer } from '../model/serializer.js';
 import { formatSeconds, formatTimestamp, unixNow } from '../model/time.js';
-import { failCommands, finishCommands } from '../model/transitions.js';
+import { failCommands, finishScriptArgs } from '../model/transitions.js';
 import type { WorkerState } from '../model/worker-record.js';
 
 // Every Redis write a worker makes, as RQ 1.16 makes them (rq-protocol §2, §3, §6), each
@@ -190,20 +190,20 @@ export class WorkerStore {
   }
 
   /**
-   * Success in one script call. With `next`, the next dequeue rides in the same pipeline:
-   * one round trip per job instead of two while a queue has work.
+   * Success in one script call. With `next`, the next dequeue happens in the same call
+   * (scripts/finish-dequeue-n.ts): one command and one round trip per job while a queue has work.
    */
   async finishJob(job: Job, returnValue: unknown, resultTtl: number, workingSeconds: number, idleTtl: number, next?: DequeueRequest): Promise<DequeueResult | undefined> {
-    const pipeline = this.connection.pipeline();
-    finishCommands(pipeline, job, { returnValue, resultTtl, ended: new Date(), worker: { key: this.key, workingSeconds, idleTtl } });
-    if (next) {
-      const args = this.dequeueArgs(next);
-      (pipeline as unknown as { rqtsDequeueBuffer(...a: (string | number)[]): unknown }).rqtsDequeueBuffer(args.length - 8, ...args);
+    const finishArgs = finishScriptArgs(job, { returnValue, resultTtl, ended: new Date(), worker: { key: this.key, workingSeconds, idleTtl } });
+    if (!next) {
+      await this.scripts.rqtsFinishJob(...finishArgs);
+      return undefined;
     }
-    const replies = (await pipeline.exec()) ?? [];
-    const failed = replies.find(([error]) => error);
-    if (failed?.[0]) throw failed[0];
-    return next ? this.parseDequeue(replies[1]?.[1] as DequeueReply, next.queues) : undefined;
+    const dequeueArgs = this.dequeueArgs(next);
+    const scriptKeys = [...finishArgs.slice(0, 7), ...dequeueArgs.slice(0, -8)];
+    const scriptArgs = [...finishArgs.slice(7), ...dequeueArgs.slice(-8)];
+    const [, taken] = await this.scripts.rqtsFinishDequeueBuffer(scriptKeys.length, ...scriptKeys, ...scriptArgs);
+    return this.parseDequeue(taken, next.queues);
   }
 
   async failJob(

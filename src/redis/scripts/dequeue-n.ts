@@ -16,31 +16,39 @@
 // A worker whose own key is gone (Redis restarted or flushed) takes nothing: it must register
 // again first, or it would work invisibly under a stub hash.
 // Returns nil (nothing queued), 'suspended', 'unregistered', or {queue index (1-based), id, HGETALL of the job}.
-export const DEQUEUE_N = `
-if redis.call('EXISTS', ARGV[1]) == 0 then return 'unregistered' end
-if redis.call('EXISTS', ARGV[8]) == 1 then return 'suspended' end
-for i = 1, #KEYS, 2 do
-  while true do
-    local id = redis.call('LPOP', KEYS[i])
-    if not id then break end
-    local jobKey = ARGV[2] .. id
-    if redis.call('HEXISTS', jobKey, 'data') == 1 then
-      local interval = tonumber(ARGV[6])
-      local timeout = tonumber(redis.call('HGET', jobKey, 'timeout') or '')
-      local ttl
-      if ARGV[7] == 'simple' then
-        if timeout == -1 then ttl = 420 else ttl = (timeout or 420) + 60 end
-      else
-        if timeout and timeout > 0 then ttl = math.min(timeout, interval) + 60 else ttl = interval + 60 end
+// The body as a Lua function over its own key pairs and 8 arguments, so the
+// finish-and-dequeue script can run it after a finish in the same call.
+export const DEQUEUE_FN = `
+local function dequeue(K, A)
+  if redis.call('EXISTS', A[1]) == 0 then return 'unregistered' end
+  if redis.call('EXISTS', A[8]) == 1 then return 'suspended' end
+  for i = 1, #K, 2 do
+    while true do
+      local id = redis.call('LPOP', K[i])
+      if not id then break end
+      local jobKey = A[2] .. id
+      if redis.call('HEXISTS', jobKey, 'data') == 1 then
+        local interval = tonumber(A[6])
+        local timeout = tonumber(redis.call('HGET', jobKey, 'timeout') or '')
+        local ttl
+        if A[7] == 'simple' then
+          if timeout == -1 then ttl = 420 else ttl = (timeout or 420) + 60 end
+        else
+          if timeout and timeout > 0 then ttl = math.min(timeout, interval) + 60 else ttl = interval + 60 end
+        end
+        redis.call('ZADD', K[i + 1], tonumber(A[5]) + ttl, id)
+        redis.call('HSET', jobKey, 'status', 'started', 'started_at', A[4], 'last_heartbeat', A[4], 'worker_name', A[3])
+        redis.call('PERSIST', jobKey)
+        redis.call('HSET', A[1], 'current_job', id, 'current_job_working_time', '0', 'state', 'busy', 'last_heartbeat', A[4])
+        redis.call('EXPIRE', A[1], ttl)
+        return {(i + 1) / 2, id, redis.call('HGETALL', jobKey)}
       end
-      redis.call('ZADD', KEYS[i + 1], tonumber(ARGV[5]) + ttl, id)
-      redis.call('HSET', jobKey, 'status', 'started', 'started_at', ARGV[4], 'last_heartbeat', ARGV[4], 'worker_name', ARGV[3])
-      redis.call('PERSIST', jobKey)
-      redis.call('HSET', ARGV[1], 'current_job', id, 'current_job_working_time', '0', 'state', 'busy', 'last_heartbeat', ARGV[4])
-      redis.call('EXPIRE', ARGV[1], ttl)
-      return {(i + 1) / 2, id, redis.call('HGETALL', jobKey)}
     end
   end
+  return nil
 end
-return nil
+`;
+
+export const DEQUEUE_N = `${DEQUEUE_FN}
+return dequeue(KEYS, ARGV)
 `;

@@ -4,7 +4,7 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 // KEYS[2]  started registry (rq:wip:<q>)
 // KEYS[3]  finished registry (rq:finished:<q>)
 // KEYS[4]  results stream (rq:results:<id>)
-// KEYS[5]  worker hash (rq:worker:<w>), used only when ARGV[8] is '1'
+// KEYS[5]  worker hash (rq:worker:<w>), used only when ARGV[8] is not '0'
 // KEYS[6]  dependents set (rq:job:<id>:dependents)
 // KEYS[7]  dependencies set (rq:job::<id>:dependencies)
 // ARGV[1]  job id
@@ -14,46 +14,58 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 // ARGV[5]  base64 return value, or '' when the job returned nothing
 // ARGV[6]  seconds the job ran (worker's total_working_time)
 // ARGV[7]  worker key TTL once idle
-// ARGV[8]  '1' to update the worker hash (counters, state idle, heartbeat)
+// ARGV[8]  '1' to update the worker hash (counters, state idle, heartbeat), '2' counters only
+//          (and only if the worker hash exists), '0' not at all
 // ARGV[9..12]  job key prefix, queue key prefix, deferred registry prefix, rq:queues
 // Guarantee: RQ 1.16's whole success step (rq-protocol §6.5) in one atomic call: the job is
 // finished with its result, out of the started registry, its dependents released and the
 // worker's counters moved, or none of it. A job hash deleted while the job ran is not
 // brought back. Returns 1, or 0 when the job hash was gone.
-export const FINISH_JOB_7 = `${RELEASE_DEPENDENTS_FN}
-local id, ended, ttl, now = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local exists = redis.call('EXISTS', KEYS[1]) == 1
-if exists then
-  if redis.call('EXISTS', KEYS[6]) == 1 then
-    releaseDependents(KEYS[6], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ended, id, 'finished')
-  end
-  if ttl ~= 0 then
-    redis.call('HSET', KEYS[1], 'status', 'finished', 'ended_at', ended)
-    if ARGV[5] ~= '' then
-      redis.call('XADD', KEYS[4], 'MAXLEN', '~', '10', '*', 'type', '1', 'return_value', ARGV[5])
-    else
-      redis.call('XADD', KEYS[4], 'MAXLEN', '~', '10', '*', 'type', '1')
+// The success step as a Lua function over its own key and argument tables, so the
+// finish-and-dequeue script can run it in the same call (Lua scripts cannot call each other).
+// `worker` is ARGV[8]: '1' full worker update, '2' counters only (the caller sets the state).
+export const FINISH_JOB_FN = `
+local function finishJob(K, A)
+  local id, ended, ttl, now = A[1], A[2], tonumber(A[3]), tonumber(A[4])
+  local exists = redis.call('EXISTS', K[1]) == 1
+  if exists then
+    if redis.call('EXISTS', K[6]) == 1 then
+      releaseDependents(K[6], A[9], A[10], A[11], A[12], ended, id, 'finished')
+      if ttl > 0 then redis.call('EXPIRE', K[6], ttl) elseif ttl == 0 then redis.call('DEL', K[6]) end
     end
-    if ttl > 0 then redis.call('EXPIRE', KEYS[4], ttl) else redis.call('PERSIST', KEYS[4]) end
-    if ttl > 0 then redis.call('ZADD', KEYS[3], now + ttl, id) else redis.call('ZADD', KEYS[3], '+inf', id) end
+    if ttl ~= 0 then
+      redis.call('HSET', K[1], 'status', 'finished', 'ended_at', ended)
+      if A[5] ~= '' then
+        redis.call('XADD', K[4], 'MAXLEN', '~', '10', '*', 'type', '1', 'return_value', A[5])
+      else
+        redis.call('XADD', K[4], 'MAXLEN', '~', '10', '*', 'type', '1')
+      end
+      if ttl > 0 then redis.call('EXPIRE', K[4], ttl) else redis.call('PERSIST', K[4]) end
+      if ttl > 0 then redis.call('ZADD', K[3], now + ttl, id) else redis.call('ZADD', K[3], '+inf', id) end
+    end
+    if ttl > 0 then
+      redis.call('EXPIRE', K[1], ttl)
+      redis.call('EXPIRE', K[7], ttl)
+    elseif ttl == 0 then
+      redis.call('DEL', K[1], K[7])
+    else
+      redis.call('PERSIST', K[1])
+    end
   end
-  if ttl > 0 then
-    redis.call('EXPIRE', KEYS[1], ttl)
-    redis.call('EXPIRE', KEYS[6], ttl)
-    redis.call('EXPIRE', KEYS[7], ttl)
-  elseif ttl == 0 then
-    redis.call('DEL', KEYS[1], KEYS[6], KEYS[7])
-  else
-    redis.call('PERSIST', KEYS[1])
+  redis.call('ZREM', K[2], id)
+  if A[8] == '1' or (A[8] == '2' and redis.call('EXISTS', K[5]) == 1) then
+    redis.call('HINCRBY', K[5], 'successful_job_count', 1)
+    redis.call('HINCRBYFLOAT', K[5], 'total_working_time', A[6])
+    if A[8] == '1' then
+      redis.call('HDEL', K[5], 'current_job')
+      redis.call('HSET', K[5], 'current_job_working_time', '0', 'state', 'idle', 'last_heartbeat', ended)
+      redis.call('EXPIRE', K[5], A[7])
+    end
   end
+  if exists then return 1 else return 0 end
 end
-redis.call('ZREM', KEYS[2], id)
-if ARGV[8] == '1' then
-  redis.call('HDEL', KEYS[5], 'current_job')
-  redis.call('HINCRBY', KEYS[5], 'successful_job_count', 1)
-  redis.call('HINCRBYFLOAT', KEYS[5], 'total_working_time', ARGV[6])
-  redis.call('HSET', KEYS[5], 'current_job_working_time', '0', 'state', 'idle', 'last_heartbeat', ended)
-  redis.call('EXPIRE', KEYS[5], ARGV[7])
-end
-if exists then return 1 else return 0 end
+`;
+
+export const FINISH_JOB_7 = `${RELEASE_DEPENDENTS_FN}${FINISH_JOB_FN}
+return finishJob(KEYS, ARGV)
 `;

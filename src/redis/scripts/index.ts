@@ -3,6 +3,7 @@ import { DEQUEUE_N } from './dequeue-n.js';
 import { EMPTY_QUEUE_1 } from './empty-queue-1.js';
 import { ENQUEUE_JOB_3 } from './enqueue-job-3.js';
 import { ENQUEUE_SCHEDULED_2 } from './enqueue-scheduled-2.js';
+import { FINISH_DEQUEUE_N } from './finish-dequeue-n.js';
 import { FINISH_JOB_7 } from './finish-job-7.js';
 import { RELEASE_DEPENDENTS_1 } from './release-dependents-1.js';
 import { REQUEUE_FAILED_4 } from './requeue-failed-4.js';
@@ -17,8 +18,11 @@ export interface ScriptCommands {
   rqtsEmptyQueue(queueKey: string, jobPrefix: string, dependentsSuffix: string): Promise<number>;
   /** numKeys first: the key count varies with the worker's queues. */
   rqtsDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<DequeueReply>;
+  /** numKeys first, as rqtsDequeueBuffer: 7 finish keys and the dequeue's pairs. */
+  rqtsFinishDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<[number, DequeueReply]>;
   rqtsRequeueFailed(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
   rqtsEnqueueScheduled(...keysAndArgs: (string | number)[]): Promise<string[]>;
+  rqtsFinishJob(...keysAndArgs: (string | number)[]): Promise<number>;
   rqtsEnqueueJob(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
 }
 
@@ -28,6 +32,7 @@ export function withScripts(client: Redis): Redis & ScriptCommands {
   if (!registered.has(client)) {
     client.defineCommand('rqtsEmptyQueue', { numberOfKeys: 1, lua: EMPTY_QUEUE_1 });
     client.defineCommand('rqtsDequeue', { lua: DEQUEUE_N });
+    client.defineCommand('rqtsFinishDequeue', { lua: FINISH_DEQUEUE_N });
     client.defineCommand('rqtsRequeueFailed', { numberOfKeys: 4, lua: REQUEUE_FAILED_4 });
     client.defineCommand('rqtsEnqueueScheduled', { numberOfKeys: 2, lua: ENQUEUE_SCHEDULED_2 });
     for (const script of QUEUEABLE) client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });

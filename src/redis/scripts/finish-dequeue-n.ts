@@ -1,0 +1,31 @@
+import { DEQUEUE_FN } from './dequeue-n.js';
+import { FINISH_JOB_FN } from './finish-job-7.js';
+import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
+
+// KEYS[1..7]   the keys of finish-job-7.ts
+// KEYS[8..]    the key pairs of dequeue-n.ts (queue list, its started registry), in priority order
+// ARGV[1..12]  the arguments of finish-job-7.ts; ARGV[8] is ignored (see below)
+// ARGV[13..20] the 8 arguments of dequeue-n.ts
+// Guarantee: a job's success step and the worker's next dequeue in one atomic call, one
+// command and one reply per job while a queue has work (a pipeline of two script calls
+// cost the worker a second command to build and parse, and Redis a second script run).
+// The worker's counters always move; its state becomes busy on the next job, or idle when
+// there is none. A worker whose hash is gone gets no stub: the dequeue answers
+// 'unregistered' and the worker registers again.
+// Returns {finish reply, dequeue reply} as the two scripts return them.
+export const FINISH_DEQUEUE_N = `${RELEASE_DEPENDENTS_FN}${FINISH_JOB_FN}${DEQUEUE_FN}
+local finishKeys, finishArgs, dequeueKeys, dequeueArgs = {}, {}, {}, {}
+for i = 1, 7 do finishKeys[i] = KEYS[i] end
+for i = 8, #KEYS do dequeueKeys[i - 7] = KEYS[i] end
+for i = 1, 12 do finishArgs[i] = ARGV[i] end
+for i = 13, 20 do dequeueArgs[i - 12] = ARGV[i] end
+finishArgs[8] = '2'
+local finished = finishJob(finishKeys, finishArgs)
+local taken = dequeue(dequeueKeys, dequeueArgs)
+if type(taken) ~= 'table' and taken ~= 'unregistered' then
+  redis.call('HDEL', ARGV[13], 'current_job')
+  redis.call('HSET', ARGV[13], 'current_job_working_time', '0', 'state', 'idle', 'last_heartbeat', ARGV[2])
+  redis.call('EXPIRE', ARGV[13], ARGV[7])
+end
+return {finished, taken or false}
+`;
