@@ -14,16 +14,44 @@ const TIMESTAMP = /^(\d{4})-(\d{1,2})-(\d{1,2})T(\d{1,2}):(\d{1,2}):(\d{1,2})(?:
 /** Parses RQ's format; returns undefined for "" and throws for text RQ itself would reject. */
 export function parseTimestamp(text: string | undefined | null): Date | undefined {
   if (text === undefined || text === null || text === '') return undefined;
-  const match = TIMESTAMP.exec(text);
-  if (!match) throw new Error(`not an RQ timestamp: ${JSON.stringify(text)}`);
-  const [, y, mo, d, h, mi, s, frac = '0'] = match;
-  const ms = Math.floor(Number(frac.padEnd(6, '0')) / 1000);
-  const parts = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)] as const;
-  const date = new Date(Date.UTC(...parts, ms));
-  // Date.UTC rolls Feb 30 over into March; Python rejects it, and so do we.
-  const back = [date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
-  if (back.some((value, i) => value !== parts[i])) throw new Error(`not an RQ timestamp: ${JSON.stringify(text)}`);
+  // A worker parses four of these per job: the form RQ and rqts write is read by position.
+  const date = text.length === 27 ? parseCanonical(text) : parseLoose(text);
+  if (!date) throw new Error(`not an RQ timestamp: ${JSON.stringify(text)}`);
   return date;
+}
+
+const ZERO = 48;
+
+/** `YYYY-MM-DDTHH:MM:SS.ffffffZ` exactly, or undefined. */
+function parseCanonical(text: string): Date | undefined {
+  const digits = (from: number, count: number): number => {
+    let value = 0;
+    for (let i = from; i < from + count; i++) {
+      const digit = text.charCodeAt(i) - ZERO;
+      if (digit < 0 || digit > 9) return Number.NaN;
+      value = value * 10 + digit;
+    }
+    return value;
+  };
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== '.' || text[26] !== 'Z') return undefined;
+  const micros = digits(20, 6);
+  return checkedUtc(digits(0, 4), digits(5, 2) - 1, digits(8, 2), digits(11, 2), digits(14, 2), digits(17, 2), Math.floor(micros / 1000));
+}
+
+function parseLoose(text: string): Date | undefined {
+  const match = TIMESTAMP.exec(text);
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi, s, frac = '0'] = match;
+  return checkedUtc(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Math.floor(Number(frac.padEnd(6, '0')) / 1000));
+}
+
+function checkedUtc(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): Date | undefined {
+  if (Number.isNaN(year + month + day + hour + minute + second + ms)) return undefined;
+  const date = new Date(Date.UTC(year, month, day, hour, minute, second, ms));
+  // Date.UTC rolls Feb 30 over into March; Python rejects it, and so do we.
+  const same =
+    date.getUTCFullYear() === year && date.getUTCMonth() === month && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+  return same ? date : undefined;
 }
 
 /** Like parseTimestamp but never throws: foreign hashes must not crash a reader. */

@@ -23,9 +23,16 @@ describe('RQ timestamps', () => {
   });
 
   it('refuse what Python refuses: offsets, 7 digits, impossible dates', () => {
-    for (const bad of ['2024-05-01T12:34:56+00:00', '2024-05-01T12:34:56.1234567Z', '2024-05-01 12:34:56Z', '2024-02-30T00:00:00Z', '2024-05-01T24:00:00Z', 'yesterday']) {
+    const sixDigits = ['2024-02-30T00:00:00.000000Z', '2024-05-01T24:00:00.000000Z', '2024-05-01T12:34:5x.000000Z', '2024-05-01 12:34:56.000000Z', '2024-05-01T12:34:56.00000+Z'];
+    for (const bad of ['2024-05-01T12:34:56+00:00', '2024-05-01T12:34:56.1234567Z', '2024-05-01 12:34:56Z', '2024-02-30T00:00:00Z', '2024-05-01T24:00:00Z', 'yesterday', ...sixDigits]) {
       expect(() => parseTimestamp(bad), bad).toThrow(/not an RQ timestamp/);
       expect(tryParseTimestamp(bad)).toBeUndefined();
+    }
+  });
+
+  it('read back every instant they were written at, to the millisecond', () => {
+    for (let ms = Date.UTC(1999, 11, 31, 23, 59, 59, 999); ms < Date.UTC(2031, 0, 1); ms += 86_399_997 * 37) {
+      expect(parseTimestamp(formatTimestamp(new Date(ms)))?.getTime()).toBe(ms);
     }
   });
 
