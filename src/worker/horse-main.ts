@@ -18,6 +18,8 @@ process.on('disconnect', () => process.exit(0));
 // rejection) takes the horse down; report the real error first, so the job's failure says
 // more than "work-horse terminated".
 let runningJobId: string | undefined;
+let titleFuncName: string | undefined;
+let neverAborted: AbortController | undefined;
 process.on('uncaughtException', (error) => {
   const outcome = { ok: false as const, excString: describeError(error) };
   if (runningJobId && process.send) process.send({ type: 'done', jobId: runningJobId, outcome, exiting: true } satisfies FromHorse, () => process.exit(1));
@@ -34,11 +36,15 @@ process.on('message', (message: unknown) => {
     }
     case 'run': {
       const { job, roots } = message;
-      process.title = `rqts: horse running ${job.funcName}`;
-      const controller = new AbortController();
+      // A title costs a prctl and a copy over argv: set it when the function changes only.
+      if (job.funcName !== titleFuncName) {
+        titleFuncName = job.funcName;
+        process.title = `rqts: horse running ${job.funcName}`;
+      }
       runningJobId = job.id;
       void runJobFunction(job, roots, {
-        signal: controller.signal,
+        // Never aborted in a horse: a stop or a timeout kills the whole process instead.
+        signal: () => (neverAborted ??= new AbortController()).signal,
         saveMeta: (meta) =>
           new Promise<void>((resolve) => {
             const id = ++seq;

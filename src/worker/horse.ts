@@ -21,6 +21,7 @@ interface Running {
   jobId: string;
   resolve: (outcome: ExecOutcome) => void;
   killReason: KillReason | undefined;
+  saveMeta: ExecuteContext['saveMeta'];
 }
 
 export class HorseExecutor implements Executor {
@@ -66,8 +67,13 @@ export class HorseExecutor implements Executor {
       child.once('exit', (code, signal) => reject(new Error(`horse exited before it was ready (code ${code}, signal ${signal})`)));
     });
     this.ready.catch(() => undefined);
+    // One listener for the horse's life, not one per job: it routes by the running job.
     child.on('message', (message: unknown) => {
       if (!isFromHorse(message) || !this.running) return;
+      if (message.type === 'save-meta' && message.jobId === this.running.jobId) {
+        void this.running.saveMeta(message.meta).finally(() => this.send(child, { type: 'meta-saved', seq: message.seq }));
+        return;
+      }
       if (message.type === 'done' && message.jobId === this.running.jobId) {
         const { resolve } = this.running;
         this.running = undefined;
@@ -111,21 +117,11 @@ export class HorseExecutor implements Executor {
     await this.prepare();
     const child = this.child;
     if (!child) throw new Error('no horse available');
-    const onMeta = (message: unknown): void => {
-      if (isFromHorse(message) && message.type === 'save-meta' && message.jobId === job.id) {
-        void context.saveMeta(message.meta).finally(() => this.send(child, { type: 'meta-saved', seq: message.seq }));
-      }
-    };
-    child.on('message', onMeta);
-    try {
-      return await new Promise<ExecOutcome>((resolve) => {
-        this.running = { jobId: job.id, resolve, killReason: undefined };
-        this.send(child, { type: 'run', job, roots: context.roots });
-        context.onStarted?.();
-      });
-    } finally {
-      child.off('message', onMeta);
-    }
+    return new Promise<ExecOutcome>((resolve) => {
+      this.running = { jobId: job.id, resolve, killReason: undefined, saveMeta: context.saveMeta };
+      this.send(child, { type: 'run', job, roots: context.roots });
+      context.onStarted?.();
+    });
   }
 
   private send(child: ChildProcess, message: ToHorse): void {

@@ -6,14 +6,13 @@ import { runJobFunction, type JobPayload } from './job-runner.js';
 // ignores the signal keeps running in the background (JavaScript cannot kill a call).
 
 export class InProcessExecutor implements Executor {
-  private current: { controller: AbortController; settle: (outcome: ExecOutcome) => void } | undefined;
+  private current: { controller: AbortController | undefined; settle: (outcome: ExecOutcome) => void } | undefined;
 
   readonly horsePid = undefined;
 
   async prepare(): Promise<void> {}
 
   async execute(job: JobPayload, context: ExecuteContext): Promise<ExecOutcome> {
-    const controller = new AbortController();
     return new Promise<ExecOutcome>((resolve) => {
       let settled = false;
       const settle = (outcome: ExecOutcome): void => {
@@ -22,9 +21,11 @@ export class InProcessExecutor implements Executor {
         this.current = undefined;
         resolve(outcome);
       };
-      this.current = { controller, settle };
+      const current: { controller: AbortController | undefined; settle: typeof settle } = { controller: undefined, settle };
+      this.current = current;
       context.onStarted?.();
-      void runJobFunction(job, context.roots, { signal: controller.signal, saveMeta: context.saveMeta }).then((outcome) =>
+      const signal = (): AbortSignal => (current.controller ??= new AbortController()).signal;
+      void runJobFunction(job, context.roots, { signal, saveMeta: context.saveMeta }).then((outcome) =>
         settle(outcome.ok ? { kind: 'succeeded', value: outcome.value } : { kind: 'failed', excString: outcome.excString }),
       );
     });
@@ -35,7 +36,8 @@ export class InProcessExecutor implements Executor {
     if (!current) return false;
     // kill-horse has no horse to kill here, as in RQ's SimpleWorker: ignored.
     if (reason === 'kill-horse') return false;
-    current.controller.abort(reason);
+    // A job that never asked for its signal still gets an aborted one if it asks later.
+    (current.controller ??= new AbortController()).abort(reason);
     current.settle({ kind: 'died', reason, rawStatus: 0, signal: undefined });
     return true;
   }

@@ -17,7 +17,7 @@ export function describeError(error: unknown): string {
 export async function runJobFunction(
   payload: JobPayload,
   roots: readonly string[],
-  hooks: { signal: AbortSignal; saveMeta: (meta: Record<string, unknown>) => Promise<void> },
+  hooks: { signal: () => AbortSignal; saveMeta: (meta: Record<string, unknown>) => Promise<void> },
 ): Promise<RunOutcome> {
   let fn: unknown;
   try {
@@ -28,9 +28,13 @@ export async function runJobFunction(
   if (typeof fn !== 'function') {
     return { ok: false, excString: `TypeError: ${payload.funcName} is not a function (it is ${typeof fn})` };
   }
+  // The signal is made on first use: most jobs never look at it, and an AbortController
+  // per job was a measurable share of a no-op job's cost.
   const current: CurrentJob = {
     ...payload,
-    signal: hooks.signal,
+    get signal() {
+      return hooks.signal();
+    },
     saveMeta: () => hooks.saveMeta(current.meta),
   };
   const callArgs = Object.keys(payload.kwargs).length > 0 ? [...payload.args, payload.kwargs] : payload.args;
