@@ -42,10 +42,14 @@ export function compress(data: Buffer | string): Buffer {
   return deflateSync(toBuffer(data));
 }
 
+const INFLATE_CHUNK = 1024;
+
 /** RQ reads zlib first and falls back to the raw bytes, so uncompressed producers work. */
 export function decompress(data: Buffer): Buffer {
   try {
-    return inflateSync(data);
+    // zlib's default 16 KiB output chunk per call was most of what a worker allocated per
+    // job; a job's payload is usually far smaller, and a larger one just takes more chunks.
+    return inflateSync(data, { chunkSize: INFLATE_CHUNK });
   } catch {
     return data;
   }
