@@ -1,7 +1,9 @@
 import os from 'node:os';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
+import { FINISH_DEQUEUE_N } from '../redis/scripts/finish-dequeue-n.js';
 import { withScripts, type DequeueReply } from '../redis/scripts/index.js';
+import { canPrepare, Fixed, PreparedScript, type PreparedArg } from '../redis/scripts/prepared.js';
 import { RqtsError } from '../model/errors.js';
 import { Job } from '../model/job.js';
 import { JSONSerializer, toBuffer, type Serializer } from '../model/serializer.js';
@@ -33,6 +35,9 @@ export interface WorkerIdentity {
 export class WorkerStore {
   readonly key: string;
   private readonly scripts: ReturnType<typeof withScripts>;
+  /** The per-job finish-and-dequeue call, written without ioredis's per-call script machinery. */
+  private readonly prepared: PreparedScript | undefined;
+  private readonly fixedArgs = new Map<string, Fixed>();
 
   constructor(
     readonly connection: Redis,
@@ -42,6 +47,7 @@ export class WorkerStore {
   ) {
     this.key = keys.worker(identity.name);
     this.scripts = withScripts(connection);
+    this.prepared = canPrepare(connection) ? new PreparedScript(FINISH_DEQUEUE_N) : undefined;
   }
 
   /** A name is taken while its hash exists without a `death` field (rq-protocol §3.3). */
@@ -202,8 +208,30 @@ export class WorkerStore {
     const dequeueArgs = this.dequeueArgs(next);
     const scriptKeys = [...finishArgs.slice(0, 7), ...dequeueArgs.slice(0, -8)];
     const scriptArgs = [...finishArgs.slice(7), ...dequeueArgs.slice(-8)];
-    const [, taken] = await this.scripts.rqtsFinishDequeueBuffer(scriptKeys.length, ...scriptKeys, ...scriptArgs);
+    const viaIoredis = async (): Promise<[number, DequeueReply]> => this.scripts.rqtsFinishDequeueBuffer(scriptKeys.length, ...scriptKeys, ...scriptArgs);
+    if (!this.prepared) return this.parseDequeue((await viaIoredis())[1], next.queues);
+    // Positions whose text is the same job after job: the worker's key and name, queue and
+    // registry keys, key prefixes, the monitoring interval and mode (see the script's header).
+    const keysAndArgs: PreparedArg[] = [...scriptKeys, ...scriptArgs];
+    for (const index of [1, 2, 4]) keysAndArgs[index] = this.fixed(keysAndArgs[index]);
+    for (let index = 7; index < scriptKeys.length; index++) keysAndArgs[index] = this.fixed(keysAndArgs[index]);
+    const argsAt = scriptKeys.length;
+    for (const index of [8, 9, 10, 11, 12, 13, 14, 17, 18, 19]) keysAndArgs[argsAt + index] = this.fixed(keysAndArgs[argsAt + index]);
+    const [, taken] = await this.prepared.callBuffer(this.connection, scriptKeys.length, keysAndArgs, viaIoredis);
     return this.parseDequeue(taken, next.queues);
+  }
+
+  private fixed(value: PreparedArg | undefined): Fixed {
+    if (value instanceof Fixed) return value;
+    const text = String(value ?? '');
+    let known = this.fixedArgs.get(text);
+    if (!known) {
+      // Bounded: a worker's fixed texts are a handful; anything else is a caller's mistake.
+      if (this.fixedArgs.size >= 256) this.fixedArgs.clear();
+      known = new Fixed(text);
+      this.fixedArgs.set(text, known);
+    }
+    return known;
   }
 
   async failJob(
