@@ -24,16 +24,43 @@ export interface CurrentJob extends JobPayload {
   saveMeta(): Promise<void>;
 }
 
+// Where the running job is kept. Usually one job at a time runs in a process (a horse, or
+// a SimpleWorker), and a plain slot is enough: the slot belongs to that job until its
+// promise settles. Only when a second job starts while one still holds the slot (two
+// workers in one process, or a timed-out SimpleWorker job still running) does the new
+// job get an AsyncLocalStorage context. Node 20 tracks every promise in the process once
+// an AsyncLocalStorage is in use, which cost a busy worker a tenth of its CPU, so it is
+// kept for that case only.
 // Shared through a global symbol: a job module may import rqts from another copy of the
-// package (dist vs. src, or a nested node_modules) and must still see the same store.
-const STORE_KEY = Symbol.for('rqts.currentJob');
-const holder = globalThis as { [STORE_KEY]?: AsyncLocalStorage<CurrentJob> };
-const storage = (holder[STORE_KEY] ??= new AsyncLocalStorage<CurrentJob>());
-
-export function getCurrentJob(): CurrentJob | undefined {
-  return storage.getStore();
+// package (dist vs. src, or a nested node_modules) and must still see the same job.
+interface CurrentJobSlot {
+  job: CurrentJob | undefined;
+  storage: AsyncLocalStorage<CurrentJob> | undefined;
 }
 
-export function runWithCurrentJob<T>(job: CurrentJob, fn: () => T): T {
-  return storage.run(job, fn);
+const SLOT_KEY = Symbol.for('rqts.currentJobSlot');
+const holder = globalThis as { [SLOT_KEY]?: CurrentJobSlot };
+const slot = (holder[SLOT_KEY] ??= { job: undefined, storage: undefined });
+
+export function getCurrentJob(): CurrentJob | undefined {
+  return slot.storage?.getStore() ?? slot.job;
+}
+
+export function runWithCurrentJob<T>(job: CurrentJob, fn: () => T | Promise<T>): Promise<T> {
+  if (slot.job !== undefined) {
+    slot.storage ??= new AsyncLocalStorage<CurrentJob>();
+    return Promise.resolve(slot.storage.run(job, fn));
+  }
+  slot.job = job;
+  const release = (): void => {
+    if (slot.job === job) slot.job = undefined;
+  };
+  let result: T | Promise<T>;
+  try {
+    result = fn();
+  } catch (error) {
+    release();
+    return Promise.reject(error);
+  }
+  return Promise.resolve(result).finally(release);
 }
