@@ -20,22 +20,20 @@ export function parseTimestamp(text: string | undefined | null): Date | undefine
   return date;
 }
 
-const ZERO = 48;
-
 /** `YYYY-MM-DDTHH:MM:SS.ffffffZ` exactly, or undefined. */
 function parseCanonical(text: string): Date | undefined {
-  const digits = (from: number, count: number): number => {
-    let value = 0;
-    for (let i = from; i < from + count; i++) {
-      const digit = text.charCodeAt(i) - ZERO;
-      if (digit < 0 || digit > 9) return Number.NaN;
-      value = value * 10 + digit;
-    }
-    return value;
-  };
-  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== '.' || text[26] !== 'Z') return undefined;
-  const micros = digits(20, 6);
-  return checkedUtc(digits(0, 4), digits(5, 2) - 1, digits(8, 2), digits(11, 2), digits(14, 2), digits(17, 2), Math.floor(micros / 1000));
+  if (text[10] !== 'T' || text[19] !== '.' || text[26] !== 'Z' || !isDigit(text, 23) || !isDigit(text, 24) || !isDigit(text, 25)) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return undefined;
+  const date = new Date(ms);
+  // Date.parse rolls Feb 30 over into March and 24:00 into the next day; Python rejects them,
+  // so the date must print back as the text it came from (to the millisecond).
+  return date.toISOString().slice(0, 23) === text.slice(0, 23) ? date : undefined;
+}
+
+function isDigit(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code >= 48 && code <= 57;
 }
 
 function parseLoose(text: string): Date | undefined {
