@@ -7,6 +7,7 @@ import { canPrepare, Fixed, PreparedScript, type PreparedArg } from '../redis/sc
 import { RqtsError } from '../model/errors.js';
 import { Job } from '../model/job.js';
 import { JSONSerializer, toBuffer, type Serializer } from '../model/serializer.js';
+import { encodeReturnValue } from '../model/results.js';
 import { formatSeconds, formatTimestamp, unixNow } from '../model/time.js';
 import { failCommands, finishScriptArgs } from '../model/transitions.js';
 import type { WorkerState } from '../model/worker-record.js';
@@ -37,7 +38,8 @@ export class WorkerStore {
   private readonly scripts: ReturnType<typeof withScripts>;
   /** The per-job finish-and-dequeue call, written without ioredis's per-call script machinery. */
   private readonly prepared: PreparedScript | undefined;
-  private readonly fixedArgs = new Map<string, Fixed>();
+  private readonly queueFixed = new Map<string, { queue: Fixed; started: Fixed; finished: Fixed }>();
+  private readonly fixedTexts: Record<'workerKey' | 'workerName' | 'jobPrefix' | 'queuePrefix' | 'deferredPrefix' | 'allQueues' | 'suspended' | 'countersOnly' | 'simple' | 'horse', Fixed>;
 
   constructor(
     readonly connection: Redis,
@@ -48,6 +50,18 @@ export class WorkerStore {
     this.key = keys.worker(identity.name);
     this.scripts = withScripts(connection);
     this.prepared = canPrepare(connection) ? new PreparedScript(FINISH_DEQUEUE_N) : undefined;
+    this.fixedTexts = {
+      workerKey: new Fixed(this.key),
+      workerName: new Fixed(identity.name),
+      jobPrefix: new Fixed(JOB_KEY_PREFIX),
+      queuePrefix: new Fixed(keys.queue('')),
+      deferredPrefix: new Fixed(keys.registry('deferred', '')),
+      allQueues: new Fixed(keys.allQueues),
+      suspended: new Fixed(keys.suspended),
+      countersOnly: new Fixed('2'),
+      simple: new Fixed('simple'),
+      horse: new Fixed('horse'),
+    };
   }
 
   /** A name is taken while its hash exists without a `death` field (rq-protocol §3.3). */
@@ -200,38 +214,51 @@ export class WorkerStore {
    * (scripts/finish-dequeue-n.ts): one command and one round trip per job while a queue has work.
    */
   async finishJob(job: Job, returnValue: unknown, resultTtl: number, workingSeconds: number, idleTtl: number, next?: DequeueRequest): Promise<DequeueResult | undefined> {
-    const finishArgs = finishScriptArgs(job, { returnValue, resultTtl, ended: new Date(), worker: { key: this.key, workingSeconds, idleTtl } });
+    const ended = new Date();
     if (!next) {
-      await this.scripts.rqtsFinishJob(...finishArgs);
+      await this.scripts.rqtsFinishJob(...finishScriptArgs(job, { returnValue, resultTtl, ended, worker: { key: this.key, workingSeconds, idleTtl } }));
       return undefined;
     }
-    const dequeueArgs = this.dequeueArgs(next);
-    const scriptKeys = [...finishArgs.slice(0, 7), ...dequeueArgs.slice(0, -8)];
-    const scriptArgs = [...finishArgs.slice(7), ...dequeueArgs.slice(-8)];
-    const viaIoredis = async (): Promise<[number, DequeueReply]> => this.scripts.rqtsFinishDequeueBuffer(scriptKeys.length, ...scriptKeys, ...scriptArgs);
-    if (!this.prepared) return this.parseDequeue((await viaIoredis())[1], next.queues);
-    // Positions whose text is the same job after job: the worker's key and name, queue and
-    // registry keys, key prefixes, the monitoring interval and mode (see the script's header).
-    const keysAndArgs: PreparedArg[] = [...scriptKeys, ...scriptArgs];
-    for (const index of [1, 2, 4]) keysAndArgs[index] = this.fixed(keysAndArgs[index]);
-    for (let index = 7; index < scriptKeys.length; index++) keysAndArgs[index] = this.fixed(keysAndArgs[index]);
-    const argsAt = scriptKeys.length;
-    for (const index of [8, 9, 10, 11, 12, 13, 14, 17, 18, 19]) keysAndArgs[argsAt + index] = this.fixed(keysAndArgs[argsAt + index]);
-    const [, taken] = await this.prepared.callBuffer(this.connection, scriptKeys.length, keysAndArgs, viaIoredis);
+    const args = this.finishDequeueArgs(job, returnValue, resultTtl, workingSeconds, idleTtl, ended, next);
+    const numKeys = 7 + 2 * next.queues.length;
+    const viaIoredis = async (): Promise<[number, DequeueReply]> =>
+      this.scripts.rqtsFinishDequeueBuffer(numKeys, ...args.map((arg) => (arg instanceof Fixed ? arg.value : arg)));
+    const [, taken] = this.prepared ? await this.prepared.callBuffer(this.connection, numKeys, args, viaIoredis) : await viaIoredis();
     return this.parseDequeue(taken, next.queues);
   }
 
-  private fixed(value: PreparedArg | undefined): Fixed {
-    if (value instanceof Fixed) return value;
-    const text = String(value ?? '');
-    let known = this.fixedArgs.get(text);
-    if (!known) {
-      // Bounded: a worker's fixed texts are a handful; anything else is a caller's mistake.
-      if (this.fixedArgs.size >= 256) this.fixedArgs.clear();
-      known = new Fixed(text);
-      this.fixedArgs.set(text, known);
+  /**
+   * Keys and arguments of scripts/finish-dequeue-n.ts, built in one pass: this runs once
+   * per job. Texts that are the same job after job (the worker's key and name, queue and
+   * registry keys, key prefixes) are Fixed, so their wire form is encoded once.
+   */
+  private finishDequeueArgs(job: Job, returnValue: unknown, resultTtl: number, workingSeconds: number, idleTtl: number, ended: Date, next: DequeueRequest): PreparedArg[] {
+    job.endedAt = ended;
+    if (resultTtl !== 0) job.status = 'finished';
+    const fixed = this.fixedTexts;
+    const origin = this.queueTexts(job.origin);
+    const now = formatTimestamp(ended);
+    const nowSeconds = unixNow(ended.getTime());
+    const args: PreparedArg[] = [job.key, origin.started, origin.finished, keys.results(job.id), fixed.workerKey, keys.jobDependents(job.id), keys.jobDependencies(job.id)];
+    for (const queue of next.queues) {
+      const texts = this.queueTexts(queue);
+      args.push(texts.queue, texts.started);
     }
-    return known;
+    args.push(job.id, now, resultTtl, nowSeconds, encodeReturnValue(returnValue, job.serializer) ?? '', formatSeconds(workingSeconds), idleTtl);
+    args.push(fixed.countersOnly, fixed.jobPrefix, fixed.queuePrefix, fixed.deferredPrefix, fixed.allQueues);
+    args.push(fixed.workerKey, fixed.jobPrefix, fixed.workerName, now, nowSeconds, next.monitoringInterval, next.mode === 'simple' ? fixed.simple : fixed.horse, fixed.suspended);
+    return args;
+  }
+
+  private queueTexts(queue: string): { queue: Fixed; started: Fixed; finished: Fixed } {
+    let texts = this.queueFixed.get(queue);
+    if (!texts) {
+      texts = { queue: new Fixed(keys.queue(queue)), started: new Fixed(keys.registry('started', queue)), finished: new Fixed(keys.registry('finished', queue)) };
+      // Bounded: a worker sees its own queues and the origins of its jobs, a handful.
+      if (this.queueFixed.size >= 256) this.queueFixed.clear();
+      this.queueFixed.set(queue, texts);
+    }
+    return texts;
   }
 
   async failJob(
