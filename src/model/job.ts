@@ -81,8 +81,11 @@ export class Job implements JobData {
     this.origin = init.origin;
     this.serializer = serializer;
     // Skip explicit undefineds so `{ meta: undefined }` cannot erase the defaults above.
-    for (const [field, value] of Object.entries(init)) {
-      if (value !== undefined) Object.assign(this, { [field]: value });
+    // A plain key loop: a worker builds a job per dequeue, and entries/assign allocated per field.
+    const self = this as unknown as Record<string, unknown>;
+    for (const field of Object.keys(init)) {
+      const value = (init as Record<string, unknown>)[field];
+      if (value !== undefined) self[field] = value;
     }
   }
 

@@ -22,13 +22,30 @@ export function parseTimestamp(text: string | undefined | null): Date | undefine
 
 /** `YYYY-MM-DDTHH:MM:SS.ffffffZ` exactly, or undefined. */
 function parseCanonical(text: string): Date | undefined {
-  if (text[10] !== 'T' || text[19] !== '.' || text[26] !== 'Z' || !isDigit(text, 23) || !isDigit(text, 24) || !isDigit(text, 25)) return undefined;
-  const ms = Date.parse(text);
+  if (text[19] !== '.' || text[26] !== 'Z') return undefined;
+  for (let i = 20; i < 26; i++) if (!isDigit(text, i)) return undefined;
+  const second = secondOf(text.slice(0, 19));
+  if (second === undefined) return undefined;
+  return new Date(second + (text.charCodeAt(20) - 48) * 100 + (text.charCodeAt(21) - 48) * 10 + (text.charCodeAt(22) - 48));
+}
+
+// The timestamps a worker reads share their second more often than not (a job's created,
+// enqueued, started and heartbeat times), so the last validated second is kept.
+let lastSecondText = '';
+let lastSecondMs = 0;
+
+/** Milliseconds of `YYYY-MM-DDTHH:MM:SS` (UTC), or undefined for text Python would reject. */
+function secondOf(text: string): number | undefined {
+  if (text === lastSecondText) return lastSecondMs;
+  if (text[10] !== 'T') return undefined;
+  const ms = Date.parse(`${text}Z`);
   if (Number.isNaN(ms)) return undefined;
-  const date = new Date(ms);
   // Date.parse rolls Feb 30 over into March and 24:00 into the next day; Python rejects them,
-  // so the date must print back as the text it came from (to the millisecond).
-  return date.toISOString().slice(0, 23) === text.slice(0, 23) ? date : undefined;
+  // so the second must print back as the text it came from.
+  if (new Date(ms).toISOString().slice(0, 19) !== text) return undefined;
+  lastSecondText = text;
+  lastSecondMs = ms;
+  return ms;
 }
 
 function isDigit(text: string, index: number): boolean {
