@@ -191,42 +191,33 @@ export class Job implements JobData {
 
   /** Builds a job (or an instance of the subclass it is called on: custom job classes). */
   static fromHash<T extends Job>(this: new (init: Partial<JobData> & { id: string; origin: string }, serializer?: Serializer) => T, id: string, hash: Record<string, Buffer>, serializer: Serializer = JSONSerializer): T {
-    const text = (field: string): string | undefined => hash[field]?.toString('utf8');
-    const int = (field: string): number | undefined => {
-      const value = text(field);
-      if (value === undefined || value === '') return undefined;
-      // Python's int(): optional sign and surrounding spaces, decimal digits only.
-      const parsed = /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-      if (!Number.isSafeInteger(parsed)) throw new RqtsError('MALFORMED_JOB', `Job ${id} has a non-integer ${field}: ${JSON.stringify(value)}`, 'Fix or delete the job hash');
-      return parsed;
-    };
-    const job = new this({ id, origin: text('origin') ?? '' }, serializer);
+    const job = new this({ id, origin: textField(hash, 'origin') ?? '' }, serializer);
     job.rawData = hash.data;
-    job.status = text('status') || undefined;
-    job.description = text('description');
-    job.timeout = int('timeout');
-    job.resultTtl = int('result_ttl');
-    job.failureTtl = int('failure_ttl');
-    job.ttl = int('ttl');
-    job.retriesLeft = int('retries_left');
-    job.createdAt = tryParseTimestamp(text('created_at'));
-    job.enqueuedAt = tryParseTimestamp(text('enqueued_at'));
-    job.startedAt = tryParseTimestamp(text('started_at'));
-    job.endedAt = tryParseTimestamp(text('ended_at'));
-    job.lastHeartbeat = tryParseTimestamp(text('last_heartbeat'));
-    job.workerName = text('worker_name') ?? '';
-    job.successCallbackName = text('success_callback_name') ?? '';
-    job.failureCallbackName = text('failure_callback_name') ?? '';
-    job.stoppedCallbackName = text('stopped_callback_name') ?? '';
-    const intervals = text('retry_intervals');
+    job.status = textField(hash, 'status') || undefined;
+    job.description = textField(hash, 'description');
+    job.timeout = intField(hash, 'timeout', id);
+    job.resultTtl = intField(hash, 'result_ttl', id);
+    job.failureTtl = intField(hash, 'failure_ttl', id);
+    job.ttl = intField(hash, 'ttl', id);
+    job.retriesLeft = intField(hash, 'retries_left', id);
+    job.createdAt = tryParseTimestamp(textField(hash, 'created_at'));
+    job.enqueuedAt = tryParseTimestamp(textField(hash, 'enqueued_at'));
+    job.startedAt = tryParseTimestamp(textField(hash, 'started_at'));
+    job.endedAt = tryParseTimestamp(textField(hash, 'ended_at'));
+    job.lastHeartbeat = tryParseTimestamp(textField(hash, 'last_heartbeat'));
+    job.workerName = textField(hash, 'worker_name') ?? '';
+    job.successCallbackName = textField(hash, 'success_callback_name') ?? '';
+    job.failureCallbackName = textField(hash, 'failure_callback_name') ?? '';
+    job.stoppedCallbackName = textField(hash, 'stopped_callback_name') ?? '';
+    const intervals = textField(hash, 'retry_intervals');
     if (intervals) {
       const parsed = safeJson(intervals, []);
       job.retryIntervals = Array.isArray(parsed) ? parsed.filter((n): n is number => typeof n === 'number') : [];
     }
-    const depIdsText = text('dependency_ids');
+    const depIdsText = textField(hash, 'dependency_ids');
     // Most jobs have no dependencies: skip JSON.parse('') and the exception it throws.
     const depIds = depIdsText ? safeJson(depIdsText, undefined) : undefined;
-    const depId = text('dependency_id');
+    const depId = textField(hash, 'dependency_id');
     job.dependencyIds = Array.isArray(depIds) ? depIds.map(String) : depId ? [depId] : [];
     const meta = hash.meta;
     if (meta && meta.length > 0) {
@@ -313,6 +304,23 @@ export function registryOfStatus(status: string | undefined): 'started' | 'finis
     default:
       return undefined;
   }
+}
+
+// fromHash's field readers live at module level: as closures made per call they were
+// rebuilt for every job a worker took, and optimized again with fromHash itself.
+function textField(hash: Record<string, Buffer>, field: string): string | undefined {
+  return hash[field]?.toString('utf8');
+}
+
+const PYTHON_INT = /^\s*[-+]?\d+\s*$/;
+
+function intField(hash: Record<string, Buffer>, field: string, id: string): number | undefined {
+  const value = textField(hash, field);
+  if (value === undefined || value === '') return undefined;
+  // Python's int(): optional sign and surrounding spaces, decimal digits only.
+  const parsed = PYTHON_INT.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed)) throw new RqtsError('MALFORMED_JOB', `Job ${id} has a non-integer ${field}: ${JSON.stringify(value)}`, 'Fix or delete the job hash');
+  return parsed;
 }
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {

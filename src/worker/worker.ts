@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { RqtsError } from '../model/errors.js';
-import type { Job } from '../model/job.js';
+import type { Job, JobCall } from '../model/job.js';
 import { validateQueueName } from '../model/queue.js';
 import { JSONSerializer, toBuffer } from '../model/serializer.js';
 import { formatTimestamp } from '../model/time.js';
 import type { WorkerCommand } from '../model/commands.js';
 import { countWorkers, findWorker, findWorkers, type WorkerRecord, type WorkerState } from '../model/worker-record.js';
 import { CommandListener } from './command-listener.js';
-import { describeDeath, loadDeathPenaltyClass, type DeathPenaltyClass } from './death-penalty.js';
+import { describeDeath, loadDeathPenaltyClass, TimerDeathPenalty, type DeathPenaltyClass } from './death-penalty.js';
 import { loadExceptionHandlers, runExceptionHandlers, type ExceptionHandler } from './exception-handlers.js';
 import type { ExecOutcome, Executor } from './executor.js';
 import { HorseExecutor } from './horse.js';
@@ -242,25 +242,37 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private async perform(job: Job, queue: string): Promise<void> {
     const startedAt = Date.now();
     this.current = { job, startedAt };
+    const payload = this.begin(job, queue);
+    if (typeof payload === 'string') {
+      await this.recordFailure(job, payload, 'failed', 0);
+    } else {
+      const outcome = await this.execute(job, payload);
+      await this.record(job, outcome, (Date.now() - startedAt) / 1000, payload.timeout);
+    }
+    this.current = undefined;
+  }
+
+  /** The job's payload for the executor, or the one-line reason it cannot run. */
+  private begin(job: Job, queue: string): JobPayload | string {
     this.emit('job:started', job, queue);
     this.log.info(this.options.disableJobDescLogging ? `${queue}: ${job.id}` : `${queue}: ${job.description ?? job.funcName ?? '?'} (${job.id})`);
-    let payload: JobPayload;
+    let call: JobCall;
     try {
-      const call = job.getCall();
-      payload = { id: job.id, ...call, origin: job.origin, description: job.description, timeout: effectiveTimeout(job), meta: job.meta };
+      call = job.getCall();
     } catch (error) {
-      const excString = error instanceof RqtsError ? error.toLine() : String(error);
-      await this.recordFailure(job, excString, 'failed', 0);
-      this.current = undefined;
-      return;
+      return error instanceof RqtsError ? error.toLine() : String(error);
     }
-    this.setTitle(`Running ${payload.funcName}`);
+    this.setTitle(`Running ${call.funcName}`);
+    return { id: job.id, funcName: call.funcName, args: call.args, kwargs: call.kwargs, origin: job.origin, description: job.description, timeout: effectiveTimeout(job), meta: job.meta };
+  }
+
+  /** Runs the payload under the death penalty, with the busy heartbeat going. */
+  private async execute(job: Job, payload: JobPayload): Promise<ExecOutcome> {
     const timeout = payload.timeout;
-    const penalty = new (this.deathPenalty ?? (await loadDeathPenaltyClass(undefined, [])))(timeout, () => this.executor.kill('timeout'));
+    const penalty = new (this.deathPenalty ?? TimerDeathPenalty)(timeout, () => this.executor.kill('timeout'));
     const heartbeat = setInterval(() => void this.busyHeartbeat(job, timeout).catch((e: unknown) => this.log.warn(`Heartbeat failed: ${String(e)}`)), this.options.jobMonitoringInterval * 1000);
-    let outcome: ExecOutcome;
     try {
-      outcome = await this.executor.execute(payload, {
+      return await this.executor.execute(payload, {
         roots: this.options.paths,
         onStarted: () => penalty.arm(),
         saveMeta: (meta) => this.store.saveMeta(job.id, meta),
@@ -269,9 +281,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
       penalty.disarm();
       clearInterval(heartbeat);
     }
-    const working = (Date.now() - startedAt) / 1000;
-    await this.record(job, outcome, working, timeout);
-    this.current = undefined;
   }
 
   private async record(job: Job, outcome: ExecOutcome, working: number, timeout: number): Promise<void> {
