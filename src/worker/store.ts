@@ -39,7 +39,7 @@ export class WorkerStore {
   /** The per-job finish-and-dequeue call, written without ioredis's per-call script machinery. */
   private readonly prepared: PreparedScript | undefined;
   private readonly queueFixed = new Map<string, { queue: Fixed; started: Fixed; finished: Fixed }>();
-  private readonly fixedTexts: Record<'workerKey' | 'workerName' | 'jobPrefix' | 'queuePrefix' | 'deferredPrefix' | 'allQueues' | 'suspended' | 'countersOnly' | 'simple' | 'horse', Fixed>;
+  private readonly fixedTexts: Record<'workerKey' | 'workerName' | 'jobPrefix' | 'queuePrefix' | 'deferredPrefix' | 'allQueues' | 'suspended' | 'one' | 'zero' | 'simple' | 'horse', Fixed>;
 
   constructor(
     readonly connection: Redis,
@@ -58,7 +58,8 @@ export class WorkerStore {
       deferredPrefix: new Fixed(keys.registry('deferred', '')),
       allQueues: new Fixed(keys.allQueues),
       suspended: new Fixed(keys.suspended),
-      countersOnly: new Fixed('2'),
+      one: new Fixed('1'),
+      zero: new Fixed('0'),
       simple: new Fixed('simple'),
       horse: new Fixed('horse'),
     };
@@ -245,7 +246,7 @@ export class WorkerStore {
       args.push(texts.queue, texts.started);
     }
     args.push(job.id, now, resultTtl, nowSeconds, encodeReturnValue(returnValue, job.serializer) ?? '', formatSeconds(workingSeconds), idleTtl);
-    args.push(fixed.countersOnly, fixed.jobPrefix, fixed.queuePrefix, fixed.deferredPrefix, fixed.allQueues);
+    args.push(job.dependencyIds.length > 0 ? fixed.one : fixed.zero, fixed.jobPrefix, fixed.queuePrefix, fixed.deferredPrefix, fixed.allQueues);
     args.push(fixed.workerKey, fixed.jobPrefix, fixed.workerName, now, nowSeconds, next.monitoringInterval, next.mode === 'simple' ? fixed.simple : fixed.horse, fixed.suspended);
     return args;
   }

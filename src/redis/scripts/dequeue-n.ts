@@ -17,19 +17,22 @@
 // again first, or it would work invisibly under a stub hash.
 // Returns nil (nothing queued), 'suspended', 'unregistered', or {queue index (1-based), id, HGETALL of the job}.
 // The body as a Lua function over its own key pairs and 8 arguments, so the
-// finish-and-dequeue script can run it after a finish in the same call.
+// finish-and-dequeue script can run it after a finish in the same call. `workerExists`
+// may be given when the caller already asked (nil: ask).
 export const DEQUEUE_FN = `
-local function dequeue(K, A)
-  if redis.call('EXISTS', A[1]) == 0 then return 'unregistered' end
+local function dequeue(K, A, workerExists)
+  if workerExists == nil then workerExists = redis.call('EXISTS', A[1]) == 1 end
+  if not workerExists then return 'unregistered' end
   if redis.call('EXISTS', A[8]) == 1 then return 'suspended' end
   for i = 1, #K, 2 do
     while true do
       local id = redis.call('LPOP', K[i])
       if not id then break end
       local jobKey = A[2] .. id
-      if redis.call('HEXISTS', jobKey, 'data') == 1 then
+      local fields = redis.call('HMGET', jobKey, 'data', 'timeout')
+      if fields[1] then
         local interval = tonumber(A[6])
-        local timeout = tonumber(redis.call('HGET', jobKey, 'timeout') or '')
+        local timeout = tonumber(fields[2] or '')
         local ttl
         if A[7] == 'simple' then
           if timeout == -1 then ttl = 420 else ttl = (timeout or 420) + 60 end
@@ -50,5 +53,5 @@ end
 `;
 
 export const DEQUEUE_N = `${DEQUEUE_FN}
-return dequeue(KEYS, ARGV)
+return dequeue(KEYS, ARGV, nil)
 `;

@@ -23,9 +23,11 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 // brought back. Returns 1, or 0 when the job hash was gone.
 // The success step as a Lua function over its own key and argument tables, so the
 // finish-and-dequeue script can run it in the same call (Lua scripts cannot call each other).
-// `worker` is ARGV[8]: '1' full worker update, '2' counters only (the caller sets the state).
+// `mode` is ARGV[8]'s meaning: '1' full worker update, '2' counters only (the caller sets the
+// state), '0' none. `workerExists` may be given when the caller already asked (nil: ask).
+// `dependencies` false skips the EXPIRE of a dependencies set the job never had.
 export const FINISH_JOB_FN = `
-local function finishJob(K, A)
+local function finishJob(K, A, mode, workerExists, dependencies)
   local id, ended, ttl, now = A[1], A[2], tonumber(A[3]), tonumber(A[4])
   local exists = redis.call('EXISTS', K[1]) == 1
   if exists then
@@ -45,7 +47,7 @@ local function finishJob(K, A)
     end
     if ttl > 0 then
       redis.call('EXPIRE', K[1], ttl)
-      redis.call('EXPIRE', K[7], ttl)
+      if dependencies then redis.call('EXPIRE', K[7], ttl) end
     elseif ttl == 0 then
       redis.call('DEL', K[1], K[7])
     else
@@ -53,10 +55,11 @@ local function finishJob(K, A)
     end
   end
   redis.call('ZREM', K[2], id)
-  if A[8] == '1' or (A[8] == '2' and redis.call('EXISTS', K[5]) == 1) then
+  if mode == '2' and workerExists == nil then workerExists = redis.call('EXISTS', K[5]) == 1 end
+  if mode == '1' or (mode == '2' and workerExists) then
     redis.call('HINCRBY', K[5], 'successful_job_count', 1)
     redis.call('HINCRBYFLOAT', K[5], 'total_working_time', A[6])
-    if A[8] == '1' then
+    if mode == '1' then
       redis.call('HDEL', K[5], 'current_job')
       redis.call('HSET', K[5], 'current_job_working_time', '0', 'state', 'idle', 'last_heartbeat', ended)
       redis.call('EXPIRE', K[5], A[7])
@@ -67,5 +70,5 @@ end
 `;
 
 export const FINISH_JOB_7 = `${RELEASE_DEPENDENTS_FN}${FINISH_JOB_FN}
-return finishJob(KEYS, ARGV)
+return finishJob(KEYS, ARGV, ARGV[8], nil, true)
 `;
