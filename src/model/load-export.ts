@@ -8,7 +8,8 @@ import { RqtsError } from './errors.js';
 // because a worker resolves the same few names for every job.
 
 const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts'];
-const cache = new Map<string, unknown>();
+const cache = new Map<string, Map<string, unknown>>();
+const cacheByRoots = new WeakMap<readonly string[], Map<string, unknown>>();
 
 export interface ResolvedExport {
   value: unknown;
@@ -60,9 +61,29 @@ export async function resolveExport(dotted: string, roots: readonly string[]): P
 }
 
 export async function loadExport(dotted: string, roots: readonly string[]): Promise<unknown> {
-  const cacheKey = `${roots.join('\0')}\0${dotted}`;
-  if (cache.has(cacheKey)) return cache.get(cacheKey);
+  const known = cachedExport(dotted, roots);
+  if (known !== undefined) return known;
   const { value } = await resolveExport(dotted, roots);
-  cache.set(cacheKey, value);
+  cacheFor(roots).set(dotted, value);
   return value;
+}
+
+/** The export if this process resolved it before: no await, no key string per job. */
+export function cachedExport(dotted: string, roots: readonly string[]): unknown {
+  return cacheFor(roots).get(dotted);
+}
+
+function cacheFor(roots: readonly string[]): Map<string, unknown> {
+  // Keyed by the roots array a worker passes for every job, and by its text for new arrays.
+  let byName = cacheByRoots.get(roots);
+  if (!byName) {
+    const rootsKey = roots.join('\0');
+    byName = cache.get(rootsKey);
+    if (!byName) {
+      byName = new Map();
+      cache.set(rootsKey, byName);
+    }
+    cacheByRoots.set(roots, byName);
+  }
+  return byName;
 }

@@ -1,4 +1,4 @@
-import { loadExport } from '../model/load-export.js';
+import { cachedExport, loadExport } from '../model/load-export.js';
 import { runWithCurrentJob, type CurrentJob, type JobPayload } from './current-job.js';
 
 export type { JobPayload };
@@ -19,30 +19,62 @@ export async function runJobFunction(
   roots: readonly string[],
   hooks: { signal: () => AbortSignal; saveMeta: (meta: Record<string, unknown>) => Promise<void> },
 ): Promise<RunOutcome> {
-  let fn: unknown;
-  try {
-    fn = await loadExport(payload.funcName, roots);
-  } catch (error) {
-    return { ok: false, excString: describeError(error) };
+  let fn = cachedExport(payload.funcName, roots);
+  if (fn === undefined) {
+    try {
+      fn = await loadExport(payload.funcName, roots);
+    } catch (error) {
+      return { ok: false, excString: describeError(error) };
+    }
   }
   if (typeof fn !== 'function') {
     return { ok: false, excString: `TypeError: ${payload.funcName} is not a function (it is ${typeof fn})` };
   }
-  // The signal is made on first use: most jobs never look at it, and an AbortController
-  // per job was a measurable share of a no-op job's cost.
-  const current: CurrentJob = {
-    ...payload,
-    get signal() {
-      return hooks.signal();
-    },
-    saveMeta: () => hooks.saveMeta(current.meta),
-  };
+  const current = new RunningJob(payload, hooks);
   const callArgs = Object.keys(payload.kwargs).length > 0 ? [...payload.args, payload.kwargs] : payload.args;
   try {
     const value: unknown = await runWithCurrentJob(current, () => (fn as (...a: unknown[]) => unknown)(...callArgs));
     return checkSerializable(payload.funcName, value);
   } catch (error) {
     return { ok: false, excString: describeError(error) };
+  }
+}
+
+/**
+ * What getCurrentJob() returns. A class rather than an object literal with a getter: the
+ * literal was built field by field for every job, in V8's slow dictionary form.
+ */
+class RunningJob implements CurrentJob {
+  readonly id: string;
+  readonly funcName: string;
+  readonly args: unknown[];
+  readonly kwargs: Record<string, unknown>;
+  readonly origin: string;
+  readonly description: string | undefined;
+  readonly timeout: number;
+  meta: Record<string, unknown>;
+
+  constructor(
+    payload: JobPayload,
+    private readonly hooks: { signal: () => AbortSignal; saveMeta: (meta: Record<string, unknown>) => Promise<void> },
+  ) {
+    this.id = payload.id;
+    this.funcName = payload.funcName;
+    this.args = payload.args;
+    this.kwargs = payload.kwargs;
+    this.origin = payload.origin;
+    this.description = payload.description;
+    this.timeout = payload.timeout;
+    this.meta = payload.meta;
+  }
+
+  /** Made on first use: most jobs never look at it, and an AbortController per job showed. */
+  get signal(): AbortSignal {
+    return this.hooks.signal();
+  }
+
+  saveMeta(): Promise<void> {
+    return this.hooks.saveMeta(this.meta);
   }
 }
 
