@@ -1,4 +1,5 @@
-import { isToHorse, type FromHorse } from './horse-protocol.js';
+import { Socket } from 'node:net';
+import { encodeMessage, HORSE_CHANNEL_FD, isToHorse, lineReader, type FromHorse } from './horse-protocol.js';
 import { describeError, runJobFunction } from './job-runner.js';
 
 // Entry point of a horse process (child_process.fork). It waits for `run` messages and
@@ -8,11 +9,15 @@ import { describeError, runJobFunction } from './job-runner.js';
 const pendingMeta = new Map<number, () => void>();
 let seq = 0;
 
-function send(message: FromHorse): void {
-  process.send?.(message);
+const channel = new Socket({ fd: HORSE_CHANNEL_FD, readable: true, writable: true });
+channel.setEncoding('utf8');
+
+function send(message: FromHorse, then?: () => void): void {
+  channel.write(encodeMessage(message), then);
 }
 
 process.on('disconnect', () => process.exit(0));
+channel.on('error', () => process.exit(0));
 
 // A job that throws outside its own call chain (a timer, an event handler, an unhandled
 // rejection) takes the horse down; report the real error first, so the job's failure says
@@ -20,13 +25,18 @@ process.on('disconnect', () => process.exit(0));
 let runningJobId: string | undefined;
 let titleFuncName: string | undefined;
 let neverAborted: AbortController | undefined;
+let roots: string[] = [];
+
+function sameRoots(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((root, i) => root === b[i]);
+}
 process.on('uncaughtException', (error) => {
   const outcome = { ok: false as const, excString: describeError(error) };
-  if (runningJobId && process.send) process.send({ type: 'done', jobId: runningJobId, outcome, exiting: true } satisfies FromHorse, () => process.exit(1));
+  if (runningJobId) send({ type: 'done', jobId: runningJobId, outcome, exiting: true }, () => process.exit(1));
   else process.exit(1);
 });
 
-process.on('message', (message: unknown) => {
+channel.on('data', lineReader((message: unknown) => {
   if (!isToHorse(message)) return;
   switch (message.type) {
     case 'meta-saved': {
@@ -35,7 +45,9 @@ process.on('message', (message: unknown) => {
       return;
     }
     case 'run': {
-      const { job, roots } = message;
+      const { job } = message;
+      // The same roots arrive with every job; keep one array so resolved exports are found by identity.
+      if (!sameRoots(message.roots, roots)) roots = message.roots;
       // A title costs a prctl and a copy over argv: set it when the function changes only.
       if (job.funcName !== titleFuncName) {
         titleFuncName = job.funcName;
@@ -62,7 +74,7 @@ process.on('message', (message: unknown) => {
       return unreachable;
     }
   }
-});
+}));
 
 process.title = 'rqts: horse';
 send({ type: 'ready' });

@@ -2,7 +2,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isFromHorse, type ToHorse } from './horse-protocol.js';
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { encodeMessage, HORSE_CHANNEL_FD, isFromHorse, lineReader, type ToHorse } from './horse-protocol.js';
 import type { ExecOutcome, ExecuteContext, Executor, KillReason } from './executor.js';
 import type { JobPayload } from './job-runner.js';
 
@@ -31,6 +33,7 @@ export class HorseExecutor implements Executor {
   private jobsRun = 0;
   private readonly readyPids = new Set<number>();
   private closed = false;
+  private readonly channels = new WeakMap<ChildProcess, Socket>();
 
   constructor(private readonly options: { maxJobsPerHorse?: number; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void } = {}) {}
 
@@ -49,26 +52,34 @@ export class HorseExecutor implements Executor {
     // kill(-pid) reaches anything the job spawned.
     const child = fork(HORSE_MAIN, [], {
       detached: true,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // fd 3: Node's IPC channel, kept for its 'disconnect'; fd 4: the job messages.
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
       env: { ...process.env, ...this.options.env },
       execArgv: process.execArgv.filter((arg) => !arg.startsWith('--inspect')),
     });
     this.child = child;
     this.jobsRun = 0;
+    const channel = child.stdio[HORSE_CHANNEL_FD] as Socket;
+    this.channels.set(child, channel);
+    const messages = new EventEmitter<{ message: [unknown] }>();
+    channel.setEncoding('utf8');
+    channel.on('data', lineReader((message) => messages.emit('message', message)));
+    // A horse killed mid-write leaves the pipe broken; its 'exit' is what settles the job.
+    channel.on('error', () => undefined);
     this.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (message: unknown): void => {
         if (isFromHorse(message) && message.type === 'ready') {
-          child.off('message', onMessage);
+          messages.off('message', onMessage);
           this.readyPids.add(child.pid ?? -1);
           resolve();
         }
       };
-      child.on('message', onMessage);
+      messages.on('message', onMessage);
       child.once('exit', (code, signal) => reject(new Error(`horse exited before it was ready (code ${code}, signal ${signal})`)));
     });
     this.ready.catch(() => undefined);
     // One listener for the horse's life, not one per job: it routes by the running job.
-    child.on('message', (message: unknown) => {
+    messages.on('message', (message: unknown) => {
       if (!isFromHorse(message) || !this.running) return;
       if (message.type === 'save-meta' && message.jobId === this.running.jobId) {
         void this.running.saveMeta(message.meta).finally(() => this.send(child, { type: 'meta-saved', seq: message.seq }));
@@ -88,7 +99,23 @@ export class HorseExecutor implements Executor {
         resolve(outcome.ok ? { kind: 'succeeded', value: outcome.value } : { kind: 'failed', excString: outcome.excString });
       }
     });
-    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    // A horse's last message (the real error of a job that crashed it) can still be in the
+    // pipe when 'exit' arrives: read to the pipe's end first, or give up after a moment
+    // (something the job spawned may hold the pipe open).
+    const drained = new Promise<void>((resolve) => {
+      channel.once('end', resolve);
+      channel.once('close', resolve);
+    });
+    child.once('exit', (code, signal) => {
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, EXIT_DRAIN_MS);
+      });
+      void Promise.race([drained, gaveUp]).then(() => {
+        clearTimeout(timer);
+        this.onExit(child, code, signal);
+      });
+    });
     if (child.pid !== undefined) this.options.onSpawn?.(child.pid);
   }
 
@@ -125,7 +152,8 @@ export class HorseExecutor implements Executor {
   }
 
   private send(child: ChildProcess, message: ToHorse): void {
-    if (child.connected) child.send(message);
+    const channel = this.channels.get(child);
+    if (channel?.writable) channel.write(encodeMessage(message));
   }
 
   kill(reason: KillReason): boolean {
@@ -155,6 +183,8 @@ export class HorseExecutor implements Executor {
     await exited;
   }
 }
+
+const EXIT_DRAIN_MS = 100;
 
 function killGroup(pid: number): void {
   try {
