@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
+import { JOB_HASH_FIELDS } from '../redis/job-fields.js';
 import { FINISH_DEQUEUE_N } from '../redis/scripts/finish-dequeue-n.js';
 import { withScripts, type DequeueReply } from '../redis/scripts/index.js';
 import { canPrepare, Fixed, PreparedScript, type PreparedArg } from '../redis/scripts/prepared.js';
@@ -38,6 +39,7 @@ export class WorkerStore {
   private readonly scripts: ReturnType<typeof withScripts>;
   /** The per-job finish-and-dequeue call, written without ioredis's per-call script machinery. */
   private readonly prepared: PreparedScript | undefined;
+  private readonly knownFieldsOnly: boolean;
   private readonly queueFixed = new Map<string, { queue: Fixed; started: Fixed; finished: Fixed }>();
   private readonly fixedTexts: Record<'workerKey' | 'workerName' | 'jobPrefix' | 'queuePrefix' | 'deferredPrefix' | 'allQueues' | 'suspended' | 'one' | 'zero' | 'simple' | 'horse', Fixed>;
 
@@ -49,6 +51,8 @@ export class WorkerStore {
   ) {
     this.key = keys.worker(identity.name);
     this.scripts = withScripts(connection);
+    // A custom job class may read fields of its own from the hash: it gets the whole hash.
+    this.knownFieldsOnly = jobClass === Job;
     this.prepared = canPrepare(connection) ? new PreparedScript(FINISH_DEQUEUE_N) : undefined;
     this.fixedTexts = {
       workerKey: new Fixed(this.key),
@@ -141,7 +145,7 @@ export class WorkerStore {
   /** Pops the first available job and marks it started, atomically (scripts/dequeue-n.ts). */
   async dequeue(request: DequeueRequest): Promise<DequeueResult> {
     const args = this.dequeueArgs(request);
-    return this.parseDequeue(await this.scripts.rqtsDequeueBuffer(args.length - 8, ...args), request.queues);
+    return this.parseDequeue(await this.scripts.rqtsDequeueBuffer(args.length - 9, ...args), request.queues);
   }
 
   private dequeueArgs(request: DequeueRequest): (string | number)[] {
@@ -157,15 +161,23 @@ export class WorkerStore {
       request.monitoringInterval,
       request.mode,
       keys.suspended,
+      this.knownFieldsOnly ? '1' : '0',
     ];
   }
 
   private parseDequeue(reply: DequeueReply, queues: readonly string[]): DequeueResult {
     if (reply === null) return { kind: 'empty' };
     if (Buffer.isBuffer(reply)) return reply.toString() === 'unregistered' ? { kind: 'unregistered' } : { kind: 'suspended' };
-    const [index, id, flat] = reply;
+    const [index, id, values] = reply;
     const hash: Record<string, Buffer> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!.toString()] = flat[i + 1]!;
+    if (this.knownFieldsOnly) {
+      JOB_HASH_FIELDS.forEach((field, i) => {
+        const value = values[i];
+        if (value) hash[field] = value;
+      });
+    } else {
+      for (let i = 0; i + 1 < values.length; i += 2) hash[values[i]!.toString()] = values[i + 1]!;
+    }
     const queue = queues[index - 1] ?? '';
     return { kind: 'job', queue, job: this.jobClass.fromHash(id.toString(), hash, this.serializer) };
   }
@@ -248,6 +260,7 @@ export class WorkerStore {
     args.push(job.id, now, resultTtl, nowSeconds, encodeReturnValue(returnValue, job.serializer) ?? '', formatSeconds(workingSeconds), idleTtl);
     args.push(job.dependencyIds.length > 0 ? fixed.one : fixed.zero, fixed.jobPrefix, fixed.queuePrefix, fixed.deferredPrefix, fixed.allQueues);
     args.push(fixed.workerKey, fixed.jobPrefix, fixed.workerName, now, nowSeconds, next.monitoringInterval, next.mode === 'simple' ? fixed.simple : fixed.horse, fixed.suspended);
+    args.push(this.knownFieldsOnly ? fixed.one : fixed.zero);
     return args;
   }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoSuchJobError, RqtsError } from '../../src/model/errors.js';
 import { Job } from '../../src/model/job.js';
 import { compress } from '../../src/model/serializer.js';
+import { JOB_HASH_FIELDS } from '../../src/redis/job-fields.js';
 import { keys } from '../../src/redis/keys.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 
@@ -18,6 +19,15 @@ function bufferHash(hash: Record<string, string | Buffer>): Record<string, Buffe
 }
 
 describe('Job hashes', () => {
+  it('are read whole from the fields a worker asks Redis for (JOB_HASH_FIELDS)', () => {
+    const job = Job.create({ funcName: 'tasks.f', args: [1], kwargs: { k: 'v' } }, { origin: 'q', description: 'd', timeout: 90, resultTtl: 10, failureTtl: 20, ttl: 30, meta: { a: 1 } });
+    Object.assign(job, { status: 'started', enqueuedAt: new Date(), startedAt: new Date(), endedAt: new Date(), lastHeartbeat: new Date(), workerName: 'w', retriesLeft: 2, retryIntervals: [1, 2], dependencyIds: ['p1', 'p2'], excInfo: 'Traceback', successCallbackName: 's', failureCallbackName: 'f', stoppedCallbackName: 't' });
+    const full = bufferHash({ ...job.toHash(), some_python_field: 'x' });
+    const known = Object.fromEntries(JOB_HASH_FIELDS.filter((field) => field in full).map((field) => [field, full[field]!]));
+    expect(Object.keys(full).filter((field) => !(JOB_HASH_FIELDS as readonly string[]).includes(field))).toEqual(['some_python_field']);
+    expect(Job.fromHash(job.id, known)).toEqual(Job.fromHash(job.id, full));
+  });
+
   it('a hash with only data reads with defaults', () => {
     const job = Job.fromHash('min', { data: DATA });
     expect(job.getCall()).toEqual({ funcName: 'tasks.f', args: [1], kwargs: { k: 'v' } });

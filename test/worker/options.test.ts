@@ -114,6 +114,13 @@ describe('exception handlers and custom classes', () => {
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('LoudWorker at work');
     expect((await latestResult(redis.client, renamed.id))?.returnValue).toBe(42);
+    // A custom job class gets the whole hash, fields rqts itself never reads included.
+    // (Two jobs: the second is taken in the same call that finishes the first.)
+    const extras = [await new Queue('extra', redis.client).enqueue('tasks.add', [40]), await new Queue('extra', redis.client).enqueue('tasks.add', [1])];
+    for (const job of extras) await redis.client.hset(keys.job(job.id), 'extra_arg', '2');
+    const extraRun = await runRqts([...base('extra'), '-j', 'custom.classes.ExtraFieldJob']);
+    expect(extraRun.code, extraRun.output).toBe(0);
+    expect((await Promise.all(extras.map(async (job) => (await latestResult(redis.client, job.id))?.returnValue)))).toEqual([42, 3]);
     // The custom penalty fires after 300 ms although the job allows 100 s.
     const slow = await new Queue('penalty', redis.client).enqueue('tasks.hang', [], {}, { timeout: 100 });
     const penalized = await runRqts([...base('penalty'), '--death-penalty-class', 'custom.classes.QuickDeathPenalty']);

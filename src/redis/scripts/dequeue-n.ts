@@ -1,3 +1,5 @@
+import { JOB_HASH_FIELDS } from '../job-fields.js';
+
 // KEYS     pairs, in priority order: queue list (rq:queue:<q>), its started registry (rq:wip:<q>)
 // ARGV[1]  worker key (rq:worker:<w>)
 // ARGV[2]  job key prefix (rq:job:)
@@ -7,6 +9,8 @@
 // ARGV[6]  job monitoring interval (seconds)
 // ARGV[7]  'horse' or 'simple' (how the heartbeat TTL is computed, rq-protocol §2.3)
 // ARGV[8]  suspension key (rq:suspended)
+// ARGV[9]  '1' to return only the job fields rqts reads (JOB_HASH_FIELDS, in that order),
+//          '0' for the whole hash (a custom job class may read fields of its own)
 // Guarantee: a job id leaves its queue and enters its started registry, with the job marked
 // `started` for this worker and the worker marked `busy` on it, in one atomic step. There is
 // no moment at which the id is in no list and no registry, so a worker killed at any point
@@ -15,11 +19,13 @@
 // dropped, as RQ's dequeue drops them.
 // A worker whose own key is gone (Redis restarted or flushed) takes nothing: it must register
 // again first, or it would work invisibly under a stub hash.
-// Returns nil (nothing queued), 'suspended', 'unregistered', or {queue index (1-based), id, HGETALL of the job}.
-// The body as a Lua function over its own key pairs and 8 arguments, so the
+// Returns nil (nothing queued), 'suspended', 'unregistered', or {queue index (1-based), id,
+// HMGET of JOB_HASH_FIELDS or HGETALL of the job}.
+// The body as a Lua function over its own key pairs and 9 arguments, so the
 // finish-and-dequeue script can run it after a finish in the same call. `workerExists`
 // may be given when the caller already asked (nil: ask).
 export const DEQUEUE_FN = `
+local JOB_HASH_FIELDS = {${JOB_HASH_FIELDS.map((field) => `'${field}'`).join(', ')}}
 local function dequeue(K, A, workerExists)
   if workerExists == nil then workerExists = redis.call('EXISTS', A[1]) == 1 end
   if not workerExists then return 'unregistered' end
@@ -44,6 +50,7 @@ local function dequeue(K, A, workerExists)
         redis.call('PERSIST', jobKey)
         redis.call('HSET', A[1], 'current_job', id, 'current_job_working_time', '0', 'state', 'busy', 'last_heartbeat', A[4])
         redis.call('EXPIRE', A[1], ttl)
+        if A[9] == '1' then return {(i + 1) / 2, id, redis.call('HMGET', jobKey, unpack(JOB_HASH_FIELDS))} end
         return {(i + 1) / 2, id, redis.call('HGETALL', jobKey)}
       end
     end

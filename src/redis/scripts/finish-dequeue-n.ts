@@ -6,7 +6,7 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 // KEYS[8..]    the key pairs of dequeue-n.ts (queue list, its started registry), in priority order
 // ARGV[1..12]  the arguments of finish-job-7.ts, except ARGV[8]: '1' when the job has dependencies
 //              (its dependencies set gets the result TTL), '0' when not
-// ARGV[13..20] the 8 arguments of dequeue-n.ts
+// ARGV[13..21] the 9 arguments of dequeue-n.ts
 // Guarantee: a job's success step and the worker's next dequeue in one atomic call, one
 // command and one reply per job while a queue has work (a pipeline of two script calls
 // cost the worker a second command to build and parse, and Redis a second script run).
@@ -19,7 +19,7 @@ local finishKeys, finishArgs, dequeueKeys, dequeueArgs = {}, {}, {}, {}
 for i = 1, 7 do finishKeys[i] = KEYS[i] end
 for i = 8, #KEYS do dequeueKeys[i - 7] = KEYS[i] end
 for i = 1, 12 do finishArgs[i] = ARGV[i] end
-for i = 13, 20 do dequeueArgs[i - 12] = ARGV[i] end
+for i = 13, 21 do dequeueArgs[i - 12] = ARGV[i] end
 local workerExists = redis.call('EXISTS', ARGV[13]) == 1
 local finished = finishJob(finishKeys, finishArgs, '2', workerExists, ARGV[8] == '1')
 local taken = dequeue(dequeueKeys, dequeueArgs, workerExists)
