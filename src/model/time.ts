@@ -5,7 +5,9 @@ import { pythonNumber } from './python-text.js';
 
 export function formatTimestamp(date: Date): string {
   // toISOString gives milliseconds; pad to microseconds to be byte-identical with RQ.
-  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  const iso = date.toISOString();
+  // Years 0-9999 give the 24-character form; the regex is only for the rest.
+  return iso.length === 24 ? `${iso.slice(0, 23)}000Z` : iso.replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 // strptime's %m/%d/%H/%M/%S take one or two digits, %Y four, %f one to six.
