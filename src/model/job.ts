@@ -113,12 +113,16 @@ export class Job implements JobData {
 
   setCall(call: JobCall): void {
     const copy = { funcName: call.funcName, args: [...call.args], kwargs: { ...call.kwargs } };
-    this.rawData = compressData(this.dumpsOrExplain([copy.funcName, null, copy.args, copy.kwargs], 'arguments'));
+    this.rawData = compressData(this.dumpsOrExplain([copy.funcName, null, copy.args, copy.kwargs], 'arguments', true));
     this.call = copy;
   }
 
-  private dumpsOrExplain(value: unknown, what: string): Buffer {
+  private dumpsOrExplain(value: unknown, what: string): Buffer;
+  private dumpsOrExplain(value: unknown, what: string, asText: true): Buffer | string;
+  private dumpsOrExplain(value: unknown, what: string, asText = false): Buffer | string {
     try {
+      // The JSON text goes straight into the zlib stream, with no Buffer in between.
+      if (asText && this.serializer === JSONSerializer) return pythonJsonDumps(value);
       return toBuffer(this.serializer.dumps(value));
     } catch (error) {
       throw new RqtsError('NOT_SERIALIZABLE', `Job ${this.id} ${what} cannot be serialized: ${(error as Error).message}`, 'Pass JSON values only (strings, numbers, booleans, null, arrays, plain objects)');

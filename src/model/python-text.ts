@@ -130,6 +130,11 @@ function escapeCodePoint(code: number): string {
 
 const REPR_LIMIT = 75;
 
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
 /** Python slices and measures by code points, not UTF-16 units. */
 function cut(text: string, limit: number | undefined): string {
   if (limit === undefined || text.length <= limit) return text;
@@ -151,6 +156,7 @@ function compareCodePoints(a: string, b: string): number {
  * the rendered `k=v` texts, not the keys, so `a1=…` comes before `a=…`.
  */
 export function callString(funcName: string, args: readonly unknown[], kwargs: Record<string, unknown>, full = false): string {
+  if (args.length === 0 && isEmpty(kwargs)) return `${funcName}()`;
   const limit = full ? undefined : REPR_LIMIT;
   const parts = args.map((a) => cut(pythonRepr(a), limit));
   const rendered = Object.keys(kwargs).map((key) => `${key}=${cut(pythonRepr(kwargs[key]), limit)}`);

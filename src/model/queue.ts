@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import { DEPENDENTS_SUFFIX, JOB_KEY_PREFIX, keys, queueNameFromKey, REGISTRY_KINDS, type RegistryKind } from '../redis/keys.js';
-import { withScripts } from '../redis/scripts/index.js';
+import { callScript, callScriptMany, SCRIPTS, withScripts } from '../redis/scripts/index.js';
 import { RqtsError } from './errors.js';
 import { DEFAULT_TIMEOUT, Job, type JobCall } from './job.js';
 import { Registry, type RegistryCounts } from './registry.js';
 import { JSONSerializer, type Serializer } from './serializer.js';
-import { enqueueCommands, enqueueScriptArgs } from './transitions.js';
+import { enqueueScriptArgs } from './transitions.js';
 
 export interface EnqueueOptions {
   jobId?: string;
@@ -128,16 +128,16 @@ export class Queue {
 
   async enqueueJob(job: Job, options: { atFront?: boolean } = {}): Promise<Job> {
     // One atomic script call (scripts/enqueue-job-3.ts): no MULTI, no pipeline object.
-    await withScripts(this.connection).rqtsEnqueueJob(...enqueueScriptArgs(job, options));
+    await callScript(this.connection, SCRIPTS.enqueueJob, enqueueScriptArgs(job, options));
     return job;
   }
 
   /** Many jobs in one pipelined round trip; each job's enqueue is atomic on its own, as RQ's. */
   async enqueueMany(specs: readonly EnqueueSpec[]): Promise<Job[]> {
     const jobs = specs.map((spec) => this.createJob(spec));
-    const pipeline = this.connection.pipeline();
-    jobs.forEach((job, i) => enqueueCommands(pipeline, job, { atFront: specs[i]?.atFront }));
-    await execOrThrow(pipeline.exec());
+    const argsOf = (i: number): (string | Buffer)[] => enqueueScriptArgs(jobs[i]!, { atFront: specs[i]?.atFront });
+    const failed = (await callScriptMany(this.connection, SCRIPTS.enqueueJob, jobs.length, argsOf)).find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
     return jobs;
   }
 
@@ -203,10 +203,4 @@ export class Queue {
     });
     return counts;
   }
-}
-
-async function execOrThrow(pending: Promise<[Error | null, unknown][] | null>): Promise<void> {
-  const replies = await pending;
-  const failed = replies?.find(([error]) => error);
-  if (failed?.[0]) throw failed[0];
 }

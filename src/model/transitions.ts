@@ -20,10 +20,10 @@ export interface EnqueueCommandOptions {
 }
 
 /** Keys and arguments of scripts/enqueue-job-3.ts for one job (marks it queued). */
-export function enqueueScriptArgs(job: Job, options: EnqueueCommandOptions = {}): (string | Buffer | number)[] {
+export function enqueueScriptArgs(job: Job, options: EnqueueCommandOptions = {}): (string | Buffer)[] {
   job.status = 'queued';
   job.enqueuedAt = options.now ?? new Date();
-  const args: (string | Buffer | number)[] = [
+  const args: (string | Buffer)[] = [
     keys.allQueues,
     job.key,
     keys.queue(job.origin),
