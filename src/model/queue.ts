@@ -44,6 +44,10 @@ export function parseTimeout(value: number | string | undefined): number | undef
   return checkTimeout(Number(match[1]) * unit, value);
 }
 
+function checkWholeSeconds(name: string, value: number | undefined): void {
+  if (value !== undefined && !Number.isInteger(value)) throw new RqtsError('BAD_ARGUMENT', `${name} must be whole seconds, got ${value}`, 'Give an integer (-1 for no expiry)');
+}
+
 function checkTimeout(seconds: number, text: string): number {
   if (!Number.isInteger(seconds) || seconds === 0 || seconds < -1) {
     throw new RqtsError('BAD_ARGUMENT', `Timeout ${text} is not allowed`, 'Use a positive number of seconds, or -1 for no limit');
@@ -81,14 +85,13 @@ export class Queue {
   }
 
   createJob(spec: EnqueueSpec): Job {
-    validateQueueName(this.name);
+    if (this.options.existing) validateQueueName(this.name);
     const call: JobCall = { funcName: spec.funcName, args: spec.args ?? [], kwargs: spec.kwargs ?? {} };
     if (!call.funcName) throw new RqtsError('BAD_ARGUMENT', 'No function given', 'Name it like tasks.add');
     if (spec.ttl !== undefined && (!Number.isInteger(spec.ttl) || spec.ttl <= 0)) throw new RqtsError('BAD_ARGUMENT', `ttl must be a positive number of seconds, got ${spec.ttl}`, 'Give whole seconds greater than 0');
     // Python reads these fields with int(): "1.5" in the hash would break every Python reader.
-    for (const [name, value] of [['result_ttl', spec.resultTtl], ['failure_ttl', spec.failureTtl]] as const) {
-      if (value !== undefined && !Number.isInteger(value)) throw new RqtsError('BAD_ARGUMENT', `${name} must be whole seconds, got ${value}`, 'Give an integer (-1 for no expiry)');
-    }
+    checkWholeSeconds('result_ttl', spec.resultTtl);
+    checkWholeSeconds('failure_ttl', spec.failureTtl);
     if (spec.jobId !== undefined && spec.jobId === '') throw new RqtsError('BAD_ARGUMENT', 'The job id is empty', 'Give a non-empty id, or none for a generated one');
     if (spec.meta !== undefined && (typeof spec.meta !== 'object' || spec.meta === null || Array.isArray(spec.meta))) {
       throw new RqtsError('BAD_ARGUMENT', 'meta must be an object', 'Pass meta as a plain object, e.g. { team: "ops" }');
@@ -122,7 +125,7 @@ export class Queue {
   /** One MULTI/EXEC, one round trip (rq-protocol §6.1). */
   async enqueue(funcName: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: EnqueueOptions = {}): Promise<Job> {
     const job = this.createJob({ ...options, funcName, args, kwargs });
-    await this.enqueueJob(job, { atFront: options.atFront });
+    await callScript(this.connection, SCRIPTS.enqueueJob, enqueueScriptArgs(job, { atFront: options.atFront }));
     return job;
   }
 

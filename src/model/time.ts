@@ -3,11 +3,20 @@
 
 import { pythonNumber } from './python-text.js';
 
+// A producer writes two timestamps per job and many jobs per millisecond: the last text is
+// reused while the millisecond is the same.
+let lastTime = Number.NaN;
+let lastText = '';
+
 export function formatTimestamp(date: Date): string {
+  const time = date.getTime();
+  if (time === lastTime) return lastText;
   // toISOString gives milliseconds; pad to microseconds to be byte-identical with RQ.
   const iso = date.toISOString();
   // Years 0-9999 give the 24-character form; the regex is only for the rest.
-  return iso.length === 24 ? `${iso.slice(0, 23)}000Z` : iso.replace(/\.(\d{3})Z$/, '.$1000Z');
+  lastText = iso.length === 24 ? `${iso.slice(0, 23)}000Z` : iso.replace(/\.(\d{3})Z$/, '.$1000Z');
+  lastTime = time;
+  return lastText;
 }
 
 // strptime's %m/%d/%H/%M/%S take one or two digits, %Y four, %f one to six.
