@@ -86,14 +86,15 @@ function markLoaded(client: Redis, script: QueueableScript): void {
  * path of Queue.enqueue), else through ioredis (EVAL on first use). NOSCRIPT means the call
  * did not run (server restart, SCRIPT FLUSH), so it is safely sent again the ordinary way.
  */
-export async function callScript(client: Redis, script: QueueableScript, args: PackedArg[]): Promise<unknown> {
-  if (isLoaded(client, script)) {
-    try {
-      return await sendPacked(client, packEvalsha(script, args));
-    } catch (error) {
-      if (!isNoScript(error)) throw error;
-    }
-  }
+export function callScript(client: Redis, script: QueueableScript, args: PackedArg[]): Promise<unknown> {
+  if (!isLoaded(client, script)) return callOrdinary(client, script, args);
+  return sendPacked(client, packEvalsha(script, args)).catch((error: unknown) => {
+    if (!isNoScript(error)) throw error;
+    return callOrdinary(client, script, args);
+  });
+}
+
+async function callOrdinary(client: Redis, script: QueueableScript, args: PackedArg[]): Promise<unknown> {
   const scripted = withScripts(client) as unknown as Record<string, (...a: PackedArg[]) => Promise<unknown>>;
   const result = await scripted[script.name]!(...args);
   markLoaded(client, script);
