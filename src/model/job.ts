@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { keys } from '../redis/keys.js';
 import { NoSuchJobError, PickleNotSupportedError, RqtsError } from './errors.js';
 import { callString, pythonJsonDumps } from './python-text.js';
-import { compress, decompress, JSONSerializer, looksLikePickle, toBuffer, type Serializer } from './serializer.js';
+import { compress, compressData, decompress, JSONSerializer, looksLikePickle, toBuffer, type Serializer } from './serializer.js';
 import { formatTimestamp, tryParseTimestamp } from './time.js';
 
 export type JobStatus = 'queued' | 'started' | 'finished' | 'failed' | 'deferred' | 'scheduled' | 'stopped' | 'canceled' | 'created';
@@ -94,7 +94,13 @@ export class Job implements JobData {
     options: Partial<Omit<JobData, 'id'>> & { id?: string; origin: string },
     serializer: Serializer = JSONSerializer,
   ): Job {
-    const job = new Job({ ...options, id: options.id ?? randomUUID() }, serializer);
+    const job = new Job({ id: options.id ?? randomUUID(), origin: options.origin }, serializer);
+    // The constructor's generic copy costs more than the rest of a producer's job building.
+    const fields = job as unknown as Record<string, unknown>;
+    for (const field in options) {
+      const value = (options as Record<string, unknown>)[field];
+      if (value !== undefined && field !== 'id') fields[field] = value;
+    }
     job.setCall(call);
     job.createdAt ??= new Date();
     job.description ??= callString(call.funcName, call.args, call.kwargs);
@@ -107,12 +113,16 @@ export class Job implements JobData {
 
   setCall(call: JobCall): void {
     const copy = { funcName: call.funcName, args: [...call.args], kwargs: { ...call.kwargs } };
-    this.rawData = compress(this.dumpsOrExplain([copy.funcName, null, copy.args, copy.kwargs], 'arguments'));
+    this.rawData = compressData(this.dumpsOrExplain([copy.funcName, null, copy.args, copy.kwargs], 'arguments', true));
     this.call = copy;
   }
 
-  private dumpsOrExplain(value: unknown, what: string): Buffer {
+  private dumpsOrExplain(value: unknown, what: string): Buffer;
+  private dumpsOrExplain(value: unknown, what: string, asText: true): Buffer | string;
+  private dumpsOrExplain(value: unknown, what: string, asText = false): Buffer | string {
     try {
+      // The JSON text goes straight into the zlib stream, with no Buffer in between.
+      if (asText && this.serializer === JSONSerializer) return pythonJsonDumps(value);
       return toBuffer(this.serializer.dumps(value));
     } catch (error) {
       throw new RqtsError('NOT_SERIALIZABLE', `Job ${this.id} ${what} cannot be serialized: ${(error as Error).message}`, 'Pass JSON values only (strings, numbers, booleans, null, arrays, plain objects)');
@@ -158,35 +168,42 @@ export class Job implements JobData {
 
   /** The full mapping RQ writes on every save (§5.1), as Redis strings. */
   toHash(options: { includeMeta?: boolean } = {}): Record<string, string | Buffer> {
-    const hash: Record<string, string | Buffer> = {
-      created_at: formatTimestamp(this.createdAt ?? new Date()),
-      data: this.rawData ?? Buffer.alloc(0),
-      success_callback_name: this.successCallbackName,
-      failure_callback_name: this.failureCallbackName,
-      stopped_callback_name: this.stoppedCallbackName,
-      started_at: this.startedAt ? formatTimestamp(this.startedAt) : '',
-      ended_at: this.endedAt ? formatTimestamp(this.endedAt) : '',
-      last_heartbeat: this.lastHeartbeat ? formatTimestamp(this.lastHeartbeat) : '',
-      worker_name: this.workerName,
-      origin: this.origin,
-    };
-    if (this.description !== undefined) hash.description = this.description;
-    if (this.enqueuedAt) hash.enqueued_at = formatTimestamp(this.enqueuedAt);
-    if (this.status) hash.status = this.status;
-    if (this.timeout !== undefined) hash.timeout = String(this.timeout);
-    if (this.resultTtl !== undefined) hash.result_ttl = String(this.resultTtl);
-    if (this.failureTtl !== undefined) hash.failure_ttl = String(this.failureTtl);
-    if (this.ttl !== undefined) hash.ttl = String(this.ttl);
-    if (this.retriesLeft !== undefined) hash.retries_left = String(this.retriesLeft);
-    // json.dumps spelling (", " separators), as Python writes these two fields.
-    if (this.retryIntervals) hash.retry_intervals = pythonJsonDumps(this.retryIntervals);
-    if (this.dependencyIds.length > 0) {
-      hash.dependency_id = this.dependencyIds[0] ?? '';
-      hash.dependency_ids = pythonJsonDumps(this.dependencyIds);
-    }
-    if (this.excInfo !== undefined) hash.exc_info = compress(this.excInfo);
-    if (options.includeMeta !== false && Object.keys(this.meta).length > 0) hash.meta = this.dumpsOrExplain(this.meta, 'meta');
+    const fields = this.hashFields(options.includeMeta);
+    const hash: Record<string, string | Buffer> = {};
+    for (let i = 0; i < fields.length; i += 2) hash[fields[i] as string] = fields[i + 1]!;
     return hash;
+  }
+
+  /** toHash as field, value, field, value …: the form HSET and the enqueue script take. */
+  hashFields(includeMeta = true): (string | Buffer)[] {
+    const fields: (string | Buffer)[] = [
+      'created_at', formatTimestamp(this.createdAt ?? new Date()),
+      'data', this.rawData ?? Buffer.alloc(0),
+      'success_callback_name', this.successCallbackName,
+      'failure_callback_name', this.failureCallbackName,
+      'stopped_callback_name', this.stoppedCallbackName,
+      'started_at', this.startedAt ? formatTimestamp(this.startedAt) : '',
+      'ended_at', this.endedAt ? formatTimestamp(this.endedAt) : '',
+      'last_heartbeat', this.lastHeartbeat ? formatTimestamp(this.lastHeartbeat) : '',
+      'worker_name', this.workerName,
+      'origin', this.origin,
+    ];
+    if (this.description !== undefined) fields.push('description', this.description);
+    if (this.enqueuedAt) fields.push('enqueued_at', formatTimestamp(this.enqueuedAt));
+    if (this.status) fields.push('status', this.status);
+    if (this.timeout !== undefined) fields.push('timeout', String(this.timeout));
+    if (this.resultTtl !== undefined) fields.push('result_ttl', String(this.resultTtl));
+    if (this.failureTtl !== undefined) fields.push('failure_ttl', String(this.failureTtl));
+    if (this.ttl !== undefined) fields.push('ttl', String(this.ttl));
+    if (this.retriesLeft !== undefined) fields.push('retries_left', String(this.retriesLeft));
+    // json.dumps spelling (", " separators), as Python writes these two fields.
+    if (this.retryIntervals) fields.push('retry_intervals', pythonJsonDumps(this.retryIntervals));
+    if (this.dependencyIds.length > 0) {
+      fields.push('dependency_id', this.dependencyIds[0] ?? '', 'dependency_ids', pythonJsonDumps(this.dependencyIds));
+    }
+    if (this.excInfo !== undefined) fields.push('exc_info', compress(this.excInfo));
+    if (includeMeta !== false && !isEmptyRecord(this.meta)) fields.push('meta', this.dumpsOrExplain(this.meta, 'meta'));
+    return fields;
   }
 
   /** Builds a job (or an instance of the subclass it is called on: custom job classes). */
@@ -321,6 +338,11 @@ function intField(hash: Record<string, Buffer>, field: string, id: string): numb
   const parsed = PYTHON_INT.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(parsed)) throw new RqtsError('MALFORMED_JOB', `Job ${id} has a non-integer ${field}: ${JSON.stringify(value)}`, 'Fix or delete the job hash');
   return parsed;
+}
+
+function isEmptyRecord(value: Record<string, unknown>): boolean {
+  for (const _ in value) return false;
+  return true;
 }
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {

@@ -18,6 +18,7 @@ export function pythonNumber(value: number): string {
 
 export function pythonJsonDumps(value: unknown): string {
   if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return asciiJsonString(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return 'NaN';
@@ -25,8 +26,12 @@ export function pythonJsonDumps(value: unknown): string {
     return pythonNumber(value);
   }
   if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'string') return asciiJsonString(value);
-  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
+  // Loops rather than map/join: this runs for every job enqueued.
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ', ') + pythonJsonDumps(value[i]);
+    return `${out}]`;
+  }
   if (value instanceof Map) {
     // A Map keeps insertion order for integer-like keys, which a plain object cannot.
     return `{${[...value].map(([k, v]) => `${asciiJsonString(String(k))}: ${pythonJsonDumps(v)}`).join(', ')}}`;
@@ -34,8 +39,14 @@ export function pythonJsonDumps(value: unknown): string {
   if (typeof value === 'object') {
     const maybeJson = value as { toJSON?: () => unknown };
     if (typeof maybeJson.toJSON === 'function') return pythonJsonDumps(maybeJson.toJSON());
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function');
-    return `{${entries.map(([k, v]) => `${asciiJsonString(k)}: ${pythonJsonDumps(v)}`).join(', ')}}`;
+    const record = value as Record<string, unknown>;
+    let out = '{';
+    for (const key in record) {
+      const v = record[key];
+      if (!Object.hasOwn(record, key) || v === undefined || typeof v === 'function') continue;
+      out += `${out.length === 1 ? '' : ', '}${asciiJsonString(key)}: ${pythonJsonDumps(v)}`;
+    }
+    return `${out}}`;
   }
   throw new TypeError(`Object of type ${typeof value} is not JSON serializable`);
 }
@@ -130,6 +141,11 @@ function escapeCodePoint(code: number): string {
 
 const REPR_LIMIT = 75;
 
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
 /** Python slices and measures by code points, not UTF-16 units. */
 function cut(text: string, limit: number | undefined): string {
   if (limit === undefined || text.length <= limit) return text;
@@ -151,6 +167,7 @@ function compareCodePoints(a: string, b: string): number {
  * the rendered `k=v` texts, not the keys, so `a1=…` comes before `a=…`.
  */
 export function callString(funcName: string, args: readonly unknown[], kwargs: Record<string, unknown>, full = false): string {
+  if (args.length === 0 && isEmpty(kwargs)) return `${funcName}()`;
   const limit = full ? undefined : REPR_LIMIT;
   const parts = args.map((a) => cut(pythonRepr(a), limit));
   const rendered = Object.keys(kwargs).map((key) => `${key}=${cut(pythonRepr(kwargs[key]), limit)}`);

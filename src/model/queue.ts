@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import { DEPENDENTS_SUFFIX, JOB_KEY_PREFIX, keys, queueNameFromKey, REGISTRY_KINDS, type RegistryKind } from '../redis/keys.js';
-import { withScripts } from '../redis/scripts/index.js';
+import { callScript, callScriptMany, SCRIPTS, withScripts } from '../redis/scripts/index.js';
 import { RqtsError } from './errors.js';
 import { DEFAULT_TIMEOUT, Job, type JobCall } from './job.js';
 import { Registry, type RegistryCounts } from './registry.js';
 import { JSONSerializer, type Serializer } from './serializer.js';
-import { enqueueCommands, enqueueScriptArgs } from './transitions.js';
+import { enqueueScriptArgs } from './transitions.js';
 
 export interface EnqueueOptions {
   jobId?: string;
@@ -42,6 +42,10 @@ export function parseTimeout(value: number | string | undefined): number | undef
   if (!match) throw new RqtsError('BAD_ARGUMENT', `Timeout ${JSON.stringify(value)} is not a number of seconds`, "Give seconds (180), or a unit: '90s', '5m', '2h', '1d'; -1 for none");
   const unit = { d: 86400, h: 3600, m: 60, s: 1, '': 1 }[(match[2] ?? '').toLowerCase() as 'd' | 'h' | 'm' | 's' | ''];
   return checkTimeout(Number(match[1]) * unit, value);
+}
+
+function checkWholeSeconds(name: string, value: number | undefined): void {
+  if (value !== undefined && !Number.isInteger(value)) throw new RqtsError('BAD_ARGUMENT', `${name} must be whole seconds, got ${value}`, 'Give an integer (-1 for no expiry)');
 }
 
 function checkTimeout(seconds: number, text: string): number {
@@ -81,14 +85,13 @@ export class Queue {
   }
 
   createJob(spec: EnqueueSpec): Job {
-    validateQueueName(this.name);
+    if (this.options.existing) validateQueueName(this.name);
     const call: JobCall = { funcName: spec.funcName, args: spec.args ?? [], kwargs: spec.kwargs ?? {} };
     if (!call.funcName) throw new RqtsError('BAD_ARGUMENT', 'No function given', 'Name it like tasks.add');
     if (spec.ttl !== undefined && (!Number.isInteger(spec.ttl) || spec.ttl <= 0)) throw new RqtsError('BAD_ARGUMENT', `ttl must be a positive number of seconds, got ${spec.ttl}`, 'Give whole seconds greater than 0');
     // Python reads these fields with int(): "1.5" in the hash would break every Python reader.
-    for (const [name, value] of [['result_ttl', spec.resultTtl], ['failure_ttl', spec.failureTtl]] as const) {
-      if (value !== undefined && !Number.isInteger(value)) throw new RqtsError('BAD_ARGUMENT', `${name} must be whole seconds, got ${value}`, 'Give an integer (-1 for no expiry)');
-    }
+    checkWholeSeconds('result_ttl', spec.resultTtl);
+    checkWholeSeconds('failure_ttl', spec.failureTtl);
     if (spec.jobId !== undefined && spec.jobId === '') throw new RqtsError('BAD_ARGUMENT', 'The job id is empty', 'Give a non-empty id, or none for a generated one');
     if (spec.meta !== undefined && (typeof spec.meta !== 'object' || spec.meta === null || Array.isArray(spec.meta))) {
       throw new RqtsError('BAD_ARGUMENT', 'meta must be an object', 'Pass meta as a plain object, e.g. { team: "ops" }');
@@ -122,22 +125,22 @@ export class Queue {
   /** One MULTI/EXEC, one round trip (rq-protocol §6.1). */
   async enqueue(funcName: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: EnqueueOptions = {}): Promise<Job> {
     const job = this.createJob({ ...options, funcName, args, kwargs });
-    await this.enqueueJob(job, { atFront: options.atFront });
+    await callScript(this.connection, SCRIPTS.enqueueJob, enqueueScriptArgs(job, { atFront: options.atFront }));
     return job;
   }
 
   async enqueueJob(job: Job, options: { atFront?: boolean } = {}): Promise<Job> {
     // One atomic script call (scripts/enqueue-job-3.ts): no MULTI, no pipeline object.
-    await withScripts(this.connection).rqtsEnqueueJob(...enqueueScriptArgs(job, options));
+    await callScript(this.connection, SCRIPTS.enqueueJob, enqueueScriptArgs(job, options));
     return job;
   }
 
   /** Many jobs in one pipelined round trip; each job's enqueue is atomic on its own, as RQ's. */
   async enqueueMany(specs: readonly EnqueueSpec[]): Promise<Job[]> {
     const jobs = specs.map((spec) => this.createJob(spec));
-    const pipeline = this.connection.pipeline();
-    jobs.forEach((job, i) => enqueueCommands(pipeline, job, { atFront: specs[i]?.atFront }));
-    await execOrThrow(pipeline.exec());
+    const argsOf = (i: number): (string | Buffer)[] => enqueueScriptArgs(jobs[i]!, { atFront: specs[i]?.atFront });
+    const failed = (await callScriptMany(this.connection, SCRIPTS.enqueueJob, jobs.length, argsOf)).find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
     return jobs;
   }
 
@@ -203,10 +206,4 @@ export class Queue {
     });
     return counts;
   }
-}
-
-async function execOrThrow(pending: Promise<[Error | null, unknown][] | null>): Promise<void> {
-  const replies = await pending;
-  const failed = replies?.find(([error]) => error);
-  if (failed?.[0]) throw failed[0];
 }

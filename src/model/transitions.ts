@@ -20,21 +20,21 @@ export interface EnqueueCommandOptions {
 }
 
 /** Keys and arguments of scripts/enqueue-job-3.ts for one job (marks it queued). */
-export function enqueueScriptArgs(job: Job, options: EnqueueCommandOptions = {}): (string | Buffer | number)[] {
+export function enqueueScriptArgs(job: Job, options: EnqueueCommandOptions = {}): (string | Buffer)[] {
   job.status = 'queued';
   job.enqueuedAt = options.now ?? new Date();
-  const fields = Object.entries(job.toHash({ includeMeta: options.includeMeta })).flat();
-  return [
+  const args: (string | Buffer)[] = [
     keys.allQueues,
     job.key,
     keys.queue(job.origin),
     job.id,
     options.atFront ? '1' : '0',
-    job.ttl !== undefined && job.ttl > 0 ? job.ttl : 0,
+    job.ttl !== undefined && job.ttl > 0 ? String(job.ttl) : '0',
     keys.jobDependents(job.id),
     keys.jobDependencies(job.id),
-    ...fields,
   ];
+  for (const field of job.hashFields(options.includeMeta)) args.push(field);
+  return args;
 }
 
 export function enqueueCommands(multi: ChainableCommander, job: Job, options: EnqueueCommandOptions = {}): void {

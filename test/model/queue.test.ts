@@ -188,6 +188,45 @@ describe('Queue.enqueueMany', () => {
   });
 });
 
+describe('the prebuilt script call (after the first enqueue on a client)', () => {
+  it('writes the same hash as the first, ordinary call, multi-byte text and binary data included', async () => {
+    const client = new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
+    try {
+      const queue = new Queue('packed', client);
+      const options = { ttl: 300, meta: { 'ü': ['中文 😀'] }, description: 'déjà vu – 😀', retry: { max: 2, interval: [5, 10] } };
+      const args = ['Zoë', 'x'.repeat(300), { k: '\u0000\r\n$3' }];
+      const first = await queue.enqueue('tasks.f', args, { 'ä': 1 }, options);
+      const second = await queue.enqueue('tasks.f', args, { 'ä': 1 }, { ...options, atFront: true });
+      const small = await queue.enqueueMany([{ funcName: 'tasks.g', args: ['ß'] }, { funcName: 'tasks.g', args: ['ß'] }]);
+      expect(await queue.jobIds()).toEqual([second.id, first.id, small[0]!.id, small[1]!.id]);
+      const [a, b] = [await rawHash(first.id), await rawHash(second.id)];
+      const same = (hash: Record<string, Buffer>): Record<string, string> =>
+        Object.fromEntries(Object.entries(hash).filter(([field]) => !['created_at', 'enqueued_at'].includes(field)).map(([field, value]) => [field, value.toString('base64')]));
+      expect(Object.keys(b)).toEqual(Object.keys(a));
+      expect(same(b)).toEqual(same(a));
+      expect(b.description?.toString()).toBe('déjà vu – 😀');
+      expect(await client.ttl(second.key)).toBeGreaterThan(290);
+      expect((await Job.fetch(client, second.id)).getCall()).toEqual({ funcName: 'tasks.f', args, kwargs: { 'ä': 1 } });
+      expect((await Job.fetch(client, small[1]!.id)).getCall()).toEqual({ funcName: 'tasks.g', args: ['ß'], kwargs: {} });
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('loses no job when the server forgot the script (SCRIPT FLUSH, restart)', async () => {
+    const queue = new Queue('flushed', redis.client);
+    const before = await queue.enqueue('tasks.a');
+    await redis.client.script('FLUSH');
+    const after = await queue.enqueue('tasks.b');
+    await redis.client.script('FLUSH');
+    const batch = await queue.enqueueMany(Array.from({ length: 5 }, (_, i) => ({ funcName: 'tasks.c', args: [i] })));
+    await redis.client.script('FLUSH');
+    const last = await queue.enqueue('tasks.d', [], {}, { atFront: true });
+    expect(await queue.jobIds()).toEqual([last.id, before.id, after.id, ...batch.map((j) => j.id)]);
+    for (const job of [after, ...batch, last]) expect((await Job.fetch(redis.client, job.id)).status).toBe('queued');
+  });
+});
+
 describe('Queue reads, empty and delete', () => {
   it('counts, pages ids, fetches jobs and lists all queues', async () => {
     const queue = new Queue('reads', redis.client);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Job } from '../../src/model/job.js';
 import { pythonJsonDumps } from '../../src/model/python-text.js';
-import { compress, decompress, JSONSerializer, looksLikePickle, resolveSerializer } from '../../src/model/serializer.js';
+import { compress, compressData, decompress, JSONSerializer, looksLikePickle, resolveSerializer } from '../../src/model/serializer.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';
 
 // Values are handed to Python as JSON text, so "the same value" means what json.loads
@@ -60,6 +60,17 @@ describe('JSONSerializer', () => {
     expect(decompress(Buffer.from('["f", null, [], {}]')).toString()).toBe('["f", null, [], {}]');
     expect(decompress(compress('abc')).toString()).toBe('abc');
     expect(compress('x').subarray(0, 2).toString('hex')).toBe('789c');
+  });
+
+  it('writes job data as zlib: small payloads stored, larger ones deflated', () => {
+    for (const text of ['', 'x', 'é'.repeat(128), 'a'.repeat(256), 'a'.repeat(257), '😀'.repeat(100)]) {
+      const packed = compressData(text);
+      expect(packed.subarray(0, 2).toString('hex')).toBe('789c');
+      expect(decompress(packed).toString()).toBe(text);
+      expect(compressData(Buffer.from(text)).equals(packed)).toBe(true);
+      // BFINAL with BTYPE 00: one stored block, for payloads up to 256 bytes only.
+      expect(packed[2] === 0x01, `${Buffer.byteLength(text)} bytes`).toBe(Buffer.byteLength(text) <= 256);
+    }
   });
 });
 
@@ -139,5 +150,17 @@ print(json.dumps({'equal': ours == expected, 'ours': ours.decode(), 'theirs': ba
       expect(job.funcName).toBeUndefined();
       expect(() => job.getCall()).toThrow(/pickle is not supported, use the JSON serializer/);
     }
+  });
+
+  it('writes job data zlib.decompress reads, stored or deflated', async () => {
+    const texts = ['', '["tasks.f", null, [], {}]', 'ü'.repeat(128), `["tasks.f", null, ["${'x'.repeat(300)}"], {}]`];
+    const py = await runPython(
+      `
+import json, zlib, base64
+print(json.dumps([zlib.decompress(base64.b64decode(b)).decode() for b in json.loads(${JSON.stringify(JSON.stringify(texts.map((t) => compressData(t).toString('base64'))))})]))
+`,
+    );
+    expect(py.code, py.stderr).toBe(0);
+    expect(JSON.parse(py.stdout)).toEqual(texts);
   });
 });

@@ -10,6 +10,13 @@ describe('RQ timestamps', () => {
     expect(formatTimestamp(new Date())).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
   });
 
+  it('are right for interleaved and repeated times (the last texts are reused)', () => {
+    const times = [0, 1, 0, 2, 2, 1, 1e12, 0, 253402300799999, -1].map((ms) => 1_700_000_000_000 + ms);
+    for (const ms of times) expect(formatTimestamp(new Date(ms))).toBe(new Date(ms).toISOString().replace('Z', '000Z'));
+    expect(formatTimestamp(new Date(Date.UTC(10000, 0, 1)))).toBe('+010000-01-01T00:00:00.000000Z');
+    expect(() => formatTimestamp(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
   it('parse 1 to 6 fractional digits and none', () => {
     const base = Date.UTC(2024, 4, 1, 12, 34, 56);
     expect(parseTimestamp('2024-05-01T12:34:56Z')?.getTime()).toBe(base);

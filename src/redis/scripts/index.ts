@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander, Pipeline, Redis } from 'ioredis';
+import { canSendPacked, isNoScript, packEvalsha, queuePacked, sendPacked, type PackedArg } from '../packed-command.js';
 import { DEQUEUE_N } from './dequeue-n.js';
 import { EMPTY_QUEUE_1 } from './empty-queue-1.js';
 import { ENQUEUE_JOB_3 } from './enqueue-job-3.js';
@@ -41,7 +42,7 @@ export function withScripts(client: Redis): Redis & ScriptCommands {
   return client as Redis & ScriptCommands;
 }
 
-interface QueueableScript {
+export interface QueueableScript {
   name: string;
   numberOfKeys: number;
   lua: string;
@@ -64,4 +65,64 @@ export function queueScript(commander: ChainableCommander, script: QueueableScri
   const byName = (commander as unknown as Record<string, unknown>)[script.name];
   if (typeof byName === 'function') (byName as (...a: unknown[]) => unknown).apply(commander, args);
   else commander.eval(script.lua, script.numberOfKeys, ...args);
+}
+
+// Scripts this client has run the ordinary way at least once, so the server has them cached
+// and a prebuilt EVALSHA will normally find them.
+const loaded = new WeakMap<Redis, Set<string>>();
+
+function isLoaded(client: Redis, script: QueueableScript): boolean {
+  return canSendPacked(client) && (loaded.get(client)?.has(script.name) ?? false);
+}
+
+function markLoaded(client: Redis, script: QueueableScript): void {
+  let names = loaded.get(client);
+  if (!names) loaded.set(client, (names = new Set()));
+  names.add(script.name);
+}
+
+/**
+ * One script call, by prebuilt EVALSHA once the script is known to the server (the hot
+ * path of Queue.enqueue), else through ioredis (EVAL on first use). NOSCRIPT means the call
+ * did not run (server restart, SCRIPT FLUSH), so it is safely sent again the ordinary way.
+ */
+export function callScript(client: Redis, script: QueueableScript, args: PackedArg[]): Promise<unknown> {
+  if (!isLoaded(client, script)) return callOrdinary(client, script, args);
+  return sendPacked(client, packEvalsha(script, args)).catch((error: unknown) => {
+    if (!isNoScript(error)) throw error;
+    return callOrdinary(client, script, args);
+  });
+}
+
+async function callOrdinary(client: Redis, script: QueueableScript, args: PackedArg[]): Promise<unknown> {
+  const scripted = withScripts(client) as unknown as Record<string, (...a: PackedArg[]) => Promise<unknown>>;
+  const result = await scripted[script.name]!(...args);
+  markLoaded(client, script);
+  return result;
+}
+
+/**
+ * `count` calls of one script in one round trip, each atomic on its own; `argsOf(i)` gives the
+ * i-th call's arguments (built when queued, so a big batch does not hold them all at once).
+ * Replies in order, as [error, result]; calls that met NOSCRIPT are sent again.
+ */
+export async function callScriptMany(client: Redis, script: QueueableScript, count: number, argsOf: (i: number) => PackedArg[]): Promise<[Error | null, unknown][]> {
+  const packed = isLoaded(client, script);
+  const pipeline = withScripts(client).pipeline();
+  for (let i = 0; i < count; i++) {
+    if (packed) queuePacked(pipeline as Pipeline, packEvalsha(script, argsOf(i)));
+    else queueScript(pipeline, script, argsOf(i));
+  }
+  const replies = ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
+  const again = packed ? replies.flatMap(([error], i) => (isNoScript(error) ? [i] : [])) : [];
+  if (again.length > 0) {
+    const retry = withScripts(client).pipeline();
+    for (const i of again) queueScript(retry, script, argsOf(i));
+    const retried = ((await retry.exec()) ?? []) as [Error | null, unknown][];
+    again.forEach((index, k) => {
+      replies[index] = retried[k] ?? [new Error('no reply'), null];
+    });
+  }
+  if (!packed && replies.every(([error]) => !error)) markLoaded(client, script);
+  return replies;
 }
