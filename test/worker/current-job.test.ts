@@ -29,7 +29,7 @@ describe('getCurrentJob', () => {
 
   it('tells overlapping jobs apart: one still running (say, timed out in a SimpleWorker) and the next', async () => {
     const first = gate();
-    const seen: Record<string, (string | undefined)[]> = { a: [], b: [] };
+    const seen: { a: (string | undefined)[]; b: (string | undefined)[] } = { a: [], b: [] };
     const a = runWithCurrentJob(fakeJob('a'), async () => {
       seen.a.push(getCurrentJob()?.id);
       await first.wait;
