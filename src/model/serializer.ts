@@ -67,21 +67,40 @@ export function compressData(data: Buffer | string): Buffer {
   out[6] = (~size >>> 8) & 0xff;
   if (typeof data === 'string') out.write(data, 7, 'utf8');
   else data.copy(out, 7);
+  out.writeUInt32BE(adler32(out, 7, size + 7), size + 7);
+  return out;
+}
+
+/** zlib's checksum of bytes [from, to); at most STORED_LIMIT of them, so no overflow. */
+function adler32(bytes: Buffer, from: number, to: number): number {
   let a = 1;
   let b = 0;
   // At most 256 bytes: the sums stay far below 2^53, one modulo at the end suffices.
-  for (let i = 7; i < size + 7; i++) {
-    a += out[i]!;
+  for (let i = from; i < to; i++) {
+    a += bytes[i]!;
     b += a;
   }
-  out.writeUInt32BE((((b % 65521) << 16) | (a % 65521)) >>> 0, size + 7);
-  return out;
+  return (((b % 65521) << 16) | (a % 65521)) >>> 0;
+}
+
+/**
+ * The bytes of a zlib stream that is one stored block of at most STORED_LIMIT bytes (what
+ * compressData writes), checksum verified; undefined for anything else. A worker reads
+ * every job's data: this spares it a zlib stream object per rqts-made job.
+ */
+function storedBlock(data: Buffer): Buffer | undefined {
+  if (data.length < 11 || data[0] !== 0x78 || data[1] !== 0x9c || data[2] !== 0x01) return undefined;
+  const size = data[3]! | (data[4]! << 8);
+  if (size > STORED_LIMIT || data.length !== size + 11 || (data[5]! | (data[6]! << 8)) !== (~size & 0xffff)) return undefined;
+  return data.readUInt32BE(size + 7) === adler32(data, 7, size + 7) ? data.subarray(7, size + 7) : undefined;
 }
 
 const INFLATE_CHUNK = 1024;
 
 /** RQ reads zlib first and falls back to the raw bytes, so uncompressed producers work. */
 export function decompress(data: Buffer): Buffer {
+  const stored = storedBlock(data);
+  if (stored) return stored;
   try {
     // zlib's default 16 KiB output chunk per call was most of what a worker allocated per
     // job; a job's payload is usually far smaller, and a larger one just takes more chunks.
