@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import { settledWithin } from './deadline.js';
 import { encodeMessage, HORSE_CHANNEL_FD, isFromHorse, lineReader, type ToHorse } from './horse-protocol.js';
 import type { ExecOutcome, ExecuteContext, Executor, KillReason } from './executor.js';
 import type { JobPayload } from './job-runner.js';
@@ -106,16 +107,7 @@ export class HorseExecutor implements Executor {
       channel.once('end', resolve);
       channel.once('close', resolve);
     });
-    child.once('exit', (code, signal) => {
-      let timer: NodeJS.Timeout | undefined;
-      const gaveUp = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, EXIT_DRAIN_MS);
-      });
-      void Promise.race([drained, gaveUp]).then(() => {
-        clearTimeout(timer);
-        this.onExit(child, code, signal);
-      });
-    });
+    child.once('exit', (code, signal) => void settledWithin(drained, EXIT_DRAIN_MS).then(() => this.onExit(child, code, signal)));
     if (child.pid !== undefined) this.options.onSpawn?.(child.pid);
   }
 

@@ -9,6 +9,7 @@ import { formatTimestamp } from '../model/time.js';
 import type { WorkerCommand } from '../model/commands.js';
 import { countWorkers, findWorker, findWorkers, type WorkerRecord, type WorkerState } from '../model/worker-record.js';
 import { CommandListener } from './command-listener.js';
+import { settledWithin } from './deadline.js';
 import { describeDeath, loadDeathPenaltyClass, TimerDeathPenalty, type DeathPenaltyClass } from './death-penalty.js';
 import { loadExceptionHandlers, runExceptionHandlers, type ExceptionHandler } from './exception-handlers.js';
 import type { ExecOutcome, Executor } from './executor.js';
@@ -402,19 +403,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.log.info('Registering death');
     // Bounded: a worker told to stop while Redis is down must still exit; its key then
     // expires by itself, as a killed worker's does.
-    const registered = this.store.registerDeath().then(
-      () => true,
-      (error: unknown) => {
-        this.log.error(`Could not register death: ${String(error)}`);
-        return true;
-      },
-    );
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), DEATH_REGISTRATION_MS);
-    });
-    if (!(await Promise.race([registered, gaveUp]))) this.log.error(`Could not register death within ${DEATH_REGISTRATION_MS / 1000} s (is Redis reachable?); its key will expire by itself`);
-    clearTimeout(timer);
+    const registered = this.store.registerDeath().catch((error: unknown) => this.log.error(`Could not register death: ${String(error)}`));
+    if (!(await settledWithin(registered, DEATH_REGISTRATION_MS))) this.log.error(`Could not register death within ${DEATH_REGISTRATION_MS / 1000} s (is Redis reachable?); its key will expire by itself`);
     this.emit('worker:stopped', this.name);
   }
 
@@ -425,7 +415,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.titleDoing = doing;
     process.title = `rqts: ${doing} since ${formatTimestamp(new Date())}`;
   }
-
 }
 
 const SCHEDULER_TICK_MS = 1000;
