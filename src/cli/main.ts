@@ -12,7 +12,11 @@ process.on('unhandledRejection', (reason) => {
   process.exit(1);
 });
 
-const code = await runCli(process.argv.slice(2), io);
+const argv = process.argv.slice(2);
+// `rqts worker` runs for days: it loads its own command only, not the console, the pool or
+// the admin commands, whose modules would stay loaded for nothing.
+const only = argv[0] === 'worker' ? [(await import('./worker.js')).workerCommand] : undefined;
+const code = await runCli(argv, io, only);
 closeAllConnections();
 // stdout/stderr are synchronous for files and pipes on Linux; the callbacks cover the rest.
 process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

@@ -1,11 +1,10 @@
-import meow from 'meow';
 import { RqtsError } from '../model/errors.js';
 import { kebabCase, type CommandDescriptor, type FlagSpec } from './command.js';
 
-// meow parses; this module makes its failures ours. meow exits with code 2 and a multi-line
-// message on an unknown flag and silently accepts `--queue` with no value or `--ttl abc`;
-// rqts wants one line naming the flag and exit 1. So argv is checked against the flag table
-// first, numbers are converted here (meow sees them as strings), then env and defaults apply.
+// The command line against the flag table: one line naming the flag and exit 1 for anything
+// wrong (an unknown flag, `--queue` with no value, `--ttl abc`), then env and defaults apply.
+// Hand-written rather than meow: meow and its bundled parser are 260 KB of source that every
+// long-running worker would keep in its heap to read a dozen flags once.
 
 export interface ParsedCommandLine {
   args: string[];
@@ -24,36 +23,56 @@ export function wantsHelp(argv: readonly string[]): boolean {
 }
 
 export function parseCommandLine(command: CommandDescriptor, argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCommandLine {
-  const normalized = checkTokens(command, argv);
-  const meowFlags: Record<string, { type: 'string' | 'boolean'; shortFlag?: string; isMultiple?: boolean }> = {};
-  for (const [key, spec] of Object.entries(command.flags)) {
-    meowFlags[key] = { type: spec.type === 'boolean' ? 'boolean' : 'string', ...(spec.short ? { shortFlag: spec.short } : {}), ...(spec.multiple ? { isMultiple: true } : {}) };
-  }
-  let parsed: { input: string[]; flags: Record<string, unknown> };
-  try {
-    parsed = meow({
-      importMeta: import.meta,
-      argv: normalized,
-      // meow sets process.title from pkg, overwriting the argv that ps and pgrep -f show
-      // (an empty pkg blanks it). Give it the command line itself, so it stays findable.
-      pkg: { name: ['rqts', command.name, ...argv].join(' ') },
-      help: false,
-      description: false,
-      autoHelp: false,
-      autoVersion: false,
-      allowUnknownFlags: true,
-      booleanDefault: undefined,
-      flags: meowFlags,
-    });
-  } catch (error) {
-    // meow throws for a non-repeatable flag given twice.
-    throw usageError(command, (error as Error).message.replace(/\.$/, ''));
-  }
+  // Keep the command line where ps and pgrep -f show it, whatever node was started with.
+  process.title = ['rqts', command.name, ...argv].join(' ');
+  const given = readTokens(command, checkTokens(command, argv));
   const flags: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(command.flags)) {
-    flags[key] = resolveValue(command, key, spec, parsed.flags[key], env);
+    flags[key] = resolveValue(command, key, spec, given.flags.get(key), env);
   }
-  return { args: parsed.input.map(String), flags };
+  return { args: given.args, flags };
+}
+
+/** Reads checkTokens' output, where every flag is known and every value is in place. */
+function readTokens(command: CommandDescriptor, tokens: readonly string[]): { args: string[]; flags: Map<string, unknown> } {
+  const args: string[] = [];
+  const flags = new Map<string, unknown>();
+  const set = ([key, spec]: [string, FlagSpec], value: unknown): void => {
+    if (spec.multiple) {
+      flags.set(key, [...((flags.get(key) as unknown[] | undefined) ?? []), value]);
+    } else if (flags.has(key)) {
+      throw usageError(command, `The flag --${kebabCase(key)} can only be set once`);
+    } else {
+      flags.set(key, value);
+    }
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
+    if (token === '--') {
+      args.push(...tokens.slice(i + 1));
+      break;
+    }
+    if (token.startsWith('--')) {
+      const [name = '', inlineValue] = splitOnce(token.slice(2), '=');
+      const found = findFlag(command, name);
+      if (found) {
+        if (found[1].type === 'boolean') set(found, inlineValue === undefined || inlineValue !== 'false');
+        else set(found, inlineValue ?? tokens[++i]);
+      } else {
+        // checkTokens let it through, so it is --no-<boolean>.
+        set(findFlag(command, name.slice(3)) as [string, FlagSpec], inlineValue === 'false');
+      }
+      continue;
+    }
+    if (token.startsWith('-') && token.length > 1 && !NEGATIVE_NUMBER.test(token)) {
+      // checkTokens splits glued short flags: this is exactly one letter.
+      const found = findShort(command, token.slice(1)) as [string, FlagSpec];
+      set(found, found[1].type === 'boolean' ? true : tokens[++i]);
+      continue;
+    }
+    args.push(token);
+  }
+  return { args, flags };
 }
 
 function usageError(command: CommandDescriptor, message: string): RqtsError {

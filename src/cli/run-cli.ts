@@ -1,7 +1,6 @@
 import { isRqtsError, RqtsError } from '../model/errors.js';
 import { VERSION } from '../version.js';
 import type { CommandDescriptor, CommandIo } from './command.js';
-import { commands as registeredCommands } from './commands.js';
 import { BIN, renderCommandHelp, renderMainHelp } from './help.js';
 import { parseCommandLine, wantsHelp } from './parse-flags.js';
 
@@ -18,8 +17,9 @@ export function processIo(env: NodeJS.ProcessEnv = process.env): CommandIo {
   };
 }
 
-export async function runCli(argv: readonly string[], io: CommandIo, commands: readonly CommandDescriptor[] = registeredCommands): Promise<number> {
+export async function runCli(argv: readonly string[], io: CommandIo, only?: readonly CommandDescriptor[]): Promise<number> {
   try {
+    const commands = only ?? (await import('./commands.js')).commands;
     const [first, ...rest] = argv;
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       const topic = first === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;

@@ -4,6 +4,7 @@ import { cleanupGhosts } from '../worker/store.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';
 import { createLogger } from './logging.js';
+import { releaseStartupCosts } from './startup-memory.js';
 import { buildWorkerOptions, effectiveLevel, loggingFlags, sentryHandler, workerFlags, writePidFile } from './worker-flags.js';
 
 export const workerCommand = defineCommand({
@@ -39,6 +40,7 @@ export const workerCommand = defineCommand({
       const afterDequeue = process.env.RQTS_FAULT === 'kill-after-dequeue' ? () => process.kill(process.pid, 'SIGKILL') : undefined;
       const worker = new built.cls(connection.client, built.options, { logger, afterDequeue });
       writePidFile(flags.pid);
+      releaseStartupCosts();
       await worker.work();
       return 0;
     } catch (error) {

@@ -1,5 +1,13 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 import { RqtsError } from '../model/errors.js';
+
+// ioredis is CommonJS. Imported from ESM, Node first scans its source for export names with
+// cjs-module-lexer, a loop hot enough that V8 compiles the lexer with TurboFan at every start
+// (50-80 ms on a compiler thread, whose ~4 MiB of zone memory the process then keeps).
+// require() needs no scan.
+const { Redis } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+type Redis = RedisClient;
 
 // One place that turns RQ's ways of naming a server (URL, REDIS_* settings) into an
 // ioredis client, checks it really is one usable keyspace, and says clearly why not.

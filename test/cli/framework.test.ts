@@ -43,6 +43,13 @@ describe('flag parsing', () => {
     expect(parse(['--no-at-front']).flags.atFront).toBe(false);
   });
 
+  it('reads a boolean given a value, an empty inline value, and a camelCase long name', () => {
+    expect(parse(['--at-front=false']).flags.atFront).toBe(false);
+    expect(parse(['--at-front=true']).flags.atFront).toBe(true);
+    expect(parse(['--url=']).flags.url).toBe('');
+    expect(parse(['--atFront', '-Pdir']).flags).toMatchObject({ atFront: true, path: ['dir'] });
+  });
+
   it.each([
     [['--bogus'], 'Unknown option --bogus for rqts probe'],
     [['-z'], 'Unknown option -z for rqts probe'],
