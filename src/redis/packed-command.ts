@@ -6,7 +6,15 @@ import { Command, type Pipeline, type Redis } from 'ioredis';
 // mix written piece by piece and an extra promise for its NOSCRIPT retry: more than building
 // the job. The script's server-side effect is the same either way.
 
-export type PackedArg = string | Buffer;
+/** An argument whose RESP encoding is computed once and reused (a key or name that never changes). */
+export class Fixed {
+  readonly wire: string;
+  constructor(readonly value: string) {
+    this.wire = `$${Buffer.byteLength(value)}\r\n${value}\r\n`;
+  }
+}
+
+export type PackedArg = string | Buffer | Fixed;
 
 /** A command's leading arguments, encoded once. */
 export interface PackedPrefix {
@@ -22,11 +30,13 @@ const NO_PREFIX: PackedPrefix = { count: 0, text: '' };
 
 /** RESP array of bulk strings: text args joined into one string, Buffers copied in between. */
 export function packCommand(args: readonly PackedArg[], prefix: PackedPrefix = NO_PREFIX): Buffer {
-  const parts: PackedArg[] = [];
+  const parts: (string | Buffer)[] = [];
   let text = `*${prefix.count + args.length}\r\n${prefix.text}`;
   for (const arg of args) {
     if (typeof arg === 'string') {
       text += `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`;
+    } else if (arg instanceof Fixed) {
+      text += arg.wire;
     } else {
       parts.push(`${text}$${arg.length}\r\n`, arg);
       text = '\r\n';
@@ -43,8 +53,12 @@ export function packCommand(args: readonly PackedArg[], prefix: PackedPrefix = N
 
 /** A command sent as prebuilt bytes; ioredis still queues it and matches its reply. */
 class PackedCommand extends Command {
-  constructor(private readonly packed: Buffer) {
-    super('evalsha', []);
+  constructor(
+    private readonly packed: Buffer,
+    replyEncoding?: null,
+  ) {
+    // replyEncoding null: bulk strings come back as Buffers (a job's binary data field).
+    super('evalsha', [], replyEncoding === null ? { replyEncoding } : {});
   }
 
   override toWritable(): Buffer {
@@ -72,8 +86,8 @@ export function isNoScript(error: unknown): boolean {
  * Sends a prebuilt EVALSHA. A NOSCRIPT reply means the script did not run, so the caller may
  * send the same call again the ordinary way (which loads the script).
  */
-export function sendPacked(client: Redis, packed: Buffer): Promise<unknown> {
-  const command = new PackedCommand(packed);
+export function sendPacked(client: Redis, packed: Buffer, options: { buffers?: boolean } = {}): Promise<unknown> {
+  const command = new PackedCommand(packed, options.buffers ? null : undefined);
   void client.sendCommand(command);
   return command.promise;
 }

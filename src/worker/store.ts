@@ -4,7 +4,7 @@ import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
 import { JOB_HASH_FIELDS } from '../redis/job-fields.js';
 import { FINISH_DEQUEUE_N } from '../redis/scripts/finish-dequeue-n.js';
 import { withScripts, type DequeueReply } from '../redis/scripts/index.js';
-import { canPrepare, Fixed, PreparedScript, type PreparedArg } from '../redis/scripts/prepared.js';
+import { canSendPacked, Fixed, isNoScript, packEvalsha, sendPacked, type PackedArg } from '../redis/packed-command.js';
 import { RqtsError } from '../model/errors.js';
 import { Job } from '../model/job.js';
 import { JSONSerializer, toBuffer, type Serializer } from '../model/serializer.js';
@@ -37,8 +37,9 @@ export interface WorkerIdentity {
 export class WorkerStore {
   readonly key: string;
   private readonly scripts: ReturnType<typeof withScripts>;
-  /** The per-job finish-and-dequeue call, written without ioredis's per-call script machinery. */
-  private readonly prepared: PreparedScript | undefined;
+  /** Whether the per-job finish-and-dequeue call may go as prebuilt bytes (no key prefix). */
+  private readonly packed: boolean;
+  private finishDequeue: { lua: string; numberOfKeys: number } | undefined;
   private readonly knownFieldsOnly: boolean;
   private readonly queueFixed = new Map<string, { queue: Fixed; started: Fixed; finished: Fixed }>();
   private readonly fixedTexts: Record<'workerKey' | 'workerName' | 'jobPrefix' | 'queuePrefix' | 'deferredPrefix' | 'allQueues' | 'suspended' | 'one' | 'zero' | 'simple' | 'horse', Fixed>;
@@ -53,7 +54,7 @@ export class WorkerStore {
     this.scripts = withScripts(connection);
     // A custom job class may read fields of its own from the hash: it gets the whole hash.
     this.knownFieldsOnly = jobClass === Job;
-    this.prepared = canPrepare(connection) ? new PreparedScript(FINISH_DEQUEUE_N) : undefined;
+    this.packed = canSendPacked(connection);
     this.fixedTexts = {
       workerKey: new Fixed(this.key),
       workerName: new Fixed(identity.name),
@@ -236,8 +237,21 @@ export class WorkerStore {
     const numKeys = 7 + 2 * next.queues.length;
     const viaIoredis = async (): Promise<[number, DequeueReply]> =>
       this.scripts.rqtsFinishDequeueBuffer(numKeys, ...args.map((arg) => (arg instanceof Fixed ? arg.value : arg)));
-    const [, taken] = this.prepared ? await this.prepared.callBuffer(this.connection, numKeys, args, viaIoredis) : await viaIoredis();
-    return this.parseDequeue(taken, next.queues);
+    if (!this.packed) return this.parseDequeue((await viaIoredis())[1], next.queues);
+    // Written as prebuilt bytes (redis/packed-command.ts); NOSCRIPT means it did not run, so
+    // the same call goes again the ordinary way, which loads the script.
+    const script = this.finishDequeueScript(numKeys);
+    const reply = (await sendPacked(this.connection, packEvalsha(script, args), { buffers: true }).catch((error: unknown) => {
+      if (isNoScript(error)) return viaIoredis();
+      throw error;
+    })) as [number, DequeueReply];
+    return this.parseDequeue(reply[1], next.queues);
+  }
+
+  /** One script object per key count, so its packed EVALSHA prefix is built once. */
+  private finishDequeueScript(numberOfKeys: number): { lua: string; numberOfKeys: number } {
+    if (this.finishDequeue?.numberOfKeys !== numberOfKeys) this.finishDequeue = { lua: FINISH_DEQUEUE_N, numberOfKeys };
+    return this.finishDequeue;
   }
 
   /**
@@ -245,21 +259,21 @@ export class WorkerStore {
    * per job. Texts that are the same job after job (the worker's key and name, queue and
    * registry keys, key prefixes) are Fixed, so their wire form is encoded once.
    */
-  private finishDequeueArgs(job: Job, returnValue: unknown, resultTtl: number, workingSeconds: number, idleTtl: number, ended: Date, next: DequeueRequest): PreparedArg[] {
+  private finishDequeueArgs(job: Job, returnValue: unknown, resultTtl: number, workingSeconds: number, idleTtl: number, ended: Date, next: DequeueRequest): PackedArg[] {
     job.endedAt = ended;
     if (resultTtl !== 0) job.status = 'finished';
     const fixed = this.fixedTexts;
     const origin = this.queueTexts(job.origin);
     const now = formatTimestamp(ended);
     const nowSeconds = unixNow(ended.getTime());
-    const args: PreparedArg[] = [job.key, origin.started, origin.finished, keys.results(job.id), fixed.workerKey, keys.jobDependents(job.id), keys.jobDependencies(job.id)];
+    const args: PackedArg[] = [job.key, origin.started, origin.finished, keys.results(job.id), fixed.workerKey, keys.jobDependents(job.id), keys.jobDependencies(job.id)];
     for (const queue of next.queues) {
       const texts = this.queueTexts(queue);
       args.push(texts.queue, texts.started);
     }
-    args.push(job.id, now, resultTtl, nowSeconds, encodeReturnValue(returnValue, job.serializer) ?? '', formatSeconds(workingSeconds), idleTtl);
+    args.push(job.id, now, String(resultTtl), String(nowSeconds), encodeReturnValue(returnValue, job.serializer) ?? '', formatSeconds(workingSeconds), String(idleTtl));
     args.push(job.dependencyIds.length > 0 ? fixed.one : fixed.zero, fixed.jobPrefix, fixed.queuePrefix, fixed.deferredPrefix, fixed.allQueues);
-    args.push(fixed.workerKey, fixed.jobPrefix, fixed.workerName, now, nowSeconds, next.monitoringInterval, next.mode === 'simple' ? fixed.simple : fixed.horse, fixed.suspended);
+    args.push(fixed.workerKey, fixed.jobPrefix, fixed.workerName, now, String(nowSeconds), String(next.monitoringInterval), next.mode === 'simple' ? fixed.simple : fixed.horse, fixed.suspended);
     args.push(this.knownFieldsOnly ? fixed.one : fixed.zero);
     return args;
   }

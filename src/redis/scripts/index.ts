@@ -1,5 +1,8 @@
 import type { ChainableCommander, Pipeline, Redis } from 'ioredis';
-import { canSendPacked, isNoScript, packEvalsha, queuePacked, sendPacked, type PackedArg } from '../packed-command.js';
+import { canSendPacked, type Fixed, isNoScript, packEvalsha, queuePacked, sendPacked, type PackedArg } from '../packed-command.js';
+
+/** What producers pass: texts and binary data (Fixed texts are the worker's). */
+type ScriptArg = Exclude<PackedArg, Fixed>;
 import { DEQUEUE_N } from './dequeue-n.js';
 import { EMPTY_QUEUE_1 } from './empty-queue-1.js';
 import { ENQUEUE_JOB_3 } from './enqueue-job-3.js';
@@ -20,7 +23,7 @@ export interface ScriptCommands {
   /** numKeys first: the key count varies with the worker's queues. */
   rqtsDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<DequeueReply>;
   /** numKeys first, as rqtsDequeueBuffer: 7 finish keys and the dequeue's pairs. */
-  rqtsFinishDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<[number, DequeueReply]>;
+  rqtsFinishDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number | Buffer)[]): Promise<[number, DequeueReply]>;
   rqtsRequeueFailed(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
   rqtsEnqueueScheduled(...keysAndArgs: (string | number)[]): Promise<string[]>;
   rqtsFinishJob(...keysAndArgs: (string | number)[]): Promise<number>;
@@ -86,7 +89,7 @@ function markLoaded(client: Redis, script: QueueableScript): void {
  * path of Queue.enqueue), else through ioredis (EVAL on first use). NOSCRIPT means the call
  * did not run (server restart, SCRIPT FLUSH), so it is safely sent again the ordinary way.
  */
-export function callScript(client: Redis, script: QueueableScript, args: PackedArg[]): Promise<unknown> {
+export function callScript(client: Redis, script: QueueableScript, args: ScriptArg[]): Promise<unknown> {
   if (!isLoaded(client, script)) return callOrdinary(client, script, args);
   return sendPacked(client, packEvalsha(script, args)).catch((error: unknown) => {
     if (!isNoScript(error)) throw error;
@@ -94,8 +97,8 @@ export function callScript(client: Redis, script: QueueableScript, args: PackedA
   });
 }
 
-async function callOrdinary(client: Redis, script: QueueableScript, args: PackedArg[]): Promise<unknown> {
-  const scripted = withScripts(client) as unknown as Record<string, (...a: PackedArg[]) => Promise<unknown>>;
+async function callOrdinary(client: Redis, script: QueueableScript, args: ScriptArg[]): Promise<unknown> {
+  const scripted = withScripts(client) as unknown as Record<string, (...a: ScriptArg[]) => Promise<unknown>>;
   const result = await scripted[script.name]!(...args);
   markLoaded(client, script);
   return result;
@@ -106,7 +109,7 @@ async function callOrdinary(client: Redis, script: QueueableScript, args: Packed
  * i-th call's arguments (built when queued, so a big batch does not hold them all at once).
  * Replies in order, as [error, result]; calls that met NOSCRIPT are sent again.
  */
-export async function callScriptMany(client: Redis, script: QueueableScript, count: number, argsOf: (i: number) => PackedArg[]): Promise<[Error | null, unknown][]> {
+export async function callScriptMany(client: Redis, script: QueueableScript, count: number, argsOf: (i: number) => ScriptArg[]): Promise<[Error | null, unknown][]> {
   const packed = isLoaded(client, script);
   const pipeline = withScripts(client).pipeline();
   for (let i = 0; i < count; i++) {
