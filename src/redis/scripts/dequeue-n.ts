@@ -21,37 +21,41 @@ import { JOB_HASH_FIELDS } from '../job-fields.js';
 // again first, or it would work invisibly under a stub hash.
 // Returns nil (nothing queued), 'suspended', 'unregistered', or {queue index (1-based), id,
 // HMGET of JOB_HASH_FIELDS or HGETALL of the job}.
-// The body as a Lua function over its own key pairs and 9 arguments, so the
+// The body as a Lua function reading its key pairs from K after position k0 and its 9
+// arguments from A after position a0 (no copies: this runs once per job), so the
 // finish-and-dequeue script can run it after a finish in the same call. `workerExists`
-// may be given when the caller already asked (nil: ask).
+// may be given when the caller already asked (nil: ask). The field list is spelled out in
+// the script text rather than built as a table on every call.
 export const DEQUEUE_FN = `
-local JOB_HASH_FIELDS = {${JOB_HASH_FIELDS.map((field) => `'${field}'`).join(', ')}}
-local function dequeue(K, A, workerExists)
-  if workerExists == nil then workerExists = redis.call('EXISTS', A[1]) == 1 end
+local function dequeue(K, k0, A, a0, workerExists)
+  local workerKey = A[a0 + 1]
+  if workerExists == nil then workerExists = redis.call('EXISTS', workerKey) == 1 end
   if not workerExists then return 'unregistered' end
-  if redis.call('EXISTS', A[8]) == 1 then return 'suspended' end
-  for i = 1, #K, 2 do
+  if redis.call('EXISTS', A[a0 + 8]) == 1 then return 'suspended' end
+  for i = k0 + 1, #K, 2 do
     while true do
       local id = redis.call('LPOP', K[i])
       if not id then break end
-      local jobKey = A[2] .. id
+      local jobKey = A[a0 + 2] .. id
       local fields = redis.call('HMGET', jobKey, 'data', 'timeout')
       if fields[1] then
-        local interval = tonumber(A[6])
+        local interval = tonumber(A[a0 + 6])
         local timeout = tonumber(fields[2] or '')
         local ttl
-        if A[7] == 'simple' then
+        if A[a0 + 7] == 'simple' then
           if timeout == -1 then ttl = 420 else ttl = (timeout or 420) + 60 end
         else
           if timeout and timeout > 0 then ttl = math.min(timeout, interval) + 60 else ttl = interval + 60 end
         end
-        redis.call('ZADD', K[i + 1], tonumber(A[5]) + ttl, id)
-        redis.call('HSET', jobKey, 'status', 'started', 'started_at', A[4], 'last_heartbeat', A[4], 'worker_name', A[3])
+        local now = A[a0 + 4]
+        redis.call('ZADD', K[i + 1], tonumber(A[a0 + 5]) + ttl, id)
+        redis.call('HSET', jobKey, 'status', 'started', 'started_at', now, 'last_heartbeat', now, 'worker_name', A[a0 + 3])
         redis.call('PERSIST', jobKey)
-        redis.call('HSET', A[1], 'current_job', id, 'current_job_working_time', '0', 'state', 'busy', 'last_heartbeat', A[4])
-        redis.call('EXPIRE', A[1], ttl)
-        if A[9] == '1' then return {(i + 1) / 2, id, redis.call('HMGET', jobKey, unpack(JOB_HASH_FIELDS))} end
-        return {(i + 1) / 2, id, redis.call('HGETALL', jobKey)}
+        redis.call('HSET', workerKey, 'current_job', id, 'current_job_working_time', '0', 'state', 'busy', 'last_heartbeat', now)
+        redis.call('EXPIRE', workerKey, ttl)
+        local index = (i - k0 + 1) / 2
+        if A[a0 + 9] == '1' then return {index, id, redis.call('HMGET', jobKey, ${JOB_HASH_FIELDS.map((field) => `'${field}'`).join(', ')})} end
+        return {index, id, redis.call('HGETALL', jobKey)}
       end
     end
   end
@@ -60,5 +64,5 @@ end
 `;
 
 export const DEQUEUE_N = `${DEQUEUE_FN}
-return dequeue(KEYS, ARGV, nil)
+return dequeue(KEYS, 0, ARGV, 0, nil)
 `;

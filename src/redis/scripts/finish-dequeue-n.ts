@@ -15,14 +15,9 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 // 'unregistered' and the worker registers again.
 // Returns {finish reply, dequeue reply} as the two scripts return them.
 export const FINISH_DEQUEUE_N = `${RELEASE_DEPENDENTS_FN}${FINISH_JOB_FN}${DEQUEUE_FN}
-local finishKeys, finishArgs, dequeueKeys, dequeueArgs = {}, {}, {}, {}
-for i = 1, 7 do finishKeys[i] = KEYS[i] end
-for i = 8, #KEYS do dequeueKeys[i - 7] = KEYS[i] end
-for i = 1, 12 do finishArgs[i] = ARGV[i] end
-for i = 13, 21 do dequeueArgs[i - 12] = ARGV[i] end
 local workerExists = redis.call('EXISTS', ARGV[13]) == 1
-local finished = finishJob(finishKeys, finishArgs, '2', workerExists, ARGV[8] == '1')
-local taken = dequeue(dequeueKeys, dequeueArgs, workerExists)
+local finished = finishJob(KEYS, ARGV, '2', workerExists, ARGV[8] == '1')
+local taken = dequeue(KEYS, 7, ARGV, 12, workerExists)
 if type(taken) ~= 'table' and taken ~= 'unregistered' then
   redis.call('HDEL', ARGV[13], 'current_job')
   redis.call('HSET', ARGV[13], 'current_job_working_time', '0', 'state', 'idle', 'last_heartbeat', ARGV[2])
