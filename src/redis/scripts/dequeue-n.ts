@@ -26,6 +26,13 @@ import { JOB_HASH_FIELDS } from '../job-fields.js';
 // finish-and-dequeue script can run it after a finish in the same call. `workerExists`
 // may be given when the caller already asked (nil: ask). The field list is spelled out in
 // the script text rather than built as a table on every call.
+const QUOTED_FIELDS = JOB_HASH_FIELDS.map((field) => `'${field}'`).join(', ');
+
+/** A field's 1-based position in JOB_HASH_FIELDS, as Lua indexes the HMGET reply. */
+function fieldNumber(field: (typeof JOB_HASH_FIELDS)[number]): number {
+  return JOB_HASH_FIELDS.indexOf(field) + 1;
+}
+
 export const DEQUEUE_FN = `
 local function dequeue(K, k0, A, a0, workerExists)
   local workerKey = A[a0 + 1]
@@ -37,10 +44,14 @@ local function dequeue(K, k0, A, a0, workerExists)
       local id = redis.call('LPOP', K[i])
       if not id then break end
       local jobKey = A[a0 + 2] .. id
-      local fields = redis.call('HMGET', jobKey, 'data', 'timeout')
+      -- With the known fields wanted, one HMGET both checks the job and is the reply.
+      local known = A[a0 + 9] == '1'
+      local fields
+      if known then fields = redis.call('HMGET', jobKey, ${QUOTED_FIELDS}) else fields = redis.call('HMGET', jobKey, 'data', 'timeout') end
       if fields[1] then
         local interval = tonumber(A[a0 + 6])
-        local timeout = tonumber(fields[2] or '')
+        local timeout
+        if known then timeout = tonumber(fields[${fieldNumber('timeout')}] or '') else timeout = tonumber(fields[2] or '') end
         local ttl
         if A[a0 + 7] == 'simple' then
           if timeout == -1 then ttl = 420 else ttl = (timeout or 420) + 60 end
@@ -54,7 +65,13 @@ local function dequeue(K, k0, A, a0, workerExists)
         redis.call('HSET', workerKey, 'current_job', id, 'current_job_working_time', '0', 'state', 'busy', 'last_heartbeat', now)
         redis.call('EXPIRE', workerKey, ttl)
         local index = (i - k0 + 1) / 2
-        if A[a0 + 9] == '1' then return {index, id, redis.call('HMGET', jobKey, ${JOB_HASH_FIELDS.map((field) => `'${field}'`).join(', ')})} end
+        if known then
+          fields[${fieldNumber('status')}] = 'started'
+          fields[${fieldNumber('started_at')}] = now
+          fields[${fieldNumber('last_heartbeat')}] = now
+          fields[${fieldNumber('worker_name')}] = A[a0 + 3]
+          return {index, id, fields}
+        end
         return {index, id, redis.call('HGETALL', jobKey)}
       end
     end
