@@ -45,22 +45,26 @@ function parseCanonical(text: string): Date | undefined {
   return new Date(second + (text.charCodeAt(20) - 48) * 100 + (text.charCodeAt(21) - 48) * 10 + (text.charCodeAt(22) - 48));
 }
 
-// The timestamps a worker reads share their second more often than not (a job's created,
-// enqueued, started and heartbeat times), so the last validated second is kept.
-let lastSecondText = '';
-let lastSecondMs = 0;
+// The timestamps a worker reads share a few seconds: a job's created and enqueued times
+// (when the producer ran) and its started and heartbeat times (now). The last few validated
+// seconds are kept; one slot alone was overwritten back and forth for every job.
+const SECOND_SLOTS = 4;
+const secondTexts: string[] = new Array<string>(SECOND_SLOTS).fill('');
+const secondValues: number[] = new Array<number>(SECOND_SLOTS).fill(0);
+let nextSlot = 0;
 
 /** Milliseconds of `YYYY-MM-DDTHH:MM:SS` (UTC), or undefined for text Python would reject. */
 function secondOf(text: string): number | undefined {
-  if (text === lastSecondText) return lastSecondMs;
+  for (let i = 0; i < SECOND_SLOTS; i++) if (secondTexts[i] === text) return secondValues[i];
   if (text[10] !== 'T') return undefined;
   const ms = Date.parse(`${text}Z`);
   if (Number.isNaN(ms)) return undefined;
   // Date.parse rolls Feb 30 over into March and 24:00 into the next day; Python rejects them,
   // so the second must print back as the text it came from.
   if (new Date(ms).toISOString().slice(0, 19) !== text) return undefined;
-  lastSecondText = text;
-  lastSecondMs = ms;
+  secondTexts[nextSlot] = text;
+  secondValues[nextSlot] = ms;
+  nextSlot = (nextSlot + 1) % SECOND_SLOTS;
   return ms;
 }
 
