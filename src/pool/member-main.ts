@@ -1,8 +1,10 @@
+import './member-startup.js';
 import { isRqtsError, RqtsError } from '../model/errors.js';
 import type { CommandDescriptor } from '../cli/command.js';
 import { closeAllConnections, openConnection, type ConnectionFlagValues } from '../cli/connection-options.js';
 import { createLogger } from '../cli/logging.js';
 import { parseCommandLine } from '../cli/parse-flags.js';
+import { releaseStartupCosts } from '../cli/startup-memory.js';
 import { workerCommand } from '../cli/worker.js';
 import { buildWorkerOptions, effectiveLevel, sentryHandler, type WorkerFlagValues } from '../cli/worker-flags.js';
 import type { Worker } from '../worker/worker.js';
@@ -98,6 +100,7 @@ async function main(): Promise<number> {
     const created = new built.cls(connection.client, built.options, { logger });
     worker = created;
     created.on('worker:registered', (name) => send({ type: 'registered', name }));
+    releaseStartupCosts();
     await created.work();
     return 0;
   } catch (error) {
