@@ -24,6 +24,10 @@ export const enqueueCommand = defineCommand({
     description: { type: 'string', valueName: 'TEXT', description: 'Job description (default: the call string)' },
     jobId: { type: 'string', valueName: 'ID', description: 'Use this job id instead of a random one' },
     atFront: { type: 'boolean', description: 'Put the job at the front of the queue' },
+    retryMax: { type: 'number', valueName: 'N', description: 'Retry a failed job up to N times' },
+    retryInterval: { type: 'number', multiple: true, valueName: 'SECONDS', description: 'Seconds to wait before each retry, one per retry, the last one repeating (default 0)' },
+    scheduleIn: { type: 'string', valueName: 'DELAY', description: "Enqueue the job this long from now: seconds or '90s', '5m', '2h', '1d' (a scheduler must run)" },
+    scheduleAt: { type: 'string', valueName: 'TIME', description: 'Enqueue the job at this local time, ISO 8601 without timezone, e.g. 2026-05-27T21:45:00 (a scheduler must run)' },
     quiet: { type: 'boolean', description: 'Print nothing' },
   },
   examples: ['rqts enqueue tasks.add :1 :2', "rqts enqueue -q high tasks.send to=ops@example.com :'{\"retries\": 3}' body=@message.txt"],
@@ -38,11 +42,13 @@ export const enqueueCommand = defineCommand({
     // Bad input is reported before connecting, so it is never hidden behind a Redis error.
     validateQueueName(flags.queue);
     parseTimeout(flags.timeout);
+    const retry = retryOption(flags.retryMax, flags.retryInterval);
+    const due = scheduleTime(flags.scheduleIn, flags.scheduleAt);
     const connection = await openConnection(flags);
     try {
       const queue = new Queue(flags.queue, connection.client, { serializer: connection.serializer });
       const fullCall = callString(funcName, callArgs, kwargs, true);
-      const job = await queue.enqueue(funcName, callArgs, kwargs, {
+      const options = {
         timeout: flags.timeout,
         resultTtl: flags.resultTtl,
         ttl: flags.ttl,
@@ -51,7 +57,9 @@ export const enqueueCommand = defineCommand({
         description: flags.description ?? fullCall,
         jobId: flags.jobId,
         atFront: flags.atFront,
-      });
+        retry,
+      };
+      const job = due ? await queue.enqueueAt(due, funcName, callArgs, kwargs, options) : await queue.enqueue(funcName, callArgs, kwargs, options);
       if (!flags.quiet) io.print(`Enqueued ${fullCall} with job-id '${job.id}'.`);
       return 0;
     } finally {
@@ -59,3 +67,38 @@ export const enqueueCommand = defineCommand({
     }
   },
 });
+
+function retryOption(max: number | undefined, intervals: number[]): { max: number; interval: number[] } | undefined {
+  if (max === undefined) {
+    if (intervals.length > 0) throw new RqtsError('BAD_ARGUMENT', '--retry-interval needs --retry-max', 'Say how many retries, e.g. --retry-max 3 --retry-interval 10');
+    return undefined;
+  }
+  if (!Number.isInteger(max) || max < 1) throw new RqtsError('BAD_ARGUMENT', `--retry-max ${max} is not a number of retries`, 'Give a whole number of 1 or more');
+  const bad = intervals.find((n) => !Number.isInteger(n) || n < 0);
+  if (bad !== undefined) throw new RqtsError('BAD_ARGUMENT', `--retry-interval ${bad} is not a whole number of seconds`, 'Give whole seconds of 0 or more');
+  return { max, interval: intervals.length > 0 ? intervals : [0] };
+}
+
+const DELAY = /^(\d+)([dhms]?)$/i;
+
+// rq enqueue's --schedule-at: ISO 8601 without timezone, read as local time as Python reads a naive datetime.
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
+
+function scheduleTime(scheduleIn: string | undefined, scheduleAt: string | undefined): Date | undefined {
+  if (scheduleIn !== undefined && scheduleAt !== undefined) throw new RqtsError('BAD_ARGUMENT', '--schedule-in and --schedule-at exclude each other', 'Give one of them');
+  if (scheduleIn !== undefined) {
+    const match = DELAY.exec(scheduleIn.trim());
+    if (!match) throw new RqtsError('BAD_ARGUMENT', `--schedule-in ${scheduleIn} is not a delay`, "Give seconds or '90s', '5m', '2h', '1d'");
+    const unit = { d: 86_400, h: 3600, m: 60, s: 1, '': 1 }[(match[2] ?? '').toLowerCase() as 'd' | 'h' | 'm' | 's' | ''];
+    return new Date(Date.now() + Number(match[1]) * unit * 1000);
+  }
+  if (scheduleAt === undefined) return undefined;
+  const match = LOCAL_TIME.exec(scheduleAt);
+  const [year, month, day, hour, minute, second] = (match?.slice(1) ?? []).map(Number) as number[];
+  const date = match ? new Date(year!, month! - 1, day!, hour!, minute!, second!) : undefined;
+  // Date rolls 2026-02-30 over into March; a time that does not print back was not a real one.
+  if (!date || date.getMonth() !== month! - 1 || date.getDate() !== day! || date.getHours() !== hour) {
+    throw new RqtsError('BAD_ARGUMENT', `--schedule-at ${scheduleAt} is not a time`, 'Give local time as YYYY-MM-DDTHH:MM:SS, e.g. 2026-05-27T21:45:00');
+  }
+  return date;
+}

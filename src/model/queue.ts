@@ -5,7 +5,7 @@ import { RqtsError } from './errors.js';
 import { DEFAULT_TIMEOUT, Job, type JobCall } from './job.js';
 import { Registry, type RegistryCounts } from './registry.js';
 import { JSONSerializer, type Serializer } from './serializer.js';
-import { enqueueScriptArgs } from './transitions.js';
+import { enqueueScriptArgs, scheduleCommands } from './transitions.js';
 
 export interface EnqueueOptions {
   jobId?: string;
@@ -127,6 +127,23 @@ export class Queue {
     const job = this.createJob({ ...options, funcName, args, kwargs });
     await callScript(this.connection, SCRIPTS.enqueueJob, enqueueScriptArgs(job, { atFront: options.atFront }));
     return job;
+  }
+
+  /** RQ's enqueue_at: the job waits in the scheduled registry until `due`; a scheduler enqueues it then. */
+  async enqueueAt(due: Date, funcName: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: EnqueueOptions = {}): Promise<Job> {
+    if (Number.isNaN(due.getTime())) throw new RqtsError('BAD_ARGUMENT', 'The time to enqueue at is not a valid date', 'Give a Date, e.g. new Date(Date.now() + 60_000)');
+    const job = this.createJob({ ...options, funcName, args, kwargs });
+    const multi = this.connection.multi();
+    scheduleCommands(multi, job, due, { atFront: options.atFront });
+    const failed = ((await multi.exec()) ?? []).find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
+    return job;
+  }
+
+  /** RQ's enqueue_in: enqueueAt `seconds` from now. */
+  async enqueueIn(seconds: number, funcName: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: EnqueueOptions = {}): Promise<Job> {
+    if (!Number.isFinite(seconds) || seconds < 0) throw new RqtsError('BAD_ARGUMENT', `Cannot schedule ${seconds} seconds from now`, 'Give a delay of 0 seconds or more');
+    return this.enqueueAt(new Date(Date.now() + seconds * 1000), funcName, args, kwargs, options);
   }
 
   async enqueueJob(job: Job, options: { atFront?: boolean } = {}): Promise<Job> {

@@ -168,9 +168,20 @@ function retryCommands(multi: ChainableCommander, job: Job, at: Date): 'retried'
     enqueueCommands(multi, job, { now: at, includeMeta: false });
     return 'retried';
   }
+  scheduleCommands(multi, job, new Date(at.getTime() + interval * 1000), { includeMeta: false });
+  return 'scheduled';
+}
+
+/**
+ * RQ's schedule_job: the queue is known, the job saved as `scheduled`, and its id in the
+ * scheduled registry, scored by the Unix second it is due. A scheduler (rqts --with-scheduler
+ * or Python's) moves it to its queue then, at the front when `enqueue_at_front` is '1'. Its
+ * ttl starts then too, as RQ's: a job waiting for its time does not expire.
+ */
+export function scheduleCommands(multi: ChainableCommander, job: Job, due: Date, options: { includeMeta?: boolean; atFront?: boolean } = {}): void {
   job.status = 'scheduled';
   multi.sadd(keys.allQueues, keys.queue(job.origin));
-  multi.hset(job.key, job.toHash({ includeMeta: false }));
-  multi.zadd(keys.registry('scheduled', job.origin), String(unixNow(at.getTime()) + interval), job.id);
-  return 'scheduled';
+  multi.hset(job.key, job.toHash({ includeMeta: options.includeMeta }));
+  if (options.atFront) multi.hset(job.key, 'enqueue_at_front', '1');
+  multi.zadd(keys.registry('scheduled', job.origin), String(unixNow(due.getTime())), job.id);
 }

@@ -8,6 +8,8 @@ import { keys } from '../../src/redis/keys.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { captureIo, rqts } from './run.js';
+import { FIXTURES, runRqts } from '../helpers/rqts-process.js';
+import { latestResult } from '../../src/model/results.js';
 
 const ENQUEUED = /^Enqueued (.*) with job-id '([^']+)'\.\n$/;
 
@@ -59,6 +61,33 @@ describe('rqts enqueue', () => {
     expect(await new Queue('opts', redis.client).count()).toBe(3);
   });
 
+  it("schedules with --schedule-in and --schedule-at (local time, as rq reads it) and sets retries", async () => {
+    const inHour = await enqueue('tasks.add', ':1', ':2', '-q', 'later', '--schedule-in', '1h', '--retry-max', '2', '--retry-interval', '5', '--retry-interval', '10');
+    expect(inHour.code, inHour.stderr).toBe(0);
+    const [, , id] = ENQUEUED.exec(inHour.stdout) ?? [];
+    const job = await Job.fetch(redis.client, id!);
+    expect(job).toMatchObject({ status: 'scheduled', retriesLeft: 2, retryIntervals: [5, 10] });
+    expect(Number(await redis.client.zscore(keys.registry('scheduled', 'later'), id!)) - Date.now() / 1000).toBeCloseTo(3600, -1);
+    expect(await redis.client.sismember(keys.allQueues, keys.queue('later'))).toBe(1);
+    expect(await redis.client.llen(keys.queue('later'))).toBe(0);
+    const local = new Date(Date.now() + 7200_000);
+    const two = (n: number): string => String(n).padStart(2, '0');
+    const text = `${local.getFullYear()}-${two(local.getMonth() + 1)}-${two(local.getDate())}T${two(local.getHours())}:${two(local.getMinutes())}:${two(local.getSeconds())}`;
+    const at = await enqueue('tasks.add', '-q', 'later', '--schedule-at', text);
+    const [, , atId] = ENQUEUED.exec(at.stdout) ?? [];
+    expect(Number(await redis.client.zscore(keys.registry('scheduled', 'later'), atId!))).toBe(Math.floor(local.getTime() / 1000));
+  });
+
+  it('a job scheduled for a time already past runs on the next worker with --with-scheduler', async () => {
+    const run = await enqueue('tasks.add', ':40', ':2', '-q', 'due', '--schedule-at', '2020-01-01T00:00:00', '--at-front');
+    const [, , id] = ENQUEUED.exec(run.stdout) ?? [];
+    expect(await redis.client.hget(keys.job(id!), 'enqueue_at_front')).toBe('1');
+    const worker = await runRqts(['worker', 'due', '--url', redis.url, '--path', FIXTURES, '--burst', '--with-scheduler']);
+    expect(worker.code, worker.output).toBe(0);
+    expect((await Job.fetch(redis.client, id!)).status).toBe('finished');
+    expect((await latestResult(redis.client, id!))?.returnValue).toBe(42);
+  });
+
   it('keeps the full call string as description, not the 75-character cut', async () => {
     const long = 'x'.repeat(100);
     const run = await enqueue('tasks.echo', long);
@@ -79,6 +108,13 @@ describe('rqts enqueue', () => {
     [['--result-ttl', '1.5'], /^--result-ttl 1\.5 is not a whole number of seconds\./],
     [['--ttl', 'x'], /^--ttl expects a number, not "x"\./],
     [['--at-back'], /^Unknown option --at-back for rqts enqueue\./],
+    [['--retry-interval', '5'], /^--retry-interval needs --retry-max\./],
+    [['--retry-max', '0'], /^--retry-max 0 is not a number of retries\./],
+    [['--retry-max', '2', '--retry-interval', '-1'], /^--retry-interval -1 is not a whole number of seconds\./],
+    [['--schedule-in', 'later'], /^--schedule-in later is not a delay\./],
+    [['--schedule-at', '2026-02-30T10:00:00'], /^--schedule-at 2026-02-30T10:00:00 is not a time\./],
+    [['--schedule-at', '2026-05-27 21:45'], /^--schedule-at 2026-05-27 21:45 is not a time\./],
+    [['--schedule-in', '5m', '--schedule-at', '2026-05-27T21:45:00'], /^--schedule-in and --schedule-at exclude each other\./],
   ])('rejects %j with one line and exit 1', async (extra, message) => {
     // In-process through the same dispatcher as the binary (spawning costs ~1 s per case);
     // the spawned binary's exit code and stderr are checked on two of these just below.

@@ -163,6 +163,37 @@ describe('Queue.enqueue', () => {
   });
 });
 
+describe('Queue.enqueueAt / enqueueIn', () => {
+  it("schedule as RQ's enqueue_at does: status scheduled, in the scheduled registry by due second, ttl not yet running", async () => {
+    const queue = new Queue('later', redis.client);
+    const due = new Date(Date.now() + 90_000);
+    const at = await queue.enqueueAt(due, 'tasks.add', [1, 2], {}, { ttl: 30 });
+    const inMinute = await queue.enqueueIn(60, 'tasks.add');
+    expect((await Job.fetch(redis.client, at.id)).status).toBe('scheduled');
+    expect(Number(await redis.client.zscore(keys.registry('scheduled', 'later'), at.id))).toBe(Math.floor(due.getTime() / 1000));
+    expect(Number(await redis.client.zscore(keys.registry('scheduled', 'later'), inMinute.id)) - Date.now() / 1000).toBeCloseTo(60, -1);
+    expect(await redis.client.ttl(keys.job(at.id))).toBe(-1);
+    expect(await queue.count()).toBe(0);
+    await expect(queue.enqueueIn(-1, 'tasks.add')).rejects.toThrow(/Cannot schedule -1 seconds from now/);
+    await expect(queue.enqueueAt(new Date('soon'), 'tasks.add')).rejects.toThrow(/not a valid date/);
+  });
+
+  it.skipIf(!pythonRqAvailable())("is what Python's ScheduledJobRegistry lists", async () => {
+    const job = await new Queue('later', redis.client).enqueueIn(120, 'tasks.add', [1, 2]);
+    const out = await runPython(`
+import json
+from redis import Redis
+from rq import Queue
+from rq.registry import ScheduledJobRegistry
+q = Queue('later', connection=Redis.from_url(${JSON.stringify(redis.url)}))
+registry = ScheduledJobRegistry(queue=q)
+print(json.dumps({'ids': registry.get_job_ids(), 'status': q.fetch_job(${JSON.stringify(job.id)}).get_status()}))
+`);
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({ ids: [job.id], status: 'scheduled' });
+  });
+});
+
 describe('Queue.enqueueMany', () => {
   it('enqueues a batch in one round trip, keeping order and at_front', async () => {
     const queue = new Queue('bulk', counted);
