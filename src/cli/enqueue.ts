@@ -24,6 +24,7 @@ export const enqueueCommand = defineCommand({
     description: { type: 'string', valueName: 'TEXT', description: 'Job description (default: the call string)' },
     jobId: { type: 'string', valueName: 'ID', description: 'Use this job id instead of a random one' },
     atFront: { type: 'boolean', description: 'Put the job at the front of the queue' },
+    dependsOn: { type: 'string', multiple: true, valueName: 'JOB_ID', description: 'Wait for this job to finish first; given several times, wait for all' },
     retryMax: { type: 'number', valueName: 'N', description: 'Retry a failed job up to N times' },
     retryInterval: { type: 'number', multiple: true, valueName: 'SECONDS', description: 'Seconds to wait before each retry, one per retry, the last one repeating (default 0)' },
     scheduleIn: { type: 'string', valueName: 'DELAY', description: "Enqueue the job this long from now: seconds or '90s', '5m', '2h', '1d' (a scheduler must run)" },
@@ -44,6 +45,7 @@ export const enqueueCommand = defineCommand({
     parseTimeout(flags.timeout);
     const retry = retryOption(flags.retryMax, flags.retryInterval);
     const due = scheduleTime(flags.scheduleIn, flags.scheduleAt);
+    if (due && flags.dependsOn.length > 0) throw new RqtsError('BAD_ARGUMENT', '--depends-on cannot be combined with --schedule-in or --schedule-at', 'Give either the dependencies or the schedule');
     const connection = await openConnection(flags);
     try {
       const queue = new Queue(flags.queue, connection.client, { serializer: connection.serializer });
@@ -58,6 +60,7 @@ export const enqueueCommand = defineCommand({
         jobId: flags.jobId,
         atFront: flags.atFront,
         retry,
+        dependsOn: flags.dependsOn.length > 0 ? flags.dependsOn : undefined,
       };
       const job = due ? await queue.enqueueAt(due, funcName, callArgs, kwargs, options) : await queue.enqueue(funcName, callArgs, kwargs, options);
       if (!flags.quiet) io.print(`Enqueued ${fullCall} with job-id '${job.id}'.`);

@@ -5,7 +5,7 @@ import { RqtsError } from './errors.js';
 import { DEFAULT_TIMEOUT, Job, type JobCall } from './job.js';
 import { Registry, type RegistryCounts } from './registry.js';
 import { JSONSerializer, type Serializer } from './serializer.js';
-import { enqueueScriptArgs, scheduleCommands } from './transitions.js';
+import { enqueueDependentScriptArgs, enqueueScriptArgs, scheduleCommands } from './transitions.js';
 
 export interface EnqueueOptions {
   jobId?: string;
@@ -18,6 +18,10 @@ export interface EnqueueOptions {
   meta?: Record<string, unknown>;
   atFront?: boolean;
   retry?: { max: number; interval?: number | number[] };
+  /** Job ids this job waits for (RQ's depends_on): it is deferred until they have finished. */
+  dependsOn?: string | readonly string[];
+  /** Run after a dependency failed, was stopped or canceled too (RQ's Dependency(allow_failure=True)). */
+  allowDependencyFailures?: boolean;
 }
 
 export interface EnqueueSpec extends EnqueueOptions {
@@ -110,6 +114,11 @@ export class Queue {
       },
       this.serializer,
     );
+    if (spec.dependsOn !== undefined) {
+      const ids = typeof spec.dependsOn === 'string' ? [spec.dependsOn] : [...spec.dependsOn];
+      if (ids.length === 0 || ids.some((id) => typeof id !== 'string' || id === '')) throw new RqtsError('BAD_ARGUMENT', 'depends_on needs job ids', 'Give the ids of the jobs to wait for');
+      job.dependencyIds = ids;
+    }
     if (spec.retry && spec.retry.max > 0) {
       const interval = spec.retry.interval ?? 0;
       const intervals = Array.isArray(interval) ? interval : [interval];
@@ -125,6 +134,12 @@ export class Queue {
   /** One MULTI/EXEC, one round trip (rq-protocol §6.1). */
   async enqueue(funcName: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: EnqueueOptions = {}): Promise<Job> {
     const job = this.createJob({ ...options, funcName, args, kwargs });
+    if (job.dependencyIds.length > 0) {
+      const status = await callScript(this.connection, SCRIPTS.enqueueDependent, enqueueDependentScriptArgs(job, { atFront: options.atFront, allowFailures: options.allowDependencyFailures }));
+      job.status = String(status);
+      if (job.status === 'deferred') job.enqueuedAt = undefined;
+      return job;
+    }
     await callScript(this.connection, SCRIPTS.enqueueJob, enqueueScriptArgs(job, { atFront: options.atFront }));
     return job;
   }
@@ -133,6 +148,7 @@ export class Queue {
   async enqueueAt(due: Date, funcName: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: EnqueueOptions = {}): Promise<Job> {
     if (Number.isNaN(due.getTime())) throw new RqtsError('BAD_ARGUMENT', 'The time to enqueue at is not a valid date', 'Give a Date, e.g. new Date(Date.now() + 60_000)');
     const job = this.createJob({ ...options, funcName, args, kwargs });
+    if (job.dependencyIds.length > 0) throw new RqtsError('BAD_ARGUMENT', 'A scheduled job cannot also wait for other jobs here', 'Use either dependsOn or a schedule');
     const multi = this.connection.multi();
     scheduleCommands(multi, job, due, { atFront: options.atFront });
     const failed = ((await multi.exec()) ?? []).find(([error]) => error);
@@ -154,6 +170,9 @@ export class Queue {
 
   /** Many jobs in one pipelined round trip; each job's enqueue is atomic on its own, as RQ's. */
   async enqueueMany(specs: readonly EnqueueSpec[]): Promise<Job[]> {
+    if (specs.some((spec) => spec.dependsOn !== undefined)) {
+      throw new RqtsError('BAD_ARGUMENT', 'enqueueMany does not take dependsOn', 'Enqueue jobs with dependencies one by one with enqueue()');
+    }
     const jobs = specs.map((spec) => this.createJob(spec));
     const argsOf = (i: number): (string | Buffer)[] => enqueueScriptArgs(jobs[i]!, { atFront: specs[i]?.atFront });
     const failed = (await callScriptMany(this.connection, SCRIPTS.enqueueJob, jobs.length, argsOf)).find(([error]) => error);

@@ -1,5 +1,5 @@
 import type { ChainableCommander } from 'ioredis';
-import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
+import { DEPENDENTS_SUFFIX, JOB_KEY_PREFIX, keys } from '../redis/keys.js';
 import { queueScript, SCRIPTS } from '../redis/scripts/index.js';
 import { DEFAULT_FAILURE_TTL, type Job } from './job.js';
 import { addFailureResult, encodeReturnValue } from './results.js';
@@ -35,6 +35,29 @@ export function enqueueScriptArgs(job: Job, options: EnqueueCommandOptions = {})
   ];
   for (const field of job.hashFields(options.includeMeta)) args.push(field);
   return args;
+}
+
+/** Keys and arguments of scripts/enqueue-dependent-4.ts for a job with dependencies. */
+export function enqueueDependentScriptArgs(job: Job, options: EnqueueCommandOptions & { allowFailures?: boolean } = {}): (string | Buffer)[] {
+  const [allQueues, jobKey, queueKey, id, atFront, ttl, dependents, dependencies, ...fields] = enqueueScriptArgs(job, options);
+  return [
+    allQueues!,
+    jobKey!,
+    queueKey!,
+    keys.registry('deferred', job.origin),
+    id!,
+    atFront!,
+    ttl!,
+    dependents!,
+    dependencies!,
+    JOB_KEY_PREFIX,
+    DEPENDENTS_SUFFIX,
+    String(unixNow((options.now ?? new Date()).getTime())),
+    options.allowFailures ? '1' : '0',
+    String(job.dependencyIds.length),
+    ...job.dependencyIds,
+    ...fields,
+  ];
 }
 
 export function enqueueCommands(multi: ChainableCommander, job: Job, options: EnqueueCommandOptions = {}): void {

@@ -88,6 +88,20 @@ describe('rqts enqueue', () => {
     expect((await latestResult(redis.client, id!))?.returnValue).toBe(42);
   });
 
+  it('--depends-on defers a job until its parent finishes; a worker then runs both, in order', async () => {
+    const parent = ENQUEUED.exec((await enqueue('tasks.add', ':1', ':2', '-q', 'chain')).stdout)?.[2];
+    const child = await enqueue('tasks.add', ':40', ':2', '-q', 'chain', '--depends-on', parent!);
+    expect(child.code, child.stderr).toBe(0);
+    const childId = ENQUEUED.exec(child.stdout)?.[2];
+    expect((await Job.fetch(redis.client, childId!)).status).toBe('deferred');
+    const worker = await runRqts(['worker', 'chain', '--url', redis.url, '--path', FIXTURES, '--burst']);
+    expect(worker.code, worker.output).toBe(0);
+    const jobs = await Promise.all([parent!, childId!].map((id) => Job.fetch(redis.client, id)));
+    expect(jobs.map((job) => job.status)).toEqual(['finished', 'finished']);
+    expect(jobs[1]!.startedAt!.getTime()).toBeGreaterThanOrEqual(jobs[0]!.endedAt!.getTime());
+    expect((await latestResult(redis.client, childId!))?.returnValue).toBe(42);
+  });
+
   it('keeps the full call string as description, not the 75-character cut', async () => {
     const long = 'x'.repeat(100);
     const run = await enqueue('tasks.echo', long);
@@ -115,6 +129,7 @@ describe('rqts enqueue', () => {
     [['--schedule-at', '2026-02-30T10:00:00'], /^--schedule-at 2026-02-30T10:00:00 is not a time\./],
     [['--schedule-at', '2026-05-27 21:45'], /^--schedule-at 2026-05-27 21:45 is not a time\./],
     [['--schedule-in', '5m', '--schedule-at', '2026-05-27T21:45:00'], /^--schedule-in and --schedule-at exclude each other\./],
+    [['--schedule-in', '5m', '--depends-on', 'parent'], /^--depends-on cannot be combined with --schedule-in or --schedule-at\./],
   ])('rejects %j with one line and exit 1', async (extra, message) => {
     // In-process through the same dispatcher as the binary (spawning costs ~1 s per case);
     // the spawned binary's exit code and stderr are checked on two of these just below.

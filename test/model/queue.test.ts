@@ -194,6 +194,52 @@ print(json.dumps({'ids': registry.get_job_ids(), 'status': q.fetch_job(${JSON.st
   });
 });
 
+describe('Queue.enqueue with dependsOn', () => {
+  it("defers a job until its dependencies finish, as RQ's depends_on does, and enqueues at once when they have", async () => {
+    const queue = new Queue('deps', redis.client);
+    const parent = await queue.enqueue('tasks.add', [1, 2]);
+    const child = await queue.enqueue('tasks.add', [3, 4], {}, { dependsOn: parent.id });
+    expect(child.status).toBe('deferred');
+    expect((await Job.fetch(redis.client, child.id)).status).toBe('deferred');
+    expect(await redis.client.zscore(keys.registry('deferred', 'deps'), child.id)).not.toBeNull();
+    expect(await redis.client.smembers(keys.jobDependents(parent.id))).toEqual([child.id]);
+    expect(await redis.client.smembers(keys.jobDependencies(child.id))).toEqual([parent.id]);
+    expect(await queue.jobIds()).toEqual([parent.id]);
+    await redis.client.hset(keys.job(parent.id), 'status', 'finished');
+    const late = await queue.enqueue('tasks.add', [5, 6], {}, { dependsOn: [parent.id, 'gone-long-ago'] });
+    expect(late.status).toBe('queued');
+    expect(await queue.jobIds()).toEqual([parent.id, late.id]);
+  });
+
+  it('waits for a failed dependency unless failures are allowed', async () => {
+    const queue = new Queue('deps', redis.client);
+    const parent = await queue.enqueue('tasks.fail');
+    await redis.client.hset(keys.job(parent.id), 'status', 'failed');
+    expect((await queue.enqueue('tasks.add', [], {}, { dependsOn: parent.id })).status).toBe('deferred');
+    const tolerant = await queue.enqueue('tasks.add', [], {}, { dependsOn: parent.id, allowDependencyFailures: true });
+    expect(tolerant.status).toBe('queued');
+    expect(await redis.client.hget(keys.job(tolerant.id), 'allow_dependency_failures')).toBe('1');
+    await expect(queue.enqueueMany([{ funcName: 'tasks.add', dependsOn: parent.id }])).rejects.toThrow(/enqueueMany does not take dependsOn/);
+  });
+
+  it.skipIf(!pythonRqAvailable())("is what Python's DeferredJobRegistry and Job.dependency_ids show", async () => {
+    const queue = new Queue('deps', redis.client);
+    const parent = await queue.enqueue('tasks.add', [1, 2]);
+    const child = await queue.enqueue('tasks.add', [3, 4], {}, { dependsOn: parent.id });
+    const out = await runPython(`
+import json
+from redis import Redis
+from rq import Queue
+from rq.registry import DeferredJobRegistry
+q = Queue('deps', connection=Redis.from_url(${JSON.stringify(redis.url)}))
+job = q.fetch_job(${JSON.stringify(child.id)})
+print(json.dumps({'deferred': DeferredJobRegistry(queue=q).get_job_ids(), 'status': job.get_status(), 'deps': job._dependency_ids}))
+`);
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({ deferred: [child.id], status: 'deferred', deps: [parent.id] });
+  });
+});
+
 describe('Queue.enqueueMany', () => {
   it('enqueues a batch in one round trip, keeping order and at_front', async () => {
     const queue = new Queue('bulk', counted);

@@ -5,6 +5,7 @@ import { canSendPacked, type Fixed, isNoScript, packEvalsha, queuePacked, sendPa
 type ScriptArg = Exclude<PackedArg, Fixed>;
 import { DEQUEUE_N } from './dequeue-n.js';
 import { EMPTY_QUEUE_1 } from './empty-queue-1.js';
+import { ENQUEUE_DEPENDENT_4 } from './enqueue-dependent-4.js';
 import { ENQUEUE_JOB_3 } from './enqueue-job-3.js';
 import { ENQUEUE_SCHEDULED_2 } from './enqueue-scheduled-2.js';
 import { FINISH_DEQUEUE_N } from './finish-dequeue-n.js';
@@ -56,6 +57,7 @@ export const SCRIPTS = {
   releaseDependents: { name: 'rqtsReleaseDependents', numberOfKeys: 1, lua: RELEASE_DEPENDENTS_1 },
   finishJob: { name: 'rqtsFinishJob', numberOfKeys: 7, lua: FINISH_JOB_7 },
   enqueueJob: { name: 'rqtsEnqueueJob', numberOfKeys: 3, lua: ENQUEUE_JOB_3 },
+  enqueueDependent: { name: 'rqtsEnqueueDependent', numberOfKeys: 4, lua: ENQUEUE_DEPENDENT_4 },
 } as const satisfies Record<string, QueueableScript>;
 
 const QUEUEABLE: readonly QueueableScript[] = Object.values(SCRIPTS);
