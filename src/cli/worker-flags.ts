@@ -8,7 +8,7 @@ import { DEQUEUE_STRATEGIES, WORKER_DEFAULTS, type DequeueStrategy, type WorkerO
 import { SimpleWorker } from '../worker/simple-worker.js';
 import { Worker } from '../worker/worker.js';
 import type { FlagTable, FlagValues } from './command.js';
-import { LOGGING_LEVELS } from './logging.js';
+import { createLogger, LOGGING_LEVELS, type CliLogger } from './logging.js';
 import type { CliSettings } from './settings.js';
 
 // The flags of `rq worker` 1.16 (rq-protocol §8.3), shared by `rqts worker` and
@@ -144,6 +144,32 @@ export async function buildWorkerOptions(
     jobClass,
   };
   return { options, cls };
+}
+
+/** The logger a worker writes with: its flags first, then the settings module's DICT_CONFIG formatter. */
+export function createWorkerLogger(flags: WorkerFlagValues, settings: CliSettings, extra: { prefix?: string } = {}): CliLogger {
+  const dictConfig = settings.dictConfig as { formatters?: Record<string, { format?: string; datefmt?: string }> } | undefined;
+  const formatter = dictConfig?.formatters ? Object.values(dictConfig.formatters)[0] : undefined;
+  return createLogger({
+    json: flags.logJson,
+    level: effectiveLevel(flags),
+    logFormat: flags.logFormat ?? formatter?.format,
+    dateFormat: flags.dateFormat ?? formatter?.datefmt,
+    prefix: extra.prefix,
+  });
+}
+
+/** buildWorkerOptions, with the Sentry exception handler last when a DSN is configured. */
+export async function buildWorkerWithSentry(
+  args: string[],
+  flags: WorkerFlagValues,
+  context: { settings: CliSettings; serializer: Serializer; paths: string[] },
+  warn: (message: string) => void,
+): Promise<BuiltWorkerOptions> {
+  const built = await buildWorkerOptions(args, flags, context);
+  const sentry = await sentryHandler(flags, context.settings, warn);
+  if (sentry) built.options.exceptionHandlers = [...(built.options.exceptionHandlers ?? []), sentry];
+  return built;
 }
 
 export function writePidFile(file: string | undefined): void {

@@ -3,9 +3,8 @@ import { isSuspended } from '../model/suspension.js';
 import { cleanupGhosts } from '../worker/store.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';
-import { createLogger } from './logging.js';
 import { releaseStartupCosts } from './startup-memory.js';
-import { buildWorkerOptions, effectiveLevel, loggingFlags, sentryHandler, workerFlags, writePidFile } from './worker-flags.js';
+import { buildWorkerWithSentry, createWorkerLogger, loggingFlags, workerFlags, writePidFile } from './worker-flags.js';
 
 export const workerCommand = defineCommand({
   name: 'worker',
@@ -18,20 +17,10 @@ export const workerCommand = defineCommand({
   flags: { ...connectionFlags, ...workerFlags, ...loggingFlags },
   examples: ['rqts worker high default low', 'rqts worker --burst -P ./jobs emails', 'rqts worker -w SimpleWorker --max-jobs 100 default'],
   async run({ args, flags, io }) {
-    const level = effectiveLevel(flags);
     const connection = await openConnection(flags, { persistent: true });
-    const dictConfig = connection.settings.dictConfig as { formatters?: Record<string, { format?: string; datefmt?: string }> } | undefined;
-    const formatter = dictConfig?.formatters ? Object.values(dictConfig.formatters)[0] : undefined;
-    const logger = createLogger({
-      json: flags.logJson,
-      level,
-      logFormat: flags.logFormat ?? formatter?.format,
-      dateFormat: flags.dateFormat ?? formatter?.datefmt,
-    });
+    const logger = createWorkerLogger(flags, connection.settings);
     try {
-      const built = await buildWorkerOptions(args, flags, connection);
-      const sentry = await sentryHandler(flags, connection.settings, (m) => logger.warn(m));
-      if (sentry) built.options.exceptionHandlers = [...(built.options.exceptionHandlers ?? []), sentry];
+      const built = await buildWorkerWithSentry(args, flags, connection, (m) => logger.warn(m));
       if (await isSuspended(connection.client)) {
         throw new RqtsError('SUSPENDED', 'rqts is currently suspended, to resume job execution run "rqts resume"', 'Workers do not start while rq:suspended is set');
       }

@@ -2,11 +2,10 @@ import './member-startup.js';
 import { isRqtsError, RqtsError } from '../model/errors.js';
 import type { CommandDescriptor } from '../cli/command.js';
 import { closeAllConnections, openConnection, type ConnectionFlagValues } from '../cli/connection-options.js';
-import { createLogger } from '../cli/logging.js';
 import { parseCommandLine } from '../cli/parse-flags.js';
 import { releaseStartupCosts } from '../cli/startup-memory.js';
 import { workerCommand } from '../cli/worker.js';
-import { buildWorkerOptions, effectiveLevel, sentryHandler, type WorkerFlagValues } from '../cli/worker-flags.js';
+import { buildWorkerWithSentry, createWorkerLogger, type WorkerFlagValues } from '../cli/worker-flags.js';
 import type { Worker } from '../worker/worker.js';
 import { isStopMessage, MEMBER_ENV, parseMemberIdentity, type MemberMessage } from './protocol.js';
 
@@ -80,20 +79,10 @@ async function main(): Promise<number> {
     return 1;
   }
   const connection = await openConnection(flags, { persistent: true });
-  const dictConfig = connection.settings.dictConfig as { formatters?: Record<string, { format?: string; datefmt?: string }> } | undefined;
-  const formatter = dictConfig?.formatters ? Object.values(dictConfig.formatters)[0] : undefined;
-  const base = createLogger({
-    json: flags.logJson,
-    level: effectiveLevel(flags),
-    logFormat: flags.logFormat ?? formatter?.format,
-    dateFormat: flags.dateFormat ?? formatter?.datefmt,
-    prefix,
-  });
+  const base = createWorkerLogger(flags, connection.settings, { prefix });
   const logger = flags.logJson ? base.child({ pool: identity.pool, workerId: identity.id }) : base;
   try {
-    const built = await buildWorkerOptions(args, flags, connection);
-    const sentry = await sentryHandler(flags, connection.settings, (m) => logger.warn(m));
-    if (sentry) built.options.exceptionHandlers = [...(built.options.exceptionHandlers ?? []), sentry];
+    const built = await buildWorkerWithSentry(args, flags, connection, (m) => logger.warn(m));
     built.options.poolName = identity.pool;
     // Stopped before it ever registered: nothing to record, nothing to wait for.
     if (pendingStop || !process.connected) return 0;
