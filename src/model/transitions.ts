@@ -1,5 +1,6 @@
 import type { ChainableCommander } from 'ioredis';
 import { DEPENDENTS_SUFFIX, JOB_KEY_PREFIX, keys } from '../redis/keys.js';
+import { plainArgs, type PackedArg } from '../redis/packed-command.js';
 import { queueScript, SCRIPTS } from '../redis/scripts/index.js';
 import { DEFAULT_FAILURE_TTL, type Job } from './job.js';
 import { addFailureResult, encodeReturnValue } from './results.js';
@@ -90,29 +91,59 @@ export function finishCommands(multi: ChainableCommander, job: Job, options: Fin
   queueScript(multi, SCRIPTS.finishJob, finishScriptArgs(job, options));
 }
 
-/** Keys and arguments of scripts/finish-job-7.ts (7 keys, 12 arguments); marks the job finished. */
-export function finishScriptArgs(job: Job, options: FinishOptions): (string | number)[] {
+/** Keys and arguments of scripts/finish-job-7.ts (7 keys, 13 arguments); marks the job finished. */
+export function finishScriptArgs(job: Job, options: FinishOptions): (string | Buffer)[] {
+  const { keys: scriptKeys, args } = finishScriptParts(job, options);
+  return plainArgs([...scriptKeys, ...args]);
+}
+
+/**
+ * Texts of the finish script that are the same for every job of a worker and origin. A worker
+ * passes them pre-encoded (Fixed), since it runs this once per job; others get plain strings.
+ */
+export interface FinishTexts {
+  started: PackedArg;
+  finished: PackedArg;
+  jobPrefix: PackedArg;
+  queuePrefix: PackedArg;
+  deferredPrefix: PackedArg;
+  allQueues: PackedArg;
+}
+
+export function finishTexts(origin: string): FinishTexts {
+  return {
+    started: keys.registry('started', origin),
+    finished: keys.registry('finished', origin),
+    jobPrefix: JOB_KEY_PREFIX,
+    queuePrefix: keys.queue(''),
+    deferredPrefix: keys.registry('deferred', ''),
+    allQueues: keys.allQueues,
+  };
+}
+
+/** finish-job-7's keys and arguments apart, for scripts that add their own after each. */
+export function finishScriptParts(job: Job, options: FinishOptions, texts: FinishTexts = finishTexts(job.origin), workerKey?: PackedArg): { keys: PackedArg[]; args: PackedArg[] } {
   job.endedAt = options.ended;
   if (options.resultTtl !== 0) job.status = 'finished';
   const worker = options.worker;
-  return [
-    job.key,
-    keys.registry('started', job.origin),
-    keys.registry('finished', job.origin),
-    keys.results(job.id),
-    worker?.key ?? job.key,
-    keys.jobDependents(job.id),
-    keys.jobDependencies(job.id),
-    job.id,
-    formatTimestamp(options.ended),
-    options.resultTtl,
-    unixNow(options.ended.getTime()),
-    encodeReturnValue(options.returnValue, job.serializer) ?? '',
-    formatSeconds(worker?.workingSeconds ?? 0),
-    worker?.idleTtl ?? 0,
-    worker ? '1' : '0',
-    ...dependentsReleaseArgs(),
-  ];
+  return {
+    keys: [job.key, texts.started, texts.finished, keys.results(job.id), workerKey ?? worker?.key ?? job.key, keys.jobDependents(job.id), keys.jobDependencies(job.id)],
+    args: [
+      job.id,
+      formatTimestamp(options.ended),
+      String(options.resultTtl),
+      String(unixNow(options.ended.getTime())),
+      encodeReturnValue(options.returnValue, job.serializer) ?? '',
+      formatSeconds(worker?.workingSeconds ?? 0),
+      String(worker?.idleTtl ?? 0),
+      worker ? '1' : '0',
+      texts.jobPrefix,
+      texts.queuePrefix,
+      texts.deferredPrefix,
+      texts.allQueues,
+      job.dependencyIds.length > 0 ? '1' : '0',
+    ],
+  };
 }
 
 export interface FailOptions {

@@ -16,6 +16,11 @@ export class Fixed {
 
 export type PackedArg = string | Buffer | Fixed;
 
+/** The same arguments as ioredis takes them (a Fixed text as its plain value). */
+export function plainArgs(args: readonly PackedArg[]): (string | Buffer)[] {
+  return args.map((arg) => (arg instanceof Fixed ? arg.value : arg));
+}
+
 /** A command's leading arguments, encoded once. */
 export interface PackedPrefix {
   count: number;

@@ -4,13 +4,12 @@ import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
 import { JOB_HASH_FIELDS } from '../redis/job-fields.js';
 import { FINISH_DEQUEUE_N } from '../redis/scripts/finish-dequeue-n.js';
 import { withScripts, type DequeueReply } from '../redis/scripts/index.js';
-import { canSendPacked, Fixed, isNoScript, packEvalsha, sendPacked, type PackedArg } from '../redis/packed-command.js';
+import { canSendPacked, Fixed, isNoScript, packEvalsha, plainArgs, sendPacked, type PackedArg } from '../redis/packed-command.js';
 import { RqtsError } from '../model/errors.js';
 import { Job } from '../model/job.js';
 import { JSONSerializer, toBuffer, type Serializer } from '../model/serializer.js';
-import { encodeReturnValue } from '../model/results.js';
 import { formatSeconds, formatTimestamp, unixNow } from '../model/time.js';
-import { failCommands, finishScriptArgs } from '../model/transitions.js';
+import { failCommands, finishScriptParts, type FinishTexts } from '../model/transitions.js';
 import type { WorkerState } from '../model/worker-record.js';
 
 // Every Redis write a worker makes, as RQ 1.16 makes them (rq-protocol §2, §3, §6), each
@@ -27,6 +26,11 @@ export interface DequeueRequest {
   monitoringInterval: number;
 }
 
+interface QueueTexts {
+  queue: Fixed;
+  finish: FinishTexts & { started: Fixed };
+}
+
 export interface WorkerIdentity {
   name: string;
   queues: string[];
@@ -41,7 +45,7 @@ export class WorkerStore {
   private readonly packed: boolean;
   private finishDequeue: { lua: string; numberOfKeys: number } | undefined;
   private readonly knownFieldsOnly: boolean;
-  private readonly queueFixed = new Map<string, { queue: Fixed; started: Fixed; finished: Fixed }>();
+  private readonly queueFixed = new Map<string, QueueTexts>();
   private readonly fixedTexts: Record<'workerKey' | 'workerName' | 'jobPrefix' | 'queuePrefix' | 'deferredPrefix' | 'allQueues' | 'suspended' | 'one' | 'zero' | 'simple' | 'horse', Fixed>;
 
   constructor(
@@ -145,25 +149,24 @@ export class WorkerStore {
 
   /** Pops the first available job and marks it started, atomically (scripts/dequeue-n.ts). */
   async dequeue(request: DequeueRequest): Promise<DequeueResult> {
-    const args = this.dequeueArgs(request);
-    return this.parseDequeue(await this.scripts.rqtsDequeueBuffer(args.length - 9, ...args), request.queues);
+    const now = new Date();
+    const parts = this.dequeueParts(request, formatTimestamp(now), String(unixNow(now.getTime())));
+    return this.parseDequeue(await this.scripts.rqtsDequeueBuffer(parts.keys.length, ...plainArgs([...parts.keys, ...parts.args])), request.queues);
   }
 
-  private dequeueArgs(request: DequeueRequest): (string | number)[] {
-    const scriptKeys = request.queues.flatMap((queue) => [keys.queue(queue), keys.registry('started', queue)]);
-    const now = new Date();
-    return [
-      ...scriptKeys,
-      this.key,
-      JOB_KEY_PREFIX,
-      this.identity.name,
-      formatTimestamp(now),
-      unixNow(now.getTime()),
-      request.monitoringInterval,
-      request.mode,
-      keys.suspended,
-      this.knownFieldsOnly ? '1' : '0',
-    ];
+  /** dequeue-n's key pairs and 9 arguments; texts that never change for this worker are Fixed. */
+  private dequeueParts(request: DequeueRequest, now: string, nowSeconds: string): { keys: PackedArg[]; args: PackedArg[] } {
+    const fixed = this.fixedTexts;
+    const scriptKeys: PackedArg[] = [];
+    for (const queue of request.queues) {
+      const texts = this.queueTexts(queue);
+      scriptKeys.push(texts.queue, texts.finish.started);
+    }
+    const mode = request.mode === 'simple' ? fixed.simple : fixed.horse;
+    return {
+      keys: scriptKeys,
+      args: [fixed.workerKey, fixed.jobPrefix, fixed.workerName, now, nowSeconds, String(request.monitoringInterval), mode, fixed.suspended, this.knownFieldsOnly ? fixed.one : fixed.zero],
+    };
   }
 
   private parseDequeue(reply: DequeueReply, queues: readonly string[]): DequeueResult {
@@ -229,15 +232,23 @@ export class WorkerStore {
    */
   async finishJob(job: Job, returnValue: unknown, resultTtl: number, workingSeconds: number, idleTtl: number, next?: DequeueRequest): Promise<DequeueResult | undefined> {
     const ended = new Date();
+    const finish = finishScriptParts(job, { returnValue, resultTtl, ended, worker: { key: this.key, workingSeconds, idleTtl } }, this.queueTexts(job.origin).finish, this.fixedTexts.workerKey);
     if (!next) {
-      await this.scripts.rqtsFinishJob(...finishScriptArgs(job, { returnValue, resultTtl, ended, worker: { key: this.key, workingSeconds, idleTtl } }));
+      await this.scripts.rqtsFinishJob(...plainArgs([...finish.keys, ...finish.args]));
       return undefined;
     }
-    const args = this.finishDequeueArgs(job, returnValue, resultTtl, workingSeconds, idleTtl, ended, next);
-    const numKeys = 7 + 2 * next.queues.length;
-    const viaIoredis = async (): Promise<[number, DequeueReply]> =>
-      this.scripts.rqtsFinishDequeueBuffer(numKeys, ...args.map((arg) => (arg instanceof Fixed ? arg.value : arg)));
-    if (!this.packed) return this.parseDequeue((await viaIoredis())[1], next.queues);
+    // The next job starts at the instant this one ended; parts in finish-dequeue-n's order.
+    const dequeue = this.dequeueParts(next, formatTimestamp(ended), String(unixNow(ended.getTime())));
+    const args = finish.keys;
+    for (const key of dequeue.keys) args.push(key);
+    for (const arg of finish.args) args.push(arg);
+    for (const arg of dequeue.args) args.push(arg);
+    return this.finishAndDequeue(args, 7 + dequeue.keys.length, next.queues);
+  }
+
+  private async finishAndDequeue(args: PackedArg[], numKeys: number, queues: readonly string[]): Promise<DequeueResult> {
+    const viaIoredis = async (): Promise<[number, DequeueReply]> => this.scripts.rqtsFinishDequeueBuffer(numKeys, ...plainArgs(args));
+    if (!this.packed) return this.parseDequeue((await viaIoredis())[1], queues);
     // Written as prebuilt bytes (redis/packed-command.ts); NOSCRIPT means it did not run, so
     // the same call goes again the ordinary way, which loads the script.
     const script = this.finishDequeueScript(numKeys);
@@ -245,7 +256,7 @@ export class WorkerStore {
       if (isNoScript(error)) return viaIoredis();
       throw error;
     })) as [number, DequeueReply];
-    return this.parseDequeue(reply[1], next.queues);
+    return this.parseDequeue(reply[1], queues);
   }
 
   /** One script object per key count, so its packed EVALSHA prefix is built once. */
@@ -254,34 +265,13 @@ export class WorkerStore {
     return this.finishDequeue;
   }
 
-  /**
-   * Keys and arguments of scripts/finish-dequeue-n.ts, built in one pass: this runs once
-   * per job. Texts that are the same job after job (the worker's key and name, queue and
-   * registry keys, key prefixes) are Fixed, so their wire form is encoded once.
-   */
-  private finishDequeueArgs(job: Job, returnValue: unknown, resultTtl: number, workingSeconds: number, idleTtl: number, ended: Date, next: DequeueRequest): PackedArg[] {
-    job.endedAt = ended;
-    if (resultTtl !== 0) job.status = 'finished';
-    const fixed = this.fixedTexts;
-    const origin = this.queueTexts(job.origin);
-    const now = formatTimestamp(ended);
-    const nowSeconds = unixNow(ended.getTime());
-    const args: PackedArg[] = [job.key, origin.started, origin.finished, keys.results(job.id), fixed.workerKey, keys.jobDependents(job.id), keys.jobDependencies(job.id)];
-    for (const queue of next.queues) {
-      const texts = this.queueTexts(queue);
-      args.push(texts.queue, texts.started);
-    }
-    args.push(job.id, now, String(resultTtl), String(nowSeconds), encodeReturnValue(returnValue, job.serializer) ?? '', formatSeconds(workingSeconds), String(idleTtl));
-    args.push(job.dependencyIds.length > 0 ? fixed.one : fixed.zero, fixed.jobPrefix, fixed.queuePrefix, fixed.deferredPrefix, fixed.allQueues);
-    args.push(fixed.workerKey, fixed.jobPrefix, fixed.workerName, now, String(nowSeconds), String(next.monitoringInterval), next.mode === 'simple' ? fixed.simple : fixed.horse, fixed.suspended);
-    args.push(this.knownFieldsOnly ? fixed.one : fixed.zero);
-    return args;
-  }
-
-  private queueTexts(queue: string): { queue: Fixed; started: Fixed; finished: Fixed } {
+  /** A queue's key texts, and the finish script's texts for jobs from it, made once. */
+  private queueTexts(queue: string): QueueTexts {
     let texts = this.queueFixed.get(queue);
     if (!texts) {
-      texts = { queue: new Fixed(keys.queue(queue)), started: new Fixed(keys.registry('started', queue)), finished: new Fixed(keys.registry('finished', queue)) };
+      const fixed = this.fixedTexts;
+      const finish = { started: new Fixed(keys.registry('started', queue)), finished: new Fixed(keys.registry('finished', queue)), jobPrefix: fixed.jobPrefix, queuePrefix: fixed.queuePrefix, deferredPrefix: fixed.deferredPrefix, allQueues: fixed.allQueues };
+      texts = { queue: new Fixed(keys.queue(queue)), finish };
       // Bounded: a worker sees its own queues and the origins of its jobs, a handful.
       if (this.queueFixed.size >= 256) this.queueFixed.clear();
       this.queueFixed.set(queue, texts);

@@ -4,9 +4,9 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 
 // KEYS[1..7]   the keys of finish-job-7.ts
 // KEYS[8..]    the key pairs of dequeue-n.ts (queue list, its started registry), in priority order
-// ARGV[1..12]  the arguments of finish-job-7.ts, except ARGV[8]: '1' when the job has dependencies
-//              (its dependencies set gets the result TTL), '0' when not
-// ARGV[13..21] the 9 arguments of dequeue-n.ts
+// ARGV[1..13]  the arguments of finish-job-7.ts (ARGV[8], the worker update, is implied: counters
+//              here, the state with the dequeue)
+// ARGV[14..22] the 9 arguments of dequeue-n.ts
 // Guarantee: a job's success step and the worker's next dequeue in one atomic call, one
 // command and one reply per job while a queue has work (a pipeline of two script calls
 // cost the worker a second command to build and parse, and Redis a second script run).
@@ -15,13 +15,13 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 // 'unregistered' and the worker registers again.
 // Returns {finish reply, dequeue reply} as the two scripts return them.
 export const FINISH_DEQUEUE_N = `${RELEASE_DEPENDENTS_FN}${FINISH_JOB_FN}${DEQUEUE_FN}
-local workerExists = redis.call('EXISTS', ARGV[13]) == 1
-local finished = finishJob(KEYS, ARGV, '2', workerExists, ARGV[8] == '1')
-local taken = dequeue(KEYS, 7, ARGV, 12, workerExists)
+local workerExists = redis.call('EXISTS', KEYS[5]) == 1
+local finished = finishJob(KEYS, ARGV, '2', workerExists, ARGV[13] == '1')
+local taken = dequeue(KEYS, 7, ARGV, 13, workerExists)
 if type(taken) ~= 'table' and taken ~= 'unregistered' then
-  redis.call('HDEL', ARGV[13], 'current_job')
-  redis.call('HSET', ARGV[13], 'current_job_working_time', '0', 'state', 'idle', 'last_heartbeat', ARGV[2])
-  redis.call('EXPIRE', ARGV[13], ARGV[7])
+  redis.call('HDEL', KEYS[5], 'current_job')
+  redis.call('HSET', KEYS[5], 'current_job_working_time', '0', 'state', 'idle', 'last_heartbeat', ARGV[2])
+  redis.call('EXPIRE', KEYS[5], ARGV[7])
 end
 return {finished, taken or false}
 `;

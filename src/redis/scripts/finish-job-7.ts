@@ -17,6 +17,7 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 // ARGV[8]  '1' to update the worker hash (counters, state idle, heartbeat), '2' counters only
 //          (and only if the worker hash exists), '0' not at all
 // ARGV[9..12]  job key prefix, queue key prefix, deferred registry prefix, rq:queues
+// ARGV[13] '1' when the job has dependencies (its dependencies set gets the result TTL), else '0'
 // Guarantee: RQ 1.16's whole success step (rq-protocol §6.5) in one atomic call: the job is
 // finished with its result, out of the started registry, its dependents released and the
 // worker's counters moved, or none of it. A job hash deleted while the job ran is not
@@ -70,5 +71,5 @@ end
 `;
 
 export const FINISH_JOB_7 = `${RELEASE_DEPENDENTS_FN}${FINISH_JOB_FN}
-return finishJob(KEYS, ARGV, ARGV[8], nil, true)
+return finishJob(KEYS, ARGV, ARGV[8], nil, ARGV[13] == '1')
 `;

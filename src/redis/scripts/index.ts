@@ -22,12 +22,12 @@ export type DequeueReply = null | Buffer | [number, Buffer, (Buffer | null)[]];
 export interface ScriptCommands {
   rqtsEmptyQueue(queueKey: string, jobPrefix: string, dependentsSuffix: string): Promise<number>;
   /** numKeys first: the key count varies with the worker's queues. */
-  rqtsDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<DequeueReply>;
+  rqtsDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number | Buffer)[]): Promise<DequeueReply>;
   /** numKeys first, as rqtsDequeueBuffer: 7 finish keys and the dequeue's pairs. */
   rqtsFinishDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number | Buffer)[]): Promise<[number, DequeueReply]>;
   rqtsRequeueFailed(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
   rqtsEnqueueScheduled(...keysAndArgs: (string | number)[]): Promise<string[]>;
-  rqtsFinishJob(...keysAndArgs: (string | number)[]): Promise<number>;
+  rqtsFinishJob(...keysAndArgs: (string | number | Buffer)[]): Promise<number>;
   rqtsEnqueueJob(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
 }
 
