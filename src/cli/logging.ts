@@ -175,13 +175,9 @@ interface LogRecord {
 
 const PLACEHOLDER = /%\((\w+)\)(-?\d*)([sdf])/g;
 
-/** Python logging's %-style placeholders: %(name)s, %(message)s, %(asctime)s, %(process)d … */
-export function formatRecord(format: string, dateFormat: string, record: LogRecord): string {
-  return compileFormat(format, dateFormat)(record);
-}
-
 /**
- * Parses a --log-format once into literal text and field readers, so a line costs a few
+ * Python logging's %-style placeholders (%(name)s, %(message)s, %(asctime)s, %(process)d …):
+ * parses a --log-format once into literal text and field readers, so a line costs a few
  * concatenations instead of a regex pass. Unknown placeholders stay as written, as Python's
  * logging would fail on them and a worker must not.
  */
