@@ -7,11 +7,11 @@
 // Regenerate after changing the console's look: `npm run screenshots`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import xterm from '@xterm/headless';
 import { Resvg } from '@resvg/resvg-js';
+import { freePort } from '../dist/redis/free-port.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'screenshots');
@@ -45,17 +45,6 @@ async function waitForScreen(test, what, timeoutMs = 30_000) {
 
 function keys(...names) {
   for (const name of names) tmux('send-keys', '-t', 'shots', name);
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function colorOf(cell, kind) {

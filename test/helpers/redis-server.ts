@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { freePort } from '../../src/redis/free-port.js';
 import { waitFor } from './wait.js';
+
+export { freePort };
 
 // Each test file gets a private redis-server on a free port: RQ's global keys
 // (rq:workers, rq:queues, rq:suspended) take no prefix, so files cannot share a keyspace.
@@ -22,18 +24,6 @@ export interface TestRedis {
   stopServer(): Promise<void>;
   /** Starts the server again on the same port after stopServer() (empty keyspace). */
   startServer(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function launch(port: number, dir: string, extraArgs: string[]): ChildProcess {

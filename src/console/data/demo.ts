@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { connect, maskPassword } from '../../redis/connection.js';
+import { freePort } from '../../redis/free-port.js';
 import { keys } from '../../redis/keys.js';
 import { RqtsError } from '../../model/errors.js';
 import { Queue } from '../../model/queue.js';
@@ -24,18 +24,6 @@ export interface DemoRedis {
   /** True when we started the server: it (and the demo workers) go away on exit. */
   private: boolean;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function redisServerAvailable(binary = 'redis-server'): boolean {

@@ -1,21 +1,10 @@
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from '../../../dist/redis/free-port.js';
 import { makeTempDir, removeTempDir, start, waitFor } from './processes.mjs';
 
 // The bench's own redis-server on a free port: it flushes between runs, so it must never be
 // the machine's shared 6379. Plain JS (not test/helpers/redis-server.ts) because the bench
 // runs under plain `node`, without a TypeScript loader.
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startRedis() {
   const port = await freePort();
