@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Job } from '../../src/model/job.js';
 import { Queue } from '../../src/model/queue.js';
 import { failCommands } from '../../src/model/transitions.js';
 import { keys } from '../../src/redis/keys.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import { rqts } from './run.js';
 
 describe('rqts empty, requeue, suspend, resume and the command senders', () => {
   let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => redis.stop());
+  useRedis((started) => (redis = started));
   beforeEach(async () => {
     await redis.client.flushdb();
   });

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Queue } from '../../src/model/queue.js';
 import { formatTimestamp, unixNow } from '../../src/model/time.js';
 import { keys } from '../../src/redis/keys.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import { BIN, ROOT, rqts } from './run.js';
 
@@ -11,10 +11,7 @@ const UPDATED = /^Updated: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$/;
 
 describe('rqts info', () => {
   let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => redis.stop());
+  useRedis((started) => (redis = started));
   beforeEach(async () => {
     await redis.client.flushdb();
   });

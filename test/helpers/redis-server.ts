@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,4 +91,21 @@ export async function startRedis(options: { extraArgs?: string[] } = {}): Promis
       await ready();
     },
   };
+}
+
+/**
+ * A private redis-server for the enclosing file or describe block: started before its tests
+ * (handed over through `assign`), stopped after them, `cleanup` (say, killing what the tests
+ * spawned) first.
+ */
+export function useRedis(assign: (redis: TestRedis) => void, cleanup?: () => unknown): void {
+  let redis: TestRedis | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+    assign(redis);
+  });
+  afterAll(async () => {
+    await cleanup?.();
+    await redis?.stop();
+  });
 }

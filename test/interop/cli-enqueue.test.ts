@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Job } from '../../src/model/job.js';
 import { latestResult } from '../../src/model/results.js';
 import { pythonRqAvailable, runProcess, runPython } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { rqts } from '../cli/run.js';
 
 // Jobs put on queues by `rqts enqueue` and moved by `rqts requeue` are run by the real peer.
@@ -12,10 +12,7 @@ const PY = '/usr/bin/python3';
 
 describe.skipIf(!pythonRqAvailable())('interop with Python RQ: rqts enqueue and requeue', () => {
   let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => redis.stop());
+  useRedis((started) => (redis = started));
 
   const burst = (queue: string) => runProcess(PY, ['-m', 'rq.cli', 'worker', '--burst', '--url', redis.url, '--serializer', JSON_SERIALIZER, queue]);
 

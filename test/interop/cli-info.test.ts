@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Queue } from '../../src/model/queue.js';
 import { formatTimestamp, unixNow } from '../../src/model/time.js';
 import { failCommands } from '../../src/model/transitions.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runProcess, runPython } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { rqts } from '../cli/run.js';
 
 // `rqts info` against the real `rq info` (Debian's RQ 1.13) on the same Redis. 1.13 prints
@@ -22,10 +22,7 @@ interface InfoDoc {
 
 describe.skipIf(!pythonRqAvailable())('interop with Python RQ: rqts info and suspension', () => {
   let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => redis.stop());
+  useRedis((started) => (redis = started));
 
   const info = async (): Promise<InfoDoc> => {
     const run = await rqts(['info', '--json', '--url', redis.url]);

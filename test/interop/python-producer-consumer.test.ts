@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Job, latestResult, Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runProcess, runPython } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 
 const JSON_SERIALIZER = 'rq.serializers.JSONSerializer';
 
 describe.skipIf(!pythonRqAvailable())('interop with Python RQ: jobs', () => {
   let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => redis.stop());
+  useRedis((started) => (redis = started));
 
   it('a job enqueued by rqts runs on a Python worker and rqts reads its result', async () => {
     const queue = new Queue('interop', redis.client);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Job, latestResult } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FIXTURES, runRqts, killSpawned } from '../helpers/rqts-process.js';
 
 // Jobs a Python producer chained with depends_on are released by the rqts worker that
@@ -10,13 +10,7 @@ import { FIXTURES, runRqts, killSpawned } from '../helpers/rqts-process.js';
 
 describe.skipIf(!pythonRqAvailable())('dependents of jobs run by an rqts worker', () => {
   let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    killSpawned();
-    await redis.stop();
-  });
+  useRedis((started) => (redis = started), killSpawned);
 
   it('a finished parent releases its deferred child; a failed parent releases only allow_failure children', async () => {
     const py = await runPython(

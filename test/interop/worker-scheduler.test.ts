@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Job, latestResult, Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FIXTURES, runRqts, spawnRqts, killSpawned } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe.skipIf(!pythonRqAvailable())('rqts worker --with-scheduler', () => {
   let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    killSpawned();
-    await redis.stop();
-  });
+  useRedis((started) => (redis = started), killSpawned);
 
   it('runs jobs Python scheduled with enqueue_in once due, and retries with intervals come back', async () => {
     const py = await runPython(

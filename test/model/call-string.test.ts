@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Job } from '../../src/model/job.js';
 import { callString, pythonRepr } from '../../src/model/python-text.js';
 import { Queue } from '../../src/model/queue.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 
 interface Shape {
   args: unknown[];
@@ -52,10 +52,7 @@ describe('callString', () => {
 
 describe.skipIf(!pythonRqAvailable())("callString against Python RQ's Job.description", () => {
   let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => redis.stop());
+  useRedis((started) => (redis = started));
 
   it('equals the description Python RQ gives the same call, for every shape', async () => {
     const py = await runPython(

@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NoSuchJobError, RqtsError } from '../../src/model/errors.js';
 import { Job } from '../../src/model/job.js';
 import { compress } from '../../src/model/serializer.js';
 import { JOB_HASH_FIELDS } from '../../src/redis/job-fields.js';
 import { keys } from '../../src/redis/keys.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 
 let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => redis.stop());
+useRedis((started) => (redis = started));
 
 const DATA = compress('["tasks.f", null, [1], {"k": "v"}]');
 

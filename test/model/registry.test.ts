@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidJobOperation, NoSuchJobError } from '../../src/model/errors.js';
 import { Job } from '../../src/model/job.js';
 import { Queue } from '../../src/model/queue.js';
@@ -10,13 +10,10 @@ import { allResults } from '../../src/model/results.js';
 import { unixNow } from '../../src/model/time.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runProcess, runPython } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 
 let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => redis.stop());
+useRedis((started) => (redis = started));
 beforeEach(async () => {
   await redis.client.flushdb();
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Job } from '../../src/model/job.js';
 import { Queue } from '../../src/model/queue.js';
 import { allResults, latestResult } from '../../src/model/results.js';
@@ -6,16 +6,13 @@ import { unixNow } from '../../src/model/time.js';
 import { failCommands, finishCommands, type FailOptions } from '../../src/model/transitions.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 
 // Each case plays the worker: take a queued job, mark it started, then run the
 // transition commands in one MULTI, and let Python RQ read the outcome.
 
 let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => redis.stop());
+useRedis((started) => (redis = started));
 beforeEach(async () => {
   await redis.client.flushdb();
 });

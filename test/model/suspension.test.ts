@@ -1,15 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RqtsError } from '../../src/model/errors.js';
 import { isSuspended, resume, suspend } from '../../src/model/suspension.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 
 let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => redis.stop());
+useRedis((started) => (redis = started));
 
 describe('suspension', () => {
   it('sets rq:suspended to 1, optionally with a TTL, and resume deletes it', async () => {

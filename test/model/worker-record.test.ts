@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { cleanWorkerRegistry, countWorkers, findWorker, findWorkers, workerRecordFromHash } from '../../src/model/worker-record.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 
 let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => redis.stop());
+useRedis((started) => (redis = started));
 beforeEach(async () => {
   await redis.client.flushdb();
 });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Job, Queue } from '../../src/index.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import type { RqtsProcess } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 import { PoolProcesses } from './pool-helpers.js';
@@ -11,13 +11,7 @@ import { PoolProcesses } from './pool-helpers.js';
 describe('rqts worker-pool backoff', () => {
   let redis: TestRedis;
   const pools = new PoolProcesses();
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await pools.killAll();
-    await redis.stop();
-  });
+  useRedis((started) => (redis = started), () => pools.killAll());
 
   const startPool = (args: string[]): RqtsProcess => pools.spawn(redis, args);
 

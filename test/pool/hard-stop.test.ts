@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Job, Queue } from '../../src/index.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { startRedis, useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import { describe as describeProcesses, processTree, stillAlive } from './process-tree.js';
 import { busyPool, expectNothingLeft, pastDebounce, PoolProcesses } from './pool-helpers.js';
@@ -11,13 +11,7 @@ import { busyPool, expectNothingLeft, pastDebounce, PoolProcesses } from './pool
 describe('rqts worker-pool hard stops', () => {
   let redis: TestRedis;
   const pools = new PoolProcesses();
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await pools.killAll();
-    await redis.stop();
-  });
+  useRedis((started) => (redis = started), () => pools.killAll());
 
   it('SIGKILL of the pool: members notice, stop cold and deregister; no orphans', async () => {
     const { pool, jobs, tree } = await busyPool(redis, pools, 'orphans', 'tasks.hang', []);

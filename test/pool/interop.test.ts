@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findWorkers, Job, latestResult } from '../../src/index.js';
 import { pythonRqAvailable, runProcess, runPython } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import { PoolProcesses } from './pool-helpers.js';
 
@@ -11,13 +11,7 @@ import { PoolProcesses } from './pool-helpers.js';
 describe.skipIf(!pythonRqAvailable())('worker-pool members seen from Python RQ', () => {
   let redis: TestRedis;
   const pools = new PoolProcesses();
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await pools.killAll();
-    await redis.stop();
-  });
+  useRedis((started) => (redis = started), () => pools.killAll());
 
   it('rq info lists every member on its queues; a Python-enqueued job runs in the pool', async () => {
     const pool = pools.spawn(redis, ['high', 'low', '-n', '2', '--name', 'py']);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Job, latestResult } from '../../src/index.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { busyPool, expectNothingLeft, pastDebounce, PoolProcesses } from './pool-helpers.js';
 
 // Stopping a pool: warm (jobs finish), two signals within a second (still warm), cold (jobs
@@ -9,13 +9,7 @@ import { busyPool, expectNothingLeft, pastDebounce, PoolProcesses } from './pool
 describe('rqts worker-pool shutdown', () => {
   let redis: TestRedis;
   const pools = new PoolProcesses();
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await pools.killAll();
-    await redis.stop();
-  });
+  useRedis((started) => (redis = started), () => pools.killAll());
 
   it('SIGTERM stops warmly: both running jobs finish, the pool exits 0', async () => {
     const { pool, jobs, tree } = await busyPool(redis, pools, 'warm', 'tasks.sleep', [2]);

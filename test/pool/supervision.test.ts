@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findWorkers, Job, Queue, Registry } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import type { RqtsProcess } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 import { PoolProcesses } from './pool-helpers.js';
@@ -12,13 +12,7 @@ import { describe as describeProcesses, processTree, stillAlive } from './proces
 describe('rqts worker-pool supervision', () => {
   let redis: TestRedis;
   const pools = new PoolProcesses();
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await pools.killAll();
-    await redis.stop();
-  });
+  useRedis((started) => (redis = started), () => pools.killAll());
 
   const startPool = (args: string[]): RqtsProcess => pools.spawn(redis, args);
 

@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findWorker, Job, latestResult, Queue, sendCommand, sendKillHorseCommand, sendShutdownCommand, sendStopJobCommand } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FIXTURES, isAlive, spawnRqts, type RqtsProcess, killSpawned } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 
 // Commands and signals against the real CLI worker process.
 
 let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  killSpawned();
-  await redis.stop();
-});
+useRedis((started) => (redis = started), killSpawned);
 
 let counter = 0;
 function startWorker(queue: string, extra: string[] = []): { proc: RqtsProcess; name: string } {

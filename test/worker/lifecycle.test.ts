@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findWorkers, Job, latestResult, Queue, SimpleWorker, Worker, type WorkerOptions } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { silentLogger } from '../../src/worker/worker-logger.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 
@@ -16,10 +16,7 @@ describe.each([
   ['SimpleWorker', SimpleWorker],
 ] as const)('%s lifecycle', (_label, WorkerClass) => {
   let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => redis.stop());
+  useRedis((started) => (redis = started));
 
   it('runs a burst of jobs and records results, registries and counters as RQ does', async () => {
     const queue = new Queue('default', redis.client);
@@ -83,10 +80,7 @@ describe.each([
 
 describe('job function resolution', () => {
   let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => redis.stop());
+  useRedis((started) => (redis = started));
 
   it('finds exports in .mjs, .cjs and nested module paths under the --path roots, kwargs as a last argument', async () => {
     const queue = new Queue('flavours', redis.client);

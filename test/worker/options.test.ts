@@ -1,22 +1,16 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findWorker, Job, latestResult, Queue, SimpleWorker, suspend, resume, type Job as JobType } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { silentLogger } from '../../src/worker/worker-logger.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FIXTURES, runRqts, spawnRqts, killSpawned } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 
 let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  killSpawned();
-  await redis.stop();
-});
+useRedis((started) => (redis = started), killSpawned);
 
 const CUSTOM = path.join(FIXTURES, 'custom');
 const base = (queue: string): string[] => ['worker', queue, '--url', redis.url, '--path', FIXTURES, '--burst'];

@@ -1,22 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findWorker, Job, latestResult, Queue, Registry } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runProcess } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FIXTURES, isAlive, spawnRqts, killSpawned } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 
 // Fault injection: a job is always in exactly one queue or registry, whatever dies when.
 
 let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  killSpawned();
-  await redis.stop();
-});
+useRedis((started) => (redis = started), killSpawned);
 
 /** Makes the started-registry score of a job lie in the past, as if its heartbeats had lapsed long ago. */
 async function fastForwardAbandonment(queue: string, id: string): Promise<void> {
