@@ -11,7 +11,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Job, Queue } from '../../dist/index.js';
+import { Job } from '../../dist/index.js';
+import { enqueueRq } from './lib/drain.mjs';
 import { runTimed } from './lib/processes.mjs';
 import { startRedis } from './lib/redis-server.mjs';
 import { fmt, median, table } from './lib/report.mjs';
@@ -64,16 +65,6 @@ function pythonCommands(redis, k, args) {
   return Array.from({ length: k }, () => one);
 }
 
-async function enqueue(client, n) {
-  const queue = new Queue(QUEUE, client);
-  const ids = [];
-  for (let done = 0; done < n; done += CHUNK) {
-    const specs = Array.from({ length: Math.min(CHUNK, n - done) }, () => ({ funcName: 'bench_tasks.noop' }));
-    for (const job of await queue.enqueueMany(specs)) ids.push(job.id);
-  }
-  return ids;
-}
-
 /** First start and last end as the workers wrote them, and how evenly the workers shared the jobs. */
 async function collect(client, ids) {
   let first = Infinity;
@@ -103,7 +94,7 @@ async function runAll(commands) {
 async function drain(redis, commands, n) {
   await redis.client.flushall();
   const startupCpu = await runAll(commands);
-  const ids = await enqueue(redis.client, n);
+  const ids = await enqueueRq(redis.client, n);
   const startedAt = performance.now();
   const cpu = await runAll(commands);
   const wallSeconds = (performance.now() - startedAt) / 1000;

@@ -16,7 +16,8 @@ const ROOT = path.resolve(BENCH_DIR, '../..');
 const QUEUE = 'bench';
 const CHUNK = 1000;
 
-async function enqueueRq(client, n) {
+/** N no-op jobs on the bench queue, in bulk batches; their ids in order. */
+export async function enqueueRq(client, n) {
   const queue = new Queue(QUEUE, client);
   const ids = [];
   for (let done = 0; done < n; done += CHUNK) {
