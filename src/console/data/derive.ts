@@ -1,3 +1,4 @@
+import type { RegistryCounts } from '../../model/registry.js';
 import type { CurrentJob, QueueEntry, Snapshot, WorkerEntry } from './snapshot.js';
 
 // Pure functions from a snapshot (plus the clock) to what the screens show. No I/O here:
@@ -128,15 +129,9 @@ export function deriveWorkerRows(snapshot: Snapshot, now: number, launched: Read
 
 export type QueueFlag = 'no-worker' | 'unregistered';
 
-export interface QueueRow {
+export interface QueueRow extends RegistryCounts {
   name: string;
   queued: number;
-  started: number;
-  finished: number;
-  failed: number;
-  deferred: number;
-  scheduled: number;
-  canceled: number;
   workers: number;
   oldestAgeSeconds: number | undefined;
   flags: QueueFlag[];
