@@ -2,7 +2,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { settledWithin } from './deadline.js';
 import { encodeMessage, HORSE_CHANNEL_FD, isFromHorse, lineReader, type ToHorse } from './horse-protocol.js';
@@ -62,32 +61,31 @@ export class HorseExecutor implements Executor {
     this.jobsRun = 0;
     const channel = child.stdio[HORSE_CHANNEL_FD] as Socket;
     this.channels.set(child, channel);
-    const messages = new EventEmitter<{ message: [unknown] }>();
     channel.setEncoding('utf8');
-    channel.on('data', lineReader((message) => messages.emit('message', message)));
     // A horse killed mid-write leaves the pipe broken; its 'exit' is what settles the job.
     channel.on('error', () => undefined);
+    let markReady: (() => void) | undefined;
     this.ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (message: unknown): void => {
-        if (isFromHorse(message) && message.type === 'ready') {
-          messages.off('message', onMessage);
-          this.readyPids.add(child.pid ?? -1);
-          resolve();
-        }
-      };
-      messages.on('message', onMessage);
+      markReady = resolve;
       child.once('exit', (code, signal) => reject(new Error(`horse exited before it was ready (code ${code}, signal ${signal})`)));
     });
     this.ready.catch(() => undefined);
-    // One listener for the horse's life, not one per job: it routes by the running job.
-    messages.on('message', (message: unknown) => {
-      if (!isFromHorse(message) || !this.running) return;
-      if (message.type === 'save-meta' && message.jobId === this.running.jobId) {
-        void this.running.saveMeta(message.meta).finally(() => this.send(child, { type: 'meta-saved', seq: message.seq }));
-        return;
-      }
-      if (message.type === 'done' && message.jobId === this.running.jobId) {
-        const { resolve } = this.running;
+    // One reader for the horse's life, not one per job: it routes by the running job.
+    channel.on(
+      'data',
+      lineReader((message) => {
+        if (!isFromHorse(message)) return;
+        if (message.type === 'ready') {
+          this.readyPids.add(child.pid ?? -1);
+          markReady?.();
+          return;
+        }
+        const running = this.running;
+        if (!running || message.jobId !== running.jobId) return;
+        if (message.type === 'save-meta') {
+          void running.saveMeta(message.meta).finally(() => this.send(child, { type: 'meta-saved', seq: message.seq }));
+          return;
+        }
         this.running = undefined;
         if (message.exiting && this.child === child) {
           // Never hand the next job to a horse on its way out; prepare() starts a new one.
@@ -97,9 +95,9 @@ export class HorseExecutor implements Executor {
         }
         this.jobsRun += 1;
         const outcome = message.outcome;
-        resolve(outcome.ok ? { kind: 'succeeded', value: outcome.value } : { kind: 'failed', excString: outcome.excString });
-      }
-    });
+        running.resolve(outcome.ok ? { kind: 'succeeded', value: outcome.value } : { kind: 'failed', excString: outcome.excString });
+      }),
+    );
     // A horse's last message (the real error of a job that crashed it) can still be in the
     // pipe when 'exit' arrives: read to the pipe's end first, or give up after a moment
     // (something the job spawned may hold the pipe open).
