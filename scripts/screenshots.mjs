@@ -21,7 +21,24 @@ const SOCKET = `rqts-shots-${process.pid}`;
 const FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf';
 
 // A dark palette (the 16 ANSI colours) close to common terminal defaults.
-const PALETTE = ['#1e1e2e', '#f38ba8', '#a6e3a1', '#f9e2af', '#89b4fa', '#f5c2e7', '#94e2d5', '#bac2de', '#585b70', '#f38ba8', '#a6e3a1', '#f9e2af', '#89b4fa', '#f5c2e7', '#94e2d5', '#a6adc8'];
+const PALETTE = [
+  '#1e1e2e',
+  '#f38ba8',
+  '#a6e3a1',
+  '#f9e2af',
+  '#89b4fa',
+  '#f5c2e7',
+  '#94e2d5',
+  '#bac2de',
+  '#585b70',
+  '#f38ba8',
+  '#a6e3a1',
+  '#f9e2af',
+  '#89b4fa',
+  '#f5c2e7',
+  '#94e2d5',
+  '#a6adc8',
+];
 const FG = '#cdd6f4';
 const BG = '#1e1e2e';
 
@@ -68,7 +85,10 @@ async function toSvg(ansi) {
   const pad = 14;
   const width = COLS * cw + pad * 2;
   const height = ROWS * lh + pad * 2;
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">`, `<rect width="100%" height="100%" rx="8" fill="${BG}"/>`];
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">`,
+    `<rect width="100%" height="100%" rx="8" fill="${BG}"/>`,
+  ];
   const buffer = term.buffer.active;
   for (let y = 0; y < ROWS; y++) {
     const line = buffer.getLine(y);
@@ -118,7 +138,11 @@ async function shoot(name, caption) {
   const ansi = tmux('capture-pane', '-p', '-e', '-t', 'shots');
   const svg = await toSvg(ansi);
   const png = new Resvg(svg, {
-    font: { loadSystemFonts: true, fontFiles: existsSync(FONT_FILE) ? [FONT_FILE] : [], defaultFontFamily: 'DejaVu Sans Mono' },
+    font: {
+      loadSystemFonts: true,
+      fontFiles: existsSync(FONT_FILE) ? [FONT_FILE] : [],
+      defaultFontFamily: 'DejaVu Sans Mono',
+    },
   })
     .render()
     .asPng();
@@ -146,7 +170,9 @@ async function main() {
     keys('y');
     await waitForScreen('horse killed', 'the receipt');
     keys('Escape');
-    await waitForScreen((text) => !text.includes('filter /hang/'), 'the filter to clear').catch(() => undefined);
+    await waitForScreen((text) => !text.includes('filter /hang/'), 'the filter to clear').catch(
+      () => undefined,
+    );
     await shoot('kill-horse-receipt', 'The receipt: heard by 1 listener, then the effect');
 
     keys('2');
@@ -172,7 +198,9 @@ async function main() {
     await shoot('help', 'Help, generated from the keymap table');
 
     keys('q');
-    await waitForScreen((text) => !text.includes('rqts console'), 'the console to exit', 60_000).catch(() => undefined);
+    await waitForScreen((text) => !text.includes('rqts console'), 'the console to exit', 60_000).catch(
+      () => undefined,
+    );
   } finally {
     spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
   }

@@ -42,7 +42,11 @@ export interface FlagSpec {
 
 export type FlagTable = Record<string, FlagSpec>;
 
-type ScalarOf<S extends FlagSpec> = S['type'] extends 'boolean' ? boolean : S['type'] extends 'number' ? number : string;
+type ScalarOf<S extends FlagSpec> = S['type'] extends 'boolean'
+  ? boolean
+  : S['type'] extends 'number'
+    ? number
+    : string;
 
 /** The parsed value of one flag: arrays for `multiple`, booleans always set, others maybe undefined. */
 export type FlagValue<S extends FlagSpec> = S extends { multiple: true }

@@ -16,14 +16,16 @@ export const connectionFlags = {
     short: 'u',
     env: 'RQ_REDIS_URL',
     valueName: 'URL',
-    description: 'Redis to use: redis://[:password@]host:port/db, rediss://… or unix:///path?db=0 (default redis://127.0.0.1:6379/0)',
+    description:
+      'Redis to use: redis://[:password@]host:port/db, rediss://… or unix:///path?db=0 (default redis://127.0.0.1:6379/0)',
   },
   config: {
     type: 'string',
     short: 'c',
     env: 'RQ_CONFIG',
     valueName: 'MODULE',
-    description: 'Settings module by dotted name under --path (REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_SSL, QUEUES, NAME, SENTRY_DSN, DICT_CONFIG)',
+    description:
+      'Settings module by dotted name under --path (REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_SSL, QUEUES, NAME, SENTRY_DSN, DICT_CONFIG)',
   },
   path: {
     type: 'string',
@@ -37,7 +39,8 @@ export const connectionFlags = {
     type: 'string',
     short: 'S',
     valueName: 'NAME',
-    description: 'Serializer: json (rq.serializers.JSONSerializer, the default) or a dotted path to an export with dumps/loads',
+    description:
+      'Serializer: json (rq.serializers.JSONSerializer, the default) or a dotted path to an export with dumps/loads',
   },
 } as const satisfies FlagTable;
 
@@ -57,7 +60,9 @@ export interface OpenedConnection {
 const openClients = new Set<Redis>();
 
 /** Reads --config (if any) and resolves the serializer without touching Redis. */
-export async function readConnectionOptions(flags: ConnectionFlagValues): Promise<{ settings: CliSettings; serializer: Serializer; paths: string[] }> {
+export async function readConnectionOptions(
+  flags: ConnectionFlagValues,
+): Promise<{ settings: CliSettings; serializer: Serializer; paths: string[] }> {
   const paths = flags.path.length > 0 ? flags.path : ['.'];
   const settings = flags.config ? await loadSettings(flags.config, paths) : {};
   const serializer = await resolveSerializer(flags.serializer, paths);
@@ -65,7 +70,11 @@ export async function readConnectionOptions(flags: ConnectionFlagValues): Promis
 }
 
 /** The Redis URL from flags, then environment, then settings module. */
-export function resolveCliRedisUrl(flags: Pick<ConnectionFlagValues, 'url'>, settings: CliSettings, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveCliRedisUrl(
+  flags: Pick<ConnectionFlagValues, 'url'>,
+  settings: CliSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   if (flags.url) return flags.url;
   if (env.RQ_REDIS_URL) return env.RQ_REDIS_URL;
   const fromEnv = readEnvParts(env);
@@ -78,7 +87,9 @@ export function resolveCliRedisUrl(flags: Pick<ConnectionFlagValues, 'url'>, set
     password: fromEnv.password ?? settings.redisPassword,
     ssl: fromEnv.ssl ?? settings.redisSsl,
   };
-  const defined = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as RedisSettings;
+  const defined = Object.fromEntries(
+    Object.entries(merged).filter(([, v]) => v !== undefined),
+  ) as RedisSettings;
   return resolveRedisUrl(defined, { REDIS_URL: env.REDIS_URL || undefined });
 }
 
@@ -86,7 +97,12 @@ function readEnvParts(env: NodeJS.ProcessEnv): RedisSettings {
   const whole = (name: string): number | undefined => {
     const text = env[name];
     if (text === undefined || text === '') return undefined;
-    if (!/^\d+$/.test(text)) throw new RqtsError('BAD_ARGUMENT', `${name}=${JSON.stringify(text)} in the environment is not a whole number`, `Fix or unset ${name}`);
+    if (!/^\d+$/.test(text))
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `${name}=${JSON.stringify(text)} in the environment is not a whole number`,
+        `Fix or unset ${name}`,
+      );
     return Number(text);
   };
   const ssl = env.REDIS_SSL;
@@ -109,7 +125,11 @@ export async function openConnection(
 ): Promise<OpenedConnection> {
   const { settings, serializer, paths } = await readConnectionOptions(flags);
   const url = resolveCliRedisUrl(flags, settings, options.env ?? process.env);
-  const client = await connect(url, { persistent: options.persistent, connectionName: options.connectionName, connectTimeoutMs: options.persistent ? 5000 : 3000 });
+  const client = await connect(url, {
+    persistent: options.persistent,
+    connectionName: options.connectionName,
+    connectTimeoutMs: options.persistent ? 5000 : 3000,
+  });
   openClients.add(client);
   return {
     client,
@@ -121,7 +141,10 @@ export async function openConnection(
       openClients.delete(client);
       // QUIT waits for Redis; when it is unreachable, do not wait for ever.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([client.quit().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+      await Promise.race([
+        client.quit().catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, 1000))),
+      ]);
       clearTimeout(timer);
       client.disconnect();
     },

@@ -8,19 +8,38 @@ export const consoleCommand = defineCommand({
   usage: '',
   description:
     'A full-screen terminal console over the Redis that rqts and Python RQ workers share. It shows which workers are alive, busy, stuck or gone, and acts by keystroke: kill a horse, stop a job, shut a worker down, launch workers, requeue failed jobs. Press ? inside for every key.',
-  examples: ['rqts console', 'rqts console --url redis://:secret@redis.internal:6379/0 --read-only', 'rqts console --demo'],
+  examples: [
+    'rqts console',
+    'rqts console --url redis://:secret@redis.internal:6379/0 --read-only',
+    'rqts console --demo',
+  ],
   flags: {
     ...connectionFlags,
-    readOnly: { type: 'boolean', description: 'Watch only: every action (kill, stop, shutdown, launch, requeue, empty, suspend) is switched off' },
-    interval: { type: 'number', short: 'i', default: 1, valueName: 'SECONDS', description: 'Refresh interval in seconds' },
+    readOnly: {
+      type: 'boolean',
+      description:
+        'Watch only: every action (kill, stop, shutdown, launch, requeue, empty, suspend) is switched off',
+    },
+    interval: {
+      type: 'number',
+      short: 'i',
+      default: 1,
+      valueName: 'SECONDS',
+      description: 'Refresh interval in seconds',
+    },
     demo: {
       type: 'boolean',
-      description: 'Try everything at once: uses the Redis at --url or starts a private throwaway redis-server, launches two workers and feeds them sample jobs',
+      description:
+        'Try everything at once: uses the Redis at --url or starts a private throwaway redis-server, launches two workers and feeds them sample jobs',
     },
   },
   async run({ flags }) {
     if (!(flags.interval >= 0.1 && flags.interval <= 3600)) {
-      throw new RqtsError('BAD_ARGUMENT', `--interval ${flags.interval} is out of range`, 'Give seconds between 0.1 and 3600');
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `--interval ${flags.interval} is out of range`,
+        'Give seconds between 0.1 and 3600',
+      );
     }
     const { settings, paths } = await readConnectionOptions(flags);
     const url = resolveCliRedisUrl(flags, settings);
@@ -30,6 +49,12 @@ export const consoleCommand = defineCommand({
     // redrawing every second wants the production one (set before React is first loaded).
     process.env.NODE_ENV ??= 'production';
     const { runConsole } = await import('../console/run.js');
-    return runConsole({ url, readOnly: flags.readOnly, intervalMs: flags.interval * 1000, demo: flags.demo, paths: explicitPaths });
+    return runConsole({
+      url,
+      readOnly: flags.readOnly,
+      intervalMs: flags.interval * 1000,
+      demo: flags.demo,
+      paths: explicitPaths,
+    });
   },
 });

@@ -20,7 +20,9 @@ export const emptyCommand = defineCommand({
     }
     const connection = await openConnection(flags);
     try {
-      const queues = flags.all ? await Queue.all(connection.client) : args.map((name) => new Queue(name, connection.client));
+      const queues = flags.all
+        ? await Queue.all(connection.client)
+        : args.map((name) => new Queue(name, connection.client));
       if (queues.length === 0) {
         io.print('Nothing to do');
         return 0;

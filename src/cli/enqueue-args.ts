@@ -15,7 +15,10 @@ export interface FunctionArguments {
 
 type Mode = 'text' | 'json' | 'literal';
 
-export function parseFunctionArgs(argv: readonly string[], readFile: (file: string) => string = (file) => readFileSync(file, 'utf8')): FunctionArguments {
+export function parseFunctionArgs(
+  argv: readonly string[],
+  readFile: (file: string) => string = (file) => readFileSync(file, 'utf8'),
+): FunctionArguments {
   const args: unknown[] = [];
   const kwargs: Record<string, unknown> = {};
   for (const argument of argv) {
@@ -24,7 +27,11 @@ export function parseFunctionArgs(argv: readonly string[], readFile: (file: stri
       args.push(value);
     } else {
       if (Object.hasOwn(kwargs, keyword)) {
-        throw new RqtsError('BAD_ARGUMENT', `Keyword argument ${keyword} is given more than once`, 'Give each keyword once');
+        throw new RqtsError(
+          'BAD_ARGUMENT',
+          `Keyword argument ${keyword} is given more than once`,
+          'Give each keyword once',
+        );
       }
       kwargs[keyword] = value;
     }
@@ -32,7 +39,11 @@ export function parseFunctionArgs(argv: readonly string[], readFile: (file: stri
   return { args, kwargs };
 }
 
-export function parseFunctionArg(argument: string, position: number, readFile: (file: string) => string): { keyword?: string; value: unknown } {
+export function parseFunctionArg(
+  argument: string,
+  position: number,
+  readFile: (file: string) => string,
+): { keyword?: string; value: unknown } {
   let mode: Mode = 'text';
   let rest = argument;
   if (rest.startsWith(':')) {
@@ -60,22 +71,35 @@ export function parseFunctionArg(argument: string, position: number, readFile: (
   }
   const which = keyword !== undefined ? `keyword argument ${keyword}` : `argument ${position}`;
   if (mode === 'literal') {
-    throw new RqtsError('BAD_ARGUMENT', `${capitalize(which)} (${JSON.stringify(argument)}) uses %, Python's literal syntax, which rqts cannot evaluate`, `Write it as JSON instead: ${keyword !== undefined ? `${keyword}:=` : ':'}<json>, e.g. ${keyword !== undefined ? `${keyword}:=` : ':'}'[1, 2]'`);
+    throw new RqtsError(
+      'BAD_ARGUMENT',
+      `${capitalize(which)} (${JSON.stringify(argument)}) uses %, Python's literal syntax, which rqts cannot evaluate`,
+      `Write it as JSON instead: ${keyword !== undefined ? `${keyword}:=` : ':'}<json>, e.g. ${keyword !== undefined ? `${keyword}:=` : ':'}'[1, 2]'`,
+    );
   }
   if (text.startsWith('@')) {
     const file = text.slice(1);
     try {
       text = readFile(file);
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (error as Error).message;
-      throw new RqtsError('BAD_ARGUMENT', `Cannot read file ${JSON.stringify(file)} for ${which}: ${reason}`, 'Check the path after @ (relative to the current directory)');
+      const reason =
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (error as Error).message;
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `Cannot read file ${JSON.stringify(file)} for ${which}: ${reason}`,
+        'Check the path after @ (relative to the current directory)',
+      );
     }
   }
   if (mode === 'json') {
     try {
       return { keyword, value: JSON.parse(text) as unknown };
     } catch (error) {
-      throw new RqtsError('BAD_ARGUMENT', `Cannot parse ${which} as JSON (${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text)}: ${(error as Error).message})`, "Quote JSON for the shell, e.g. :'{\"a\": 1}' or key:='[1, 2]'");
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `Cannot parse ${which} as JSON (${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text)}: ${(error as Error).message})`,
+        "Quote JSON for the shell, e.g. :'{\"a\": 1}' or key:='[1, 2]'",
+      );
     }
   }
   return { keyword, value: text };

@@ -7,7 +7,8 @@ export const BIN = 'rqts';
 
 export function flagLabel(key: string, spec: FlagSpec): string {
   const long = `--${kebabCase(key)}`;
-  const value = spec.type === 'boolean' ? '' : ` ${spec.valueName ?? (spec.type === 'number' ? 'N' : 'VALUE')}`;
+  const value =
+    spec.type === 'boolean' ? '' : ` ${spec.valueName ?? (spec.type === 'number' ? 'N' : 'VALUE')}`;
   const aliases = spec.aliases && spec.aliases.length > 0 ? `, ${spec.aliases.join(', ')}` : '';
   return `${spec.short ? `-${spec.short}, ` : '    '}${long}${aliases}${value}`;
 }
@@ -44,7 +45,9 @@ function table(rows: readonly [string, string][], indent = '  '): string[] {
   const width = Math.max(0, ...rows.map(([left]) => left.length));
   const textWidth = Math.max(30, LINE_WIDTH - indent.length - width - 2);
   return rows.flatMap(([left, right]) =>
-    wrap(right, textWidth).map((part, i) => `${indent}${(i === 0 ? left : '').padEnd(width)}  ${part}`.trimEnd()),
+    wrap(right, textWidth).map((part, i) =>
+      `${indent}${(i === 0 ? left : '').padEnd(width)}  ${part}`.trimEnd(),
+    ),
   );
 }
 
@@ -53,12 +56,20 @@ function paragraph(text: string): string[] {
 }
 
 export function renderCommandHelp(command: CommandDescriptor): string {
-  const lines = [`Usage: ${BIN} ${command.name} [options]${command.usage ? ` ${command.usage}` : ''}`, '', command.summary];
+  const lines = [
+    `Usage: ${BIN} ${command.name} [options]${command.usage ? ` ${command.usage}` : ''}`,
+    '',
+    command.summary,
+  ];
   if (command.description) lines.push('', ...paragraph(command.description));
-  const rows: [string, string][] = Object.entries(command.flags).map(([key, spec]) => [flagLabel(key, spec), spec.description + flagNotes(spec)]);
+  const rows: [string, string][] = Object.entries(command.flags).map(([key, spec]) => [
+    flagLabel(key, spec),
+    spec.description + flagNotes(spec),
+  ]);
   rows.push(['-h, --help', 'Show this help']);
   lines.push('', 'Options:', ...table(rows));
-  if (command.examples && command.examples.length > 0) lines.push('', 'Examples:', ...command.examples.map((e) => `  $ ${e}`));
+  if (command.examples && command.examples.length > 0)
+    lines.push('', 'Examples:', ...command.examples.map((e) => `  $ ${e}`));
   return lines.join('\n');
 }
 

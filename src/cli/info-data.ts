@@ -73,7 +73,8 @@ export async function gatherInfo(client: Redis, options: GatherOptions): Promise
   }
   if (options.queueNames.length > 0) {
     const union = new Map<string, WorkerRecord>();
-    for (const list of Object.values(workersByQueue)) for (const worker of list) union.set(worker.name, worker);
+    for (const list of Object.values(workersByQueue))
+      for (const worker of list) union.set(worker.name, worker);
     workers = [...union.values()].sort((a, b) => a.name.localeCompare(b.name));
   } else {
     workers = await findWorkers(client);

@@ -14,7 +14,8 @@ export interface RenderOptions {
 const SCALES = [20, 50, 100, 200, 400, 600, 800, 1000];
 const CHART_WIDTH = 20;
 
-const paint = (code: number) => (text: string, color: boolean) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+const paint = (code: number) => (text: string, color: boolean) =>
+  color ? `\u001b[${code}m${text}\u001b[0m` : text;
 const green = paint(32);
 const red = paint(31);
 const yellow = paint(33);
@@ -47,16 +48,22 @@ function stateText(state: string, color: boolean): string {
   return state;
 }
 
-const pythonText = (value: string | number | undefined): string => (value === undefined ? 'None' : String(value));
+const pythonText = (value: string | number | undefined): string =>
+  value === undefined ? 'None' : String(value);
 
 export function workerLine(worker: WorkerRecord, options: RenderOptions): string {
   const name = `${worker.name} (${pythonText(worker.hostname)} ${pythonText(worker.ipAddress)} ${pythonText(worker.pid)})`;
   const jobs = `jobs: ${Math.trunc(worker.successfulJobCount)} finished, ${Math.trunc(worker.failedJobCount)} failed`;
   const queues = worker.queues.join(', ');
-  return options.raw ? `worker ${name} ${worker.state} ${queues}. ${jobs}` : `${name}: ${stateText(worker.state, options.color)} ${queues}. ${jobs}`;
+  return options.raw
+    ? `worker ${name} ${worker.state} ${queues}. ${jobs}`
+    : `${name}: ${stateText(worker.state, options.color)} ${queues}. ${jobs}`;
 }
 
-export function renderWorkers(snapshot: InfoSnapshot, options: RenderOptions & { byQueue: boolean }): string[] {
+export function renderWorkers(
+  snapshot: InfoSnapshot,
+  options: RenderOptions & { byQueue: boolean },
+): string[] {
   const lines: string[] = [];
   if (!options.byQueue) {
     lines.push(...snapshot.workers.map((w) => workerLine(w, options)));
@@ -65,7 +72,13 @@ export function renderWorkers(snapshot: InfoSnapshot, options: RenderOptions & {
     const width = Math.max(0, ...names.map((n) => n.length)) + 1;
     for (const name of names) {
       const workers = snapshot.workersByQueue[name] ?? [];
-      const list = workers.length > 0 ? workers.map((w) => `${w.name} (${stateText(w.state, options.color)})`).sort().join(', ') : '–';
+      const list =
+        workers.length > 0
+          ? workers
+              .map((w) => `${w.name} (${stateText(w.state, options.color)})`)
+              .sort()
+              .join(', ')
+          : '–';
       lines.push(`${`${name}:`.padEnd(width)} ${list}`);
     }
   }
@@ -110,7 +123,9 @@ export function infoJson(snapshot: InfoSnapshot, part: InfoPart): Record<string,
   if (part !== 'queues') {
     doc.workers = snapshot.workers;
     if (Object.keys(snapshot.workersByQueue).length > 0) {
-      doc.workersByQueue = Object.fromEntries(Object.entries(snapshot.workersByQueue).map(([q, ws]) => [q, ws.map((w) => w.name)]));
+      doc.workersByQueue = Object.fromEntries(
+        Object.entries(snapshot.workersByQueue).map(([q, ws]) => [q, ws.map((w) => w.name)]),
+      );
     }
   }
   return doc;

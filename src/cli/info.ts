@@ -12,21 +12,34 @@ export const infoCommand = defineCommand({
   name: 'info',
   summary: 'Show queues, registries and workers (rq info)',
   usage: '[QUEUES...]',
-  description: 'Without QUEUES, every queue in rq:queues. Cleans expired registry entries and dead workers first, as rq info does, so both print the same numbers.',
+  description:
+    'Without QUEUES, every queue in rq:queues. Cleans expired registry entries and dead workers first, as rq info does, so both print the same numbers.',
   flags: {
     ...connectionFlags,
-    interval: { type: 'number', short: 'i', valueName: 'SECONDS', description: 'Refresh every SECONDS until Ctrl-C' },
+    interval: {
+      type: 'number',
+      short: 'i',
+      valueName: 'SECONDS',
+      description: 'Refresh every SECONDS until Ctrl-C',
+    },
     raw: { type: 'boolean', short: 'r', description: 'Print raw lines, no charts or summaries' },
     onlyQueues: { type: 'boolean', short: 'Q', description: 'Show only queues' },
     onlyWorkers: { type: 'boolean', short: 'W', description: 'Show only workers' },
     byQueue: { type: 'boolean', short: 'R', description: 'Group workers by queue' },
-    json: { type: 'boolean', description: 'Print one JSON document (queues with every registry count, workers with every field)' },
+    json: {
+      type: 'boolean',
+      description: 'Print one JSON document (queues with every registry count, workers with every field)',
+    },
   },
   examples: ['rqts info', 'rqts info high default --by-queue', 'rqts info --json | jq .queues'],
   async run({ args, flags, io }) {
     for (const name of args) validateQueueName(name);
     if (flags.interval !== undefined && !(flags.interval > 0)) {
-      throw new RqtsError('BAD_ARGUMENT', `--interval ${flags.interval} is not allowed`, 'Give a number of seconds greater than 0');
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `--interval ${flags.interval} is not allowed`,
+        'Give a number of seconds greater than 0',
+      );
     }
     const part: InfoPart = flags.onlyQueues ? 'queues' : flags.onlyWorkers ? 'workers' : 'both';
     const connection = await openConnection(flags);
@@ -36,12 +49,22 @@ export const infoCommand = defineCommand({
     process.once('SIGTERM', onSignal);
     try {
       for (;;) {
-        const snapshot = await gatherInfo(connection.client, { queueNames: args, serializer: connection.serializer, display: connection.display, byQueue: flags.byQueue });
+        const snapshot = await gatherInfo(connection.client, {
+          queueNames: args,
+          serializer: connection.serializer,
+          display: connection.display,
+          byQueue: flags.byQueue,
+        });
         if (flags.json) {
           io.print(JSON.stringify(infoJson(snapshot, part)));
         } else {
           const options = { raw: flags.raw, color: io.color, byQueue: flags.byQueue };
-          const lines = part === 'queues' ? renderQueues(snapshot, options) : part === 'workers' ? renderWorkers(snapshot, options) : renderBoth(snapshot, options);
+          const lines =
+            part === 'queues'
+              ? renderQueues(snapshot, options)
+              : part === 'workers'
+                ? renderWorkers(snapshot, options)
+                : renderBoth(snapshot, options);
           if (flags.interval !== undefined && io.stdout.isTTY) io.stdout.write(CLEAR_SCREEN);
           if (lines.length > 0) io.print(lines.join('\n'));
         }

@@ -12,5 +12,9 @@ export async function explainMissingData(client: Redis, id: string, error: unkno
   if (!(error instanceof RqtsError) || error.code !== 'NO_SUCH_JOB') return error;
   const fields = await client.hkeys(keys.job(id));
   if (fields.length === 0) return error;
-  return new RqtsError('MALFORMED_JOB', `Job ${id} is incomplete: its hash has no data field (it has ${fields.sort().join(', ')})`, 'It cannot run; delete it (or re-enqueue the work) and check what wrote it');
+  return new RqtsError(
+    'MALFORMED_JOB',
+    `Job ${id} is incomplete: its hash has no data field (it has ${fields.sort().join(', ')})`,
+    'It cannot run; delete it (or re-enqueue the work) and check what wrote it',
+  );
 }

@@ -13,7 +13,13 @@ export const DEFAULT_DATE_FORMAT = '%H:%M:%S';
 export const LOGGING_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
 export type LoggingLevel = (typeof LOGGING_LEVELS)[number];
 
-const PINO_LEVEL: Record<LoggingLevel, string> = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error', CRITICAL: 'fatal' };
+const PINO_LEVEL: Record<LoggingLevel, string> = {
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARNING: 'warn',
+  ERROR: 'error',
+  CRITICAL: 'fatal',
+};
 
 export interface LoggingOptions {
   json?: boolean;
@@ -32,7 +38,11 @@ export function parseLoggingLevel(text: string | undefined): LoggingLevel {
   const level = (text ?? 'INFO').toUpperCase();
   const normalized = level === 'WARN' ? 'WARNING' : level === 'FATAL' ? 'CRITICAL' : level;
   if (!(LOGGING_LEVELS as readonly string[]).includes(normalized)) {
-    throw new RqtsError('BAD_ARGUMENT', `Logging level ${JSON.stringify(text)} is not known`, `Use one of ${LOGGING_LEVELS.join(', ')}`);
+    throw new RqtsError(
+      'BAD_ARGUMENT',
+      `Logging level ${JSON.stringify(text)} is not known`,
+      `Use one of ${LOGGING_LEVELS.join(', ')}`,
+    );
   }
   return normalized as LoggingLevel;
 }
@@ -56,9 +66,24 @@ export function createLogger(options: LoggingOptions = {}): CliLogger {
     // Loaded only for --log-json: a worker logging human lines keeps pino's ~9 MiB out of
     // its resident memory (pino is CommonJS, so a synchronous require keeps this function sync).
     const pino = createRequire(import.meta.url)('pino') as typeof pinoFactory;
-    return pino({ level: PINO_LEVEL[level], name, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, destination) as Logger & CliLogger;
+    return pino(
+      {
+        level: PINO_LEVEL[level],
+        name,
+        base: { pid: process.pid },
+        timestamp: pino.stdTimeFunctions.isoTime,
+      },
+      destination,
+    ) as Logger & CliLogger;
   }
-  return new HumanLogger(LEVEL_RANK[level], options.logFormat ?? DEFAULT_LOG_FORMAT, options.dateFormat ?? DEFAULT_DATE_FORMAT, name, options.prefix ?? '', write);
+  return new HumanLogger(
+    LEVEL_RANK[level],
+    options.logFormat ?? DEFAULT_LOG_FORMAT,
+    options.dateFormat ?? DEFAULT_DATE_FORMAT,
+    name,
+    options.prefix ?? '',
+    write,
+  );
 }
 
 /** Writes to stdout; a reader that went away (`rqts worker | head`) must not crash a worker. */
@@ -73,7 +98,13 @@ function stdoutWriter(): (text: string) => void {
   };
 }
 
-const LEVEL_RANK: Record<LoggingLevel, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
+const LEVEL_RANK: Record<LoggingLevel, number> = {
+  DEBUG: 10,
+  INFO: 20,
+  WARNING: 30,
+  ERROR: 40,
+  CRITICAL: 50,
+};
 
 /**
  * RQ's human lines, formatted directly (no JSON round trip through pino: a worker logs
@@ -195,7 +226,9 @@ export function compileFormat(format: string, dateFormat: string): (record: LogR
       continue;
     }
     const pad = Number(width);
-    parts.push(!pad ? read : pad < 0 ? (record) => read(record).padEnd(-pad) : (record) => read(record).padStart(pad));
+    parts.push(
+      !pad ? read : pad < 0 ? (record) => read(record).padEnd(-pad) : (record) => read(record).padStart(pad),
+    );
   }
   if (last < format.length) parts.push(format.slice(last));
   return (record) => {
@@ -257,7 +290,9 @@ export function strftime(format: string, date: Date): string {
       case 'f':
         return String(date.getMilliseconds() * 1000).padStart(6, '0');
       case 'j':
-        return String(Math.floor((date.getTime() - new Date(date.getFullYear(), 0, 1).getTime()) / 86_400_000) + 1).padStart(3, '0');
+        return String(
+          Math.floor((date.getTime() - new Date(date.getFullYear(), 0, 1).getTime()) / 86_400_000) + 1,
+        ).padStart(3, '0');
       case 'a':
         return DAYS[date.getDay()] ?? '';
       case 'b':

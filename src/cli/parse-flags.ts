@@ -22,7 +22,11 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return false;
 }
 
-export function parseCommandLine(command: CommandDescriptor, argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCommandLine {
+export function parseCommandLine(
+  command: CommandDescriptor,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): ParsedCommandLine {
   // Keep the command line where ps and pgrep -f show it, whatever node was started with.
   process.title = ['rqts', command.name, ...argv].join(' ');
   const given = readTokens(command, checkTokens(command, argv));
@@ -34,7 +38,10 @@ export function parseCommandLine(command: CommandDescriptor, argv: readonly stri
 }
 
 /** Reads checkTokens' output, where every flag is known and every value is in place. */
-function readTokens(command: CommandDescriptor, tokens: readonly string[]): { args: string[]; flags: Map<string, unknown> } {
+function readTokens(
+  command: CommandDescriptor,
+  tokens: readonly string[],
+): { args: string[]; flags: Map<string, unknown> } {
   const args: string[] = [];
   const flags = new Map<string, unknown>();
   const set = ([key, spec]: [string, FlagSpec], value: unknown): void => {
@@ -99,7 +106,8 @@ function checkTokens(command: CommandDescriptor, argv: readonly string[]): strin
     }
   };
   const aliasOf = new Map<string, string>();
-  for (const [key, spec] of Object.entries(command.flags)) for (const alias of spec.aliases ?? []) aliasOf.set(alias, `--${kebabCase(key)}`);
+  for (const [key, spec] of Object.entries(command.flags))
+    for (const alias of spec.aliases ?? []) aliasOf.set(alias, `--${kebabCase(key)}`);
   for (let i = 0; i < argv.length; i++) {
     const token = aliasOf.get(argv[i] as string) ?? (argv[i] as string);
     if (token === '--') {
@@ -150,7 +158,13 @@ function splitOnce(text: string, separator: string): [string, string | undefined
   return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 
-function resolveValue(command: CommandDescriptor, key: string, spec: FlagSpec, given: unknown, env: NodeJS.ProcessEnv): unknown {
+function resolveValue(
+  command: CommandDescriptor,
+  key: string,
+  spec: FlagSpec,
+  given: unknown,
+  env: NodeJS.ProcessEnv,
+): unknown {
   const flagText = `--${kebabCase(key)}`;
   let raw: unknown = given;
   let source = flagText;
@@ -158,7 +172,8 @@ function resolveValue(command: CommandDescriptor, key: string, spec: FlagSpec, g
     const fromEnv = spec.env ? env[spec.env] : undefined;
     if (fromEnv !== undefined && fromEnv !== '') {
       source = `${spec.env} (environment)`;
-      raw = spec.type === 'boolean' ? /^(1|true|yes|on)$/i.test(fromEnv) : spec.multiple ? [fromEnv] : fromEnv;
+      raw =
+        spec.type === 'boolean' ? /^(1|true|yes|on)$/i.test(fromEnv) : spec.multiple ? [fromEnv] : fromEnv;
     } else if (spec.default !== undefined) {
       return Array.isArray(spec.default) ? [...spec.default] : spec.default;
     } else {
@@ -169,11 +184,15 @@ function resolveValue(command: CommandDescriptor, key: string, spec: FlagSpec, g
     if (spec.type === 'boolean') return Boolean(value);
     const text = String(value);
     if (spec.choices && !spec.choices.includes(text)) {
-      throw usageError(command, `${source} must be one of ${spec.choices.join(', ')}, not ${JSON.stringify(text)}`);
+      throw usageError(
+        command,
+        `${source} must be one of ${spec.choices.join(', ')}, not ${JSON.stringify(text)}`,
+      );
     }
     if (spec.type === 'number') {
       const number = /^\s*-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
-      if (!Number.isFinite(number)) throw usageError(command, `${source} expects a number, not ${JSON.stringify(text)}`);
+      if (!Number.isFinite(number))
+        throw usageError(command, `${source} expects a number, not ${JSON.stringify(text)}`);
       return number;
     }
     return text;

@@ -8,11 +8,22 @@ import { renderCommandHelp } from './help.js';
 // markers; test/cli/readme.test.ts fails when it is stale. Regenerate with:
 //   npm run build && node dist/cli/reference.js --write
 
-export const REFERENCE_START = '<!-- cli-reference:start (generated: npm run build && node dist/cli/reference.js --write) -->';
+export const REFERENCE_START =
+  '<!-- cli-reference:start (generated: npm run build && node dist/cli/reference.js --write) -->';
 export const REFERENCE_END = '<!-- cli-reference:end -->';
 
 export function renderReference(list: readonly CommandDescriptor[] = commands): string {
-  const sections = list.map((command) => [`### \`rqts ${command.name}\``, '', command.summary, '', '```text', renderCommandHelp(command), '```'].join('\n'));
+  const sections = list.map((command) =>
+    [
+      `### \`rqts ${command.name}\``,
+      '',
+      command.summary,
+      '',
+      '```text',
+      renderCommandHelp(command),
+      '```',
+    ].join('\n'),
+  );
   return [REFERENCE_START, '', ...sections.flatMap((s) => [s, '']), REFERENCE_END].join('\n');
 }
 

@@ -8,10 +8,17 @@ export const requeueCommand = defineCommand({
   name: 'requeue',
   summary: 'Put failed jobs back on their queue (rq requeue)',
   usage: '[JOB_IDS...]',
-  description: 'Moves jobs out of the failed registry of --queue and enqueues them again. An id that cannot be requeued is reported on its own line; the others are still requeued, and the exit code is 1.',
+  description:
+    'Moves jobs out of the failed registry of --queue and enqueues them again. An id that cannot be requeued is reported on its own line; the others are still requeued, and the exit code is 1.',
   flags: {
     ...connectionFlags,
-    queue: { type: 'string', short: 'q', default: 'default', valueName: 'NAME', description: 'Queue whose failed registry holds the jobs' },
+    queue: {
+      type: 'string',
+      short: 'q',
+      default: 'default',
+      valueName: 'NAME',
+      description: 'Queue whose failed registry holds the jobs',
+    },
     all: { type: 'boolean', short: 'a', description: 'Requeue every failed job of the queue' },
   },
   examples: ['rqts requeue --queue emails 5f0c…', 'rqts requeue --queue emails --all'],
@@ -19,7 +26,8 @@ export const requeueCommand = defineCommand({
     validateQueueName(flags.queue);
     const connection = await openConnection(flags);
     try {
-      const registry = new Queue(flags.queue, connection.client, { serializer: connection.serializer }).failedJobRegistry;
+      const registry = new Queue(flags.queue, connection.client, { serializer: connection.serializer })
+        .failedJobRegistry;
       const ids = flags.all ? await registry.jobIds() : args;
       if (ids.length === 0) {
         io.print('Nothing to do');

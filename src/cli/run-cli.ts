@@ -17,7 +17,11 @@ export function processIo(env: NodeJS.ProcessEnv = process.env): CommandIo {
   };
 }
 
-export async function runCli(argv: readonly string[], io: CommandIo, only?: readonly CommandDescriptor[]): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CommandIo,
+  only?: readonly CommandDescriptor[],
+): Promise<number> {
   try {
     const commands = only ?? (await import('./commands.js')).commands;
     const [first, ...rest] = argv;
@@ -31,11 +35,19 @@ export async function runCli(argv: readonly string[], io: CommandIo, only?: read
       return 0;
     }
     if (first.startsWith('-')) {
-      throw new RqtsError('BAD_ARGUMENT', `Unknown option ${first}: options go after the command name`, `Run ${BIN} --help to see the commands`);
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `Unknown option ${first}: options go after the command name`,
+        `Run ${BIN} --help to see the commands`,
+      );
     }
     const command = commands.find((c) => c.name === first);
     if (!command) {
-      throw new RqtsError('BAD_ARGUMENT', `Unknown command ${JSON.stringify(first)}`, `Run ${BIN} --help to see the commands (${commands.map((c) => c.name).join(', ')})`);
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `Unknown command ${JSON.stringify(first)}`,
+        `Run ${BIN} --help to see the commands (${commands.map((c) => c.name).join(', ')})`,
+      );
     }
     if (wantsHelp(rest)) {
       io.print(renderCommandHelp(command));
@@ -54,7 +66,10 @@ export function reportError(error: unknown, io: Pick<CommandIo, 'error' | 'env'>
   if (isRqtsError(error)) {
     io.error(error.toLine());
   } else {
-    const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+    const message =
+      error instanceof Error
+        ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`
+        : String(error);
     io.error(`${BIN} failed: ${(message.split('\n')[0] ?? message).trim()} (set RQTS_DEBUG=1 to see where)`);
   }
   if (io.env.RQTS_DEBUG === '1' && error instanceof Error && error.stack) io.error(error.stack);

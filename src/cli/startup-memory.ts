@@ -20,7 +20,11 @@ interface Hold {
 }
 
 const HOLDS: readonly Hold[] = [
-  { user: /semi[-_]space|lite[-_]mode|optimize[-_]for[-_]size/, during: '--semi-space-growth-factor=1', after: '--semi-space-growth-factor=2' },
+  {
+    user: /semi[-_]space|lite[-_]mode|optimize[-_]for[-_]size/,
+    during: '--semi-space-growth-factor=1',
+    after: '--semi-space-growth-factor=2',
+  },
   { user: /turbofan|-opt\b|jitless|lite[-_]mode|maglev/, during: '--no-turbofan', after: '--turbofan' },
 ];
 

@@ -13,10 +13,19 @@ export const stopJobCommand = defineCommand({
   flags: { ...connectionFlags },
   async run({ args, flags, io }) {
     const [jobId, ...extra] = args;
-    if (!jobId || extra.length > 0) throw new RqtsError('BAD_ARGUMENT', `rqts stop-job takes one job id, got ${args.length}`, 'Usage: rqts stop-job JOB_ID');
+    if (!jobId || extra.length > 0)
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `rqts stop-job takes one job id, got ${args.length}`,
+        'Usage: rqts stop-job JOB_ID',
+      );
     const connection = await openConnection(flags);
     try {
-      const { workerName, receivers } = await sendStopJobCommand(connection.client, jobId, connection.serializer).catch(async (error: unknown) => {
+      const { workerName, receivers } = await sendStopJobCommand(
+        connection.client,
+        jobId,
+        connection.serializer,
+      ).catch(async (error: unknown) => {
         throw await explainMissingData(connection.client, jobId, error);
       });
       return reportDelivery(io, `stop-job for ${jobId} to worker ${workerName}`, workerName, receivers);

@@ -10,13 +10,21 @@ export const suspendCommand = defineCommand({
   description: 'Sets rq:suspended, which rqts and Python RQ workers both obey. Undo with rqts resume.',
   flags: {
     ...connectionFlags,
-    duration: { type: 'number', valueName: 'SECONDS', description: 'Resume by itself after this many seconds' },
+    duration: {
+      type: 'number',
+      valueName: 'SECONDS',
+      description: 'Resume by itself after this many seconds',
+    },
   },
   examples: ['rqts suspend', 'rqts suspend --duration 300'],
   async run({ flags, io }) {
     const { duration } = flags;
     if (duration !== undefined && (!Number.isInteger(duration) || duration < 1)) {
-      throw new RqtsError('BAD_ARGUMENT', `--duration ${duration} is not allowed`, 'Give a whole number of seconds, 1 or more');
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `--duration ${duration} is not allowed`,
+        'Give a whole number of seconds, 1 or more',
+      );
     }
     const connection = await openConnection(flags);
     try {

@@ -9,7 +9,13 @@ import { cleanupGhosts } from '../worker/store.js';
 import { defineCommand, kebabCase, type FlagTable } from './command.js';
 import { connectionFlags, openConnection, type ConnectionFlagValues } from './connection-options.js';
 import { createLogger } from './logging.js';
-import { buildWorkerOptions, effectiveLevel, loggingFlags, workerFlags, writePidFile } from './worker-flags.js';
+import {
+  buildWorkerOptions,
+  effectiveLevel,
+  loggingFlags,
+  workerFlags,
+  writePidFile,
+} from './worker-flags.js';
 
 // `rqts worker-pool`: N supervised `rqts worker` processes from one command (issue 5).
 // Every per-worker flag of `rqts worker` applies to each member; --name and --pid take
@@ -21,10 +27,25 @@ import { buildWorkerOptions, effectiveLevel, loggingFlags, workerFlags, writePid
 const { name: _memberName, pid: _memberPid, burst: _memberBurst, ...memberFlags } = workerFlags;
 
 const poolFlags = {
-  numWorkers: { type: 'number', short: 'n', default: 2, valueName: 'N', description: 'How many worker processes to keep running' },
-  name: { type: 'string', valueName: 'NAME', description: "Pool name: the workers are NAME-w1-<hex>, NAME-w2-<hex> …, and each worker hash's rqts_pool field (default pool-<random hex>)" },
+  numWorkers: {
+    type: 'number',
+    short: 'n',
+    default: 2,
+    valueName: 'N',
+    description: 'How many worker processes to keep running',
+  },
+  name: {
+    type: 'string',
+    valueName: 'NAME',
+    description:
+      "Pool name: the workers are NAME-w1-<hex>, NAME-w2-<hex> …, and each worker hash's rqts_pool field (default pool-<random hex>)",
+  },
   pid: { type: 'string', valueName: 'FILE', description: "Write the pool's process id to FILE" },
-  burst: { type: 'boolean', short: 'b', description: 'Each worker quits when the queues are empty; the pool exits when all have' },
+  burst: {
+    type: 'boolean',
+    short: 'b',
+    description: 'Each worker quits when the queues are empty; the pool exits when all have',
+  },
 } as const satisfies FlagTable;
 
 /** The flags each member receives, as `rqts worker` spells them. */
@@ -41,14 +62,26 @@ export const workerPoolCommand = defineCommand({
     'a second signal stops them cold (jobs fail); a third kills them. Two signals within one second count as one. Each line of a worker ' +
     'starts with its short id ([w1]), or carries it as workerId with --log-json.',
   flags: { ...connectionFlags, ...poolFlags, ...memberFlags, ...loggingFlags },
-  examples: ['rqts worker-pool high default low -n 3', 'rqts worker-pool --burst -n 4 -P ./jobs emails', 'rqts worker-pool -w SimpleWorker --name web --log-json default'],
+  examples: [
+    'rqts worker-pool high default low -n 3',
+    'rqts worker-pool --burst -n 4 -P ./jobs emails',
+    'rqts worker-pool -w SimpleWorker --name web --log-json default',
+  ],
   async run({ args, flags, io }) {
     const level = effectiveLevel(flags);
     if (!Number.isInteger(flags.numWorkers) || flags.numWorkers < 1) {
-      throw new RqtsError('BAD_ARGUMENT', `--num-workers ${flags.numWorkers} is not allowed`, 'Give a whole number of workers, 1 or more');
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `--num-workers ${flags.numWorkers} is not allowed`,
+        'Give a whole number of workers, 1 or more',
+      );
     }
     if (flags.name !== undefined && !/^\S+$/.test(flags.name)) {
-      throw new RqtsError('BAD_ARGUMENT', `--name ${JSON.stringify(flags.name)} is not a usable pool name`, 'Give a name without spaces');
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `--name ${JSON.stringify(flags.name)} is not a usable pool name`,
+        'Give a name without spaces',
+      );
     }
     const poolName = flags.name ?? defaultPoolName();
     const connection = await openConnection(flags);
@@ -59,13 +92,18 @@ export const workerPoolCommand = defineCommand({
       queues = built.options.queues;
       queues.forEach(validateQueueName);
       if (await isSuspended(connection.client)) {
-        throw new RqtsError('SUSPENDED', 'rqts is currently suspended, to resume job execution run "rqts resume"', 'Workers do not start while rq:suspended is set');
+        throw new RqtsError(
+          'SUSPENDED',
+          'rqts is currently suspended, to resume job execution run "rqts resume"',
+          'Workers do not start while rq:suspended is set',
+        );
       }
       await cleanupGhosts(connection.client);
     } finally {
       await connection.close();
     }
-    const dictConfig = connection.settings.dictConfig as { formatters?: Record<string, { format?: string; datefmt?: string }> } | undefined;
+    const dictConfig = connection.settings.dictConfig as
+      { formatters?: Record<string, { format?: string; datefmt?: string }> } | undefined;
     const formatter = dictConfig?.formatters ? Object.values(dictConfig.formatters)[0] : undefined;
     const base = createLogger({
       json: flags.logJson,
@@ -90,7 +128,9 @@ export const workerPoolCommand = defineCommand({
       notes.add(note);
     });
     writePidFile(flags.pid);
-    logger.info(`Pool ${pool.name} started ${pool.numWorkers} worker(s) on ${queues.join(', ')}${flags.burst ? ' in burst mode' : ''} (pid ${process.pid})`);
+    logger.info(
+      `Pool ${pool.name} started ${pool.numWorkers} worker(s) on ${queues.join(', ')}${flags.burst ? ' in burst mode' : ''} (pid ${process.pid})`,
+    );
     const signals = new ShutdownSignals(() => pool.stop());
     signals.install();
     try {
@@ -111,13 +151,19 @@ export const workerPoolCommand = defineCommand({
  * Where the job of a member that died went: its worker hash still names it. One short read,
  * only on a death, so the pool needs no connection (nor per-job messages) the rest of the time.
  */
-async function noteAbandonedJob(flags: ConnectionFlagValues, member: MemberInfo, logger: WorkerLogger): Promise<void> {
+async function noteAbandonedJob(
+  flags: ConnectionFlagValues,
+  member: MemberInfo,
+  logger: WorkerLogger,
+): Promise<void> {
   try {
     const connection = await openConnection(flags);
     try {
       const record = await findWorker(connection.client, member.name);
       if (record?.currentJob) {
-        logger.warn(`${member.id} (worker ${member.name}) was running job ${record.currentJob}: it stays in the started registry until the abandoned-job clean-up fails it, or retries it if it has retries left`);
+        logger.warn(
+          `${member.id} (worker ${member.name}) was running job ${record.currentJob}: it stays in the started registry until the abandoned-job clean-up fails it, or retries it if it has retries left`,
+        );
       }
     } finally {
       await connection.close();

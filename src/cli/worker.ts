@@ -4,7 +4,13 @@ import { cleanupGhosts } from '../worker/store.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';
 import { releaseStartupCosts } from './startup-memory.js';
-import { buildWorkerWithSentry, createWorkerLogger, loggingFlags, workerFlags, writePidFile } from './worker-flags.js';
+import {
+  buildWorkerWithSentry,
+  createWorkerLogger,
+  loggingFlags,
+  workerFlags,
+  writePidFile,
+} from './worker-flags.js';
 
 export const workerCommand = defineCommand({
   name: 'worker',
@@ -15,18 +21,29 @@ export const workerCommand = defineCommand({
     'A job function is a dotted name resolved under --path: tasks.add is export add of tasks.js. ' +
     'SIGINT/SIGTERM (or `rqts shutdown NAME`) stops warmly after the current job; a second signal stops cold.',
   flags: { ...connectionFlags, ...workerFlags, ...loggingFlags },
-  examples: ['rqts worker high default low', 'rqts worker --burst -P ./jobs emails', 'rqts worker -w SimpleWorker --max-jobs 100 default'],
+  examples: [
+    'rqts worker high default low',
+    'rqts worker --burst -P ./jobs emails',
+    'rqts worker -w SimpleWorker --max-jobs 100 default',
+  ],
   async run({ args, flags, io }) {
     const connection = await openConnection(flags, { persistent: true });
     const logger = createWorkerLogger(flags, connection.settings);
     try {
       const built = await buildWorkerWithSentry(args, flags, connection, (m) => logger.warn(m));
       if (await isSuspended(connection.client)) {
-        throw new RqtsError('SUSPENDED', 'rqts is currently suspended, to resume job execution run "rqts resume"', 'Workers do not start while rq:suspended is set');
+        throw new RqtsError(
+          'SUSPENDED',
+          'rqts is currently suspended, to resume job execution run "rqts resume"',
+          'Workers do not start while rq:suspended is set',
+        );
       }
       await cleanupGhosts(connection.client);
       // Test-only fault injection: die the instant a job has been taken (proves the hand-off is atomic).
-      const afterDequeue = process.env.RQTS_FAULT === 'kill-after-dequeue' ? () => process.kill(process.pid, 'SIGKILL') : undefined;
+      const afterDequeue =
+        process.env.RQTS_FAULT === 'kill-after-dequeue'
+          ? () => process.kill(process.pid, 'SIGKILL')
+          : undefined;
       const worker = new built.cls(connection.client, built.options, { logger, afterDequeue });
       writePidFile(flags.pid);
       releaseStartupCosts();
@@ -34,8 +51,12 @@ export const workerCommand = defineCommand({
       return 0;
     } catch (error) {
       if (error instanceof RqtsError) throw error;
-      logger.error(`Worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      io.error(`rqts worker stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+      logger.error(
+        `Worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      io.error(
+        `rqts worker stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return 1;
     } finally {
       logger.flush();

@@ -12,16 +12,40 @@ function confirm(ctx: ControllerContext, request: ConfirmRequest): void {
   ctx.dispatch({ type: 'openLayer', layer: { type: 'confirm', request, focus: 'cancel' } });
 }
 
-function jobTargetOfScreen(ctx: ControllerContext): { id: string; worker: string | undefined; description: string | undefined; status: string | undefined; queue: string | undefined } | undefined {
+function jobTargetOfScreen(
+  ctx: ControllerContext,
+):
+  | {
+      id: string;
+      worker: string | undefined;
+      description: string | undefined;
+      status: string | undefined;
+      queue: string | undefined;
+    }
+  | undefined {
   const { ui, model } = ctx;
   if (ui.screen === 'workers') {
     const w = selectedWorker(ui, model);
     if (!w?.currentJobId) return undefined;
-    return { id: w.currentJobId, worker: w.name, description: w.job?.description, status: w.job?.status ?? 'started', queue: w.job?.origin };
+    return {
+      id: w.currentJobId,
+      worker: w.name,
+      description: w.job?.description,
+      status: w.job?.status ?? 'started',
+      queue: w.job?.origin,
+    };
   }
   if (ui.screen === 'jobs') {
     const j = selectedJob(ui, model);
-    return j ? { id: j.id, worker: j.workerName, description: j.description, status: j.status, queue: j.origin ?? model.jobs.queue } : undefined;
+    return j
+      ? {
+          id: j.id,
+          worker: j.workerName,
+          description: j.description,
+          status: j.status,
+          queue: j.origin ?? model.jobs.queue,
+        }
+      : undefined;
   }
   if (ui.screen === 'detail' && model.detailJob) {
     const d = model.detailJob;
@@ -36,7 +60,16 @@ function queueTarget(ctx: ControllerContext): string | undefined {
   return undefined;
 }
 
-const DESTRUCTIVE: ReadonlySet<Command['kind']> = new Set(['killHorse', 'stopJob', 'shutdown', 'removeGhost', 'terminateLaunched', 'emptyQueue', 'requeueAll', 'suspend']);
+const DESTRUCTIVE: ReadonlySet<Command['kind']> = new Set([
+  'killHorse',
+  'stopJob',
+  'shutdown',
+  'removeGhost',
+  'terminateLaunched',
+  'emptyQueue',
+  'requeueAll',
+  'suspend',
+]);
 
 export function handleAction(id: BindingId, ctx: ControllerContext): void {
   const { ui, model } = ctx;
@@ -45,41 +78,65 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
   switch (id) {
     case 'action.killHorse': {
       if (!worker) return ctx.notify('No worker selected');
-      if (worker.ghost) return ctx.notify(`${name} is a ghost entry (hash gone): nothing to kill; X removes the entry`);
-      if (!worker.currentJobId) return ctx.notify(`${name} is ${escapeControl(worker.state)} with no job: there is no horse to kill`);
+      if (worker.ghost)
+        return ctx.notify(`${name} is a ghost entry (hash gone): nothing to kill; X removes the entry`);
+      if (!worker.currentJobId)
+        return ctx.notify(`${name} is ${escapeControl(worker.state)} with no job: there is no horse to kill`);
       return confirm(ctx, {
         title: 'Kill the horse of this worker?',
         target: name,
-        details: [`running job ${escapeControl(worker.currentJobId)}: ${escapeControl(worker.job?.description ?? '?')}`, 'The job ends failed (or is retried if it has retries left); the worker carries on.'],
+        details: [
+          `running job ${escapeControl(worker.currentJobId)}: ${escapeControl(worker.job?.description ?? '?')}`,
+          'The job ends failed (or is retried if it has retries left); the worker carries on.',
+        ],
         confirmLabel: 'Kill horse',
         command: { kind: 'killHorse', worker: worker.name, jobId: worker.currentJobId },
       });
     }
     case 'action.stopJob': {
       const job = jobTargetOfScreen(ctx);
-      if (!job) return ctx.notify(ui.screen === 'workers' ? `${name || 'This worker'} runs no job` : 'No job selected');
-      if (job.status !== 'started') return ctx.notify(`Job ${escapeControl(job.id)} is ${escapeControl(job.status ?? '?')}, not running: nothing to stop`);
+      if (!job)
+        return ctx.notify(
+          ui.screen === 'workers' ? `${name || 'This worker'} runs no job` : 'No job selected',
+        );
+      if (job.status !== 'started')
+        return ctx.notify(
+          `Job ${escapeControl(job.id)} is ${escapeControl(job.status ?? '?')}, not running: nothing to stop`,
+        );
       return confirm(ctx, {
         title: 'Stop this job?',
         target: `job ${escapeControl(job.id)}`,
-        details: [`${escapeControl(job.description ?? '?')} on worker ${escapeControl(job.worker ?? '?')}`, 'Its horse is killed; the job ends stopped, in the failed registry, never retried.'],
+        details: [
+          `${escapeControl(job.description ?? '?')} on worker ${escapeControl(job.worker ?? '?')}`,
+          'Its horse is killed; the job ends stopped, in the failed registry, never retried.',
+        ],
         confirmLabel: 'Stop job',
         command: { kind: 'stopJob', jobId: job.id, worker: job.worker },
       });
     }
     case 'action.shutdown': {
       if (!worker) return ctx.notify('No worker selected');
-      if (worker.ghost) return ctx.notify(`${name} is a ghost entry: nobody can hear a shutdown; X removes the entry`);
+      if (worker.ghost)
+        return ctx.notify(`${name} is a ghost entry: nobody can hear a shutdown; X removes the entry`);
       return confirm(ctx, {
         title: 'Shut this worker down?',
         target: name,
-        details: [worker.currentJobId ? `Warm shutdown: it finishes job ${escapeControl(worker.currentJobId)} first, then exits.` : 'It is idle: it exits at once (warm shutdown).'],
+        details: [
+          worker.currentJobId
+            ? `Warm shutdown: it finishes job ${escapeControl(worker.currentJobId)} first, then exits.`
+            : 'It is idle: it exits at once (warm shutdown).',
+        ],
         confirmLabel: 'Shut down',
         command: { kind: 'shutdown', worker: worker.name },
       });
     }
     case 'action.removeGhost': {
-      if (!worker?.ghost) return ctx.notify(worker ? `${name} has a hash: only ghost entries can be removed (D shuts a worker down)` : 'No worker selected');
+      if (!worker?.ghost)
+        return ctx.notify(
+          worker
+            ? `${name} has a hash: only ghost entries can be removed (D shuts a worker down)`
+            : 'No worker selected',
+        );
       return confirm(ctx, {
         title: 'Remove this ghost entry?',
         target: name,
@@ -90,13 +147,28 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
     }
     case 'action.launch': {
       if (!ctx.canLaunch) return ctx.notify('Launching is not available in this console');
-      const queues = queueTarget(ctx) ?? (worker && !worker.ghost ? worker.queues.join(',') : undefined) ?? model.queues[0]?.name ?? 'default';
-      return ctx.dispatch({ type: 'openLayer', layer: { type: 'launch', draft: { queues, count: '1', burst: false, asPool: false, poolName: `console${process.pid}-pool` }, field: 'queues', error: undefined } });
+      const queues =
+        queueTarget(ctx) ??
+        (worker && !worker.ghost ? worker.queues.join(',') : undefined) ??
+        model.queues[0]?.name ??
+        'default';
+      return ctx.dispatch({
+        type: 'openLayer',
+        layer: {
+          type: 'launch',
+          draft: { queues, count: '1', burst: false, asPool: false, poolName: `console${process.pid}-pool` },
+          field: 'queues',
+          error: undefined,
+        },
+      });
     }
     case 'action.requeue': {
       const job = jobTargetOfScreen(ctx);
       if (!job) return ctx.notify('No job selected');
-      if (job.status !== 'failed' && job.status !== 'stopped') return ctx.notify(`Job ${escapeControl(job.id)} is ${escapeControl(job.status ?? '?')}: only failed jobs can be requeued`);
+      if (job.status !== 'failed' && job.status !== 'stopped')
+        return ctx.notify(
+          `Job ${escapeControl(job.id)} is ${escapeControl(job.status ?? '?')}: only failed jobs can be requeued`,
+        );
       if (!job.queue) return ctx.notify('The job names no queue');
       void ctx.actions.run({ kind: 'requeue', queue: job.queue, jobId: job.id });
       return;
@@ -120,7 +192,9 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
       return confirm(ctx, {
         title: 'Empty this queue?',
         target: `queue ${escapeControl(queue)}`,
-        details: [`Deletes its ${queued} queued job${queued === 1 ? '' : 's'}. Registries and running jobs are left alone.`],
+        details: [
+          `Deletes its ${queued} queued job${queued === 1 ? '' : 's'}. Registries and running jobs are left alone.`,
+        ],
         confirmLabel: 'Empty queue',
         command: { kind: 'emptyQueue', queue },
       });

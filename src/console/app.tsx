@@ -1,4 +1,12 @@
-import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
+import React, {
+  useCallback,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { Poller } from './data/poller.js';
 import type { ActionCenter } from './data/actions.js';
@@ -11,7 +19,14 @@ import { jobDetailLines, workerDetailLines, type Line } from './data/detail.js';
 import { windowStart } from './data/selection.js';
 import { handleInput, type ControllerContext } from './controller.js';
 import { selectedIndex } from './selectors.js';
-import { INITIAL_UI, launchFields, uiReducer, type TableId, type UiAction, type UiState } from './ui-state.js';
+import {
+  INITIAL_UI,
+  launchFields,
+  uiReducer,
+  type TableId,
+  type UiAction,
+  type UiState,
+} from './ui-state.js';
 import { escapeControl, sparkline } from './text.js';
 import { Header, Tabs } from './views/Header.js';
 import { Footer } from './views/Footer.js';
@@ -50,7 +65,10 @@ const SPARK_WIDTH = 20;
 
 function useTerminalSize(): { columns: number; rows: number } {
   const { stdout } = useStdout();
-  const read = (): { columns: number; rows: number } => ({ columns: stdout.columns || 100, rows: stdout.rows || 30 });
+  const read = (): { columns: number; rows: number } => ({
+    columns: stdout.columns || 100,
+    rows: stdout.rows || 30,
+  });
   const [size, setSize] = useState(read);
   useEffect(() => {
     const onResize = (): void => setSize(read());
@@ -96,14 +114,32 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const snapshot = poll.snapshot;
   const now = snapshot?.takenAt ?? Date.now();
 
-  const launched = useMemo(() => new Set(localState.workers.filter((w) => w.poolSize === undefined).map((w) => w.name)), [localState.workers]);
-  const launchedPools = useMemo(() => new Set(localState.workers.filter((w) => w.poolSize !== undefined).map((w) => w.name)), [localState.workers]);
-  const allWorkers = useMemo(() => (snapshot ? deriveWorkerRows(snapshot, snapshot.takenAt, launched, launchedPools) : []), [snapshot, launched, launchedPools]);
-  const allQueues = useMemo(() => (snapshot ? deriveQueueRows(snapshot, allWorkers, snapshot.takenAt) : []), [snapshot, allWorkers]);
-  const totals = useMemo(() => (snapshot ? deriveTotals(allWorkers, allQueues) : undefined), [snapshot, allWorkers, allQueues]);
+  const launched = useMemo(
+    () => new Set(localState.workers.filter((w) => w.poolSize === undefined).map((w) => w.name)),
+    [localState.workers],
+  );
+  const launchedPools = useMemo(
+    () => new Set(localState.workers.filter((w) => w.poolSize !== undefined).map((w) => w.name)),
+    [localState.workers],
+  );
+  const allWorkers = useMemo(
+    () => (snapshot ? deriveWorkerRows(snapshot, snapshot.takenAt, launched, launchedPools) : []),
+    [snapshot, launched, launchedPools],
+  );
+  const allQueues = useMemo(
+    () => (snapshot ? deriveQueueRows(snapshot, allWorkers, snapshot.takenAt) : []),
+    [snapshot, allWorkers],
+  );
+  const totals = useMemo(
+    () => (snapshot ? deriveTotals(allWorkers, allQueues) : undefined),
+    [snapshot, allWorkers, allQueues],
+  );
   // Layout: everything but the body has a known height, so the body fills the rest and
   // the frame stays one line short of the terminal (a full frame makes Ink clear the screen).
-  const bannerShown = (poll.connection !== 'ready' && poll.connection !== 'connecting') || (poll.connection === 'connecting' && !totals) || Boolean(snapshot?.suspended);
+  const bannerShown =
+    (poll.connection !== 'ready' && poll.connection !== 'connecting') ||
+    (poll.connection === 'connecting' && !totals) ||
+    Boolean(snapshot?.suspended);
   const chrome = 2 + (bannerShown ? 1 : 0) + 1 + 1 + 1 + layerHeight(ui);
   const bodyHeight = Math.max(3, size.rows - 1 - chrome);
   const width = Math.max(40, size.columns);
@@ -114,11 +150,27 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     if (ui.screen !== 'detail' || !ui.detail) return [];
     if (ui.detail.kind === 'job') return jobDetailLines(snapshot?.detail, now, ui.detail.id);
     const name = ui.detail.name;
-    return workerDetailLines(allWorkers.find((w) => w.name === name), snapshot?.workers.find((w) => w.name === name), now, name);
+    return workerDetailLines(
+      allWorkers.find((w) => w.name === name),
+      snapshot?.workers.find((w) => w.name === name),
+      now,
+      name,
+    );
   }, [ui.screen, ui.detail, snapshot, allWorkers, now]);
   const help = useMemo(() => helpLines(readOnly), [readOnly]);
-  const inputs: ModelInputs = { snapshot, allWorkers, allQueues, lines: localState.lines, pageSize, detailLineCount: detailLines.length, helpLineCount: help.length };
-  const model = useMemo(() => deriveModel(ui, inputs), [ui, snapshot, allWorkers, allQueues, localState.lines, pageSize, detailLines.length, help.length]);
+  const inputs: ModelInputs = {
+    snapshot,
+    allWorkers,
+    allQueues,
+    lines: localState.lines,
+    pageSize,
+    detailLineCount: detailLines.length,
+    helpLineCount: help.length,
+  };
+  const model = useMemo(
+    () => deriveModel(ui, inputs),
+    [ui, snapshot, allWorkers, allQueues, localState.lines, pageSize, detailLines.length, help.length],
+  );
   const inputsRef = useRef(inputs);
   inputsRef.current = inputs;
   const jobsQueue = model.jobs.queue;
@@ -131,7 +183,10 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const wantPage = ui.screen === 'jobs' && jobsQueue !== undefined;
   useEffect(() => {
     poller.setRequest({
-      jobPage: wantPage && jobsQueue ? { queue: jobsQueue, kind: ui.jobs.kind, offset: pageOffset, limit: pageSize } : undefined,
+      jobPage:
+        wantPage && jobsQueue
+          ? { queue: jobsQueue, kind: ui.jobs.kind, offset: pageOffset, limit: pageSize }
+          : undefined,
       detailJobId,
     });
   }, [poller, wantPage, jobsQueue, ui.jobs.kind, pageOffset, pageSize, detailJobId]);
@@ -155,11 +210,18 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     canLaunch: local !== undefined && !readOnly,
     launch: (spec) => {
       if (spec.pool !== undefined && local?.running().some((w) => w.name === spec.pool)) {
-        return setNotice({ text: `A pool named ${spec.pool} is already running here; pick another name`, at: Date.now() });
+        return setNotice({
+          text: `A pool named ${spec.pool} is already running here; pick another name`,
+          at: Date.now(),
+        });
       }
       const started = local?.launch(spec) ?? [];
-      const what = (w: LocalWorker): string => `${spec.pool === undefined ? '' : `pool of ${spec.count} `}${w.name} (pid ${w.pid ?? '?'})`;
-      setNotice({ text: `Launched ${started.map(what).join(', ')} on ${spec.queues.join(',')}${spec.burst ? ', burst' : ''}; output in Logs (4)`, at: Date.now() });
+      const what = (w: LocalWorker): string =>
+        `${spec.pool === undefined ? '' : `pool of ${spec.count} `}${w.name} (pid ${w.pid ?? '?'})`;
+      setNotice({
+        text: `Launched ${started.map(what).join(', ')} on ${spec.queues.join(',')}${spec.burst ? ', burst' : ''}; output in Logs (4)`,
+        at: Date.now(),
+      });
       poller.refreshNow();
     },
     refresh: () => poller.refreshNow(),
@@ -167,16 +229,29 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     quit: () => {
       const running = local?.running() ?? [];
       if (running.length > 0 && props.stopLaunchedOnQuit) ctxRef.current.stopLaunchedAndQuit();
-      else if (running.length > 0) dispatch({ type: 'openLayer', layer: { type: 'quit', phase: 'ask', progress: undefined } });
+      else if (running.length > 0)
+        dispatch({ type: 'openLayer', layer: { type: 'quit', phase: 'ask', progress: undefined } });
       else finish({ workers: 'none', detached: [] });
     },
     stopLaunchedAndQuit: () => {
-      dispatch({ type: 'updateLayer', layer: { type: 'quit', phase: 'stopping', progress: 'sending a warm shutdown (SIGTERM)…' } });
-      void (local?.stopAll({
-        ...props.stopOptions,
-        onProgress: (left, phase) =>
-          dispatch({ type: 'updateLayer', layer: { type: 'quit', phase: 'stopping', progress: `${left} still running; ${phase === 'warm' ? 'warm shutdown sent' : phase === 'cold' ? 'second SIGTERM sent (cold: kills the horse)' : 'SIGKILL sent'}` } }),
-      }) ?? Promise.resolve()).then(() => finish({ workers: 'stopped', detached: [] }));
+      dispatch({
+        type: 'updateLayer',
+        layer: { type: 'quit', phase: 'stopping', progress: 'sending a warm shutdown (SIGTERM)…' },
+      });
+      void (
+        local?.stopAll({
+          ...props.stopOptions,
+          onProgress: (left, phase) =>
+            dispatch({
+              type: 'updateLayer',
+              layer: {
+                type: 'quit',
+                phase: 'stopping',
+                progress: `${left} still running; ${phase === 'warm' ? 'warm shutdown sent' : phase === 'cold' ? 'second SIGTERM sent (cold: kills the horse)' : 'SIGKILL sent'}`,
+              },
+            }),
+        }) ?? Promise.resolve()
+      ).then(() => finish({ workers: 'stopped', detached: [] }));
     },
     leaveLaunchedAndQuit: () => finish({ workers: 'detached', detached: local?.detachAll() ?? [] }),
   };
@@ -187,7 +262,11 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   // the rows derived from it: filter, sort and page as they will be on screen.
   const onInput = useCallback(
     (input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) =>
-      handleInput(input, key, () => ({ ...ctxRef.current, ui: uiRef.current, model: deriveModel(uiRef.current, inputsRef.current) })),
+      handleInput(input, key, () => ({
+        ...ctxRef.current,
+        ui: uiRef.current,
+        model: deriveModel(uiRef.current, inputsRef.current),
+      })),
     [],
   );
   useInput(onInput);
@@ -204,7 +283,10 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const loading = snapshot === undefined;
   let body: React.JSX.Element;
   let tabExtra = '';
-  const filterText = (t: TableId): string => (ui.filters[t].text ? ` · filter ${ui.filters[t].regex ? 're' : ''}/${escapeControl(ui.filters[t].text)}/ (Esc clears)` : '');
+  const filterText = (t: TableId): string =>
+    ui.filters[t].text
+      ? ` · filter ${ui.filters[t].regex ? 're' : ''}/${escapeControl(ui.filters[t].text)}/ (Esc clears)`
+      : '';
   const tableSummary = (t: 'workers' | 'queues', shown: number, total: number): string =>
     `${shown}/${total} ${t} · sort ${ui.sorts[t].column}${ui.sorts[t].descending ? '↓' : '↑'}${filterText(t)}`;
   // What the workers and queues tables share: the frame they draw in.
@@ -222,7 +304,11 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
           {...tableFrame}
           rowKey={(r) => r.name}
           error={model.workersError}
-          emptyText={allWorkers.length === 0 ? 'No worker is registered on this Redis. Start one (rqts worker / rq worker) or press L to launch one here.' : 'No worker matches the filter (Esc clears it).'}
+          emptyText={
+            allWorkers.length === 0
+              ? 'No worker is registered on this Redis. Start one (rqts worker / rq worker) or press L to launch one here.'
+              : 'No worker matches the filter (Esc clears it).'
+          }
         />
       );
       break;
@@ -239,7 +325,11 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
           {...tableFrame}
           rowKey={(r) => r.name}
           error={model.queuesError}
-          emptyText={allQueues.length === 0 ? 'No queue yet: enqueue a job and its queue appears here.' : 'No queue matches the filter (Esc clears it).'}
+          emptyText={
+            allQueues.length === 0
+              ? 'No queue yet: enqueue a job and its queue appears here.'
+              : 'No queue matches the filter (Esc clears it).'
+          }
         />
       );
       break;
@@ -249,7 +339,14 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       tabExtra = `${filterText('jobs')}`;
       body = (
         <Box flexDirection="column" height={bodyHeight}>
-          <JobsTabs queue={jobsQueue} kind={ui.jobs.kind} queueRow={allQueues.find((q) => q.name === jobsQueue)} offset={pageOffset} pageSize={pageSize} total={model.jobs.total} />
+          <JobsTabs
+            queue={jobsQueue}
+            kind={ui.jobs.kind}
+            queueRow={allQueues.find((q) => q.name === jobsQueue)}
+            offset={pageOffset}
+            pageSize={pageSize}
+            total={model.jobs.total}
+          />
           <TableScreen
             columns={jobColumns(ui.jobs.kind)}
             rows={jobRows}
@@ -261,7 +358,11 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
             now={now}
             rowKey={(r) => r.id}
             loading={loading || (wantPage && !pageMatches)}
-            emptyText={jobsQueue === undefined ? 'No queue yet.' : `No ${ui.jobs.kind} job in ${escapeControl(jobsQueue)}${ui.filters.jobs.text ? ' matching the filter' : ''}.`}
+            emptyText={
+              jobsQueue === undefined
+                ? 'No queue yet.'
+                : `No ${ui.jobs.kind} job in ${escapeControl(jobsQueue)}${ui.filters.jobs.text ? ' matching the filter' : ''}.`
+            }
           />
         </Box>
       );
@@ -270,13 +371,26 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     case 'detail': {
       const max = Math.max(0, detailLines.length - bodyHeight);
       body = <TextPane lines={detailLines} scroll={Math.min(ui.scroll.detail, max)} height={bodyHeight} />;
-      tabExtra = detailLines.length > bodyHeight ? `lines ${Math.min(ui.scroll.detail, max) + 1}-${Math.min(detailLines.length, Math.min(ui.scroll.detail, max) + bodyHeight)} of ${detailLines.length}` : '';
+      tabExtra =
+        detailLines.length > bodyHeight
+          ? `lines ${Math.min(ui.scroll.detail, max) + 1}-${Math.min(detailLines.length, Math.min(ui.scroll.detail, max) + bodyHeight)} of ${detailLines.length}`
+          : '';
       break;
     }
     case 'logs': {
       const w = windowFor('logs', model.logs.length, bodyHeight - 1);
       tabExtra = `${ui.followLogs ? 'following' : 'paused (G follows)'}${filterText('logs')}`;
-      body = <LogsView lines={model.logs} cursor={w.cursor} start={w.start} height={bodyHeight} width={width} launchedAny={localState.workers.length > 0} logDir={localState.logDir} />;
+      body = (
+        <LogsView
+          lines={model.logs}
+          cursor={w.cursor}
+          start={w.start}
+          height={bodyHeight}
+          width={width}
+          launchedAny={localState.workers.length > 0}
+          logDir={localState.logDir}
+        />
+      );
       break;
     }
     case 'help': {
@@ -305,8 +419,14 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
         totals={totals}
         finishedRate={rate.finished}
         failedRate={rate.failed}
-        finishedSpark={sparkline(bucketize(poll.rates, now, 10, SPARK_WIDTH, (s) => s.finished), SPARK_WIDTH)}
-        failedSpark={sparkline(bucketize(poll.rates, now, 10, SPARK_WIDTH, (s) => s.failed), SPARK_WIDTH)}
+        finishedSpark={sparkline(
+          bucketize(poll.rates, now, 10, SPARK_WIDTH, (s) => s.finished),
+          SPARK_WIDTH,
+        )}
+        failedSpark={sparkline(
+          bucketize(poll.rates, now, 10, SPARK_WIDTH, (s) => s.failed),
+          SPARK_WIDTH,
+        )}
         suspended={snapshot?.suspended ?? false}
         readOnly={readOnly}
         note={props.note}
@@ -316,10 +436,27 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       {body}
       {layer?.type === 'confirm' ? <ConfirmDialog layer={layer} width={width} /> : null}
       {layer?.type === 'launch' ? <LaunchDialog layer={layer} width={width} /> : null}
-      {layer?.type === 'quit' ? <QuitDialog layer={layer} running={(local?.running() ?? []).map((w) => (w.poolSize === undefined ? w.name : `${w.name} (pool of ${w.poolSize})`))} /> : null}
+      {layer?.type === 'quit' ? (
+        <QuitDialog
+          layer={layer}
+          running={(local?.running() ?? []).map((w) =>
+            w.poolSize === undefined ? w.name : `${w.name} (pool of ${w.poolSize})`,
+          )}
+        />
+      ) : null}
       {layer?.type === 'filter' ? <FilterPrompt layer={layer} /> : null}
-      {showNotice ? <Text wrap="truncate" color="yellow">{notice.text}</Text> : <StatusLine receipt={latest} hint={undefined} />}
-      {layer?.type === 'quit' && layer.phase === 'stopping' ? <Text> </Text> : <Footer context={layer?.type ?? ui.screen} readOnly={readOnly} />}
+      {showNotice ? (
+        <Text wrap="truncate" color="yellow">
+          {notice.text}
+        </Text>
+      ) : (
+        <StatusLine receipt={latest} hint={undefined} />
+      )}
+      {layer?.type === 'quit' && layer.phase === 'stopping' ? (
+        <Text> </Text>
+      ) : (
+        <Footer context={layer?.type ?? ui.screen} readOnly={readOnly} />
+      )}
     </Box>
   );
 }

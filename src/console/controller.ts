@@ -5,7 +5,15 @@ import { WORKER_COLUMNS, QUEUE_COLUMNS } from './data/columns.js';
 import { cycleSort } from './data/table.js';
 import { handleAction } from './action-keys.js';
 import { rowsOf, selectedJob, selectedQueue, selectedWorker, type ConsoleModel } from './selectors.js';
-import { adjacentScreen, launchFields, parseLaunchDraft, type Layer, type TableId, type UiAction, type UiState } from './ui-state.js';
+import {
+  adjacentScreen,
+  launchFields,
+  parseLaunchDraft,
+  type Layer,
+  type TableId,
+  type UiAction,
+  type UiState,
+} from './ui-state.js';
 
 export type { ConsoleModel } from './selectors.js';
 
@@ -30,10 +38,13 @@ export interface ControllerContext {
 }
 
 function tableOf(screen: UiState['screen']): TableId | undefined {
-  return screen === 'workers' || screen === 'queues' || screen === 'jobs' || screen === 'logs' ? screen : undefined;
+  return screen === 'workers' || screen === 'queues' || screen === 'jobs' || screen === 'logs'
+    ? screen
+    : undefined;
 }
 
-const isText = (input: string, key: KeyInfo): boolean => input.length > 0 && !key.ctrl && !key.meta && !/[\u0000-\u001f\u007f]/.test(input);
+const isText = (input: string, key: KeyInfo): boolean =>
+  input.length > 0 && !key.ctrl && !key.meta && !/[\u0000-\u001f\u007f]/.test(input);
 
 /** What a single character of a burst means as a key. */
 function keyOfChar(ch: string): { input: string; key: KeyInfo } {
@@ -52,7 +63,12 @@ function keyOfChar(ch: string): { input: string; key: KeyInfo } {
  * each judged against the state the previous one produced.
  */
 export function handleInput(input: string, key: KeyInfo, context: () => ControllerContext): void {
-  const isBurst = input.length > 1 && keyName(input, key) === undefined && !key.ctrl && !key.meta && !input.startsWith('\u001b');
+  const isBurst =
+    input.length > 1 &&
+    keyName(input, key) === undefined &&
+    !key.ctrl &&
+    !key.meta &&
+    !input.startsWith('\u001b');
   if (!isBurst) return handleKey(input, key, context());
   for (const ch of input) {
     const single = keyOfChar(ch);
@@ -67,7 +83,13 @@ export function handleKey(input: string, key: KeyInfo, ctx: ControllerContext): 
   if (id) handleScreenBinding(id, ctx);
 }
 
-function handleLayerKey(layer: Layer, id: BindingId | undefined, input: string, key: KeyInfo, ctx: ControllerContext): void {
+function handleLayerKey(
+  layer: Layer,
+  id: BindingId | undefined,
+  input: string,
+  key: KeyInfo,
+  ctx: ControllerContext,
+): void {
   const { dispatch } = ctx;
   switch (layer.type) {
     case 'confirm':
@@ -75,34 +97,62 @@ function handleLayerKey(layer: Layer, id: BindingId | undefined, input: string, 
         dispatch({ type: 'closeLayer' });
         void ctx.actions.run(layer.request.command);
       } else if (id === 'confirm.no' || id === 'confirm.activate') dispatch({ type: 'closeLayer' });
-      else if (id === 'confirm.focusNext') dispatch({ type: 'updateLayer', layer: { ...layer, focus: layer.focus === 'cancel' ? 'confirm' : 'cancel' } });
+      else if (id === 'confirm.focusNext')
+        dispatch({
+          type: 'updateLayer',
+          layer: { ...layer, focus: layer.focus === 'cancel' ? 'confirm' : 'cancel' },
+        });
       return;
     case 'filter':
-      if (id === 'input.submit') dispatch({ type: 'applyFilter', table: layer.table, filter: { text: layer.draft, regex: layer.regex } });
+      if (id === 'input.submit')
+        dispatch({
+          type: 'applyFilter',
+          table: layer.table,
+          filter: { text: layer.draft, regex: layer.regex },
+        });
       else if (id === 'input.cancel') dispatch({ type: 'closeLayer' });
-      else if (id === 'input.erase') dispatch({ type: 'updateLayer', layer: { ...layer, draft: layer.draft.slice(0, -1) } });
-      else if (id === 'filter.toggleRegex') dispatch({ type: 'updateLayer', layer: { ...layer, regex: !layer.regex } });
-      else if (isText(input, key)) dispatch({ type: 'updateLayer', layer: { ...layer, draft: layer.draft + input } });
+      else if (id === 'input.erase')
+        dispatch({ type: 'updateLayer', layer: { ...layer, draft: layer.draft.slice(0, -1) } });
+      else if (id === 'filter.toggleRegex')
+        dispatch({ type: 'updateLayer', layer: { ...layer, regex: !layer.regex } });
+      else if (isText(input, key))
+        dispatch({ type: 'updateLayer', layer: { ...layer, draft: layer.draft + input } });
       return;
     case 'launch': {
       const field = layer.field;
       const fields = launchFields(layer.draft);
-      const step = (by: 1 | -1): Layer => ({ ...layer, field: fields[(fields.indexOf(field) + by + fields.length) % fields.length] ?? 'queues' });
+      const step = (by: 1 | -1): Layer => ({
+        ...layer,
+        field: fields[(fields.indexOf(field) + by + fields.length) % fields.length] ?? 'queues',
+      });
       if (id === 'input.submit') {
         const parsed = parseLaunchDraft(layer.draft);
-        if ('error' in parsed) return dispatch({ type: 'updateLayer', layer: { ...layer, error: parsed.error } });
+        if ('error' in parsed)
+          return dispatch({ type: 'updateLayer', layer: { ...layer, error: parsed.error } });
         dispatch({ type: 'closeLayer' });
         ctx.launch(parsed);
       } else if (id === 'input.cancel') dispatch({ type: 'closeLayer' });
       else if (id === 'input.nextField') dispatch({ type: 'updateLayer', layer: step(1) });
       else if (id === 'input.prevField') dispatch({ type: 'updateLayer', layer: step(-1) });
       else if (field === 'burst' || field === 'asPool') {
-        if (isText(input, key)) dispatch({ type: 'updateLayer', layer: { ...layer, error: undefined, draft: { ...layer.draft, [field]: !layer.draft[field] } } });
+        if (isText(input, key))
+          dispatch({
+            type: 'updateLayer',
+            layer: { ...layer, error: undefined, draft: { ...layer.draft, [field]: !layer.draft[field] } },
+          });
       } else {
         const name = field;
         const value = layer.draft[name];
-        if (id === 'input.erase') dispatch({ type: 'updateLayer', layer: { ...layer, error: undefined, draft: { ...layer.draft, [name]: value.slice(0, -1) } } });
-        else if (isText(input, key)) dispatch({ type: 'updateLayer', layer: { ...layer, error: undefined, draft: { ...layer.draft, [name]: value + input } } });
+        if (id === 'input.erase')
+          dispatch({
+            type: 'updateLayer',
+            layer: { ...layer, error: undefined, draft: { ...layer.draft, [name]: value.slice(0, -1) } },
+          });
+        else if (isText(input, key))
+          dispatch({
+            type: 'updateLayer',
+            layer: { ...layer, error: undefined, draft: { ...layer.draft, [name]: value + input } },
+          });
       }
       return;
     }
@@ -120,11 +170,25 @@ type Motion = 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom';
 function move(ctx: ControllerContext, motion: Motion): void {
   const { ui, model, dispatch } = ctx;
   const page = Math.max(1, ctx.bodyHeight - 2);
-  const delta = motion === 'up' ? -1 : motion === 'down' ? 1 : motion === 'pageUp' ? -page : motion === 'pageDown' ? page : 0;
+  const delta =
+    motion === 'up'
+      ? -1
+      : motion === 'down'
+        ? 1
+        : motion === 'pageUp'
+          ? -page
+          : motion === 'pageDown'
+            ? page
+            : 0;
   if (ui.screen === 'detail' || ui.screen === 'help') {
     const total = ui.screen === 'detail' ? model.detailLineCount : model.helpLineCount;
     const max = Math.max(0, total - ctx.bodyHeight);
-    return dispatch({ type: 'scroll', screen: ui.screen, delta: motion === 'top' || motion === 'bottom' ? motion : delta, max });
+    return dispatch({
+      type: 'scroll',
+      screen: ui.screen,
+      delta: motion === 'top' || motion === 'bottom' ? motion : delta,
+      max,
+    });
   }
   const table = tableOf(ui.screen);
   if (!table) return;
@@ -132,7 +196,8 @@ function move(ctx: ControllerContext, motion: Motion): void {
   if (motion === 'top') return dispatch({ type: 'select', table, action: { type: 'top' }, rows });
   if (motion === 'bottom') return dispatch({ type: 'select', table, action: { type: 'bottom' }, rows });
   // Leaving follow mode in the logs: the cursor starts from the newest line.
-  if (table === 'logs' && ui.followLogs) dispatch({ type: 'select', table, action: { type: 'bottom' }, rows });
+  if (table === 'logs' && ui.followLogs)
+    dispatch({ type: 'select', table, action: { type: 'bottom' }, rows });
   dispatch({ type: 'select', table, action: { type: 'move', delta }, rows });
 }
 
@@ -166,13 +231,17 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
       return;
     }
     case 'nav.back':
-      if (table && ui.filters[table].text !== '') return dispatch({ type: 'applyFilter', table, filter: { text: '', regex: false } });
+      if (table && ui.filters[table].text !== '')
+        return dispatch({ type: 'applyFilter', table, filter: { text: '', regex: false } });
       if (ui.history.length > 0) return dispatch({ type: 'back' });
       if (ui.screen !== 'workers') dispatch({ type: 'go', screen: 'workers' });
       return;
     case 'nav.nextScreen':
     case 'nav.prevScreen':
-      return goScreen(ctx, adjacentScreen(ui.screen === 'detail' ? 'jobs' : ui.screen, id === 'nav.nextScreen' ? 1 : -1));
+      return goScreen(
+        ctx,
+        adjacentScreen(ui.screen === 'detail' ? 'jobs' : ui.screen, id === 'nav.nextScreen' ? 1 : -1),
+      );
     case 'screen.workers':
       return goScreen(ctx, 'workers');
     case 'screen.queues':
@@ -187,10 +256,17 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
     case 'jobs.nextRegistry': {
       const at = JOB_LIST_KINDS.indexOf(ui.jobs.kind);
       const step = id === 'jobs.nextRegistry' ? 1 : -1;
-      return dispatch({ type: 'jobsKind', kind: JOB_LIST_KINDS[(at + step + JOB_LIST_KINDS.length) % JOB_LIST_KINDS.length] ?? 'queued' });
+      return dispatch({
+        type: 'jobsKind',
+        kind: JOB_LIST_KINDS[(at + step + JOB_LIST_KINDS.length) % JOB_LIST_KINDS.length] ?? 'queued',
+      });
     }
     case 'table.filter':
-      if (table) dispatch({ type: 'openLayer', layer: { type: 'filter', table, draft: ui.filters[table].text, regex: ui.filters[table].regex } });
+      if (table)
+        dispatch({
+          type: 'openLayer',
+          layer: { type: 'filter', table, draft: ui.filters[table].text, regex: ui.filters[table].regex },
+        });
       return;
     case 'table.sortNext':
     case 'table.sortPrev':
@@ -198,7 +274,10 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
       if (ui.screen !== 'workers' && ui.screen !== 'queues') return;
       const sort = ui.sorts[ui.screen];
       const columns = ui.screen === 'workers' ? WORKER_COLUMNS : QUEUE_COLUMNS;
-      const next = id === 'table.sortReverse' ? { ...sort, descending: !sort.descending } : cycleSort<never>(columns as never, sort, id === 'table.sortNext' ? 1 : -1);
+      const next =
+        id === 'table.sortReverse'
+          ? { ...sort, descending: !sort.descending }
+          : cycleSort<never>(columns as never, sort, id === 'table.sortNext' ? 1 : -1);
       return dispatch({ type: 'sort', table: ui.screen, sort: next });
     }
     case 'app.refresh':
@@ -218,4 +297,3 @@ function goScreen(ctx: ControllerContext, screen: UiState['screen']): void {
   }
   ctx.dispatch({ type: 'go', screen });
 }
-

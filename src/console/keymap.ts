@@ -75,29 +75,125 @@ export interface Binding {
 }
 
 export const KEYMAP: readonly Binding[] = [
-  { id: 'nav.up', keys: ['up', 'k'], label: '', help: 'Move the cursor up (scroll up in detail and help).', contexts: SCROLLING },
-  { id: 'nav.down', keys: ['down', 'j'], label: '', help: 'Move the cursor down (scroll down in detail and help).', contexts: SCROLLING },
-  { id: 'nav.pageUp', keys: ['pageup', 'ctrl+b', 'ctrl+u'], label: '', help: 'Move one page up.', contexts: SCROLLING },
-  { id: 'nav.pageDown', keys: ['pagedown', 'ctrl+f', 'ctrl+d', 'space'], label: '', help: 'Move one page down.', contexts: SCROLLING },
+  {
+    id: 'nav.up',
+    keys: ['up', 'k'],
+    label: '',
+    help: 'Move the cursor up (scroll up in detail and help).',
+    contexts: SCROLLING,
+  },
+  {
+    id: 'nav.down',
+    keys: ['down', 'j'],
+    label: '',
+    help: 'Move the cursor down (scroll down in detail and help).',
+    contexts: SCROLLING,
+  },
+  {
+    id: 'nav.pageUp',
+    keys: ['pageup', 'ctrl+b', 'ctrl+u'],
+    label: '',
+    help: 'Move one page up.',
+    contexts: SCROLLING,
+  },
+  {
+    id: 'nav.pageDown',
+    keys: ['pagedown', 'ctrl+f', 'ctrl+d', 'space'],
+    label: '',
+    help: 'Move one page down.',
+    contexts: SCROLLING,
+  },
   { id: 'nav.top', keys: ['g', 'home'], label: '', help: 'Jump to the first row.', contexts: SCROLLING },
-  { id: 'nav.bottom', keys: ['G', 'end'], label: '', help: 'Jump to the last row (in logs: follow new lines).', contexts: SCROLLING },
-  { id: 'nav.open', keys: ['enter'], label: 'detail', help: 'Open the selected row: worker or job detail, a queue\'s jobs.', contexts: ['workers', 'queues', 'jobs'] },
-  { id: 'nav.back', keys: ['escape', 'backspace'], label: 'back', help: 'Clear the filter, or go back to the previous screen.', contexts: SCREENS },
+  {
+    id: 'nav.bottom',
+    keys: ['G', 'end'],
+    label: '',
+    help: 'Jump to the last row (in logs: follow new lines).',
+    contexts: SCROLLING,
+  },
+  {
+    id: 'nav.open',
+    keys: ['enter'],
+    label: 'detail',
+    help: "Open the selected row: worker or job detail, a queue's jobs.",
+    contexts: ['workers', 'queues', 'jobs'],
+  },
+  {
+    id: 'nav.back',
+    keys: ['escape', 'backspace'],
+    label: 'back',
+    help: 'Clear the filter, or go back to the previous screen.',
+    contexts: SCREENS,
+  },
   { id: 'nav.nextScreen', keys: ['tab'], label: '', help: 'Next screen.', contexts: SCREENS },
   { id: 'nav.prevScreen', keys: ['shift+tab'], label: '', help: 'Previous screen.', contexts: SCREENS },
   { id: 'screen.workers', keys: ['1'], label: '', help: 'Workers screen.', contexts: SCREENS },
   { id: 'screen.queues', keys: ['2'], label: '', help: 'Queues screen.', contexts: SCREENS },
-  { id: 'screen.jobs', keys: ['3'], label: '', help: "Jobs screen (the selected queue's registries).", contexts: SCREENS },
-  { id: 'screen.logs', keys: ['4'], label: '', help: 'Logs of the workers this console launched.', contexts: SCREENS },
+  {
+    id: 'screen.jobs',
+    keys: ['3'],
+    label: '',
+    help: "Jobs screen (the selected queue's registries).",
+    contexts: SCREENS,
+  },
+  {
+    id: 'screen.logs',
+    keys: ['4'],
+    label: '',
+    help: 'Logs of the workers this console launched.',
+    contexts: SCREENS,
+  },
   { id: 'screen.help', keys: ['?', '5'], label: 'help', help: 'This help.', contexts: SCREENS },
-  { id: 'jobs.prevRegistry', keys: ['left', 'h', '['], label: '', help: 'Previous registry (queued, started, failed, finished, …).', contexts: ['jobs'] },
-  { id: 'jobs.nextRegistry', keys: ['right', 'l', ']'], label: 'registry', help: 'Next registry (queued, started, failed, finished, …).', contexts: ['jobs'] },
-  { id: 'table.filter', keys: ['/'], label: 'filter', help: 'Filter rows by substring (ctrl+r in the prompt switches to a regular expression).', contexts: TABLES },
-  { id: 'table.sortNext', keys: ['>', '.'], label: 'sort', help: 'Sort by the next column.', contexts: ['workers', 'queues'] },
-  { id: 'table.sortPrev', keys: ['<', ','], label: '', help: 'Sort by the previous column.', contexts: ['workers', 'queues'] },
-  { id: 'table.sortReverse', keys: ['o'], label: '', help: 'Reverse the sort order.', contexts: ['workers', 'queues'] },
+  {
+    id: 'jobs.prevRegistry',
+    keys: ['left', 'h', '['],
+    label: '',
+    help: 'Previous registry (queued, started, failed, finished, …).',
+    contexts: ['jobs'],
+  },
+  {
+    id: 'jobs.nextRegistry',
+    keys: ['right', 'l', ']'],
+    label: 'registry',
+    help: 'Next registry (queued, started, failed, finished, …).',
+    contexts: ['jobs'],
+  },
+  {
+    id: 'table.filter',
+    keys: ['/'],
+    label: 'filter',
+    help: 'Filter rows by substring (ctrl+r in the prompt switches to a regular expression).',
+    contexts: TABLES,
+  },
+  {
+    id: 'table.sortNext',
+    keys: ['>', '.'],
+    label: 'sort',
+    help: 'Sort by the next column.',
+    contexts: ['workers', 'queues'],
+  },
+  {
+    id: 'table.sortPrev',
+    keys: ['<', ','],
+    label: '',
+    help: 'Sort by the previous column.',
+    contexts: ['workers', 'queues'],
+  },
+  {
+    id: 'table.sortReverse',
+    keys: ['o'],
+    label: '',
+    help: 'Reverse the sort order.',
+    contexts: ['workers', 'queues'],
+  },
   { id: 'app.refresh', keys: ['ctrl+l'], label: '', help: 'Refresh now.', contexts: SCREENS },
-  { id: 'app.quit', keys: ['q', 'ctrl+c'], label: 'quit', help: 'Quit (asks what to do with launched workers still running).', contexts: SCREENS },
+  {
+    id: 'app.quit',
+    keys: ['q', 'ctrl+c'],
+    label: 'quit',
+    help: 'Quit (asks what to do with launched workers still running).',
+    contexts: SCREENS,
+  },
   {
     id: 'action.killHorse',
     keys: ['K'],
@@ -111,7 +207,7 @@ export const KEYMAP: readonly Binding[] = [
     id: 'action.stopJob',
     keys: ['S'],
     label: 'stop job',
-    help: 'Stop the running job (the selected worker\'s, or the selected started job); it ends as stopped in the failed registry.',
+    help: "Stop the running job (the selected worker's, or the selected started job); it ends as stopped in the failed registry.",
     contexts: ['workers', 'jobs', 'detail'],
     action: true,
     confirm: true,
@@ -142,12 +238,19 @@ export const KEYMAP: readonly Binding[] = [
     contexts: ['workers', 'queues', 'logs'],
     action: true,
   },
-  { id: 'action.requeue', keys: ['r'], label: 'requeue', help: 'Requeue the selected failed job.', contexts: ['jobs', 'detail'], action: true },
+  {
+    id: 'action.requeue',
+    keys: ['r'],
+    label: 'requeue',
+    help: 'Requeue the selected failed job.',
+    contexts: ['jobs', 'detail'],
+    action: true,
+  },
   {
     id: 'action.requeueAll',
     keys: ['R'],
     label: 'requeue all',
-    help: "Requeue every failed job of the selected queue.",
+    help: 'Requeue every failed job of the selected queue.',
     contexts: ['queues', 'jobs'],
     action: true,
     confirm: true,
@@ -179,18 +282,90 @@ export const KEYMAP: readonly Binding[] = [
     action: true,
   },
   { id: 'confirm.yes', keys: ['y'], label: 'yes', help: 'Confirm the action.', contexts: ['confirm'] },
-  { id: 'confirm.no', keys: ['escape', 'n', 'q'], label: 'cancel', help: 'Cancel the action.', contexts: ['confirm'] },
-  { id: 'confirm.activate', keys: ['enter', 'space'], label: 'press focused', help: 'Press the focused button (Cancel at first).', contexts: ['confirm'] },
-  { id: 'confirm.focusNext', keys: ['tab', 'shift+tab', 'left', 'right', 'h', 'l'], label: 'move', help: 'Move between Cancel and the action.', contexts: ['confirm'] },
-  { id: 'input.submit', keys: ['enter'], label: 'apply', help: 'Apply what you typed.', contexts: ['filter', 'launch'] },
-  { id: 'input.cancel', keys: ['escape'], label: 'cancel', help: 'Close the prompt without applying it.', contexts: ['filter', 'launch'] },
-  { id: 'input.erase', keys: ['backspace', 'delete'], label: '', help: 'Erase the last character.', contexts: ['filter', 'launch'] },
-  { id: 'input.nextField', keys: ['tab', 'down'], label: 'next field', help: 'Next field of the launch dialog.', contexts: ['launch'] },
-  { id: 'input.prevField', keys: ['shift+tab', 'up'], label: '', help: 'Previous field of the launch dialog.', contexts: ['launch'] },
-  { id: 'filter.toggleRegex', keys: ['ctrl+r'], label: 'regex', help: 'Switch the filter between substring and regular expression.', contexts: ['filter'] },
-  { id: 'quit.stopWorkers', keys: ['s'], label: 'stop them', help: 'Quit and stop the launched workers (warm shutdown).', contexts: ['quit'] },
-  { id: 'quit.leaveWorkers', keys: ['l'], label: 'leave running', help: 'Quit and leave the launched workers running, detached.', contexts: ['quit'] },
-  { id: 'quit.cancel', keys: ['escape', 'c'], label: 'cancel', help: 'Stay in the console.', contexts: ['quit'] },
+  {
+    id: 'confirm.no',
+    keys: ['escape', 'n', 'q'],
+    label: 'cancel',
+    help: 'Cancel the action.',
+    contexts: ['confirm'],
+  },
+  {
+    id: 'confirm.activate',
+    keys: ['enter', 'space'],
+    label: 'press focused',
+    help: 'Press the focused button (Cancel at first).',
+    contexts: ['confirm'],
+  },
+  {
+    id: 'confirm.focusNext',
+    keys: ['tab', 'shift+tab', 'left', 'right', 'h', 'l'],
+    label: 'move',
+    help: 'Move between Cancel and the action.',
+    contexts: ['confirm'],
+  },
+  {
+    id: 'input.submit',
+    keys: ['enter'],
+    label: 'apply',
+    help: 'Apply what you typed.',
+    contexts: ['filter', 'launch'],
+  },
+  {
+    id: 'input.cancel',
+    keys: ['escape'],
+    label: 'cancel',
+    help: 'Close the prompt without applying it.',
+    contexts: ['filter', 'launch'],
+  },
+  {
+    id: 'input.erase',
+    keys: ['backspace', 'delete'],
+    label: '',
+    help: 'Erase the last character.',
+    contexts: ['filter', 'launch'],
+  },
+  {
+    id: 'input.nextField',
+    keys: ['tab', 'down'],
+    label: 'next field',
+    help: 'Next field of the launch dialog.',
+    contexts: ['launch'],
+  },
+  {
+    id: 'input.prevField',
+    keys: ['shift+tab', 'up'],
+    label: '',
+    help: 'Previous field of the launch dialog.',
+    contexts: ['launch'],
+  },
+  {
+    id: 'filter.toggleRegex',
+    keys: ['ctrl+r'],
+    label: 'regex',
+    help: 'Switch the filter between substring and regular expression.',
+    contexts: ['filter'],
+  },
+  {
+    id: 'quit.stopWorkers',
+    keys: ['s'],
+    label: 'stop them',
+    help: 'Quit and stop the launched workers (warm shutdown).',
+    contexts: ['quit'],
+  },
+  {
+    id: 'quit.leaveWorkers',
+    keys: ['l'],
+    label: 'leave running',
+    help: 'Quit and leave the launched workers running, detached.',
+    contexts: ['quit'],
+  },
+  {
+    id: 'quit.cancel',
+    keys: ['escape', 'c'],
+    label: 'cancel',
+    help: 'Stay in the console.',
+    contexts: ['quit'],
+  },
 ];
 
 /** The subset of Ink's Key this module reads. */
@@ -251,7 +426,12 @@ export function bindingOf(id: BindingId): Binding {
 }
 
 /** The binding a key triggers in a context; actions are dropped in read-only mode. */
-export function resolveKey(context: Context, input: string, key: KeyInfo, options: { readOnly?: boolean } = {}): BindingId | undefined {
+export function resolveKey(
+  context: Context,
+  input: string,
+  key: KeyInfo,
+  options: { readOnly?: boolean } = {},
+): BindingId | undefined {
   const name = keyName(input, key);
   if (name === undefined) return undefined;
   const id = lookup.get(`${context}\u0000${name}`);
@@ -282,7 +462,9 @@ export function displayKey(name: string): string {
 
 /** Bindings shown in the footer of a context, in table order. */
 export function footerBindings(context: Context, options: { readOnly?: boolean } = {}): Binding[] {
-  return KEYMAP.filter((b) => b.label !== '' && b.contexts.includes(context) && !(options.readOnly && b.action));
+  return KEYMAP.filter(
+    (b) => b.label !== '' && b.contexts.includes(context) && !(options.readOnly && b.action),
+  );
 }
 
 export function bindingsFor(context: Context, options: { readOnly?: boolean } = {}): Binding[] {
@@ -291,6 +473,9 @@ export function bindingsFor(context: Context, options: { readOnly?: boolean } = 
 
 /** The README's key table (Markdown), generated from KEYMAP by `npm run keymap-doc`-style callers. */
 export function keymapMarkdown(): string {
-  const rows = KEYMAP.map((b) => `| ${b.keys.map((k) => `\`${displayKey(k)}\``).join(' ')} | ${b.help}${b.confirm ? ' (confirms first)' : ''} | ${b.contexts.join(', ')} |`);
+  const rows = KEYMAP.map(
+    (b) =>
+      `| ${b.keys.map((k) => `\`${displayKey(k)}\``).join(' ')} | ${b.help}${b.confirm ? ' (confirms first)' : ''} | ${b.contexts.join(', ')} |`,
+  );
   return ['| keys | what it does | where |', '| --- | --- | --- |', ...rows].join('\n');
 }

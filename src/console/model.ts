@@ -34,7 +34,11 @@ export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
   const jobsQueue = ui.jobs.queue ?? inputs.allQueues[0]?.name;
   const pageOffset = Math.floor(ui.selection.jobs.index / inputs.pageSize) * inputs.pageSize;
   const page = snapshot?.jobPage;
-  const pageMatches = page !== undefined && page.request.queue === jobsQueue && page.request.kind === ui.jobs.kind && page.request.offset === pageOffset;
+  const pageMatches =
+    page !== undefined &&
+    page.request.queue === jobsQueue &&
+    page.request.kind === ui.jobs.kind &&
+    page.request.offset === pageOffset;
   const detailJob = snapshot?.detail?.job;
   return {
     workers: sortRows(workers.rows, WORKER_COLUMNS, ui.sorts.workers, (w) => w.name),
@@ -49,7 +53,15 @@ export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
     suspended: snapshot?.suspended ?? false,
     detailLineCount: inputs.detailLineCount,
     helpLineCount: inputs.helpLineCount,
-    detailJob: detailJob ? { id: detailJob.id, status: detailJob.status, origin: detailJob.origin, workerName: detailJob.workerName || undefined, description: detailJob.description } : undefined,
+    detailJob: detailJob
+      ? {
+          id: detailJob.id,
+          status: detailJob.status,
+          origin: detailJob.origin,
+          workerName: detailJob.workerName || undefined,
+          description: detailJob.description,
+        }
+      : undefined,
     workersError: workers.error,
     queuesError: queues.error,
     pageMatches,

@@ -6,7 +6,13 @@ import { ConsoleApp, type ExitOutcome } from './app.js';
 import { ActionCenter } from './data/actions.js';
 import { createConsoleClient, Poller } from './data/poller.js';
 import { LocalWorkers, rqtsWorkerCommand, type WorkerCommandBuilder } from './data/local-workers.js';
-import { DEMO_TASKS_DIR, DEMO_WORKER_QUEUES, DemoFeeder, prepareDemoRedis, type DemoRedis } from './data/demo.js';
+import {
+  DEMO_TASKS_DIR,
+  DEMO_WORKER_QUEUES,
+  DemoFeeder,
+  prepareDemoRedis,
+  type DemoRedis,
+} from './data/demo.js';
 
 // `rqts console` as a library call: checks the terminal, connects (never failing on an
 // unreachable Redis: the header says so and it reconnects), draws on the alternate screen,
@@ -35,7 +41,11 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   if (!stdin.isTTY) {
-    throw new RqtsError('BAD_ARGUMENT', 'rqts console needs an interactive terminal, and stdin is not a TTY', 'Run it in a terminal; for scripts use rqts info (add --json for machine-readable output)');
+    throw new RqtsError(
+      'BAD_ARGUMENT',
+      'rqts console needs an interactive terminal, and stdin is not a TTY',
+      'Run it in a terminal; for scripts use rqts info (add --json for machine-readable output)',
+    );
   }
   parseRedisUrl(options.url); // a malformed URL is one clear line, before touching the screen
   let demo: DemoRedis | undefined;
@@ -48,7 +58,9 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   const client = createConsoleClient(url);
   const poller = new Poller(client, { intervalMs: options.intervalMs });
   const readOnly = options.readOnly ?? false;
-  const builder = options.workerCommand ?? rqtsWorkerCommand(options.demo ? [DEMO_TASKS_DIR, ...(options.paths ?? [])] : (options.paths ?? []));
+  const builder =
+    options.workerCommand ??
+    rqtsWorkerCommand(options.demo ? [DEMO_TASKS_DIR, ...(options.paths ?? [])] : (options.paths ?? []));
   const local = readOnly ? undefined : new LocalWorkers({ url, builder });
   const actions = new ActionCenter(client, {
     isLaunched: (name) => local?.names().has(name) ?? false,
@@ -84,7 +96,14 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
         outcome = o;
       }}
     />,
-    { stdin, stdout, stderr, exitOnCtrlC: false, patchConsole: true, incrementalRendering: process.env.RQTS_INCREMENTAL === '1' },
+    {
+      stdin,
+      stdout,
+      stderr,
+      exitOnCtrlC: false,
+      patchConsole: true,
+      incrementalRendering: process.env.RQTS_INCREMENTAL === '1',
+    },
   );
   // A terminal that goes away (or a kill) must not leave launched workers orphaned.
   const onSignal = (): void => {
@@ -99,14 +118,16 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
     process.off('SIGHUP', onSignal);
     poller.stop();
     feeder?.stop();
-    if (demo?.private && local && local.running().length > 0) await local.stopAll({ warmMs: 3000, coldMs: 2000 });
+    if (demo?.private && local && local.running().length > 0)
+      await local.stopAll({ warmMs: 3000, coldMs: 2000 });
     client.disconnect();
     await demo?.stop();
     if (altScreen) stdout.write(ALT_SCREEN_OFF);
   }
   if (outcome.workers === 'detached' && outcome.detached.length > 0) {
     stdout.write(`Left ${outcome.detached.length} launched worker(s) running:\n`);
-    for (const w of outcome.detached) stdout.write(`  ${w.name}  pid ${w.pid ?? '?'}  queues ${w.queues.join(',')}  log ${w.logFile}\n`);
+    for (const w of outcome.detached)
+      stdout.write(`  ${w.name}  pid ${w.pid ?? '?'}  queues ${w.queues.join(',')}  log ${w.logFile}\n`);
   } else if (outcome.workers === 'stopped') {
     stdout.write('Stopped the workers this console launched.\n');
   }

@@ -16,7 +16,15 @@ export interface ConsoleModel {
   detailLineCount: number;
   helpLineCount: number;
   /** Status of the job open in the detail screen, when known. */
-  detailJob: { id: string; status: string | undefined; origin: string | undefined; workerName: string | undefined; description: string | undefined } | undefined;
+  detailJob:
+    | {
+        id: string;
+        status: string | undefined;
+        origin: string | undefined;
+        workerName: string | undefined;
+        description: string | undefined;
+      }
+    | undefined;
 }
 
 export function rowsOf(table: TableId, model: ConsoleModel): Rows {
@@ -26,7 +34,11 @@ export function rowsOf(table: TableId, model: ConsoleModel): Rows {
     case 'queues':
       return { keys: model.queues.map((q) => q.name) };
     case 'jobs':
-      return { keys: model.jobs.rows.map((j) => j.id), offset: model.jobs.offset, total: Math.max(model.jobs.total, model.jobs.offset + model.jobs.rows.length) };
+      return {
+        keys: model.jobs.rows.map((j) => j.id),
+        offset: model.jobs.offset,
+        total: Math.max(model.jobs.total, model.jobs.offset + model.jobs.rows.length),
+      };
     case 'logs':
       return { keys: model.logs.map((l) => String(l.seq)) };
   }

@@ -15,13 +15,18 @@ export function escapeControl(text: string): string {
     const named = NAMED[ch];
     if (named) return named;
     const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
 
 /** Multi-line safe text (tracebacks, log output): keeps line breaks, escapes the rest. */
 export function escapeLines(text: string): string[] {
-  return text.replace(/\r\n/g, '\n').split('\n').map((line) => escapeControl(line.replace(/\t/g, '    ')));
+  return text
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .map((line) => escapeControl(line.replace(/\t/g, '    ')));
 }
 
 export function displayWidth(text: string): number {

@@ -1,7 +1,13 @@
 import type { ScreenId } from './keymap.js';
 import type { Command } from './data/actions.js';
 import type { JobListKind } from './data/jobs.js';
-import { EMPTY_SELECTION, selectionReducer, type Rows, type Selection, type SelectionAction } from './data/selection.js';
+import {
+  EMPTY_SELECTION,
+  selectionReducer,
+  type Rows,
+  type Selection,
+  type SelectionAction,
+} from './data/selection.js';
 import { NO_FILTER, type Filter, type SortState } from './data/table.js';
 
 // Screens, layers, cursors, filters and sorts: the console's UI state as one reducer,
@@ -63,7 +69,12 @@ export const INITIAL_UI: UiState = {
   screen: 'workers',
   history: [],
   layer: undefined,
-  selection: { workers: EMPTY_SELECTION, queues: EMPTY_SELECTION, jobs: EMPTY_SELECTION, logs: EMPTY_SELECTION },
+  selection: {
+    workers: EMPTY_SELECTION,
+    queues: EMPTY_SELECTION,
+    jobs: EMPTY_SELECTION,
+    logs: EMPTY_SELECTION,
+  },
   filters: { workers: NO_FILTER, queues: NO_FILTER, jobs: NO_FILTER, logs: NO_FILTER },
   sorts: { workers: { column: 'name', descending: false }, queues: { column: 'name', descending: false } },
   jobs: { queue: undefined, kind: 'queued' },
@@ -99,11 +110,20 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     }
     case 'select': {
       const next = selectionReducer(state.selection[action.table], action.action, action.rows);
-      const followLogs = action.table === 'logs' ? next.index >= (action.rows.total ?? action.rows.keys.length) - 1 : state.followLogs;
+      const followLogs =
+        action.table === 'logs'
+          ? next.index >= (action.rows.total ?? action.rows.keys.length) - 1
+          : state.followLogs;
       return { ...state, selection: { ...state.selection, [action.table]: next }, followLogs };
     }
     case 'openDetail':
-      return { ...state, detail: action.target, scroll: { ...state.scroll, detail: 0 }, screen: 'detail', history: [...state.history.slice(-19), state.screen] };
+      return {
+        ...state,
+        detail: action.target,
+        scroll: { ...state.scroll, detail: 0 },
+        screen: 'detail',
+        history: [...state.history.slice(-19), state.screen],
+      };
     case 'openJobs':
       return {
         ...state,
@@ -113,10 +133,19 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
         history: state.screen === 'jobs' ? state.history : [...state.history.slice(-19), state.screen],
       };
     case 'jobsKind':
-      return { ...state, jobs: { ...state.jobs, kind: action.kind }, selection: { ...state.selection, jobs: EMPTY_SELECTION } };
+      return {
+        ...state,
+        jobs: { ...state.jobs, kind: action.kind },
+        selection: { ...state.selection, jobs: EMPTY_SELECTION },
+      };
     case 'scroll': {
       const current = state.scroll[action.screen];
-      const next = action.delta === 'top' ? 0 : action.delta === 'bottom' ? action.max : Math.max(0, Math.min(action.max, current + action.delta));
+      const next =
+        action.delta === 'top'
+          ? 0
+          : action.delta === 'bottom'
+            ? action.max
+            : Math.max(0, Math.min(action.max, current + action.delta));
       return { ...state, scroll: { ...state.scroll, [action.screen]: next } };
     }
     case 'follow':
@@ -148,17 +177,21 @@ export function adjacentScreen(screen: ScreenId, step: 1 | -1): ScreenId {
 }
 
 /** Parses the launch dialog; returns an error line for bad input. */
-export function parseLaunchDraft(draft: LaunchDraft): { queues: string[]; count: number; burst: boolean; pool?: string } | { error: string } {
+export function parseLaunchDraft(
+  draft: LaunchDraft,
+): { queues: string[]; count: number; burst: boolean; pool?: string } | { error: string } {
   const queues = draft.queues
     .split(/[\s,]+/)
     .map((q) => q.trim())
     .filter(Boolean);
   if (queues.length === 0) return { error: 'Name at least one queue (comma or space separated)' };
   const count = Number(draft.count);
-  if (!Number.isInteger(count) || count < 1 || count > 50) return { error: 'How many: a whole number from 1 to 50' };
+  if (!Number.isInteger(count) || count < 1 || count > 50)
+    return { error: 'How many: a whole number from 1 to 50' };
   if (!draft.asPool) return { queues, count, burst: draft.burst };
   const pool = draft.poolName.trim();
   // It names the pool's log file and prefixes its workers' names, so keep it plain.
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(pool)) return { error: 'Pool name: letters, digits, dot, dash or underscore (e.g. web-pool)' };
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(pool))
+    return { error: 'Pool name: letters, digits, dot, dash or underscore (e.g. web-pool)' };
   return { queues, count, burst: draft.burst, pool };
 }

@@ -8,7 +8,8 @@ import type { Serializer } from './serializer.js';
 // RQ's pub/sub commands (rq-protocol §4). Payloads are written exactly as Python's
 // json.dumps writes them, because a malformed payload silently deafens a Python worker.
 
-export type WorkerCommand = { command: 'shutdown' } | { command: 'kill-horse' } | { command: 'stop-job'; job_id: string };
+export type WorkerCommand =
+  { command: 'shutdown' } | { command: 'kill-horse' } | { command: 'stop-job'; job_id: string };
 
 export function encodeCommand(command: WorkerCommand): string {
   // Key order matters for byte equality: Python builds {'command': …} then adds job_id.
@@ -18,7 +19,11 @@ export function encodeCommand(command: WorkerCommand): string {
 }
 
 /** Publishes a command; resolves to how many subscribers received it (0: nobody listens). */
-export async function sendCommand(connection: Redis, workerName: string, command: WorkerCommand): Promise<number> {
+export async function sendCommand(
+  connection: Redis,
+  workerName: string,
+  command: WorkerCommand,
+): Promise<number> {
   return connection.publish(keys.workerChannel(workerName), encodeCommand(command));
 }
 
@@ -31,9 +36,17 @@ export function sendKillHorseCommand(connection: Redis, workerName: string): Pro
 }
 
 /** Raises NoSuchJobError for an unknown id and InvalidJobOperation when nobody runs it. */
-export async function sendStopJobCommand(connection: Redis, jobId: string, serializer?: Serializer): Promise<{ workerName: string; receivers: number }> {
+export async function sendStopJobCommand(
+  connection: Redis,
+  jobId: string,
+  serializer?: Serializer,
+): Promise<{ workerName: string; receivers: number }> {
   const job = await Job.fetch(connection, jobId, serializer);
-  if (!job.workerName) throw new InvalidJobOperation(`Job ${jobId} is not currently executing`, 'Only a started job can be stopped');
+  if (!job.workerName)
+    throw new InvalidJobOperation(
+      `Job ${jobId} is not currently executing`,
+      'Only a started job can be stopped',
+    );
   const receivers = await sendCommand(connection, job.workerName, { command: 'stop-job', job_id: jobId });
   return { workerName: job.workerName, receivers };
 }

@@ -38,7 +38,11 @@ export class RqtsError extends Error {
 
 export class NoSuchJobError extends RqtsError {
   constructor(id: string) {
-    super('NO_SUCH_JOB', `No such job: ${id}`, 'Check the id (rqts info lists queues; the job may have expired)');
+    super(
+      'NO_SUCH_JOB',
+      `No such job: ${id}`,
+      'Check the id (rqts info lists queues; the job may have expired)',
+    );
     this.name = 'NoSuchJobError';
   }
 }

@@ -3,12 +3,38 @@ import type { Redis } from 'ioredis';
 import { keys } from '../redis/keys.js';
 import { NoSuchJobError, PickleNotSupportedError, RqtsError } from './errors.js';
 import { callString, pythonJsonDumps } from './python-text.js';
-import { compress, compressData, decompress, JSONSerializer, looksLikePickle, toBuffer, type Serializer } from './serializer.js';
+import {
+  compress,
+  compressData,
+  decompress,
+  JSONSerializer,
+  looksLikePickle,
+  toBuffer,
+  type Serializer,
+} from './serializer.js';
 import { formatTimestamp, tryParseTimestamp } from './time.js';
 
-export type JobStatus = 'queued' | 'started' | 'finished' | 'failed' | 'deferred' | 'scheduled' | 'stopped' | 'canceled' | 'created';
+export type JobStatus =
+  | 'queued'
+  | 'started'
+  | 'finished'
+  | 'failed'
+  | 'deferred'
+  | 'scheduled'
+  | 'stopped'
+  | 'canceled'
+  | 'created';
 
-export const JOB_STATUSES: readonly JobStatus[] = ['queued', 'started', 'finished', 'failed', 'deferred', 'scheduled', 'stopped', 'canceled'];
+export const JOB_STATUSES: readonly JobStatus[] = [
+  'queued',
+  'started',
+  'finished',
+  'failed',
+  'deferred',
+  'scheduled',
+  'stopped',
+  'canceled',
+];
 
 export const DEFAULT_TIMEOUT = 180;
 export const DEFAULT_RESULT_TTL = 500;
@@ -76,7 +102,10 @@ export class Job implements JobData {
   private call: JobCall | undefined;
   readonly serializer: Serializer;
 
-  constructor(init: Partial<JobData> & { id: string; origin: string }, serializer: Serializer = JSONSerializer) {
+  constructor(
+    init: Partial<JobData> & { id: string; origin: string },
+    serializer: Serializer = JSONSerializer,
+  ) {
     this.id = init.id;
     this.origin = init.origin;
     this.serializer = serializer;
@@ -113,7 +142,9 @@ export class Job implements JobData {
 
   setCall(call: JobCall): void {
     const copy = { funcName: call.funcName, args: [...call.args], kwargs: { ...call.kwargs } };
-    this.rawData = compressData(this.dumpsOrExplain([copy.funcName, null, copy.args, copy.kwargs], 'arguments', true));
+    this.rawData = compressData(
+      this.dumpsOrExplain([copy.funcName, null, copy.args, copy.kwargs], 'arguments', true),
+    );
     this.call = copy;
   }
 
@@ -125,30 +156,50 @@ export class Job implements JobData {
       if (asText && this.serializer === JSONSerializer) return pythonJsonDumps(value);
       return toBuffer(this.serializer.dumps(value));
     } catch (error) {
-      throw new RqtsError('NOT_SERIALIZABLE', `Job ${this.id} ${what} cannot be serialized: ${(error as Error).message}`, 'Pass JSON values only (strings, numbers, booleans, null, arrays, plain objects)');
+      throw new RqtsError(
+        'NOT_SERIALIZABLE',
+        `Job ${this.id} ${what} cannot be serialized: ${(error as Error).message}`,
+        'Pass JSON values only (strings, numbers, booleans, null, arrays, plain objects)',
+      );
     }
   }
 
   /** Decodes the call; throws a one-line error for pickle or garbage instead of crashing. */
   getCall(): JobCall {
     if (this.call) return this.call;
-    if (!this.rawData) throw new RqtsError('MALFORMED_JOB', `Job ${this.id} has no data field`, 'The hash is incomplete; delete or re-enqueue the job');
+    if (!this.rawData)
+      throw new RqtsError(
+        'MALFORMED_JOB',
+        `Job ${this.id} has no data field`,
+        'The hash is incomplete; delete or re-enqueue the job',
+      );
     const plain = decompress(this.rawData);
     if (looksLikePickle(plain)) throw new PickleNotSupportedError(this.id);
     let decoded: unknown;
     try {
       decoded = this.serializer.loads(plain);
     } catch (error) {
-      throw new RqtsError('DESERIALIZE_FAILED', `Job ${this.id} data cannot be decoded: ${(error as Error).message}`, 'Check the serializer the producer used');
+      throw new RqtsError(
+        'DESERIALIZE_FAILED',
+        `Job ${this.id} data cannot be decoded: ${(error as Error).message}`,
+        'Check the serializer the producer used',
+      );
     }
     if (!Array.isArray(decoded) || typeof decoded[0] !== 'string') {
-      throw new RqtsError('DESERIALIZE_FAILED', `Job ${this.id} data is not [func, instance, args, kwargs]`, 'Check the serializer the producer used');
+      throw new RqtsError(
+        'DESERIALIZE_FAILED',
+        `Job ${this.id} data is not [func, instance, args, kwargs]`,
+        'Check the serializer the producer used',
+      );
     }
     const [funcName, , args, kwargs] = decoded as [string, unknown, unknown, unknown];
     this.call = {
       funcName,
       args: Array.isArray(args) ? args : [],
-      kwargs: kwargs && typeof kwargs === 'object' && !Array.isArray(kwargs) ? (kwargs as Record<string, unknown>) : {},
+      kwargs:
+        kwargs && typeof kwargs === 'object' && !Array.isArray(kwargs)
+          ? (kwargs as Record<string, unknown>)
+          : {},
     };
     return this.call;
   }
@@ -177,16 +228,26 @@ export class Job implements JobData {
   /** toHash as field, value, field, value …: the form HSET and the enqueue script take. */
   hashFields(includeMeta = true): (string | Buffer)[] {
     const fields: (string | Buffer)[] = [
-      'created_at', formatTimestamp(this.createdAt ?? new Date()),
-      'data', this.rawData ?? Buffer.alloc(0),
-      'success_callback_name', this.successCallbackName,
-      'failure_callback_name', this.failureCallbackName,
-      'stopped_callback_name', this.stoppedCallbackName,
-      'started_at', this.startedAt ? formatTimestamp(this.startedAt) : '',
-      'ended_at', this.endedAt ? formatTimestamp(this.endedAt) : '',
-      'last_heartbeat', this.lastHeartbeat ? formatTimestamp(this.lastHeartbeat) : '',
-      'worker_name', this.workerName,
-      'origin', this.origin,
+      'created_at',
+      formatTimestamp(this.createdAt ?? new Date()),
+      'data',
+      this.rawData ?? Buffer.alloc(0),
+      'success_callback_name',
+      this.successCallbackName,
+      'failure_callback_name',
+      this.failureCallbackName,
+      'stopped_callback_name',
+      this.stoppedCallbackName,
+      'started_at',
+      this.startedAt ? formatTimestamp(this.startedAt) : '',
+      'ended_at',
+      this.endedAt ? formatTimestamp(this.endedAt) : '',
+      'last_heartbeat',
+      this.lastHeartbeat ? formatTimestamp(this.lastHeartbeat) : '',
+      'worker_name',
+      this.workerName,
+      'origin',
+      this.origin,
     ];
     if (this.description !== undefined) fields.push('description', this.description);
     if (this.enqueuedAt) fields.push('enqueued_at', formatTimestamp(this.enqueuedAt));
@@ -199,15 +260,26 @@ export class Job implements JobData {
     // json.dumps spelling (", " separators), as Python writes these two fields.
     if (this.retryIntervals) fields.push('retry_intervals', pythonJsonDumps(this.retryIntervals));
     if (this.dependencyIds.length > 0) {
-      fields.push('dependency_id', this.dependencyIds[0] ?? '', 'dependency_ids', pythonJsonDumps(this.dependencyIds));
+      fields.push(
+        'dependency_id',
+        this.dependencyIds[0] ?? '',
+        'dependency_ids',
+        pythonJsonDumps(this.dependencyIds),
+      );
     }
     if (this.excInfo !== undefined) fields.push('exc_info', compress(this.excInfo));
-    if (includeMeta !== false && !isEmptyRecord(this.meta)) fields.push('meta', this.dumpsOrExplain(this.meta, 'meta'));
+    if (includeMeta !== false && !isEmptyRecord(this.meta))
+      fields.push('meta', this.dumpsOrExplain(this.meta, 'meta'));
     return fields;
   }
 
   /** Builds a job (or an instance of the subclass it is called on: custom job classes). */
-  static fromHash<T extends Job>(this: new (init: Partial<JobData> & { id: string; origin: string }, serializer?: Serializer) => T, id: string, hash: Record<string, Buffer>, serializer: Serializer = JSONSerializer): T {
+  static fromHash<T extends Job>(
+    this: new (init: Partial<JobData> & { id: string; origin: string }, serializer?: Serializer) => T,
+    id: string,
+    hash: Record<string, Buffer>,
+    serializer: Serializer = JSONSerializer,
+  ): T {
     const job = new this({ id, origin: textField(hash, 'origin') ?? '' }, serializer);
     job.rawData = hash.data;
     job.status = textField(hash, 'status') || undefined;
@@ -229,7 +301,9 @@ export class Job implements JobData {
     const intervals = textField(hash, 'retry_intervals');
     if (intervals) {
       const parsed = safeJson(intervals, []);
-      job.retryIntervals = Array.isArray(parsed) ? parsed.filter((n): n is number => typeof n === 'number') : [];
+      job.retryIntervals = Array.isArray(parsed)
+        ? parsed.filter((n): n is number => typeof n === 'number')
+        : [];
     }
     const depIdsText = textField(hash, 'dependency_ids');
     // Most jobs have no dependencies: skip JSON.parse('') and the exception it throws.
@@ -257,7 +331,11 @@ export class Job implements JobData {
   }
 
   /** Fetches many jobs in one round trip; missing ones come back undefined. */
-  static async fetchMany(connection: Redis, ids: readonly string[], serializer: Serializer = JSONSerializer): Promise<(Job | undefined)[]> {
+  static async fetchMany(
+    connection: Redis,
+    ids: readonly string[],
+    serializer: Serializer = JSONSerializer,
+  ): Promise<(Job | undefined)[]> {
     if (ids.length === 0) return [];
     const pipeline = connection.pipeline();
     for (const id of ids) pipeline.hgetallBuffer(keys.job(id));
@@ -307,7 +385,9 @@ export class Job implements JobData {
   }
 }
 
-export function registryOfStatus(status: string | undefined): 'started' | 'finished' | 'failed' | 'deferred' | 'scheduled' | 'canceled' | undefined {
+export function registryOfStatus(
+  status: string | undefined,
+): 'started' | 'finished' | 'failed' | 'deferred' | 'scheduled' | 'canceled' | undefined {
   switch (status) {
     case 'started':
     case 'finished':
@@ -336,7 +416,12 @@ function intField(hash: Record<string, Buffer>, field: string, id: string): numb
   if (value === undefined || value === '') return undefined;
   // Python's int(): optional sign and surrounding spaces, decimal digits only.
   const parsed = PYTHON_INT.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(parsed)) throw new RqtsError('MALFORMED_JOB', `Job ${id} has a non-integer ${field}: ${JSON.stringify(value)}`, 'Fix or delete the job hash');
+  if (!Number.isSafeInteger(parsed))
+    throw new RqtsError(
+      'MALFORMED_JOB',
+      `Job ${id} has a non-integer ${field}: ${JSON.stringify(value)}`,
+      'Fix or delete the job hash',
+    );
   return parsed;
 }
 

@@ -34,14 +34,21 @@ export function candidateFiles(dotted: string, roots: readonly string[]): string
 export async function resolveExport(dotted: string, roots: readonly string[]): Promise<ResolvedExport> {
   const segments = dotted.split('.');
   if (segments.length < 2 || segments.some((s) => s === '')) {
-    throw new RqtsError('UNKNOWN_FUNCTION', `${JSON.stringify(dotted)} is not a dotted name (module.export)`, 'Name it like tasks.add: export add of tasks.js');
+    throw new RqtsError(
+      'UNKNOWN_FUNCTION',
+      `${JSON.stringify(dotted)} is not a dotted name (module.export)`,
+      'Name it like tasks.add: export add of tasks.js',
+    );
   }
   const tried: string[] = [];
   for (let split = segments.length - 1; split >= 1; split--) {
     const modulePath = segments.slice(0, split).join(path.sep);
     const attrPath = segments.slice(split);
     for (const root of roots) {
-      const files = [...EXTENSIONS.map((ext) => path.resolve(root, modulePath + ext)), path.resolve(root, modulePath, 'index.js')];
+      const files = [
+        ...EXTENSIONS.map((ext) => path.resolve(root, modulePath + ext)),
+        path.resolve(root, modulePath, 'index.js'),
+      ];
       for (const file of files) {
         tried.push(file);
         if (!existsSync(file)) continue;
@@ -50,14 +57,19 @@ export async function resolveExport(dotted: string, roots: readonly string[]): P
         for (const attr of attrPath) {
           if (value === null || value === undefined) break;
           const holder = value as Record<string, unknown>;
-          value = attr in holder ? holder[attr] : (holder.default as Record<string, unknown> | undefined)?.[attr];
+          value =
+            attr in holder ? holder[attr] : (holder.default as Record<string, unknown> | undefined)?.[attr];
         }
         if (value !== undefined) return { value, file };
         tried[tried.length - 1] = `${file} (no export ${attrPath.join('.')})`;
       }
     }
   }
-  throw new RqtsError('UNKNOWN_FUNCTION', `Cannot find ${dotted}; tried ${tried.join(', ')}`, 'Check the name and the --path roots');
+  throw new RqtsError(
+    'UNKNOWN_FUNCTION',
+    `Cannot find ${dotted}; tried ${tried.join(', ')}`,
+    'Check the name and the --path roots',
+  );
 }
 
 export async function loadExport(dotted: string, roots: readonly string[]): Promise<unknown> {

@@ -52,10 +52,17 @@ export function pythonJsonDumps(value: unknown): string {
 }
 
 function asciiJsonString(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text).replace(
+    /[\u007f-\uffff]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
-const NON_FINITE: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
+const NON_FINITE: Record<string, number> = {
+  NaN: Number.NaN,
+  Infinity: Number.POSITIVE_INFINITY,
+  '-Infinity': Number.NEGATIVE_INFINITY,
+};
 
 /**
  * json.loads: standard JSON plus the NaN/Infinity/-Infinity literals Python's json.dumps
@@ -91,7 +98,9 @@ export function pythonJsonLoads(text: string): unknown {
       out += ch;
     }
   }
-  return JSON.parse(out, (_key, v: unknown) => (typeof v === 'string' && v.startsWith(marker) ? NON_FINITE[v.slice(marker.length)] : v));
+  return JSON.parse(out, (_key, v: unknown) =>
+    typeof v === 'string' && v.startsWith(marker) ? NON_FINITE[v.slice(marker.length)] : v,
+  );
 }
 
 export function pythonRepr(value: unknown): string {
@@ -105,7 +114,8 @@ export function pythonRepr(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'string') return reprString(value);
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
-  if (value instanceof Map) return `{${[...value].map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`).join(', ')}}`;
+  if (value instanceof Map)
+    return `{${[...value].map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`).join(', ')}}`;
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     return `{${entries.map(([k, v]) => `${reprString(k)}: ${pythonRepr(v)}`).join(', ')}}`;
@@ -166,7 +176,12 @@ function compareCodePoints(a: string, b: string): number {
  * RQ's get_call_string: `func(arg, k=v)`, each repr cut to 75 chars unless `full`. RQ sorts
  * the rendered `k=v` texts, not the keys, so `a1=…` comes before `a=…`.
  */
-export function callString(funcName: string, args: readonly unknown[], kwargs: Record<string, unknown>, full = false): string {
+export function callString(
+  funcName: string,
+  args: readonly unknown[],
+  kwargs: Record<string, unknown>,
+  full = false,
+): string {
   if (args.length === 0 && isEmpty(kwargs)) return `${funcName}()`;
   const limit = full ? undefined : REPR_LIMIT;
   const parts = args.map((a) => cut(pythonRepr(a), limit));

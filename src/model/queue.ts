@@ -1,5 +1,12 @@
 import type { Redis } from 'ioredis';
-import { DEPENDENTS_SUFFIX, JOB_KEY_PREFIX, keys, queueNameFromKey, REGISTRY_KINDS, type RegistryKind } from '../redis/keys.js';
+import {
+  DEPENDENTS_SUFFIX,
+  JOB_KEY_PREFIX,
+  keys,
+  queueNameFromKey,
+  REGISTRY_KINDS,
+  type RegistryKind,
+} from '../redis/keys.js';
 import { callScript, callScriptMany, SCRIPTS, withScripts } from '../redis/scripts/index.js';
 import { RqtsError } from './errors.js';
 import { DEFAULT_TIMEOUT, Job, type JobCall } from './job.js';
@@ -33,7 +40,11 @@ export interface EnqueueSpec extends EnqueueOptions {
 /** RQ refuses names that would break its comma-joined `queues` field; so do we, and spaces too. */
 export function validateQueueName(name: string): string {
   if (name === '' || /[\s,]/.test(name)) {
-    throw new RqtsError('BAD_QUEUE_NAME', `Queue name ${JSON.stringify(name)} is not allowed`, 'Use a name without spaces or commas, e.g. high or emails_default');
+    throw new RqtsError(
+      'BAD_QUEUE_NAME',
+      `Queue name ${JSON.stringify(name)} is not allowed`,
+      'Use a name without spaces or commas, e.g. high or emails_default',
+    );
   }
   return name;
 }
@@ -43,18 +54,34 @@ export function parseTimeout(value: number | string | undefined): number | undef
   if (value === undefined || value === '') return undefined;
   if (typeof value === 'number') return checkTimeout(value, String(value));
   const match = /^(-?\d+)([dhms]?)$/i.exec(value.trim());
-  if (!match) throw new RqtsError('BAD_ARGUMENT', `Timeout ${JSON.stringify(value)} is not a number of seconds`, "Give seconds (180), or a unit: '90s', '5m', '2h', '1d'; -1 for none");
-  const unit = { d: 86400, h: 3600, m: 60, s: 1, '': 1 }[(match[2] ?? '').toLowerCase() as 'd' | 'h' | 'm' | 's' | ''];
+  if (!match)
+    throw new RqtsError(
+      'BAD_ARGUMENT',
+      `Timeout ${JSON.stringify(value)} is not a number of seconds`,
+      "Give seconds (180), or a unit: '90s', '5m', '2h', '1d'; -1 for none",
+    );
+  const unit = { d: 86400, h: 3600, m: 60, s: 1, '': 1 }[
+    (match[2] ?? '').toLowerCase() as 'd' | 'h' | 'm' | 's' | ''
+  ];
   return checkTimeout(Number(match[1]) * unit, value);
 }
 
 function checkWholeSeconds(name: string, value: number | undefined): void {
-  if (value !== undefined && !Number.isInteger(value)) throw new RqtsError('BAD_ARGUMENT', `${name} must be whole seconds, got ${value}`, 'Give an integer (-1 for no expiry)');
+  if (value !== undefined && !Number.isInteger(value))
+    throw new RqtsError(
+      'BAD_ARGUMENT',
+      `${name} must be whole seconds, got ${value}`,
+      'Give an integer (-1 for no expiry)',
+    );
 }
 
 function checkTimeout(seconds: number, text: string): number {
   if (!Number.isInteger(seconds) || seconds === 0 || seconds < -1) {
-    throw new RqtsError('BAD_ARGUMENT', `Timeout ${text} is not allowed`, 'Use a positive number of seconds, or -1 for no limit');
+    throw new RqtsError(
+      'BAD_ARGUMENT',
+      `Timeout ${text} is not allowed`,
+      'Use a positive number of seconds, or -1 for no limit',
+    );
   }
   return seconds;
 }
@@ -92,13 +119,30 @@ export class Queue {
     if (this.options.existing) validateQueueName(this.name);
     const call: JobCall = { funcName: spec.funcName, args: spec.args ?? [], kwargs: spec.kwargs ?? {} };
     if (!call.funcName) throw new RqtsError('BAD_ARGUMENT', 'No function given', 'Name it like tasks.add');
-    if (spec.ttl !== undefined && (!Number.isInteger(spec.ttl) || spec.ttl <= 0)) throw new RqtsError('BAD_ARGUMENT', `ttl must be a positive number of seconds, got ${spec.ttl}`, 'Give whole seconds greater than 0');
+    if (spec.ttl !== undefined && (!Number.isInteger(spec.ttl) || spec.ttl <= 0))
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `ttl must be a positive number of seconds, got ${spec.ttl}`,
+        'Give whole seconds greater than 0',
+      );
     // Python reads these fields with int(): "1.5" in the hash would break every Python reader.
     checkWholeSeconds('result_ttl', spec.resultTtl);
     checkWholeSeconds('failure_ttl', spec.failureTtl);
-    if (spec.jobId !== undefined && spec.jobId === '') throw new RqtsError('BAD_ARGUMENT', 'The job id is empty', 'Give a non-empty id, or none for a generated one');
-    if (spec.meta !== undefined && (typeof spec.meta !== 'object' || spec.meta === null || Array.isArray(spec.meta))) {
-      throw new RqtsError('BAD_ARGUMENT', 'meta must be an object', 'Pass meta as a plain object, e.g. { team: "ops" }');
+    if (spec.jobId !== undefined && spec.jobId === '')
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        'The job id is empty',
+        'Give a non-empty id, or none for a generated one',
+      );
+    if (
+      spec.meta !== undefined &&
+      (typeof spec.meta !== 'object' || spec.meta === null || Array.isArray(spec.meta))
+    ) {
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        'meta must be an object',
+        'Pass meta as a plain object, e.g. { team: "ops" }',
+      );
     }
     const job = Job.create(
       call,
@@ -116,14 +160,23 @@ export class Queue {
     );
     if (spec.dependsOn !== undefined) {
       const ids = typeof spec.dependsOn === 'string' ? [spec.dependsOn] : [...spec.dependsOn];
-      if (ids.length === 0 || ids.some((id) => typeof id !== 'string' || id === '')) throw new RqtsError('BAD_ARGUMENT', 'depends_on needs job ids', 'Give the ids of the jobs to wait for');
+      if (ids.length === 0 || ids.some((id) => typeof id !== 'string' || id === ''))
+        throw new RqtsError(
+          'BAD_ARGUMENT',
+          'depends_on needs job ids',
+          'Give the ids of the jobs to wait for',
+        );
       job.dependencyIds = ids;
     }
     if (spec.retry && spec.retry.max > 0) {
       const interval = spec.retry.interval ?? 0;
       const intervals = Array.isArray(interval) ? interval : [interval];
       if (!Number.isInteger(spec.retry.max) || intervals.some((n) => !Number.isInteger(n) || n < 0)) {
-        throw new RqtsError('BAD_ARGUMENT', `Retry ${JSON.stringify(spec.retry)} is not allowed`, 'Give max as an integer and intervals as whole seconds >= 0');
+        throw new RqtsError(
+          'BAD_ARGUMENT',
+          `Retry ${JSON.stringify(spec.retry)} is not allowed`,
+          'Give max as an integer and intervals as whole seconds >= 0',
+        );
       }
       job.retriesLeft = spec.retry.max;
       job.retryIntervals = intervals;
@@ -132,23 +185,55 @@ export class Queue {
   }
 
   /** One MULTI/EXEC, one round trip (rq-protocol §6.1). */
-  async enqueue(funcName: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: EnqueueOptions = {}): Promise<Job> {
+  async enqueue(
+    funcName: string,
+    args: unknown[] = [],
+    kwargs: Record<string, unknown> = {},
+    options: EnqueueOptions = {},
+  ): Promise<Job> {
     const job = this.createJob({ ...options, funcName, args, kwargs });
     if (job.dependencyIds.length > 0) {
-      const status = await callScript(this.connection, SCRIPTS.enqueueDependent, enqueueDependentScriptArgs(job, { atFront: options.atFront, allowFailures: options.allowDependencyFailures }));
+      const status = await callScript(
+        this.connection,
+        SCRIPTS.enqueueDependent,
+        enqueueDependentScriptArgs(job, {
+          atFront: options.atFront,
+          allowFailures: options.allowDependencyFailures,
+        }),
+      );
       job.status = String(status);
       if (job.status === 'deferred') job.enqueuedAt = undefined;
       return job;
     }
-    await callScript(this.connection, SCRIPTS.enqueueJob, enqueueScriptArgs(job, { atFront: options.atFront }));
+    await callScript(
+      this.connection,
+      SCRIPTS.enqueueJob,
+      enqueueScriptArgs(job, { atFront: options.atFront }),
+    );
     return job;
   }
 
   /** RQ's enqueue_at: the job waits in the scheduled registry until `due`; a scheduler enqueues it then. */
-  async enqueueAt(due: Date, funcName: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: EnqueueOptions = {}): Promise<Job> {
-    if (Number.isNaN(due.getTime())) throw new RqtsError('BAD_ARGUMENT', 'The time to enqueue at is not a valid date', 'Give a Date, e.g. new Date(Date.now() + 60_000)');
+  async enqueueAt(
+    due: Date,
+    funcName: string,
+    args: unknown[] = [],
+    kwargs: Record<string, unknown> = {},
+    options: EnqueueOptions = {},
+  ): Promise<Job> {
+    if (Number.isNaN(due.getTime()))
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        'The time to enqueue at is not a valid date',
+        'Give a Date, e.g. new Date(Date.now() + 60_000)',
+      );
     const job = this.createJob({ ...options, funcName, args, kwargs });
-    if (job.dependencyIds.length > 0) throw new RqtsError('BAD_ARGUMENT', 'A scheduled job cannot also wait for other jobs here', 'Use either dependsOn or a schedule');
+    if (job.dependencyIds.length > 0)
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        'A scheduled job cannot also wait for other jobs here',
+        'Use either dependsOn or a schedule',
+      );
     const multi = this.connection.multi();
     scheduleCommands(multi, job, due, { atFront: options.atFront });
     const failed = ((await multi.exec()) ?? []).find(([error]) => error);
@@ -157,8 +242,19 @@ export class Queue {
   }
 
   /** RQ's enqueue_in: enqueueAt `seconds` from now. */
-  async enqueueIn(seconds: number, funcName: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, options: EnqueueOptions = {}): Promise<Job> {
-    if (!Number.isFinite(seconds) || seconds < 0) throw new RqtsError('BAD_ARGUMENT', `Cannot schedule ${seconds} seconds from now`, 'Give a delay of 0 seconds or more');
+  async enqueueIn(
+    seconds: number,
+    funcName: string,
+    args: unknown[] = [],
+    kwargs: Record<string, unknown> = {},
+    options: EnqueueOptions = {},
+  ): Promise<Job> {
+    if (!Number.isFinite(seconds) || seconds < 0)
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `Cannot schedule ${seconds} seconds from now`,
+        'Give a delay of 0 seconds or more',
+      );
     return this.enqueueAt(new Date(Date.now() + seconds * 1000), funcName, args, kwargs, options);
   }
 
@@ -171,11 +267,18 @@ export class Queue {
   /** Many jobs in one pipelined round trip; each job's enqueue is atomic on its own, as RQ's. */
   async enqueueMany(specs: readonly EnqueueSpec[]): Promise<Job[]> {
     if (specs.some((spec) => spec.dependsOn !== undefined)) {
-      throw new RqtsError('BAD_ARGUMENT', 'enqueueMany does not take dependsOn', 'Enqueue jobs with dependencies one by one with enqueue()');
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        'enqueueMany does not take dependsOn',
+        'Enqueue jobs with dependencies one by one with enqueue()',
+      );
     }
     const jobs = specs.map((spec) => this.createJob(spec));
-    const argsOf = (i: number): (string | Buffer)[] => enqueueScriptArgs(jobs[i]!, { atFront: specs[i]?.atFront });
-    const failed = (await callScriptMany(this.connection, SCRIPTS.enqueueJob, jobs.length, argsOf)).find(([error]) => error);
+    const argsOf = (i: number): (string | Buffer)[] =>
+      enqueueScriptArgs(jobs[i]!, { atFront: specs[i]?.atFront });
+    const failed = (await callScriptMany(this.connection, SCRIPTS.enqueueJob, jobs.length, argsOf)).find(
+      ([error]) => error,
+    );
     if (failed?.[0]) throw failed[0];
     return jobs;
   }
@@ -192,7 +295,9 @@ export class Queue {
 
   async jobs(offset = 0, length = -1): Promise<Job[]> {
     const ids = await this.jobIds(offset, length);
-    return (await Job.fetchMany(this.connection, ids, this.serializer)).filter((j): j is Job => j !== undefined);
+    return (await Job.fetchMany(this.connection, ids, this.serializer)).filter(
+      (j): j is Job => j !== undefined,
+    );
   }
 
   async fetchJob(id: string): Promise<Job | undefined> {

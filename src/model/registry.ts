@@ -85,7 +85,8 @@ export class Registry {
 
   /** FailedJobRegistry.requeue: back to its queue as `queued`, in one atomic step. */
   async requeue(id: string, options: { atFront?: boolean } = {}): Promise<Job> {
-    if (this.kind !== 'failed') throw new InvalidJobOperation(`Only failed jobs can be requeued, not ${this.kind} ones`);
+    if (this.kind !== 'failed')
+      throw new InvalidJobOperation(`Only failed jobs can be requeued, not ${this.kind} ones`);
     const job = await Job.fetch(this.connection, id, this.serializer);
     const enqueuedAt = new Date();
     const moved = await withScripts(this.connection).rqtsRequeueFailed(
@@ -99,7 +100,11 @@ export class Registry {
       options.atFront ? '1' : '0',
       job.ttl ?? 0,
     );
-    if (moved === 0) throw new InvalidJobOperation(`Job ${id} is not in the failed registry of queue ${this.queueName}`, 'Run rqts info to see which queue holds it');
+    if (moved === 0)
+      throw new InvalidJobOperation(
+        `Job ${id} is not in the failed registry of queue ${this.queueName}`,
+        'Run rqts info to see which queue holds it',
+      );
     job.status = 'queued';
     job.enqueuedAt = enqueuedAt;
     job.startedAt = undefined;

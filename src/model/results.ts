@@ -19,7 +19,10 @@ export interface JobResult {
 const UNSERIALIZABLE = 'Unserializable return value';
 
 /** The `return_value` field of a success entry: base64 of the serialized value, none for null. */
-export function encodeReturnValue(returnValue: unknown, serializer: Serializer = JSONSerializer): string | undefined {
+export function encodeReturnValue(
+  returnValue: unknown,
+  serializer: Serializer = JSONSerializer,
+): string | undefined {
   if (returnValue === undefined || returnValue === null) return undefined;
   let encoded: Buffer;
   try {
@@ -43,18 +46,38 @@ function unserializableMarker(serializer: Serializer): Buffer {
  * Queues the XADD for a failure; RQ sets a TTL only when the job set failure_ttl itself
  * (0 included, which drops the stream at once; negative keeps it).
  */
-export function addFailureResult(multi: ChainableCommander, jobId: string, excString: string, jobFailureTtl: number | undefined): void {
+export function addFailureResult(
+  multi: ChainableCommander,
+  jobId: string,
+  excString: string,
+  jobFailureTtl: number | undefined,
+): void {
   const key = keys.results(jobId);
-  multi.xadd(key, 'MAXLEN', '~', '10', '*', 'type', String(RESULT_FAILED), 'exc_string', compress(excString).toString('base64'));
+  multi.xadd(
+    key,
+    'MAXLEN',
+    '~',
+    '10',
+    '*',
+    'type',
+    String(RESULT_FAILED),
+    'exc_string',
+    compress(excString).toString('base64'),
+  );
   if (jobFailureTtl !== undefined && jobFailureTtl >= 0) multi.expire(key, jobFailureTtl);
 }
 
 /** Decodes one XRANGE entry (id, flat field list); exported for pipelined readers. */
-export function decodeResultEntry(id: string, flat: Buffer[], serializer: Serializer = JSONSerializer): JobResult {
+export function decodeResultEntry(
+  id: string,
+  flat: Buffer[],
+  serializer: Serializer = JSONSerializer,
+): JobResult {
   const fields = new Map<string, Buffer>();
   for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i]!.toString(), flat[i + 1]!);
   const typeNumber = Number(fields.get('type')?.toString() ?? '0');
-  const type = typeNumber === RESULT_SUCCESSFUL ? 'successful' : typeNumber === RESULT_STOPPED ? 'stopped' : 'failed';
+  const type =
+    typeNumber === RESULT_SUCCESSFUL ? 'successful' : typeNumber === RESULT_STOPPED ? 'stopped' : 'failed';
   const result: JobResult = { type, createdAt: new Date(Number(id.split('-')[0])) };
   const rv = fields.get('return_value');
   if (rv) {
@@ -70,13 +93,24 @@ export function decodeResultEntry(id: string, flat: Buffer[], serializer: Serial
   return result;
 }
 
-export async function latestResult(connection: Redis, jobId: string, serializer: Serializer = JSONSerializer): Promise<JobResult | undefined> {
-  const entries = (await connection.xrevrangeBuffer(keys.results(jobId), '+', '-', 'COUNT', 1)) as [Buffer, Buffer[]][];
+export async function latestResult(
+  connection: Redis,
+  jobId: string,
+  serializer: Serializer = JSONSerializer,
+): Promise<JobResult | undefined> {
+  const entries = (await connection.xrevrangeBuffer(keys.results(jobId), '+', '-', 'COUNT', 1)) as [
+    Buffer,
+    Buffer[],
+  ][];
   const first = entries[0];
   return first ? decodeResultEntry(first[0].toString(), first[1], serializer) : undefined;
 }
 
-export async function allResults(connection: Redis, jobId: string, serializer: Serializer = JSONSerializer): Promise<JobResult[]> {
+export async function allResults(
+  connection: Redis,
+  jobId: string,
+  serializer: Serializer = JSONSerializer,
+): Promise<JobResult[]> {
   const entries = (await connection.xrevrangeBuffer(keys.results(jobId), '+', '-')) as [Buffer, Buffer[]][];
   return entries.map(([id, flat]) => decodeResultEntry(id.toString(), flat, serializer));
 }

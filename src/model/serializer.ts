@@ -15,21 +15,42 @@ export const JSONSerializer: Serializer = {
   loads: (data) => pythonJsonLoads(data.toString('utf8')),
 };
 
-const JSON_ALIASES = new Set(['json', 'JSONSerializer', 'rq.serializers.JSONSerializer', 'rqts.JSONSerializer']);
-const PICKLE_ALIASES = new Set(['pickle', 'rq.serializers.DefaultSerializer', 'DefaultSerializer', 'rq.serializers.Serializer']);
+const JSON_ALIASES = new Set([
+  'json',
+  'JSONSerializer',
+  'rq.serializers.JSONSerializer',
+  'rqts.JSONSerializer',
+]);
+const PICKLE_ALIASES = new Set([
+  'pickle',
+  'rq.serializers.DefaultSerializer',
+  'DefaultSerializer',
+  'rq.serializers.Serializer',
+]);
 
 /**
  * Resolves `--serializer`: RQ's JSON serializer names map to ours; anything else is a
  * dotted path to a module export with dumps/loads, found under the import roots.
  */
-export async function resolveSerializer(name: string | undefined, roots: readonly string[] = ['.']): Promise<Serializer> {
+export async function resolveSerializer(
+  name: string | undefined,
+  roots: readonly string[] = ['.'],
+): Promise<Serializer> {
   if (!name || JSON_ALIASES.has(name)) return JSONSerializer;
   if (PICKLE_ALIASES.has(name)) {
-    throw new RqtsError('BAD_ARGUMENT', `Serializer ${name} is pickle, which rqts cannot read or write`, 'Use the JSON serializer (the default)');
+    throw new RqtsError(
+      'BAD_ARGUMENT',
+      `Serializer ${name} is pickle, which rqts cannot read or write`,
+      'Use the JSON serializer (the default)',
+    );
   }
   const candidate = (await loadExport(name, roots)) as Partial<Serializer> | undefined;
   if (!candidate || typeof candidate.dumps !== 'function' || typeof candidate.loads !== 'function') {
-    throw new RqtsError('BAD_ARGUMENT', `Serializer ${name} has no dumps/loads functions`, 'Export an object with dumps(value) and loads(bytes)');
+    throw new RqtsError(
+      'BAD_ARGUMENT',
+      `Serializer ${name} has no dumps/loads functions`,
+      'Export an object with dumps(value) and loads(bytes)',
+    );
   }
   return candidate as Serializer;
 }
@@ -91,7 +112,8 @@ function adler32(bytes: Buffer, from: number, to: number): number {
 function storedBlock(data: Buffer): Buffer | undefined {
   if (data.length < 11 || data[0] !== 0x78 || data[1] !== 0x9c || data[2] !== 0x01) return undefined;
   const size = data[3]! | (data[4]! << 8);
-  if (size > STORED_LIMIT || data.length !== size + 11 || (data[5]! | (data[6]! << 8)) !== (~size & 0xffff)) return undefined;
+  if (size > STORED_LIMIT || data.length !== size + 11 || (data[5]! | (data[6]! << 8)) !== (~size & 0xffff))
+    return undefined;
   return data.readUInt32BE(size + 7) === adler32(data, 7, size + 7) ? data.subarray(7, size + 7) : undefined;
 }
 

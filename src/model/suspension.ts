@@ -5,7 +5,11 @@ import { RqtsError } from './errors.js';
 export async function suspend(connection: Redis, durationSeconds?: number): Promise<void> {
   // EXPIRE 0 or a negative value would delete the key: a "suspension" that resumes at once.
   if (durationSeconds !== undefined && (!Number.isInteger(durationSeconds) || durationSeconds < 1)) {
-    throw new RqtsError('BAD_ARGUMENT', `Duration ${durationSeconds} is not allowed`, 'Give a whole number of seconds, 1 or more');
+    throw new RqtsError(
+      'BAD_ARGUMENT',
+      `Duration ${durationSeconds} is not allowed`,
+      'Give a whole number of seconds, 1 or more',
+    );
   }
   const multi = connection.multi().set(keys.suspended, '1');
   if (durationSeconds !== undefined) multi.expire(keys.suspended, durationSeconds);

@@ -42,7 +42,9 @@ function parseCanonical(text: string): Date | undefined {
   for (let i = 20; i < 26; i++) if (!isDigit(text, i)) return undefined;
   const second = secondOf(text.slice(0, 19));
   if (second === undefined) return undefined;
-  return new Date(second + (text.charCodeAt(20) - 48) * 100 + (text.charCodeAt(21) - 48) * 10 + (text.charCodeAt(22) - 48));
+  return new Date(
+    second + (text.charCodeAt(20) - 48) * 100 + (text.charCodeAt(21) - 48) * 10 + (text.charCodeAt(22) - 48),
+  );
 }
 
 // The timestamps a worker reads share a few seconds: a job's created and enqueued times
@@ -77,15 +79,36 @@ function parseLoose(text: string): Date | undefined {
   const match = TIMESTAMP.exec(text);
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s, frac = '0'] = match;
-  return checkedUtc(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Math.floor(Number(frac.padEnd(6, '0')) / 1000));
+  return checkedUtc(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(s),
+    Math.floor(Number(frac.padEnd(6, '0')) / 1000),
+  );
 }
 
-function checkedUtc(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): Date | undefined {
+function checkedUtc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+): Date | undefined {
   if (Number.isNaN(year + month + day + hour + minute + second + ms)) return undefined;
   const date = new Date(Date.UTC(year, month, day, hour, minute, second, ms));
   // Date.UTC rolls Feb 30 over into March; Python rejects it, and so do we.
   const same =
-    date.getUTCFullYear() === year && date.getUTCMonth() === month && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
   return same ? date : undefined;
 }
 

@@ -39,8 +39,12 @@ export function enqueueScriptArgs(job: Job, options: EnqueueCommandOptions = {})
 }
 
 /** Keys and arguments of scripts/enqueue-dependent-4.ts for a job with dependencies. */
-export function enqueueDependentScriptArgs(job: Job, options: EnqueueCommandOptions & { allowFailures?: boolean } = {}): (string | Buffer)[] {
-  const [allQueues, jobKey, queueKey, id, atFront, ttl, dependents, dependencies, ...fields] = enqueueScriptArgs(job, options);
+export function enqueueDependentScriptArgs(
+  job: Job,
+  options: EnqueueCommandOptions & { allowFailures?: boolean } = {},
+): (string | Buffer)[] {
+  const [allQueues, jobKey, queueKey, id, atFront, ttl, dependents, dependencies, ...fields] =
+    enqueueScriptArgs(job, options);
   return [
     allQueues!,
     jobKey!,
@@ -61,7 +65,11 @@ export function enqueueDependentScriptArgs(job: Job, options: EnqueueCommandOpti
   ];
 }
 
-export function enqueueCommands(multi: ChainableCommander, job: Job, options: EnqueueCommandOptions = {}): void {
+export function enqueueCommands(
+  multi: ChainableCommander,
+  job: Job,
+  options: EnqueueCommandOptions = {},
+): void {
   queueScript(multi, SCRIPTS.enqueueJob, enqueueScriptArgs(job, options));
 }
 
@@ -122,12 +130,25 @@ export function finishTexts(origin: string): FinishTexts {
 }
 
 /** finish-job-7's keys and arguments apart, for scripts that add their own after each. */
-export function finishScriptParts(job: Job, options: FinishOptions, texts: FinishTexts = finishTexts(job.origin), workerKey?: PackedArg): { keys: PackedArg[]; args: PackedArg[] } {
+export function finishScriptParts(
+  job: Job,
+  options: FinishOptions,
+  texts: FinishTexts = finishTexts(job.origin),
+  workerKey?: PackedArg,
+): { keys: PackedArg[]; args: PackedArg[] } {
   job.endedAt = options.ended;
   if (options.resultTtl !== 0) job.status = 'finished';
   const worker = options.worker;
   return {
-    keys: [job.key, texts.started, texts.finished, keys.results(job.id), workerKey ?? worker?.key ?? job.key, keys.jobDependents(job.id), keys.jobDependencies(job.id)],
+    keys: [
+      job.key,
+      texts.started,
+      texts.finished,
+      keys.results(job.id),
+      workerKey ?? worker?.key ?? job.key,
+      keys.jobDependents(job.id),
+      keys.jobDependencies(job.id),
+    ],
     args: [
       job.id,
       formatTimestamp(options.ended),
@@ -160,7 +181,11 @@ export function shouldRetry(job: Job, status: 'failed' | 'stopped' = 'failed'): 
 }
 
 /** Failure (§6.6): retry when the job has retries left, else the failed registry. */
-export function failCommands(multi: ChainableCommander, job: Job, options: FailOptions): 'retried' | 'failed' | 'scheduled' {
+export function failCommands(
+  multi: ChainableCommander,
+  job: Job,
+  options: FailOptions,
+): 'retried' | 'failed' | 'scheduled' {
   const status = options.status ?? 'failed';
   job.endedAt = options.ended;
   multi.zrem(keys.registry('started', job.origin), job.id);
@@ -187,8 +212,19 @@ function dependentsReleaseArgs(): string[] {
 }
 
 /** Deferred dependents whose dependencies have all ended go to their queues (§6.5, step 2). */
-function releaseDependents(multi: ChainableCommander, job: Job, outcome: 'finished' | 'failed', at: Date): void {
-  queueScript(multi, SCRIPTS.releaseDependents, [keys.jobDependents(job.id), ...dependentsReleaseArgs(), formatTimestamp(at), job.id, outcome]);
+function releaseDependents(
+  multi: ChainableCommander,
+  job: Job,
+  outcome: 'finished' | 'failed',
+  at: Date,
+): void {
+  queueScript(multi, SCRIPTS.releaseDependents, [
+    keys.jobDependents(job.id),
+    ...dependentsReleaseArgs(),
+    formatTimestamp(at),
+    job.id,
+    outcome,
+  ]);
 }
 
 /** The exc_info RQ 1.16 stores on a job its worker abandoned (§7.2). */
@@ -201,14 +237,22 @@ export function abandonedExcInfo(at: Date): string {
  * else failed with the AbandonedJobError text in exc_info. Unlike an ordinary failure there
  * is no result entry and no ended_at. The caller removes the expired range from rq:wip.
  */
-export function abandonCommands(multi: ChainableCommander, job: Job, at: Date = new Date()): 'retried' | 'failed' | 'scheduled' {
+export function abandonCommands(
+  multi: ChainableCommander,
+  job: Job,
+  at: Date = new Date(),
+): 'retried' | 'failed' | 'scheduled' {
   if (shouldRetry(job)) return retryCommands(multi, job, at);
   job.status = 'failed';
   job.excInfo = abandonedExcInfo(at);
   const failureTtl = job.failureTtl ?? DEFAULT_FAILURE_TTL;
   multi.hset(job.key, job.toHash({ includeMeta: false }));
   if (failureTtl >= 0) expireJobKeys(multi, job, failureTtl);
-  multi.zadd(keys.registry('failed', job.origin), String(failedScore(failureTtl, unixNow(at.getTime()))), job.id);
+  multi.zadd(
+    keys.registry('failed', job.origin),
+    String(failedScore(failureTtl, unixNow(at.getTime()))),
+    job.id,
+  );
   return 'failed';
 }
 
@@ -232,7 +276,12 @@ function retryCommands(multi: ChainableCommander, job: Job, at: Date): 'retried'
  * or Python's) moves it to its queue then, at the front when `enqueue_at_front` is '1'. Its
  * ttl starts then too, as RQ's: a job waiting for its time does not expire.
  */
-export function scheduleCommands(multi: ChainableCommander, job: Job, due: Date, options: { includeMeta?: boolean; atFront?: boolean } = {}): void {
+export function scheduleCommands(
+  multi: ChainableCommander,
+  job: Job,
+  due: Date,
+  options: { includeMeta?: boolean; atFront?: boolean } = {},
+): void {
   job.status = 'scheduled';
   multi.sadd(keys.allQueues, keys.queue(job.origin));
   multi.hset(job.key, job.toHash({ includeMeta: options.includeMeta }));

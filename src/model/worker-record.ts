@@ -68,7 +68,10 @@ export function workerRecordFromHash(name: string, hash: Record<string, string>)
  * hash exists; stale members are dropped from rq:workers as Python does. One pipelined
  * round trip after SMEMBERS, whatever the number of workers.
  */
-export async function findWorkers(connection: Redis, options: { queue?: string; prune?: boolean } = {}): Promise<WorkerRecord[]> {
+export async function findWorkers(
+  connection: Redis,
+  options: { queue?: string; prune?: boolean } = {},
+): Promise<WorkerRecord[]> {
   const setKey = options.queue ? keys.workersOfQueue(options.queue) : keys.allWorkers;
   const members = await connection.smembers(setKey);
   const workerKeys = members.filter((k) => k.startsWith(keys.worker('')));
@@ -108,7 +111,11 @@ export async function cleanWorkerRegistry(connection: Redis, queue: string): Pro
   const missing = members.filter((_, i) => Number(replies[i]?.[1]) === 0);
   for (let i = 0; i < missing.length; i += 1000) {
     const chunk = missing.slice(i, i + 1000);
-    await connection.multi().srem(setKey, ...chunk).srem(keys.allWorkers, ...chunk).exec();
+    await connection
+      .multi()
+      .srem(setKey, ...chunk)
+      .srem(keys.allWorkers, ...chunk)
+      .exec();
   }
   return missing.length;
 }

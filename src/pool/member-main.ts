@@ -63,7 +63,9 @@ process.stderr.on('error', () => undefined);
 
 async function main(): Promise<number> {
   if (!identity || !process.send) {
-    process.stderr.write(`rqts: this entry point runs under rqts worker-pool only (${MEMBER_ENV} and an IPC channel are missing)\n`);
+    process.stderr.write(
+      `rqts: this entry point runs under rqts worker-pool only (${MEMBER_ENV} and an IPC channel are missing)\n`,
+    );
     return 1;
   }
   const prefix = identity.prefix ? `[${identity.id}] ` : '';
@@ -117,7 +119,9 @@ let code = 1;
 try {
   code = await main();
 } catch (error) {
-  process.stderr.write(`${identity ? `[${identity.id}] ` : ''}${isRqtsError(error) ? error.toLine() : `rqts worker failed: ${String(error)}`}\n`);
+  process.stderr.write(
+    `${identity ? `[${identity.id}] ` : ''}${isRqtsError(error) ? error.toLine() : `rqts worker failed: ${String(error)}`}\n`,
+  );
 }
 closeAllConnections();
 process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

@@ -19,7 +19,9 @@ import { MEMBER_ENV, parseMemberMessage, type MemberIdentity, type StopMessage }
 // From the built package the member entry sits beside this file. When this module runs
 // from TypeScript sources (tests), plain Node cannot load a .ts entry, so use the built one.
 const HERE = fileURLToPath(import.meta.url);
-const MEMBER_MAIN = HERE.endsWith('.ts') ? path.resolve(path.dirname(HERE), '../../dist/pool/member-main.js') : path.join(path.dirname(HERE), 'member-main.js');
+const MEMBER_MAIN = HERE.endsWith('.ts')
+  ? path.resolve(path.dirname(HERE), '../../dist/pool/member-main.js')
+  : path.join(path.dirname(HERE), 'member-main.js');
 
 export type StopLevel = 'warm' | 'cold' | 'kill';
 /** starting → running (registered in Redis) → stopping → finished; waiting = a replacement is due. */
@@ -110,7 +112,8 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
   constructor(private readonly options: PoolOptions) {
     super();
     this.numWorkers = options.numWorkers ?? 2;
-    if (!Number.isInteger(this.numWorkers) || this.numWorkers < 1) throw new RangeError(`numWorkers must be a whole number, 1 or more (got ${this.numWorkers})`);
+    if (!Number.isInteger(this.numWorkers) || this.numWorkers < 1)
+      throw new RangeError(`numWorkers must be a whole number, 1 or more (got ${this.numWorkers})`);
     this.name = options.name ?? defaultPoolName();
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.log = options.logger ?? silentLogger;
@@ -150,7 +153,8 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
    * then cold (members kill their horse and fail the job), then kill (SIGKILL).
    */
   stop(level?: StopLevel): void {
-    const next: StopLevel = level ?? (this.stopLevel === undefined ? 'warm' : this.stopLevel === 'warm' ? 'cold' : 'kill');
+    const next: StopLevel =
+      level ?? (this.stopLevel === undefined ? 'warm' : this.stopLevel === 'warm' ? 'cold' : 'kill');
     if (this.stopLevel !== undefined && LEVEL_ORDER[next] <= LEVEL_ORDER[this.stopLevel]) return;
     this.stopLevel = next;
     this.emit('pool:stopping', next);
@@ -163,9 +167,13 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
       }
     }
     if (next === 'warm') {
-      this.log.info(`Warm shut down: ${live.length} worker(s) finish their current job, then stop (signal again to stop cold)`);
+      this.log.info(
+        `Warm shut down: ${live.length} worker(s) finish their current job, then stop (signal again to stop cold)`,
+      );
     } else if (next === 'cold') {
-      this.log.warn(`Cold shut down: ${live.length} worker(s) kill their horse and fail its job (signal again to kill them outright)`);
+      this.log.warn(
+        `Cold shut down: ${live.length} worker(s) kill their horse and fail its job (signal again to kill them outright)`,
+      );
     } else {
       this.log.error(`Killing ${live.length} worker(s) and their horses with SIGKILL`);
       this.failedEnd = live.length > 0 || this.failedEnd;
@@ -200,10 +208,19 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     info.startedAt = Date.now();
     info.restarts += 1;
     slot.registered = false;
-    const identity: MemberIdentity = { pool: this.name, id: info.id, prefix: this.options.prefixLines !== false };
+    const identity: MemberIdentity = {
+      pool: this.name,
+      id: info.id,
+      prefix: this.options.prefixLines !== false,
+    };
     const output = this.options.output ?? 'inherit';
-    const stdio: StdioOptions = typeof output === 'function' ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', output, output, 'ipc'];
-    const args = [`--name=${info.name}`, ...(this.options.burst ? ['--burst'] : []), ...this.options.workerArgs];
+    const stdio: StdioOptions =
+      typeof output === 'function' ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', output, output, 'ipc'];
+    const args = [
+      `--name=${info.name}`,
+      ...(this.options.burst ? ['--burst'] : []),
+      ...this.options.workerArgs,
+    ];
     // detached: a member gets its own process group, so a terminal's Ctrl-C reaches only the
     // pool, which then decides what each member is told (and in what order).
     const child = fork(MEMBER_MAIN, args, {
@@ -218,7 +235,10 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     if (typeof output === 'function') {
       for (const stream of ['stdout', 'stderr'] as const) {
         const source = child[stream];
-        if (source) createInterface({ input: source, crlfDelay: Infinity }).on('line', (line) => output(line, { ...info }, stream));
+        if (source)
+          createInterface({ input: source, crlfDelay: Infinity }).on('line', (line) =>
+            output(line, { ...info }, stream),
+          );
       }
     }
     child.on('message', (raw: unknown) => this.onMessage(slot, child, raw));
@@ -272,7 +292,9 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
         this.markDone(slot);
       } else {
         // max-jobs, max-idle-time or a shutdown command: the pool keeps its size, as RQ's does.
-        this.log.info(`${who} exited by itself (max jobs, max idle time or a shutdown command); starting a replacement`);
+        this.log.info(
+          `${who} exited by itself (max jobs, max idle time or a shutdown command); starting a replacement`,
+        );
         this.emit('member:exited', { ...info }, exit);
         this.spawn(slot);
         return;
@@ -286,7 +308,9 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
       slot.crashStreak = nextCrashStreak(slot.crashStreak, Date.now() - info.startedAt, this.backoff);
       const delay = restartDelayMs(slot.crashStreak, this.backoff);
       const streakNote = slot.crashStreak > 1 ? ` (${slot.crashStreak} quick deaths in a row)` : '';
-      this.log.error(`${who} died unexpectedly: ${how}; ${delay === 0 ? 'starting a replacement now' : `starting a replacement in ${formatSeconds(delay)}`}${streakNote}`);
+      this.log.error(
+        `${who} died unexpectedly: ${how}; ${delay === 0 ? 'starting a replacement now' : `starting a replacement in ${formatSeconds(delay)}`}${streakNote}`,
+      );
       info.state = 'waiting';
       this.emit('member:exited', { ...info }, exit);
       if (delay === 0) {
@@ -312,7 +336,11 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     if (this.finished || !this.slots.every((slot) => slot.done && !slot.child)) return;
     this.finished = true;
     const exit: PoolExit = { code: this.failedEnd ? 1 : 0, crashes: this.crashes };
-    this.log.info(this.options.burst && this.stopLevel === undefined ? `Every worker finished; pool ${this.name} exits with code ${exit.code}` : `Pool ${this.name} stopped`);
+    this.log.info(
+      this.options.burst && this.stopLevel === undefined
+        ? `Every worker finished; pool ${this.name} exits with code ${exit.code}`
+        : `Pool ${this.name} stopped`,
+    );
     this.emit('pool:exited', exit);
     this.resolveExited(exit);
   }
@@ -344,7 +372,11 @@ function childPids(pid: number | undefined): number[] {
   if (pid === undefined) return [];
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
-      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number),
     );
   } catch {
     return [];

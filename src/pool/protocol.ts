@@ -28,7 +28,9 @@ export interface StopMessage {
 export type MemberMessage = { type: 'registered'; name: string };
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 export function parseMemberIdentity(text: string | undefined): MemberIdentity | undefined {
@@ -40,7 +42,14 @@ export function parseMemberIdentity(text: string | undefined): MemberIdentity | 
     return undefined;
   }
   const value = record(parsed);
-  if (!value || typeof value.pool !== 'string' || typeof value.id !== 'string' || value.pool === '' || value.id === '') return undefined;
+  if (
+    !value ||
+    typeof value.pool !== 'string' ||
+    typeof value.id !== 'string' ||
+    value.pool === '' ||
+    value.id === ''
+  )
+    return undefined;
   return { pool: value.pool, id: value.id, prefix: value.prefix !== false };
 }
 
@@ -52,5 +61,7 @@ export function isStopMessage(message: unknown): message is StopMessage {
 export function parseMemberMessage(message: unknown): MemberMessage | undefined {
   const value = record(message);
   if (!value) return undefined;
-  return value.type === 'registered' && typeof value.name === 'string' ? { type: 'registered', name: value.name } : undefined;
+  return value.type === 'registered' && typeof value.name === 'string'
+    ? { type: 'registered', name: value.name }
+    : undefined;
 }

@@ -36,12 +36,21 @@ export function resolveRedisUrl(settings: RedisSettings = {}, env: NodeJS.Proces
   if (host === undefined && port === undefined && db === undefined && password === undefined && !ssl) {
     return env.REDIS_URL ?? DEFAULT_URL;
   }
-  for (const [name, value, max] of [['port', port, 65535], ['db', db, Number.MAX_SAFE_INTEGER]] as const) {
+  for (const [name, value, max] of [
+    ['port', port, 65535],
+    ['db', db, Number.MAX_SAFE_INTEGER],
+  ] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > max)) {
-      throw new RqtsError('BAD_URL', `The Redis ${name} ${value} is not a valid number`, `Give the ${name} as a whole number`);
+      throw new RqtsError(
+        'BAD_URL',
+        `The Redis ${name} ${value} is not a valid number`,
+        `Give the ${name} as a whole number`,
+      );
     }
   }
-  const auth = password ? `${settings.username ? encodeURIComponent(settings.username) : ''}:${encodeURIComponent(password)}@` : '';
+  const auth = password
+    ? `${settings.username ? encodeURIComponent(settings.username) : ''}:${encodeURIComponent(password)}@`
+    : '';
   const hostText = host ?? '127.0.0.1';
   const bracketed = hostText.includes(':') && !hostText.startsWith('[') ? `[${hostText}]` : hostText;
   return `${ssl ? 'rediss' : 'redis'}://${auth}${bracketed}:${port ?? 6379}/${db ?? 0}`;
@@ -51,7 +60,11 @@ function settingNumber(name: string, text: string | undefined, max: number): num
   if (text === undefined || text === '') return undefined;
   const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value > max) {
-    throw new RqtsError('BAD_URL', `${name}=${JSON.stringify(text)} is not a valid number`, `Set ${name} to a whole number, or use RQ_REDIS_URL`);
+    throw new RqtsError(
+      'BAD_URL',
+      `${name}=${JSON.stringify(text)} is not a valid number`,
+      `Set ${name} to a whole number, or use RQ_REDIS_URL`,
+    );
   }
   return value;
 }
@@ -96,16 +109,23 @@ export function parseRedisUrl(url: string): ParsedUrl {
 }
 
 function parseUnixUrl(url: string, display: string): ParsedUrl {
-  const match = /^unix:\/\/(?:([^@/]*)@)?(\/[^?#]*)(?:\?([^#]*))?$/i.exec(url) ?? /^unix:\/\/(?:(.*)@)?(\/[^?#@]*)(?:\?([^#]*))?$/i.exec(url);
-  if (!match || !match[2] || match[2] === '/') throw badUrl(display, 'it has no socket path (unix:///path/to/redis.sock?db=0)');
+  const match =
+    /^unix:\/\/(?:([^@/]*)@)?(\/[^?#]*)(?:\?([^#]*))?$/i.exec(url) ??
+    /^unix:\/\/(?:(.*)@)?(\/[^?#@]*)(?:\?([^#]*))?$/i.exec(url);
+  if (!match || !match[2] || match[2] === '/')
+    throw badUrl(display, 'it has no socket path (unix:///path/to/redis.sock?db=0)');
   const [, auth, socketPath, query] = match;
   const params = new URLSearchParams(query ?? '');
-  const options: RedisOptions = { path: decodeOrThrow(socketPath ?? '', display), db: parseDb(params.get('db') ?? '0', display) };
+  const options: RedisOptions = {
+    path: decodeOrThrow(socketPath ?? '', display),
+    db: parseDb(params.get('db') ?? '0', display),
+  };
   if (auth) {
     const colon = auth.indexOf(':');
     const username = colon === -1 ? auth : auth.slice(0, colon);
     if (username) options.username = decodeOrThrow(username, display);
-    if (colon !== -1 && colon < auth.length - 1) options.password = decodeOrThrow(auth.slice(colon + 1), display);
+    if (colon !== -1 && colon < auth.length - 1)
+      options.password = decodeOrThrow(auth.slice(colon + 1), display);
   }
   const password = params.get('password');
   if (password) options.password = password;
@@ -122,12 +142,17 @@ function decodeOrThrow(text: string, display: string): string {
 
 function parseDb(text: string, display: string): number {
   const db = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(db)) throw badUrl(display, `the database ${JSON.stringify(text)} is not a number`);
+  if (!Number.isSafeInteger(db))
+    throw badUrl(display, `the database ${JSON.stringify(text)} is not a number`);
   return db;
 }
 
 function badUrl(display: string, why: string): RqtsError {
-  return new RqtsError('BAD_URL', `Bad Redis URL ${display}: ${why}`, 'Use redis://[:password@]host:port/db, rediss://… or unix:///path/to/socket?db=0');
+  return new RqtsError(
+    'BAD_URL',
+    `Bad Redis URL ${display}: ${why}`,
+    'Use redis://[:password@]host:port/db, rediss://… or unix:///path/to/socket?db=0',
+  );
 }
 
 /**
@@ -184,7 +209,17 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   const handshakeMs = (options.connectTimeoutMs ?? 5000) + 1000;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new RqtsError('UNREACHABLE', `Redis at ${display} did not answer within ${Math.round(handshakeMs / 1000)} s`, 'Check that the URL points at a running Redis server')), handshakeMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new RqtsError(
+            'UNREACHABLE',
+            `Redis at ${display} did not answer within ${Math.round(handshakeMs / 1000)} s`,
+            'Check that the URL points at a running Redis server',
+          ),
+        ),
+      handshakeMs,
+    );
   });
   try {
     await Promise.race([handshake(client, display), deadline]);
@@ -203,7 +238,11 @@ async function handshake(client: Redis, display: string): Promise<void> {
   await client.ping();
   const cluster = await client.info('cluster').catch(() => '');
   if (/cluster_enabled:1/.test(cluster)) {
-    throw new RqtsError('CLUSTER_UNSUPPORTED', `${display} is a Redis Cluster node`, "RQ's keys must live in one keyspace: point rqts at a standalone Redis (or a Sentinel-managed primary)");
+    throw new RqtsError(
+      'CLUSTER_UNSUPPORTED',
+      `${display} is a Redis Cluster node`,
+      "RQ's keys must live in one keyspace: point rqts at a standalone Redis (or a Sentinel-managed primary)",
+    );
   }
 }
 
@@ -218,12 +257,24 @@ export function describeConnectError(error: unknown, display: string): RqtsError
   if (error instanceof RqtsError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/WRONGPASS|invalid username-password|NOAUTH|AUTH/i.test(message)) {
-    return new RqtsError('AUTH_FAILED', `Redis at ${display} refused the credentials (${firstLine(message)})`, 'Check the password in --url or REDIS_PASSWORD');
+    return new RqtsError(
+      'AUTH_FAILED',
+      `Redis at ${display} refused the credentials (${firstLine(message)})`,
+      'Check the password in --url or REDIS_PASSWORD',
+    );
   }
   if (/Protocol error/i.test(message)) {
-    return new RqtsError('UNREACHABLE', `${display} answered, but not as a Redis server would (${firstLine(message)})`, 'Check the host and port: another service listens there');
+    return new RqtsError(
+      'UNREACHABLE',
+      `${display} answered, but not as a Redis server would (${firstLine(message)})`,
+      'Check the host and port: another service listens there',
+    );
   }
-  return new RqtsError('UNREACHABLE', `Cannot reach Redis at ${display} (${firstLine(message)})`, 'Start redis-server or pass --url redis://host:port/db');
+  return new RqtsError(
+    'UNREACHABLE',
+    `Cannot reach Redis at ${display} (${firstLine(message)})`,
+    'Start redis-server or pass --url redis://host:port/db',
+  );
 }
 
 function firstLine(text: string): string {

@@ -52,7 +52,8 @@ export function packCommand(args: readonly PackedArg[], prefix: PackedPrefix = N
   for (const part of parts) size += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
   const out = Buffer.allocUnsafe(size);
   let offset = 0;
-  for (const part of parts) offset += typeof part === 'string' ? out.write(part, offset) : part.copy(out, offset);
+  for (const part of parts)
+    offset += typeof part === 'string' ? out.write(part, offset) : part.copy(out, offset);
   return out;
 }
 
@@ -74,10 +75,17 @@ class PackedCommand extends Command {
 const evalshaPrefixes = new WeakMap<object, PackedPrefix>();
 
 /** EVALSHA sha numKeys ...keysAndArgs, prebuilt. */
-export function packEvalsha(script: { lua: string; numberOfKeys: number }, keysAndArgs: readonly PackedArg[]): Buffer {
+export function packEvalsha(
+  script: { lua: string; numberOfKeys: number },
+  keysAndArgs: readonly PackedArg[],
+): Buffer {
   let prefix = evalshaPrefixes.get(script);
   if (prefix === undefined) {
-    prefix = packPrefix(['evalsha', createHash('sha1').update(script.lua).digest('hex'), String(script.numberOfKeys)]);
+    prefix = packPrefix([
+      'evalsha',
+      createHash('sha1').update(script.lua).digest('hex'),
+      String(script.numberOfKeys),
+    ]);
     evalshaPrefixes.set(script, prefix);
   }
   return packCommand(keysAndArgs, prefix);
@@ -91,7 +99,11 @@ export function isNoScript(error: unknown): boolean {
  * Sends a prebuilt EVALSHA. A NOSCRIPT reply means the script did not run, so the caller may
  * send the same call again the ordinary way (which loads the script).
  */
-export function sendPacked(client: Redis, packed: Buffer, options: { buffers?: boolean } = {}): Promise<unknown> {
+export function sendPacked(
+  client: Redis,
+  packed: Buffer,
+  options: { buffers?: boolean } = {},
+): Promise<unknown> {
   const command = new PackedCommand(packed, options.buffers ? null : undefined);
   void client.sendCommand(command);
   return command.promise;

@@ -13,7 +13,10 @@ export class CommandListener {
   constructor(
     private readonly connection: Redis,
     private readonly workerName: string,
-    private readonly handlers: { onCommand: (command: WorkerCommand) => void; onMalformed: (payload: string) => void },
+    private readonly handlers: {
+      onCommand: (command: WorkerCommand) => void;
+      onMalformed: (payload: string) => void;
+    },
   ) {}
 
   async start(): Promise<void> {
@@ -36,7 +39,10 @@ export class CommandListener {
     // Best effort: with Redis unreachable the UNSUBSCRIBE would wait for ever; disconnecting
     // ends the subscription anyway.
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([client.unsubscribe().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+    await Promise.race([
+      client.unsubscribe().catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, 1000))),
+    ]);
     clearTimeout(timer);
     client.disconnect();
   }

@@ -31,11 +31,18 @@ export class TimerDeathPenalty implements DeathPenalty {
   }
 }
 
-export async function loadDeathPenaltyClass(dotted: string | undefined, roots: readonly string[]): Promise<DeathPenaltyClass> {
+export async function loadDeathPenaltyClass(
+  dotted: string | undefined,
+  roots: readonly string[],
+): Promise<DeathPenaltyClass> {
   if (!dotted) return TimerDeathPenalty;
   const value = await loadExport(dotted, roots);
   if (typeof value !== 'function') {
-    throw new RqtsError('LOAD_FAILED', `Death penalty ${dotted} is not a class`, 'Export a class with arm() and disarm() methods');
+    throw new RqtsError(
+      'LOAD_FAILED',
+      `Death penalty ${dotted} is not a class`,
+      'Export a class with arm() and disarm() methods',
+    );
   }
   return value as DeathPenaltyClass;
 }
@@ -45,18 +52,27 @@ export function timeoutMessage(seconds: number): string {
 }
 
 /** What a job's failure says when its horse died (rq-protocol §6.7), by cause. */
-export function describeDeath(outcome: Extract<ExecOutcome, { kind: 'died' }>, timeout: number): { excString: string; status: 'failed' | 'stopped' } {
+export function describeDeath(
+  outcome: Extract<ExecOutcome, { kind: 'died' }>,
+  timeout: number,
+): { excString: string; status: 'failed' | 'stopped' } {
   switch (outcome.reason) {
     case 'stop-job':
       return { excString: 'Job stopped by user, work-horse terminated.', status: 'stopped' };
     case 'timeout':
       return { excString: timeoutMessage(timeout), status: 'failed' };
     case 'shutdown':
-      return { excString: 'Worker was shut down cold while the job ran; work-horse terminated.', status: 'failed' };
+      return {
+        excString: 'Worker was shut down cold while the job ran; work-horse terminated.',
+        status: 'failed',
+      };
     default: {
       // RQ's text, trailing "; " included, so log searches written for Python keep working.
       const signalPart = outcome.signal ? ` (signal ${outcome.rawStatus & 0x7f})` : '';
-      return { excString: `Work-horse terminated unexpectedly; waitpid returned ${outcome.rawStatus}${signalPart}; `, status: 'failed' };
+      return {
+        excString: `Work-horse terminated unexpectedly; waitpid returned ${outcome.rawStatus}${signalPart}; `,
+        status: 'failed',
+      };
     }
   }
 }

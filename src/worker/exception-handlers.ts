@@ -8,7 +8,10 @@ import { loadExport } from '../model/load-export.js';
 
 export type ExceptionHandler = (job: Job, excString: string) => unknown;
 
-export async function loadExceptionHandlers(names: readonly (string | ExceptionHandler)[], roots: readonly string[]): Promise<ExceptionHandler[]> {
+export async function loadExceptionHandlers(
+  names: readonly (string | ExceptionHandler)[],
+  roots: readonly string[],
+): Promise<ExceptionHandler[]> {
   const handlers: ExceptionHandler[] = [];
   for (const name of names) {
     if (typeof name === 'function') {
@@ -16,13 +19,23 @@ export async function loadExceptionHandlers(names: readonly (string | ExceptionH
       continue;
     }
     const value = await loadExport(name, roots);
-    if (typeof value !== 'function') throw new RqtsError('LOAD_FAILED', `Exception handler ${name} is not a function`, 'Export a function (job, excString) => boolean | void');
+    if (typeof value !== 'function')
+      throw new RqtsError(
+        'LOAD_FAILED',
+        `Exception handler ${name} is not a function`,
+        'Export a function (job, excString) => boolean | void',
+      );
     handlers.push(value as ExceptionHandler);
   }
   return handlers;
 }
 
-export async function runExceptionHandlers(handlers: readonly ExceptionHandler[], job: Job, excString: string, onError: (error: unknown) => void): Promise<void> {
+export async function runExceptionHandlers(
+  handlers: readonly ExceptionHandler[],
+  job: Job,
+  excString: string,
+  onError: (error: unknown) => void,
+): Promise<void> {
   for (const handler of handlers) {
     try {
       const verdict = await handler(job, excString);

@@ -32,49 +32,53 @@ function sameRoots(a: readonly string[], b: readonly string[]): boolean {
 }
 process.on('uncaughtException', (error) => {
   const outcome = { ok: false as const, excString: describeError(error) };
-  if (runningJobId) send({ type: 'done', jobId: runningJobId, outcome, exiting: true }, () => process.exit(1));
+  if (runningJobId)
+    send({ type: 'done', jobId: runningJobId, outcome, exiting: true }, () => process.exit(1));
   else process.exit(1);
 });
 
-channel.on('data', lineReader((message: unknown) => {
-  if (!isToHorse(message)) return;
-  switch (message.type) {
-    case 'meta-saved': {
-      pendingMeta.get(message.seq)?.();
-      pendingMeta.delete(message.seq);
-      return;
-    }
-    case 'run': {
-      const { job } = message;
-      // The same roots arrive with every job; keep one array so resolved exports are found by identity.
-      if (!sameRoots(message.roots, roots)) roots = message.roots;
-      // A title costs a prctl and a copy over argv: set it when the function changes only.
-      if (job.funcName !== titleFuncName) {
-        titleFuncName = job.funcName;
-        process.title = `rqts: horse running ${job.funcName}`;
+channel.on(
+  'data',
+  lineReader((message: unknown) => {
+    if (!isToHorse(message)) return;
+    switch (message.type) {
+      case 'meta-saved': {
+        pendingMeta.get(message.seq)?.();
+        pendingMeta.delete(message.seq);
+        return;
       }
-      runningJobId = job.id;
-      void runJobFunction(job, roots, {
-        // Never aborted in a horse: a stop or a timeout kills the whole process instead.
-        signal: () => (neverAborted ??= new AbortController()).signal,
-        saveMeta: (meta) =>
-          new Promise<void>((resolve) => {
-            const id = ++seq;
-            pendingMeta.set(id, resolve);
-            send({ type: 'save-meta', jobId: job.id, meta, seq: id });
-          }),
-      }).then((outcome) => {
-        runningJobId = undefined;
-        send({ type: 'done', jobId: job.id, outcome });
-      });
-      return;
+      case 'run': {
+        const { job } = message;
+        // The same roots arrive with every job; keep one array so resolved exports are found by identity.
+        if (!sameRoots(message.roots, roots)) roots = message.roots;
+        // A title costs a prctl and a copy over argv: set it when the function changes only.
+        if (job.funcName !== titleFuncName) {
+          titleFuncName = job.funcName;
+          process.title = `rqts: horse running ${job.funcName}`;
+        }
+        runningJobId = job.id;
+        void runJobFunction(job, roots, {
+          // Never aborted in a horse: a stop or a timeout kills the whole process instead.
+          signal: () => (neverAborted ??= new AbortController()).signal,
+          saveMeta: (meta) =>
+            new Promise<void>((resolve) => {
+              const id = ++seq;
+              pendingMeta.set(id, resolve);
+              send({ type: 'save-meta', jobId: job.id, meta, seq: id });
+            }),
+        }).then((outcome) => {
+          runningJobId = undefined;
+          send({ type: 'done', jobId: job.id, outcome });
+        });
+        return;
+      }
+      default: {
+        const unreachable: never = message;
+        return unreachable;
+      }
     }
-    default: {
-      const unreachable: never = message;
-      return unreachable;
-    }
-  }
-}));
+  }),
+);
 
 process.title = 'rqts: horse';
 send({ type: 'ready' });

@@ -4,9 +4,7 @@ import type { JobPayload, RunOutcome } from './job-runner.js';
 // user code only; every Redis write stays in the worker, so killing a horse can never
 // leave a half-written job.
 
-export type ToHorse =
-  | { type: 'run'; job: JobPayload; roots: string[] }
-  | { type: 'meta-saved'; seq: number };
+export type ToHorse = { type: 'run'; job: JobPayload; roots: string[] } | { type: 'meta-saved'; seq: number };
 
 export type FromHorse =
   | { type: 'ready' }

@@ -35,7 +35,13 @@ export class HorseExecutor implements Executor {
   private closed = false;
   private readonly channels = new WeakMap<ChildProcess, Socket>();
 
-  constructor(private readonly options: { maxJobsPerHorse?: number; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void } = {}) {}
+  constructor(
+    private readonly options: {
+      maxJobsPerHorse?: number;
+      env?: NodeJS.ProcessEnv;
+      onSpawn?: (pid: number) => void;
+    } = {},
+  ) {}
 
   get horsePid(): number | undefined {
     return this.child?.pid;
@@ -67,7 +73,9 @@ export class HorseExecutor implements Executor {
     let markReady: (() => void) | undefined;
     this.ready = new Promise<void>((resolve, reject) => {
       markReady = resolve;
-      child.once('exit', (code, signal) => reject(new Error(`horse exited before it was ready (code ${code}, signal ${signal})`)));
+      child.once('exit', (code, signal) =>
+        reject(new Error(`horse exited before it was ready (code ${code}, signal ${signal})`)),
+      );
     });
     this.ready.catch(() => undefined);
     // One reader for the horse's life, not one per job: it routes by the running job.
@@ -83,7 +91,9 @@ export class HorseExecutor implements Executor {
         const running = this.running;
         if (!running || message.jobId !== running.jobId) return;
         if (message.type === 'save-meta') {
-          void running.saveMeta(message.meta).finally(() => this.send(child, { type: 'meta-saved', seq: message.seq }));
+          void running
+            .saveMeta(message.meta)
+            .finally(() => this.send(child, { type: 'meta-saved', seq: message.seq }));
           return;
         }
         this.running = undefined;
@@ -95,7 +105,11 @@ export class HorseExecutor implements Executor {
         }
         this.jobsRun += 1;
         const outcome = message.outcome;
-        running.resolve(outcome.ok ? { kind: 'succeeded', value: outcome.value } : { kind: 'failed', excString: outcome.excString });
+        running.resolve(
+          outcome.ok
+            ? { kind: 'succeeded', value: outcome.value }
+            : { kind: 'failed', excString: outcome.excString },
+        );
       }),
     );
     // A horse's last message (the real error of a job that crashed it) can still be in the
@@ -105,7 +119,11 @@ export class HorseExecutor implements Executor {
       channel.once('end', resolve);
       channel.once('close', resolve);
     });
-    child.once('exit', (code, signal) => void settledWithin(drained, EXIT_DRAIN_MS).then(() => this.onExit(child, code, signal)));
+    child.once(
+      'exit',
+      (code, signal) =>
+        void settledWithin(drained, EXIT_DRAIN_MS).then(() => this.onExit(child, code, signal)),
+    );
     if (child.pid !== undefined) this.options.onSpawn?.(child.pid);
   }
 
@@ -120,7 +138,12 @@ export class HorseExecutor implements Executor {
       const signalNumber = signal ? (constants.signals[signal] ?? 0) : 0;
       // waitpid's raw status: the signal number when killed, the exit code shifted left by 8 otherwise.
       const rawStatus = signal ? signalNumber : (code ?? 0) << 8;
-      running.resolve({ kind: 'died', reason: running.killReason ?? 'crashed', rawStatus, signal: signal ?? undefined });
+      running.resolve({
+        kind: 'died',
+        reason: running.killReason ?? 'crashed',
+        rawStatus,
+        signal: signal ?? undefined,
+      });
     }
     // Keep a warm horse ready for the next job, unless we are closing. A horse that died
     // before it was ever ready is not replaced here (the next job's prepare() retries and
@@ -130,7 +153,8 @@ export class HorseExecutor implements Executor {
   }
 
   async execute(job: JobPayload, context: ExecuteContext): Promise<ExecOutcome> {
-    if (this.options.maxJobsPerHorse !== undefined && this.jobsRun >= this.options.maxJobsPerHorse) await this.recycle();
+    if (this.options.maxJobsPerHorse !== undefined && this.jobsRun >= this.options.maxJobsPerHorse)
+      await this.recycle();
     await this.prepare();
     const child = this.child;
     if (!child) throw new Error('no horse available');

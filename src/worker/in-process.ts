@@ -6,7 +6,8 @@ import { runJobFunction, type JobPayload } from './job-runner.js';
 // ignores the signal keeps running in the background (JavaScript cannot kill a call).
 
 export class InProcessExecutor implements Executor {
-  private current: { controller: AbortController | undefined; settle: (outcome: ExecOutcome) => void } | undefined;
+  private current:
+    { controller: AbortController | undefined; settle: (outcome: ExecOutcome) => void } | undefined;
 
   readonly horsePid = undefined;
 
@@ -21,12 +22,19 @@ export class InProcessExecutor implements Executor {
         this.current = undefined;
         resolve(outcome);
       };
-      const current: { controller: AbortController | undefined; settle: typeof settle } = { controller: undefined, settle };
+      const current: { controller: AbortController | undefined; settle: typeof settle } = {
+        controller: undefined,
+        settle,
+      };
       this.current = current;
       context.onStarted?.();
       const signal = (): AbortSignal => (current.controller ??= new AbortController()).signal;
       void runJobFunction(job, context.roots, { signal, saveMeta: context.saveMeta }).then((outcome) =>
-        settle(outcome.ok ? { kind: 'succeeded', value: outcome.value } : { kind: 'failed', excString: outcome.excString }),
+        settle(
+          outcome.ok
+            ? { kind: 'succeeded', value: outcome.value }
+            : { kind: 'failed', excString: outcome.excString },
+        ),
       );
     });
   }

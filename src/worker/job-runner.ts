@@ -11,7 +11,7 @@ export type RunOutcome = { ok: true; value: unknown } | { ok: false; excString: 
 
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
-  return `Error: ${typeof error === 'string' ? error : JSON.stringify(error) ?? String(error)}`;
+  return `Error: ${typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error))}`;
 }
 
 export async function runJobFunction(
@@ -33,7 +33,9 @@ export async function runJobFunction(
   const current = new RunningJob(payload, hooks);
   const callArgs = Object.keys(payload.kwargs).length > 0 ? [...payload.args, payload.kwargs] : payload.args;
   try {
-    const value: unknown = await runWithCurrentJob(current, () => (fn as (...a: unknown[]) => unknown)(...callArgs));
+    const value: unknown = await runWithCurrentJob(current, () =>
+      (fn as (...a: unknown[]) => unknown)(...callArgs),
+    );
     return checkSerializable(payload.funcName, value);
   } catch (error) {
     return { ok: false, excString: describeError(error) };
@@ -56,7 +58,10 @@ class RunningJob implements CurrentJob {
 
   constructor(
     payload: JobPayload,
-    private readonly hooks: { signal: () => AbortSignal; saveMeta: (meta: Record<string, unknown>) => Promise<void> },
+    private readonly hooks: {
+      signal: () => AbortSignal;
+      saveMeta: (meta: Record<string, unknown>) => Promise<void>;
+    },
   ) {
     this.id = payload.id;
     this.funcName = payload.funcName;
@@ -86,6 +91,9 @@ function checkSerializable(funcName: string, value: unknown): RunOutcome {
     if (text === undefined) throw new TypeError(`a ${typeof value} has no JSON form`);
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    return { ok: false, excString: `TypeError: the return value of ${funcName} is not JSON-serializable (${(error as Error).message})` };
+    return {
+      ok: false,
+      excString: `TypeError: the return value of ${funcName} is not JSON-serializable (${(error as Error).message})`,
+    };
   }
 }

@@ -65,7 +65,14 @@ export class Maintenance {
         continue;
       }
       const seenKey = keys.intermediateFirstSeen(queue, id);
-      const firstSeen = await this.connection.set(seenKey, String(Date.now() / 1000), 'EX', 86400, 'NX', 'GET');
+      const firstSeen = await this.connection.set(
+        seenKey,
+        String(Date.now() / 1000),
+        'EX',
+        86400,
+        'NX',
+        'GET',
+      );
       if (firstSeen === null || Date.now() / 1000 - Number(firstSeen) < INTERMEDIATE_GRACE_SECONDS) continue;
       const multi = this.connection.multi();
       failCommands(multi, job, { excString: 'Job was stuck in intermediate queue.', ended: new Date() });

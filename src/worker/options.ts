@@ -50,7 +50,19 @@ export interface WorkerOptions {
   poolName?: string;
 }
 
-export interface ResolvedWorkerOptions extends Required<Omit<WorkerOptions, 'name' | 'maxJobs' | 'maxIdleTime' | 'maxJobsPerHorse' | 'deathPenaltyClass' | 'serializer' | 'poolName' | 'jobClass'>> {
+export interface ResolvedWorkerOptions extends Required<
+  Omit<
+    WorkerOptions,
+    | 'name'
+    | 'maxJobs'
+    | 'maxIdleTime'
+    | 'maxJobsPerHorse'
+    | 'deathPenaltyClass'
+    | 'serializer'
+    | 'poolName'
+    | 'jobClass'
+  >
+> {
   name: string;
   maxJobs: number | undefined;
   maxIdleTime: number | undefined;

@@ -38,7 +38,15 @@ export class Scheduler {
       }
       if (!this.held.has(queue)) continue;
       const now = new Date();
-      const ids = await scripts.rqtsEnqueueScheduled(keys.registry('scheduled', queue), keys.queue(queue), unixNow(now.getTime()), JOB_KEY_PREFIX, formatTimestamp(now), keys.allQueues, BATCH);
+      const ids = await scripts.rqtsEnqueueScheduled(
+        keys.registry('scheduled', queue),
+        keys.queue(queue),
+        unixNow(now.getTime()),
+        JOB_KEY_PREFIX,
+        formatTimestamp(now),
+        keys.allQueues,
+        BATCH,
+      );
       moved += ids.length;
     }
     return moved;

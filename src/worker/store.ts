@@ -4,7 +4,15 @@ import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
 import { JOB_HASH_FIELDS } from '../redis/job-fields.js';
 import { FINISH_DEQUEUE_N } from '../redis/scripts/finish-dequeue-n.js';
 import { withScripts, type DequeueReply } from '../redis/scripts/index.js';
-import { canSendPacked, Fixed, isNoScript, packEvalsha, plainArgs, sendPacked, type PackedArg } from '../redis/packed-command.js';
+import {
+  canSendPacked,
+  Fixed,
+  isNoScript,
+  packEvalsha,
+  plainArgs,
+  sendPacked,
+  type PackedArg,
+} from '../redis/packed-command.js';
 import { RqtsError } from '../model/errors.js';
 import { Job } from '../model/job.js';
 import { JSONSerializer, toBuffer, type Serializer } from '../model/serializer.js';
@@ -18,7 +26,11 @@ import type { WorkerState } from '../model/worker-record.js';
 /** The RQ release whose wire format rqts speaks; Python readers show it as the version. */
 export const RQ_PROTOCOL_VERSION = '1.16.2';
 
-export type DequeueResult = { kind: 'job'; queue: string; job: Job } | { kind: 'empty' } | { kind: 'suspended' } | { kind: 'unregistered' };
+export type DequeueResult =
+  | { kind: 'job'; queue: string; job: Job }
+  | { kind: 'empty' }
+  | { kind: 'suspended' }
+  | { kind: 'unregistered' };
 
 export interface DequeueRequest {
   queues: readonly string[];
@@ -46,7 +58,20 @@ export class WorkerStore {
   private finishDequeue: { lua: string; numberOfKeys: number } | undefined;
   private readonly knownFieldsOnly: boolean;
   private readonly queueFixed = new Map<string, QueueTexts>();
-  private readonly fixedTexts: Record<'workerKey' | 'workerName' | 'jobPrefix' | 'queuePrefix' | 'deferredPrefix' | 'allQueues' | 'suspended' | 'one' | 'zero' | 'simple' | 'horse', Fixed>;
+  private readonly fixedTexts: Record<
+    | 'workerKey'
+    | 'workerName'
+    | 'jobPrefix'
+    | 'queuePrefix'
+    | 'deferredPrefix'
+    | 'allQueues'
+    | 'suspended'
+    | 'one'
+    | 'zero'
+    | 'simple'
+    | 'horse',
+    Fixed
+  >;
 
   constructor(
     readonly connection: Redis,
@@ -76,9 +101,16 @@ export class WorkerStore {
 
   /** A name is taken while its hash exists without a `death` field (rq-protocol §3.3). */
   async assertNameFree(): Promise<void> {
-    const [exists, dead] = await Promise.all([this.connection.exists(this.key), this.connection.hexists(this.key, 'death')]);
+    const [exists, dead] = await Promise.all([
+      this.connection.exists(this.key),
+      this.connection.hexists(this.key, 'death'),
+    ]);
     if (exists === 1 && dead === 0) {
-      throw new RqtsError('WORKER_EXISTS', `There exists an active worker named ${JSON.stringify(this.identity.name)} already`, 'Pick another --name, or stop that worker first');
+      throw new RqtsError(
+        'WORKER_EXISTS',
+        `There exists an active worker named ${JSON.stringify(this.identity.name)} already`,
+        'Pick another --name, or stop that worker first',
+      );
     }
   }
 
@@ -151,11 +183,18 @@ export class WorkerStore {
   async dequeue(request: DequeueRequest): Promise<DequeueResult> {
     const now = new Date();
     const parts = this.dequeueParts(request, formatTimestamp(now), String(unixNow(now.getTime())));
-    return this.parseDequeue(await this.scripts.rqtsDequeueBuffer(parts.keys.length, ...plainArgs([...parts.keys, ...parts.args])), request.queues);
+    return this.parseDequeue(
+      await this.scripts.rqtsDequeueBuffer(parts.keys.length, ...plainArgs([...parts.keys, ...parts.args])),
+      request.queues,
+    );
   }
 
   /** dequeue-n's key pairs and 9 arguments; texts that never change for this worker are Fixed. */
-  private dequeueParts(request: DequeueRequest, now: string, nowSeconds: string): { keys: PackedArg[]; args: PackedArg[] } {
+  private dequeueParts(
+    request: DequeueRequest,
+    now: string,
+    nowSeconds: string,
+  ): { keys: PackedArg[]; args: PackedArg[] } {
     const fixed = this.fixedTexts;
     const scriptKeys: PackedArg[] = [];
     for (const queue of request.queues) {
@@ -165,13 +204,24 @@ export class WorkerStore {
     const mode = request.mode === 'simple' ? fixed.simple : fixed.horse;
     return {
       keys: scriptKeys,
-      args: [fixed.workerKey, fixed.jobPrefix, fixed.workerName, now, nowSeconds, String(request.monitoringInterval), mode, fixed.suspended, this.knownFieldsOnly ? fixed.one : fixed.zero],
+      args: [
+        fixed.workerKey,
+        fixed.jobPrefix,
+        fixed.workerName,
+        now,
+        nowSeconds,
+        String(request.monitoringInterval),
+        mode,
+        fixed.suspended,
+        this.knownFieldsOnly ? fixed.one : fixed.zero,
+      ],
     };
   }
 
   private parseDequeue(reply: DequeueReply, queues: readonly string[]): DequeueResult {
     if (reply === null) return { kind: 'empty' };
-    if (Buffer.isBuffer(reply)) return reply.toString() === 'unregistered' ? { kind: 'unregistered' } : { kind: 'suspended' };
+    if (Buffer.isBuffer(reply))
+      return reply.toString() === 'unregistered' ? { kind: 'unregistered' } : { kind: 'suspended' };
     const [index, id, values] = reply;
     const hash: Record<string, Buffer> = {};
     if (this.knownFieldsOnly) {
@@ -218,11 +268,25 @@ export class WorkerStore {
     await this.connection.hset(keys.job(jobId), 'meta', toBuffer(this.serializer.dumps(meta)));
   }
 
-  private afterJobCommands(multi: ChainableCommander, workingSeconds: number, counter: 'successful_job_count' | 'failed_job_count', idleTtl: number, addWorkingTime: boolean): void {
+  private afterJobCommands(
+    multi: ChainableCommander,
+    workingSeconds: number,
+    counter: 'successful_job_count' | 'failed_job_count',
+    idleTtl: number,
+    addWorkingTime: boolean,
+  ): void {
     multi.hdel(this.key, 'current_job');
     multi.hincrby(this.key, counter, 1);
     if (addWorkingTime) multi.hincrbyfloat(this.key, 'total_working_time', formatSeconds(workingSeconds));
-    multi.hset(this.key, 'current_job_working_time', '0', 'state', 'idle', 'last_heartbeat', formatTimestamp(new Date()));
+    multi.hset(
+      this.key,
+      'current_job_working_time',
+      '0',
+      'state',
+      'idle',
+      'last_heartbeat',
+      formatTimestamp(new Date()),
+    );
     multi.expire(this.key, idleTtl);
   }
 
@@ -230,9 +294,21 @@ export class WorkerStore {
    * Success in one script call. With `next`, the next dequeue happens in the same call
    * (scripts/finish-dequeue-n.ts): one command and one round trip per job while a queue has work.
    */
-  async finishJob(job: Job, returnValue: unknown, resultTtl: number, workingSeconds: number, idleTtl: number, next?: DequeueRequest): Promise<DequeueResult | undefined> {
+  async finishJob(
+    job: Job,
+    returnValue: unknown,
+    resultTtl: number,
+    workingSeconds: number,
+    idleTtl: number,
+    next?: DequeueRequest,
+  ): Promise<DequeueResult | undefined> {
     const ended = new Date();
-    const finish = finishScriptParts(job, { returnValue, resultTtl, ended, worker: { key: this.key, workingSeconds, idleTtl } }, this.queueTexts(job.origin).finish, this.fixedTexts.workerKey);
+    const finish = finishScriptParts(
+      job,
+      { returnValue, resultTtl, ended, worker: { key: this.key, workingSeconds, idleTtl } },
+      this.queueTexts(job.origin).finish,
+      this.fixedTexts.workerKey,
+    );
     if (!next) {
       await this.scripts.rqtsFinishJob(...plainArgs([...finish.keys, ...finish.args]));
       return undefined;
@@ -246,22 +322,30 @@ export class WorkerStore {
     return this.finishAndDequeue(args, 7 + dequeue.keys.length, next.queues);
   }
 
-  private async finishAndDequeue(args: PackedArg[], numKeys: number, queues: readonly string[]): Promise<DequeueResult> {
-    const viaIoredis = async (): Promise<[number, DequeueReply]> => this.scripts.rqtsFinishDequeueBuffer(numKeys, ...plainArgs(args));
+  private async finishAndDequeue(
+    args: PackedArg[],
+    numKeys: number,
+    queues: readonly string[],
+  ): Promise<DequeueResult> {
+    const viaIoredis = async (): Promise<[number, DequeueReply]> =>
+      this.scripts.rqtsFinishDequeueBuffer(numKeys, ...plainArgs(args));
     if (!this.packed) return this.parseDequeue((await viaIoredis())[1], queues);
     // Written as prebuilt bytes (redis/packed-command.ts); NOSCRIPT means it did not run, so
     // the same call goes again the ordinary way, which loads the script.
     const script = this.finishDequeueScript(numKeys);
-    const reply = (await sendPacked(this.connection, packEvalsha(script, args), { buffers: true }).catch((error: unknown) => {
-      if (isNoScript(error)) return viaIoredis();
-      throw error;
-    })) as [number, DequeueReply];
+    const reply = (await sendPacked(this.connection, packEvalsha(script, args), { buffers: true }).catch(
+      (error: unknown) => {
+        if (isNoScript(error)) return viaIoredis();
+        throw error;
+      },
+    )) as [number, DequeueReply];
     return this.parseDequeue(reply[1], queues);
   }
 
   /** One script object per key count, so its packed EVALSHA prefix is built once. */
   private finishDequeueScript(numberOfKeys: number): { lua: string; numberOfKeys: number } {
-    if (this.finishDequeue?.numberOfKeys !== numberOfKeys) this.finishDequeue = { lua: FINISH_DEQUEUE_N, numberOfKeys };
+    if (this.finishDequeue?.numberOfKeys !== numberOfKeys)
+      this.finishDequeue = { lua: FINISH_DEQUEUE_N, numberOfKeys };
     return this.finishDequeue;
   }
 
@@ -270,7 +354,14 @@ export class WorkerStore {
     let texts = this.queueFixed.get(queue);
     if (!texts) {
       const fixed = this.fixedTexts;
-      const finish = { started: new Fixed(keys.registry('started', queue)), finished: new Fixed(keys.registry('finished', queue)), jobPrefix: fixed.jobPrefix, queuePrefix: fixed.queuePrefix, deferredPrefix: fixed.deferredPrefix, allQueues: fixed.allQueues };
+      const finish = {
+        started: new Fixed(keys.registry('started', queue)),
+        finished: new Fixed(keys.registry('finished', queue)),
+        jobPrefix: fixed.jobPrefix,
+        queuePrefix: fixed.queuePrefix,
+        deferredPrefix: fixed.deferredPrefix,
+        allQueues: fixed.allQueues,
+      };
       texts = { queue: new Fixed(keys.queue(queue)), finish };
       // Bounded: a worker sees its own queues and the origins of its jobs, a handful.
       if (this.queueFixed.size >= 256) this.queueFixed.clear();

@@ -18,4 +18,9 @@ export function consoleLogger(): WorkerLogger {
   };
 }
 
-export const silentLogger: WorkerLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentLogger: WorkerLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -7,10 +7,21 @@ import { validateQueueName } from '../model/queue.js';
 import { JSONSerializer, toBuffer } from '../model/serializer.js';
 import { formatTimestamp } from '../model/time.js';
 import type { WorkerCommand } from '../model/commands.js';
-import { countWorkers, findWorker, findWorkers, type WorkerRecord, type WorkerState } from '../model/worker-record.js';
+import {
+  countWorkers,
+  findWorker,
+  findWorkers,
+  type WorkerRecord,
+  type WorkerState,
+} from '../model/worker-record.js';
 import { CommandListener } from './command-listener.js';
 import { settledWithin } from './deadline.js';
-import { describeDeath, loadDeathPenaltyClass, TimerDeathPenalty, type DeathPenaltyClass } from './death-penalty.js';
+import {
+  describeDeath,
+  loadDeathPenaltyClass,
+  TimerDeathPenalty,
+  type DeathPenaltyClass,
+} from './death-penalty.js';
 import { loadExceptionHandlers, runExceptionHandlers, type ExceptionHandler } from './exception-handlers.js';
 import type { ExecOutcome, Executor } from './executor.js';
 import { HorseExecutor } from './horse.js';
@@ -95,12 +106,21 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.executor = this.createExecutor();
     this.listener = new CommandListener(connection, this.name, {
       onCommand: (command) => this.onCommand(command),
-      onMalformed: (payload) => this.log.warn(`Ignoring malformed command payload: ${JSON.stringify(payload).slice(0, 200)}`),
+      onMalformed: (payload) =>
+        this.log.warn(`Ignoring malformed command payload: ${JSON.stringify(payload).slice(0, 200)}`),
     });
     this.waiter = new QueueWaiter(connection);
     this.order = new QueueOrder(this.options.queues, this.options.dequeueStrategy);
-    this.scheduler = this.options.withScheduler ? new Scheduler(connection, this.options.queues, (m) => this.log.info(m)) : undefined;
-    this.maintenance = new Maintenance(connection, this.options.queues, this.options.maintenanceInterval, this.options.serializer, (m) => this.log.info(m));
+    this.scheduler = this.options.withScheduler
+      ? new Scheduler(connection, this.options.queues, (m) => this.log.info(m))
+      : undefined;
+    this.maintenance = new Maintenance(
+      connection,
+      this.options.queues,
+      this.options.maintenanceInterval,
+      this.options.serializer,
+      (m) => this.log.info(m),
+    );
   }
 
   /** Live workers (rqts and Python alike), as Python's Worker.all(connection, queue=…). */
@@ -118,7 +138,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   protected createExecutor(): Executor {
-    return new HorseExecutor({ maxJobsPerHorse: this.options.maxJobsPerHorse, env: { RQ_WORKER_ID: this.name } });
+    return new HorseExecutor({
+      maxJobsPerHorse: this.options.maxJobsPerHorse,
+      env: { RQ_WORKER_ID: this.name },
+    });
   }
 
   protected get executionMode(): 'horse' | 'simple' {
@@ -138,7 +161,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.handlers = await loadExceptionHandlers(this.options.exceptionHandlers, this.options.paths);
     this.deathPenalty = await loadDeathPenaltyClass(this.options.deathPenaltyClass, this.options.paths);
     await this.store.assertNameFree();
-    const signals = this.deps.handleSignals === false ? undefined : new ShutdownSignals(() => this.requestStop());
+    const signals =
+      this.deps.handleSignals === false ? undefined : new ShutdownSignals(() => this.requestStop());
     // Handlers first: a signal during start-up must still end in a registered death.
     signals?.install();
     try {
@@ -157,7 +181,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await this.setState('started');
     await this.executor.prepare();
     this.emit('worker:registered', this.name);
-    this.log.info(`Worker ${this.name} started with PID ${process.pid}, version rqts ${VERSION} (RQ protocol 1.16.2)`);
+    this.log.info(
+      `Worker ${this.name} started with PID ${process.pid}, version rqts ${VERSION} (RQ protocol 1.16.2)`,
+    );
     this.log.info(`*** Listening for work on ${this.options.queues.join(', ')}`);
     this.setTitle(`Listening on ${this.options.queues.join(',')}`);
   }
@@ -198,7 +224,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
           this.log.info('No more work, burst finished.');
           return;
         }
-        const idleLeft = this.options.maxIdleTime === undefined ? Infinity : this.options.maxIdleTime - (Date.now() - idleSince) / 1000;
+        const idleLeft =
+          this.options.maxIdleTime === undefined
+            ? Infinity
+            : this.options.maxIdleTime - (Date.now() - idleSince) / 1000;
         if (idleLeft <= 0) {
           this.log.info(`Worker idle for more than ${this.options.maxIdleTime} seconds, quitting`);
           return;
@@ -206,7 +235,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
         await this.setState('idle', this.idleTtl);
         // Set here, not after each job: back-to-back jobs would pay two prctl calls each.
         this.setTitle(`Listening on ${this.options.queues.join(',')}`);
-        const waitSeconds = Math.max(1, Math.min(dequeueTimeout(this.options.workerTtl), Math.ceil(idleLeft), this.scheduler ? SCHEDULER_TICK_MS / 1000 : Infinity));
+        const waitSeconds = Math.max(
+          1,
+          Math.min(
+            dequeueTimeout(this.options.workerTtl),
+            Math.ceil(idleLeft),
+            this.scheduler ? SCHEDULER_TICK_MS / 1000 : Infinity,
+          ),
+        );
         await this.waiter.wait(this.order.current(), waitSeconds);
         continue;
       }
@@ -224,7 +260,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   private dequeueRequest(): DequeueRequest {
-    return { queues: this.order.current(), mode: this.executionMode, monitoringInterval: this.options.jobMonitoringInterval };
+    return {
+      queues: this.order.current(),
+      mode: this.executionMode,
+      monitoringInterval: this.options.jobMonitoringInterval,
+    };
   }
 
   private takePrefetched(): DequeueResult | undefined {
@@ -237,7 +277,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private mayPrefetch(): boolean {
     if (this.stopKind || this.maintenance.due()) return false;
     if (this.options.maxJobs !== undefined && this.jobsDone + 1 >= this.options.maxJobs) return false;
-    return !(this.scheduler && !this.options.burst && Date.now() - this.lastSchedulerTick >= SCHEDULER_TICK_MS);
+    return !(
+      this.scheduler &&
+      !this.options.burst &&
+      Date.now() - this.lastSchedulerTick >= SCHEDULER_TICK_MS
+    );
   }
 
   private async perform(job: Job, queue: string): Promise<void> {
@@ -256,7 +300,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** The job's payload for the executor, or the one-line reason it cannot run. */
   private begin(job: Job, queue: string): JobPayload | string {
     this.emit('job:started', job, queue);
-    this.log.info(this.options.disableJobDescLogging ? `${queue}: ${job.id}` : `${queue}: ${job.description ?? job.funcName ?? '?'} (${job.id})`);
+    this.log.info(
+      this.options.disableJobDescLogging
+        ? `${queue}: ${job.id}`
+        : `${queue}: ${job.description ?? job.funcName ?? '?'} (${job.id})`,
+    );
     let call: JobCall;
     try {
       call = job.getCall();
@@ -264,14 +312,31 @@ export class Worker extends EventEmitter<WorkerEvents> {
       return error instanceof RqtsError ? error.toLine() : String(error);
     }
     this.setTitle(`Running ${call.funcName}`);
-    return { id: job.id, funcName: call.funcName, args: call.args, kwargs: call.kwargs, origin: job.origin, description: job.description, timeout: effectiveTimeout(job), meta: job.meta };
+    return {
+      id: job.id,
+      funcName: call.funcName,
+      args: call.args,
+      kwargs: call.kwargs,
+      origin: job.origin,
+      description: job.description,
+      timeout: effectiveTimeout(job),
+      meta: job.meta,
+    };
   }
 
   /** Runs the payload under the death penalty, with the busy heartbeat going. */
   private async execute(job: Job, payload: JobPayload): Promise<ExecOutcome> {
     const timeout = payload.timeout;
-    const penalty = new (this.deathPenalty ?? TimerDeathPenalty)(timeout, () => this.executor.kill('timeout'));
-    const heartbeat = setInterval(() => void this.busyHeartbeat(job, timeout).catch((e: unknown) => this.log.warn(`Heartbeat failed: ${String(e)}`)), this.options.jobMonitoringInterval * 1000);
+    const penalty = new (this.deathPenalty ?? TimerDeathPenalty)(timeout, () =>
+      this.executor.kill('timeout'),
+    );
+    const heartbeat = setInterval(
+      () =>
+        void this.busyHeartbeat(job, timeout).catch((e: unknown) =>
+          this.log.warn(`Heartbeat failed: ${String(e)}`),
+        ),
+      this.options.jobMonitoringInterval * 1000,
+    );
     try {
       return await this.executor.execute(payload, {
         roots: this.options.paths,
@@ -291,16 +356,35 @@ export class Worker extends EventEmitter<WorkerEvents> {
         try {
           // A value that crossed the horse's JSON channel always serializes as JSON; only a
           // custom serializer can refuse it.
-          if (this.options.serializer && this.options.serializer !== JSONSerializer) toBuffer(this.options.serializer.dumps(outcome.value));
+          if (this.options.serializer && this.options.serializer !== JSONSerializer)
+            toBuffer(this.options.serializer.dumps(outcome.value));
         } catch (error) {
-          await this.recordFailure(job, `TypeError: the return value cannot be serialized: ${(error as Error).message}`, 'failed', working);
+          await this.recordFailure(
+            job,
+            `TypeError: the return value cannot be serialized: ${(error as Error).message}`,
+            'failed',
+            working,
+          );
           return;
         }
-        this.prefetched = await this.store.finishJob(job, outcome.value, resultTtl, working, this.idleTtl, this.mayPrefetch() ? this.dequeueRequest() : undefined);
+        this.prefetched = await this.store.finishJob(
+          job,
+          outcome.value,
+          resultTtl,
+          working,
+          this.idleTtl,
+          this.mayPrefetch() ? this.dequeueRequest() : undefined,
+        );
         this.state = 'idle';
         this.emit('job:finished', job, outcome.value);
         this.log.info(`${job.origin}: Job OK (${job.id})`);
-        this.log.info(resultTtl > 0 ? `Result is kept for ${resultTtl} seconds` : resultTtl === 0 ? 'Result discarded immediately' : 'Result will never expire, clean up result key manually');
+        this.log.info(
+          resultTtl > 0
+            ? `Result is kept for ${resultTtl} seconds`
+            : resultTtl === 0
+              ? 'Result discarded immediately'
+              : 'Result will never expire, clean up result key manually',
+        );
         return;
       }
       case 'failed':
@@ -319,30 +403,55 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
   }
 
-  private async recordFailure(job: Job, excString: string, status: 'failed' | 'stopped', working: number): Promise<void> {
-    const result = await this.store.failJob(job, { excString, status, defaultHandler: !this.options.disableDefaultExceptionHandler }, working, this.idleTtl);
+  private async recordFailure(
+    job: Job,
+    excString: string,
+    status: 'failed' | 'stopped',
+    working: number,
+  ): Promise<void> {
+    const result = await this.store.failJob(
+      job,
+      { excString, status, defaultHandler: !this.options.disableDefaultExceptionHandler },
+      working,
+      this.idleTtl,
+    );
     this.state = 'idle';
     this.emit('job:failed', job, excString, result);
-    const what = status === 'stopped' ? 'stopped' : result === 'failed' ? 'failed' : `failed, ${result} (${job.retriesLeft ?? 0} retries left)`;
+    const what =
+      status === 'stopped'
+        ? 'stopped'
+        : result === 'failed'
+          ? 'failed'
+          : `failed, ${result} (${job.retriesLeft ?? 0} retries left)`;
     this.log.error(`[Job ${job.id}]: ${what} while executing (${job.funcName ?? '?'})\n${excString}`);
-    await runExceptionHandlers(this.handlers, job, excString, (error) => this.log.error(`Exception handler failed: ${String(error)}`));
+    await runExceptionHandlers(this.handlers, job, excString, (error) =>
+      this.log.error(`Exception handler failed: ${String(error)}`),
+    );
   }
 
   private async busyHeartbeat(job: Job, timeout: number): Promise<void> {
     const elapsed = (Date.now() - (this.current?.startedAt ?? Date.now())) / 1000;
     const interval = this.options.jobMonitoringInterval;
-    const ttl = this.executionMode === 'simple' ? (timeout > 0 ? timeout + 60 : 420) : (timeout > 0 ? Math.max(1, Math.min(timeout - elapsed, interval)) : interval) + 60;
+    const ttl =
+      this.executionMode === 'simple'
+        ? timeout > 0
+          ? timeout + 60
+          : 420
+        : (timeout > 0 ? Math.max(1, Math.min(timeout - elapsed, interval)) : interval) + 60;
     await this.store.jobHeartbeat(job, Math.ceil(ttl), elapsed);
   }
 
   private onCommand(command: WorkerCommand): void {
-    this.log.info(`Received command: ${command.command}${command.command === 'stop-job' ? ` ${command.job_id}` : ''}`);
+    this.log.info(
+      `Received command: ${command.command}${command.command === 'stop-job' ? ` ${command.job_id}` : ''}`,
+    );
     switch (command.command) {
       case 'shutdown':
         this.requestStop();
         return;
       case 'kill-horse':
-        if (!this.current || !this.executor.kill('kill-horse')) this.log.info('Kill horse command received, but no horse is running');
+        if (!this.current || !this.executor.kill('kill-horse'))
+          this.log.info('Kill horse command received, but no horse is running');
         return;
       case 'stop-job':
         if (this.current?.job.id !== command.job_id) {
@@ -395,7 +504,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private async teardown(): Promise<void> {
     // A job fetched with the last finish but never started goes back where it was.
     const unstarted = this.takePrefetched();
-    if (unstarted?.kind === 'job') await this.store.returnToQueue(unstarted.job).catch((error: unknown) => this.log.error(`Could not return job ${unstarted.job.id} to its queue: ${String(error)}`));
+    if (unstarted?.kind === 'job')
+      await this.store
+        .returnToQueue(unstarted.job)
+        .catch((error: unknown) =>
+          this.log.error(`Could not return job ${unstarted.job.id} to its queue: ${String(error)}`),
+        );
     await this.scheduler?.stop().catch(() => undefined);
     await this.listener.stop().catch(() => undefined);
     await this.waiter.close();
@@ -403,8 +517,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.log.info('Registering death');
     // Bounded: a worker told to stop while Redis is down must still exit; its key then
     // expires by itself, as a killed worker's does.
-    const registered = this.store.registerDeath().catch((error: unknown) => this.log.error(`Could not register death: ${String(error)}`));
-    if (!(await settledWithin(registered, DEATH_REGISTRATION_MS))) this.log.error(`Could not register death within ${DEATH_REGISTRATION_MS / 1000} s (is Redis reachable?); its key will expire by itself`);
+    const registered = this.store
+      .registerDeath()
+      .catch((error: unknown) => this.log.error(`Could not register death: ${String(error)}`));
+    if (!(await settledWithin(registered, DEATH_REGISTRATION_MS)))
+      this.log.error(
+        `Could not register death within ${DEATH_REGISTRATION_MS / 1000} s (is Redis reachable?); its key will expire by itself`,
+      );
     this.emit('worker:stopped', this.name);
   }
 

@@ -40,7 +40,14 @@ async function writeData(client, size) {
     for (let j = 0; j < 3; j++) {
       const id = `${q}-queued-${j}`;
       multi.rpush(keys.queue(q), id);
-      multi.hset(keys.job(id), { origin: q, status: 'queued', description: `tasks.work(${i}, ${j})`, enqueued_at: now, created_at: now, data: '' });
+      multi.hset(keys.job(id), {
+        origin: q,
+        status: 'queued',
+        description: `tasks.work(${i}, ${j})`,
+        enqueued_at: now,
+        created_at: now,
+        data: '',
+      });
     }
     multi.zadd(keys.registry('failed', q), Date.now() / 1000 + 3600, `${q}-failed`);
     multi.zadd(keys.registry('finished', q), Date.now() / 1000 + 500, `${q}-finished`);
@@ -68,7 +75,16 @@ async function writeData(client, size) {
     });
     multi.sadd(keys.allWorkers, keys.worker(name));
     multi.sadd(keys.workersOfQueue(queue), keys.worker(name));
-    if (busy) multi.hset(keys.job(jobId), { origin: queue, status: 'started', description: `tasks.crunch(${i})`, timeout: '180', started_at: now, created_at: now, data: '' });
+    if (busy)
+      multi.hset(keys.job(jobId), {
+        origin: queue,
+        status: 'started',
+        description: `tasks.crunch(${i})`,
+        timeout: '180',
+        started_at: now,
+        created_at: now,
+        data: '',
+      });
   }
   await multi.exec();
 }
@@ -137,9 +153,10 @@ async function measure(redis, size) {
   }
   const roundTrips = (writes() - before) / REFRESHES;
   const stats = await commandStats(redis.client);
-  const commands = Object.entries(stats.perCommand)
-    .filter(([name]) => !name.startsWith('config') && !name.startsWith('info'))
-    .reduce((n, [, calls]) => n + calls, 0) / REFRESHES;
+  const commands =
+    Object.entries(stats.perCommand)
+      .filter(([name]) => !name.startsWith('config') && !name.startsWith('info'))
+      .reduce((n, [, calls]) => n + calls, 0) / REFRESHES;
 
   const deriveMs = [];
   for (let i = 0; i < REFRESHES; i++) {
@@ -147,7 +164,12 @@ async function measure(redis, size) {
     const rows = deriveWorkerRows(snapshot, snapshot.takenAt);
     const queues = deriveQueueRows(snapshot, rows, snapshot.takenAt);
     deriveTotals(rows, queues);
-    sortRows(filterRows(rows, workerHaystack, { text: '', regex: false }).rows, WORKER_COLUMNS, { column: 'heartbeat', descending: true }, (w) => w.name);
+    sortRows(
+      filterRows(rows, workerHaystack, { text: '', regex: false }).rows,
+      WORKER_COLUMNS,
+      { column: 'heartbeat', descending: true },
+      (w) => w.name,
+    );
     deriveMs.push(performance.now() - t0);
   }
 
@@ -155,14 +177,24 @@ async function measure(redis, size) {
   const poller = new Poller(client, { intervalMs: 3_600_000 });
   const actions = new ActionCenter(client);
   const stdout = new FakeStdout();
-  const app = render(React.createElement(ConsoleApp, { poller, actions, local: undefined, display: redis.url, readOnly: true, onExit: () => undefined }), {
-    stdout,
-    stdin: new FakeStdin(),
-    stderr: new FakeStdout(),
-    debug: true,
-    exitOnCtrlC: false,
-    patchConsole: false,
-  });
+  const app = render(
+    React.createElement(ConsoleApp, {
+      poller,
+      actions,
+      local: undefined,
+      display: redis.url,
+      readOnly: true,
+      onExit: () => undefined,
+    }),
+    {
+      stdout,
+      stdin: new FakeStdin(),
+      stderr: new FakeStdout(),
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
+  );
   poller.start();
   await poller.nextTick();
   const frameMs = [];
@@ -188,11 +220,20 @@ async function main() {
   try {
     const version = /redis_version:(\S+)/.exec(await redis.client.info('server'))?.[1] ?? '?';
     console.log(`rqts console refresh bench, ${new Date().toISOString()}`);
-    console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}; Node ${process.version}; redis-server ${version}; NODE_ENV=${process.env.NODE_ENV}; ${REFRESHES} refreshes per size`);
+    console.log(
+      `machine: ${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((n) => n.toFixed(2))
+        .join(
+          ' ',
+        )}; Node ${process.version}; redis-server ${version}; NODE_ENV=${process.env.NODE_ENV}; ${REFRESHES} refreshes per size`,
+    );
     const rows = [];
     for (const size of SIZES) rows.push(await measure(redis, size));
     console.log('');
-    console.log('| workers | queues | round trips / refresh | Redis commands / refresh | snapshot read ms (median / p95) | derive ms (median) | refresh → frame ms (median / p95) |');
+    console.log(
+      '| workers | queues | round trips / refresh | Redis commands / refresh | snapshot read ms (median / p95) | derive ms (median) | refresh → frame ms (median / p95) |',
+    );
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows) {
       console.log(
@@ -201,7 +242,11 @@ async function main() {
     }
     const trips = new Set(rows.map((r) => r.roundTrips));
     console.log('');
-    console.log(trips.size === 1 ? `PASS round trips per refresh are constant (${[...trips][0]}) from ${SIZES[0].workers} to ${SIZES.at(-1).workers} workers` : `MISS round trips per refresh vary with size: ${rows.map((r) => r.roundTrips).join(', ')}`);
+    console.log(
+      trips.size === 1
+        ? `PASS round trips per refresh are constant (${[...trips][0]}) from ${SIZES[0].workers} to ${SIZES.at(-1).workers} workers`
+        : `MISS round trips per refresh vary with size: ${rows.map((r) => r.roundTrips).join(', ')}`,
+    );
   } finally {
     await redis.stop();
   }

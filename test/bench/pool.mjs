@@ -27,13 +27,15 @@ function envInt(name, fallback) {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}=${raw} is not a positive integer; unset it or give e.g. ${name}=${fallback}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name}=${raw} is not a positive integer; unset it or give e.g. ${name}=${fallback}`);
   return value;
 }
 
 export function poolBenchConfig(env = process.env) {
   const sizes = (env.BENCH_POOL_SIZES || '1,2,4').split(',').map(Number);
-  if (sizes.some((k) => !Number.isInteger(k) || k < 1)) throw new Error(`BENCH_POOL_SIZES=${env.BENCH_POOL_SIZES} must list whole numbers, e.g. 1,2,4`);
+  if (sizes.some((k) => !Number.isInteger(k) || k < 1))
+    throw new Error(`BENCH_POOL_SIZES=${env.BENCH_POOL_SIZES} must list whole numbers, e.g. 1,2,4`);
   return {
     jobs: envInt('BENCH_POOL_JOBS', 4000),
     pythonForkJobs: envInt('BENCH_POOL_PYTHON_FORK_JOBS', 200),
@@ -52,16 +54,53 @@ const PAIRS = [
   {
     title: 'SimpleWorker',
     rqts: { label: 'rqts worker-pool -w SimpleWorker', args: ['-w', 'SimpleWorker'], jobsKey: 'jobs' },
-    python: { label: 'Python rq worker -w SimpleWorker xK', args: ['-w', 'rq.worker.SimpleWorker'], jobsKey: 'jobs' },
+    python: {
+      label: 'Python rq worker -w SimpleWorker xK',
+      args: ['-w', 'rq.worker.SimpleWorker'],
+      jobsKey: 'jobs',
+    },
   },
 ];
 
 function rqtsCommands(redis, k, args) {
-  return [[process.execPath, [path.join(ROOT, 'bin/rqts.js'), 'worker-pool', QUEUE, '-n', String(k), '--burst', '-u', redis.url, '-P', BENCH_DIR, ...args]]];
+  return [
+    [
+      process.execPath,
+      [
+        path.join(ROOT, 'bin/rqts.js'),
+        'worker-pool',
+        QUEUE,
+        '-n',
+        String(k),
+        '--burst',
+        '-u',
+        redis.url,
+        '-P',
+        BENCH_DIR,
+        ...args,
+      ],
+    ],
+  ];
 }
 
 function pythonCommands(redis, k, args) {
-  const one = ['/usr/bin/python3', ['-m', 'rq.cli', 'worker', QUEUE, '--burst', '-u', redis.url, '-P', BENCH_DIR, '-S', JSON_SERIALIZER, ...args]];
+  const one = [
+    '/usr/bin/python3',
+    [
+      '-m',
+      'rq.cli',
+      'worker',
+      QUEUE,
+      '--burst',
+      '-u',
+      redis.url,
+      '-P',
+      BENCH_DIR,
+      '-S',
+      JSON_SERIALIZER,
+      ...args,
+    ],
+  ];
   return Array.from({ length: k }, () => one);
 }
 
@@ -73,7 +112,8 @@ async function collect(client, ids) {
   for (let done = 0; done < ids.length; done += CHUNK) {
     const jobs = await Job.fetchMany(client, ids.slice(done, done + CHUNK));
     for (const [i, job] of jobs.entries()) {
-      if (job?.status !== 'finished' || !job.startedAt || !job.endedAt) throw new Error(`job ${ids[done + i]} ended as ${job?.status ?? 'missing'}, not finished`);
+      if (job?.status !== 'finished' || !job.startedAt || !job.endedAt)
+        throw new Error(`job ${ids[done + i]} ended as ${job?.status ?? 'missing'}, not finished`);
       first = Math.min(first, job.startedAt.getTime());
       last = Math.max(last, job.endedAt.getTime());
       perWorker.set(job.workerName, (perWorker.get(job.workerName) ?? 0) + 1);
@@ -99,11 +139,22 @@ async function drain(redis, commands, n) {
   const cpu = await runAll(commands);
   const wallSeconds = (performance.now() - startedAt) / 1000;
   const { first, last, workers, busiestShare } = await collect(redis.client, ids);
-  return { n, spanRate: n / ((last - first) / 1000), wallRate: n / wallSeconds, cpuMsPerJob: ((cpu - startupCpu) * 1000) / n, workers, busiestShare };
+  return {
+    n,
+    spanRate: n / ((last - first) / 1000),
+    wallRate: n / wallSeconds,
+    cpuMsPerJob: ((cpu - startupCpu) * 1000) / n,
+    workers,
+    busiestShare,
+  };
 }
 
 /** Runs every pair at every size; prints one line per drain and the side-by-side tables. */
-export async function runPoolBench(redis, config = poolBenchConfig(), options = { python: true, log: console.log }) {
+export async function runPoolBench(
+  redis,
+  config = poolBenchConfig(),
+  options = { python: true, log: console.log },
+) {
   const log = options.log ?? console.log;
   const results = new Map();
   const key = (pair, side, k) => `${pair}|${side}|${k}`;
@@ -113,7 +164,8 @@ export async function runPoolBench(redis, config = poolBenchConfig(), options = 
         for (const side of options.python ? ['rqts', 'python'] : ['rqts']) {
           const spec = pair[side];
           const n = config[spec.jobsKey];
-          const commands = side === 'rqts' ? rqtsCommands(redis, k, spec.args) : pythonCommands(redis, k, spec.args);
+          const commands =
+            side === 'rqts' ? rqtsCommands(redis, k, spec.args) : pythonCommands(redis, k, spec.args);
           const result = await drain(redis, commands, n);
           const list = results.get(key(p, side, k)) ?? [];
           list.push(result);
@@ -142,7 +194,12 @@ export async function runPoolBench(redis, config = poolBenchConfig(), options = 
         fmt.ratio(ours / med(p, 'rqts', config.sizes[0], 'spanRate')),
       ];
     });
-    log(table(['workers', pair.rqts.label, pair.python.label, 'rqts/Python', `rqts vs -n ${config.sizes[0]}`], rows));
+    log(
+      table(
+        ['workers', pair.rqts.label, pair.python.label, 'rqts/Python', `rqts vs -n ${config.sizes[0]}`],
+        rows,
+      ),
+    );
   }
   return results;
 }
@@ -152,10 +209,19 @@ async function main() {
   const redis = await startRedis();
   try {
     const { spawnSync } = await import('node:child_process');
-    const python = spawnSync('/usr/bin/python3', ['-c', 'import rq; print(rq.__version__)'], { encoding: 'utf8' });
+    const python = spawnSync('/usr/bin/python3', ['-c', 'import rq; print(rq.__version__)'], {
+      encoding: 'utf8',
+    });
     const pythonVersion = python.status === 0 ? python.stdout.trim() : undefined;
-    console.log(`rqts pool bench, ${new Date().toISOString()}: ${os.cpus().length} cores, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}`);
-    console.log(`Node ${process.version}, Python RQ ${pythonVersion ?? 'not installed (Python column skipped)'}; ${config.jobs} jobs (Python fork-per-job: ${config.pythonForkJobs}), sizes ${config.sizes.join(', ')}, ${config.rounds} round(s)`);
+    console.log(
+      `rqts pool bench, ${new Date().toISOString()}: ${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ')}`,
+    );
+    console.log(
+      `Node ${process.version}, Python RQ ${pythonVersion ?? 'not installed (Python column skipped)'}; ${config.jobs} jobs (Python fork-per-job: ${config.pythonForkJobs}), sizes ${config.sizes.join(', ')}, ${config.rounds} round(s)`,
+    );
     await runPoolBench(redis, config, { python: Boolean(pythonVersion), log: console.log });
   } finally {
     await redis.stop();

@@ -37,26 +37,42 @@ const config = {
   rounds: envInt('BENCH_ROUNDS', 3),
   verbose: process.env.BENCH_VERBOSE === '1',
 };
-const pythonRq = spawnSync('/usr/bin/python3', ['-c', 'import rq; print(rq.__version__)'], { encoding: 'utf8' });
+const pythonRq = spawnSync('/usr/bin/python3', ['-c', 'import rq; print(rq.__version__)'], {
+  encoding: 'utf8',
+});
 const pythonVersion = pythonRq.status === 0 ? pythonRq.stdout.trim() : undefined;
-const RUNNER_IDS = [...Object.keys(DRAIN_RUNNERS), ...Object.keys(ENQUEUE_RUNNERS), 'rqtsIdle', 'pythonIdle', 'pool'];
-const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((id) => id.trim())) : undefined;
+const RUNNER_IDS = [
+  ...Object.keys(DRAIN_RUNNERS),
+  ...Object.keys(ENQUEUE_RUNNERS),
+  'rqtsIdle',
+  'pythonIdle',
+  'pool',
+];
+const only = process.env.BENCH_ONLY
+  ? new Set(process.env.BENCH_ONLY.split(',').map((id) => id.trim()))
+  : undefined;
 const unknown = [...(only ?? [])].filter((id) => !RUNNER_IDS.includes(id));
 if (unknown.length > 0) {
-  console.error(`BENCH_ONLY names unknown runner(s) ${unknown.join(', ')}; pick from ${RUNNER_IDS.join(', ')}`);
+  console.error(
+    `BENCH_ONLY names unknown runner(s) ${unknown.join(', ')}; pick from ${RUNNER_IDS.join(', ')}`,
+  );
   process.exit(1);
 }
 const wanted = (id) => (!only || only.has(id)) && (pythonVersion || !id.startsWith('python'));
 
 function header(redisVersion) {
-  const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
   const lines = [
     `rqts bench, ${new Date().toISOString()}`,
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), ${fmt.mib(os.totalmem())} RAM, load average ${load}`,
     `Node ${process.version}, Python RQ ${pythonVersion ?? 'not installed (Python rows skipped)'}, redis-server ${redisVersion}`,
     `jobs: rqts/BullMQ drains ${config.BENCH_JOBS}, Python SimpleWorker ${config.BENCH_PYTHON_SIMPLE_JOBS}, Python fork ${config.BENCH_PYTHON_FORK_JOBS}, enqueue ${config.enqueueJobs}; ${config.rounds} round(s), medians shown`,
   ];
-  if (os.loadavg()[0] > os.cpus().length / 2) lines.push('WARNING: the machine is busy; absolute figures will be low and ratios noisier than usual');
+  if (os.loadavg()[0] > os.cpus().length / 2)
+    lines.push('WARNING: the machine is busy; absolute figures will be low and ratios noisier than usual');
   return lines.join('\n');
 }
 
@@ -73,8 +89,16 @@ async function main() {
   try {
     const redisVersion = /redis_version:(\S+)/.exec(await redis.client.info('server'))?.[1] ?? '?';
     console.log(header(redisVersion));
-    const drains = Object.fromEntries(Object.keys(DRAIN_RUNNERS).filter(wanted).map((id) => [id, []]));
-    const enqueues = Object.fromEntries(Object.keys(ENQUEUE_RUNNERS).filter(wanted).map((id) => [id, []]));
+    const drains = Object.fromEntries(
+      Object.keys(DRAIN_RUNNERS)
+        .filter(wanted)
+        .map((id) => [id, []]),
+    );
+    const enqueues = Object.fromEntries(
+      Object.keys(ENQUEUE_RUNNERS)
+        .filter(wanted)
+        .map((id) => [id, []]),
+    );
     // Rounds interleave the runners, so a slow spell on the machine hits them all alike.
     for (let round = 1; round <= config.rounds; round++) {
       for (const id of Object.keys(drains)) {
@@ -82,7 +106,11 @@ async function main() {
         const startup = await startupOnce(redis, runner);
         const drain = await drainOnce(redis, runner, config[runner.jobsEnv]);
         // CPU time is the load-independent figure; start-up CPU is netted out so N does not skew it.
-        const result = { ...drain, startup, workerCpuMsPerJob: ((drain.workerCpuSeconds - startup.cpuSeconds) * 1000) / drain.n };
+        const result = {
+          ...drain,
+          startup,
+          workerCpuMsPerJob: ((drain.workerCpuSeconds - startup.cpuSeconds) * 1000) / drain.n,
+        };
         drains[id].push(result);
         console.log(
           `round ${round}: ${runner.label}: ${fmt.int(result.n / result.spanSeconds)} jobs/s (${result.n} jobs in ${result.spanSeconds.toFixed(2)} s, ` +
@@ -93,7 +121,9 @@ async function main() {
       for (const id of Object.keys(enqueues)) {
         const result = await enqueueOnce(redis, ENQUEUE_RUNNERS[id], config.enqueueJobs);
         enqueues[id].push(result);
-        console.log(`round ${round}: ${ENQUEUE_RUNNERS[id].label}: ${fmt.int(result.n / result.seconds)} jobs/s`);
+        console.log(
+          `round ${round}: ${ENQUEUE_RUNNERS[id].label}: ${fmt.int(result.n / result.seconds)} jobs/s`,
+        );
       }
     }
     const memory = {};

@@ -30,11 +30,23 @@ describe('rqts enqueue', () => {
   const enqueue = (...args: string[]) => rqts(['enqueue', '--url', redis.url, ...args], { cwd: dir });
 
   it("prints rq's line and stores the call with rq's argument syntax", async () => {
-    const run = await enqueue('tasks.send', 'plain', ':42', ':{"a": [1, null]}', 'to=ops@example.com', 'retries:=3', 'body=@body.txt', ':@data.json', '=odd');
+    const run = await enqueue(
+      'tasks.send',
+      'plain',
+      ':42',
+      ':{"a": [1, null]}',
+      'to=ops@example.com',
+      'retries:=3',
+      'body=@body.txt',
+      ':@data.json',
+      '=odd',
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const [, call, id] = ENQUEUED.exec(run.stdout) ?? [];
-    expect(call).toBe("tasks.send('plain', 42, {'a': [1, None]}, {'ids': [1, 2, 3]}, '=odd', body='Hello\\nworld', retries=3, to='ops@example.com')");
+    expect(call).toBe(
+      "tasks.send('plain', 42, {'a': [1, None]}, {'ids': [1, 2, 3]}, '=odd', body='Hello\\nworld', retries=3, to='ops@example.com')",
+    );
     const job = await Job.fetch(redis.client, id!);
     expect(job.getCall()).toEqual({
       funcName: 'tasks.send',
@@ -50,10 +62,40 @@ describe('rqts enqueue', () => {
 
   it('honours every option', async () => {
     await enqueue('tasks.first', '-q', 'opts');
-    const run = await enqueue('tasks.add', '1', '2', '-q', 'opts', '--timeout', '5m', '--result-ttl', '-1', '--ttl', '600', '--failure-ttl', '3600', '--description', 'adding', '--job-id', 'my-job', '--at-front');
-    expect(run).toMatchObject({ code: 0, stdout: "Enqueued tasks.add('1', '2') with job-id 'my-job'.\n", stderr: '' });
+    const run = await enqueue(
+      'tasks.add',
+      '1',
+      '2',
+      '-q',
+      'opts',
+      '--timeout',
+      '5m',
+      '--result-ttl',
+      '-1',
+      '--ttl',
+      '600',
+      '--failure-ttl',
+      '3600',
+      '--description',
+      'adding',
+      '--job-id',
+      'my-job',
+      '--at-front',
+    );
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: "Enqueued tasks.add('1', '2') with job-id 'my-job'.\n",
+      stderr: '',
+    });
     const job = await Job.fetch(redis.client, 'my-job');
-    expect(job).toMatchObject({ origin: 'opts', timeout: 300, resultTtl: -1, ttl: 600, failureTtl: 3600, description: 'adding' });
+    expect(job).toMatchObject({
+      origin: 'opts',
+      timeout: 300,
+      resultTtl: -1,
+      ttl: 600,
+      failureTtl: 3600,
+      description: 'adding',
+    });
     expect((await new Queue('opts', redis.client).jobIds())[0]).toBe('my-job');
     expect(await redis.client.ttl(keys.job('my-job'))).toBeGreaterThan(590);
     const quiet = await enqueue('tasks.add', '--quiet', '-q', 'opts');
@@ -61,13 +103,29 @@ describe('rqts enqueue', () => {
     expect(await new Queue('opts', redis.client).count()).toBe(3);
   });
 
-  it("schedules with --schedule-in and --schedule-at (local time, as rq reads it) and sets retries", async () => {
-    const inHour = await enqueue('tasks.add', ':1', ':2', '-q', 'later', '--schedule-in', '1h', '--retry-max', '2', '--retry-interval', '5', '--retry-interval', '10');
+  it('schedules with --schedule-in and --schedule-at (local time, as rq reads it) and sets retries', async () => {
+    const inHour = await enqueue(
+      'tasks.add',
+      ':1',
+      ':2',
+      '-q',
+      'later',
+      '--schedule-in',
+      '1h',
+      '--retry-max',
+      '2',
+      '--retry-interval',
+      '5',
+      '--retry-interval',
+      '10',
+    );
     expect(inHour.code, inHour.stderr).toBe(0);
     const [, , id] = ENQUEUED.exec(inHour.stdout) ?? [];
     const job = await Job.fetch(redis.client, id!);
     expect(job).toMatchObject({ status: 'scheduled', retriesLeft: 2, retryIntervals: [5, 10] });
-    expect(Number(await redis.client.zscore(keys.registry('scheduled', 'later'), id!)) - Date.now() / 1000).toBeCloseTo(3600, -1);
+    expect(
+      Number(await redis.client.zscore(keys.registry('scheduled', 'later'), id!)) - Date.now() / 1000,
+    ).toBeCloseTo(3600, -1);
     expect(await redis.client.sismember(keys.allQueues, keys.queue('later'))).toBe(1);
     expect(await redis.client.llen(keys.queue('later'))).toBe(0);
     const local = new Date(Date.now() + 7200_000);
@@ -75,14 +133,34 @@ describe('rqts enqueue', () => {
     const text = `${local.getFullYear()}-${two(local.getMonth() + 1)}-${two(local.getDate())}T${two(local.getHours())}:${two(local.getMinutes())}:${two(local.getSeconds())}`;
     const at = await enqueue('tasks.add', '-q', 'later', '--schedule-at', text);
     const [, , atId] = ENQUEUED.exec(at.stdout) ?? [];
-    expect(Number(await redis.client.zscore(keys.registry('scheduled', 'later'), atId!))).toBe(Math.floor(local.getTime() / 1000));
+    expect(Number(await redis.client.zscore(keys.registry('scheduled', 'later'), atId!))).toBe(
+      Math.floor(local.getTime() / 1000),
+    );
   });
 
   it('a job scheduled for a time already past runs on the next worker with --with-scheduler', async () => {
-    const run = await enqueue('tasks.add', ':40', ':2', '-q', 'due', '--schedule-at', '2020-01-01T00:00:00', '--at-front');
+    const run = await enqueue(
+      'tasks.add',
+      ':40',
+      ':2',
+      '-q',
+      'due',
+      '--schedule-at',
+      '2020-01-01T00:00:00',
+      '--at-front',
+    );
     const [, , id] = ENQUEUED.exec(run.stdout) ?? [];
     expect(await redis.client.hget(keys.job(id!), 'enqueue_at_front')).toBe('1');
-    const worker = await runRqts(['worker', 'due', '--url', redis.url, '--path', FIXTURES, '--burst', '--with-scheduler']);
+    const worker = await runRqts([
+      'worker',
+      'due',
+      '--url',
+      redis.url,
+      '--path',
+      FIXTURES,
+      '--burst',
+      '--with-scheduler',
+    ]);
     expect(worker.code, worker.output).toBe(0);
     expect((await Job.fetch(redis.client, id!)).status).toBe('finished');
     expect((await latestResult(redis.client, id!))?.returnValue).toBe(42);
@@ -113,7 +191,10 @@ describe('rqts enqueue', () => {
     [[':{bad'], /^Cannot parse argument 1 as JSON \("\{bad": .*\)\. Quote JSON for the shell/],
     [['a', 'n:=[1,'], /^Cannot parse keyword argument n as JSON/],
     [['k=1', 'k:=2'], /^Keyword argument k is given more than once\. Give each keyword once$/],
-    [['%[1, 2]'], /^Argument 1 \("%\[1, 2\]"\) uses %, Python's literal syntax, which rqts cannot evaluate\. Write it as JSON instead/],
+    [
+      ['%[1, 2]'],
+      /^Argument 1 \("%\[1, 2\]"\) uses %, Python's literal syntax, which rqts cannot evaluate\. Write it as JSON instead/,
+    ],
     [['k%=1'], /^Keyword argument k \("k%=1"\) uses %/],
     [['body=@missing.txt'], /^Cannot read file "missing.txt" for keyword argument body: not found\./],
     [['--timeout', 'soon'], /^Timeout "soon" is not a number of seconds\./],
@@ -124,12 +205,21 @@ describe('rqts enqueue', () => {
     [['--at-back'], /^Unknown option --at-back for rqts enqueue\./],
     [['--retry-interval', '5'], /^--retry-interval needs --retry-max\./],
     [['--retry-max', '0'], /^--retry-max 0 is not a number of retries\./],
-    [['--retry-max', '2', '--retry-interval', '-1'], /^--retry-interval -1 is not a whole number of seconds\./],
+    [
+      ['--retry-max', '2', '--retry-interval', '-1'],
+      /^--retry-interval -1 is not a whole number of seconds\./,
+    ],
     [['--schedule-in', 'later'], /^--schedule-in later is not a delay\./],
     [['--schedule-at', '2026-02-30T10:00:00'], /^--schedule-at 2026-02-30T10:00:00 is not a time\./],
     [['--schedule-at', '2026-05-27 21:45'], /^--schedule-at 2026-05-27 21:45 is not a time\./],
-    [['--schedule-in', '5m', '--schedule-at', '2026-05-27T21:45:00'], /^--schedule-in and --schedule-at exclude each other\./],
-    [['--schedule-in', '5m', '--depends-on', 'parent'], /^--depends-on cannot be combined with --schedule-in or --schedule-at\./],
+    [
+      ['--schedule-in', '5m', '--schedule-at', '2026-05-27T21:45:00'],
+      /^--schedule-in and --schedule-at exclude each other\./,
+    ],
+    [
+      ['--schedule-in', '5m', '--depends-on', 'parent'],
+      /^--depends-on cannot be combined with --schedule-in or --schedule-at\./,
+    ],
   ])('rejects %j with one line and exit 1', async (extra, message) => {
     // In-process through the same dispatcher as the binary (spawning costs ~1 s per case);
     // the spawned binary's exit code and stderr are checked on two of these just below.
@@ -155,6 +245,10 @@ describe('rqts enqueue', () => {
 
   it('needs a function name', async () => {
     const run = await rqts(['enqueue', '--url', redis.url]);
-    expect(run).toMatchObject({ code: 1, stdout: '', stderr: 'No function given. Usage: rqts enqueue FUNCTION [ARGS...], e.g. rqts enqueue tasks.add 1 2\n' });
+    expect(run).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'No function given. Usage: rqts enqueue FUNCTION [ARGS...], e.g. rqts enqueue tasks.add 1 2\n',
+    });
   });
 });

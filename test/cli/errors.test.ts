@@ -40,29 +40,45 @@ describe('connection problems', () => {
   it('unreachable Redis fails at once', async () => {
     const port = await freePort();
     const run = await rqts(['info', '--url', `redis://127.0.0.1:${port}/0`]);
-    expectOneLine(run, new RegExp(`^Cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/0 \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\\. Start redis-server or pass --url`));
+    expectOneLine(
+      run,
+      new RegExp(
+        `^Cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/0 \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\\. Start redis-server or pass --url`,
+      ),
+    );
   });
 
   it('a server that never answers fails within seconds, not never', async () => {
     const run = await rqts(['info', '--url', `redis://127.0.0.1:${silentPort}/0`]);
-    expectOneLine(run, new RegExp(`^Redis at redis://127\\.0\\.0\\.1:${silentPort}/0 did not answer within 4 s\\.`));
+    expectOneLine(
+      run,
+      new RegExp(`^Redis at redis://127\\.0\\.0\\.1:${silentPort}/0 did not answer within 4 s\\.`),
+    );
   });
 
   it('wrong or missing password, and the password is never printed', async () => {
     const wrong = await rqts(['suspend', '--url', `redis://:not-${SECRET}@127.0.0.1:${locked.port}/0`]);
-    expectOneLine(wrong, /^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0 refused the credentials \(WRONGPASS .*\)\. Check the password/);
+    expectOneLine(
+      wrong,
+      /^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0 refused the credentials \(WRONGPASS .*\)\. Check the password/,
+    );
     expect(wrong.stderr).not.toContain(SECRET);
     const missing = await rqts(['info', '--url', locked.url]);
     expectOneLine(missing, /refused the credentials \(NOAUTH Authentication required\.\)/);
     const right = await rqts(['info', '-Q', '-r', '--url', `redis://:${SECRET}@127.0.0.1:${locked.port}/0`]);
     expect(right).toMatchObject({ code: 0, stdout: '', stderr: '' });
-    const viaEnv = await rqts(['info', '--json'], { env: { REDIS_PORT: String(locked.port), REDIS_PASSWORD: SECRET } });
+    const viaEnv = await rqts(['info', '--json'], {
+      env: { REDIS_PORT: String(locked.port), REDIS_PASSWORD: SECRET },
+    });
     expect(viaEnv.code, viaEnv.stderr).toBe(0);
     expect(JSON.parse(viaEnv.stdout)).toMatchObject({ redis: `redis://:***@127.0.0.1:${locked.port}/0` });
   });
 
   it('a malformed URL', async () => {
-    expectOneLine(await rqts(['info', '--url', 'http://127.0.0.1:6379']), /^Bad Redis URL http:\/\/127\.0\.0\.1:6379: the scheme http is not redis, rediss or unix\./);
+    expectOneLine(
+      await rqts(['info', '--url', 'http://127.0.0.1:6379']),
+      /^Bad Redis URL http:\/\/127\.0\.0\.1:6379: the scheme http is not redis, rediss or unix\./,
+    );
   });
 });
 
@@ -76,8 +92,14 @@ describe('settings module (-c) and precedence: flags, then environment, then set
     deadUrl = `redis://127.0.0.1:${await freePort()}/0`;
     dir = mkdtempSync(path.join(tmpdir(), 'rqts-settings-'));
     mkdirSync(path.join(dir, 'conf'));
-    writeFileSync(path.join(dir, 'settings.js'), `export const REDIS_URL = ${JSON.stringify(redis.url)};\nexport const QUEUES = ['high', 'low'];\n`);
-    writeFileSync(path.join(dir, 'conf', 'parts.cjs'), `module.exports = { REDIS_HOST: '127.0.0.1', REDIS_PORT: ${redis.port}, REDIS_DB: 0 };\n`);
+    writeFileSync(
+      path.join(dir, 'settings.js'),
+      `export const REDIS_URL = ${JSON.stringify(redis.url)};\nexport const QUEUES = ['high', 'low'];\n`,
+    );
+    writeFileSync(
+      path.join(dir, 'conf', 'parts.cjs'),
+      `module.exports = { REDIS_HOST: '127.0.0.1', REDIS_PORT: ${redis.port}, REDIS_DB: 0 };\n`,
+    );
     writeFileSync(path.join(dir, 'dead.mjs'), `export const REDIS_URL = ${JSON.stringify(deadUrl)};\n`);
     writeFileSync(path.join(dir, 'deadport.mjs'), `export const REDIS_PORT = 1;\n`);
     writeFileSync(path.join(dir, 'badport.mjs'), `export const REDIS_PORT = 'six';\n`);
@@ -110,9 +132,21 @@ describe('settings module (-c) and precedence: flags, then environment, then set
   });
 
   it('a missing, broken or ill-typed settings module is one line', async () => {
-    expectOneLine(await rqts(['info', '-c', 'nosuch'], { cwd: dir }), /^Cannot find settings module nosuch; tried .*nosuch\.js, .*\. Check --config and --path$/m);
-    expectOneLine(await rqts(['info', '-c', 'broken'], { cwd: dir }), /^Settings module .*broken\.mjs failed to load: settings exploded\./);
-    expectOneLine(await rqts(['info', '-c', 'badport'], { cwd: dir }), /^REDIS_PORT in settings module .*badport\.mjs must be a whole number, not "six"\. Fix REDIS_PORT/);
-    expectOneLine(await rqts(['info', '-c', '../etc/passwd'], { cwd: dir }), /^--config "\.\.\/etc\/passwd" is not a dotted module name/);
+    expectOneLine(
+      await rqts(['info', '-c', 'nosuch'], { cwd: dir }),
+      /^Cannot find settings module nosuch; tried .*nosuch\.js, .*\. Check --config and --path$/m,
+    );
+    expectOneLine(
+      await rqts(['info', '-c', 'broken'], { cwd: dir }),
+      /^Settings module .*broken\.mjs failed to load: settings exploded\./,
+    );
+    expectOneLine(
+      await rqts(['info', '-c', 'badport'], { cwd: dir }),
+      /^REDIS_PORT in settings module .*badport\.mjs must be a whole number, not "six"\. Fix REDIS_PORT/,
+    );
+    expectOneLine(
+      await rqts(['info', '-c', '../etc/passwd'], { cwd: dir }),
+      /^--config "\.\.\/etc\/passwd" is not a dotted module name/,
+    );
   });
 });

@@ -29,13 +29,34 @@ const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseCommandLine(
 
 describe('flag parsing', () => {
   it('applies defaults, env fallbacks, and keeps positionals as text', () => {
-    expect(parse(['f', '5', 'k=v'])).toEqual({ args: ['f', '5', 'k=v'], flags: { queue: 'default', ttl: undefined, path: ['.'], url: undefined, atFront: false, mode: undefined } });
+    expect(parse(['f', '5', 'k=v'])).toEqual({
+      args: ['f', '5', 'k=v'],
+      flags: {
+        queue: 'default',
+        ttl: undefined,
+        path: ['.'],
+        url: undefined,
+        atFront: false,
+        mode: undefined,
+      },
+    });
     expect(parse([], { PROBE_URL: 'redis://env' }).flags.url).toBe('redis://env');
     expect(parse(['-u', 'redis://flag'], { PROBE_URL: 'redis://env' }).flags.url).toBe('redis://flag');
   });
 
   it('reads short, long, inline, glued and repeated forms', () => {
-    const { flags, args } = parse(['-qhigh', '--ttl=-1', '-P', 'a', '--path', 'b', '-a', 'f', '--', '--not-a-flag']);
+    const { flags, args } = parse([
+      '-qhigh',
+      '--ttl=-1',
+      '-P',
+      'a',
+      '--path',
+      'b',
+      '-a',
+      'f',
+      '--',
+      '--not-a-flag',
+    ]);
     expect(flags).toMatchObject({ queue: 'high', ttl: -1, path: ['a', 'b'], atFront: true });
     expect(args).toEqual(['f', '--not-a-flag']);
     expect(parse(['--ttl', '-5']).flags.ttl).toBe(-5);
@@ -70,28 +91,50 @@ describe('flag parsing', () => {
   });
 
   it('a bad value from the environment names the variable', () => {
-    const numeric = defineCommand({ name: 'n', summary: 's', usage: '', flags: { every: { type: 'number', env: 'EVERY', description: 'e' } }, run: async () => 0 });
-    expect(() => parseCommandLine(numeric, [], { EVERY: 'soon' })).toThrowError('EVERY (environment) expects a number, not "soon"');
+    const numeric = defineCommand({
+      name: 'n',
+      summary: 's',
+      usage: '',
+      flags: { every: { type: 'number', env: 'EVERY', description: 'e' } },
+      run: async () => 0,
+    });
+    expect(() => parseCommandLine(numeric, [], { EVERY: 'soon' })).toThrowError(
+      'EVERY (environment) expects a number, not "soon"',
+    );
   });
 });
 
 describe('help is generated from the descriptors', () => {
-  it.each(commands.map((c) => [c.name, c] as const))('every flag of %s appears in its --help', async (_name, command) => {
-    const io = captureIo();
-    expect(await runCli([command.name, '--help'], io)).toBe(0);
-    const help = io.out.join('\n');
-    expect(help).toBe(renderCommandHelp(command));
-    expect(help).toContain(`Usage: rqts ${command.name} [options]`);
-    // Descriptions wrap at 100 columns; compare with whitespace collapsed.
-    const flat = help.replace(/\s+/g, ' ');
-    for (const [key, spec] of Object.entries(command.flags)) {
-      const label = spec.short ? `  -${spec.short}, --${kebabCase(key)}` : `      --${kebabCase(key)}`;
-      expect(help.split('\n').some((line) => line.startsWith(`${label} `) || line.startsWith(`${label},`) || line === label)).toBe(true);
-      expect(flat).toContain(spec.description.replace(/\s+/g, ' '));
-      if (spec.env) expect(flat).toContain(`env: ${spec.env}`);
-    }
-    expect(Math.max(...help.split('\n').filter((l) => !l.startsWith('  $ ')).map((l) => l.length))).toBeLessThanOrEqual(100);
-  });
+  it.each(commands.map((c) => [c.name, c] as const))(
+    'every flag of %s appears in its --help',
+    async (_name, command) => {
+      const io = captureIo();
+      expect(await runCli([command.name, '--help'], io)).toBe(0);
+      const help = io.out.join('\n');
+      expect(help).toBe(renderCommandHelp(command));
+      expect(help).toContain(`Usage: rqts ${command.name} [options]`);
+      // Descriptions wrap at 100 columns; compare with whitespace collapsed.
+      const flat = help.replace(/\s+/g, ' ');
+      for (const [key, spec] of Object.entries(command.flags)) {
+        const label = spec.short ? `  -${spec.short}, --${kebabCase(key)}` : `      --${kebabCase(key)}`;
+        expect(
+          help
+            .split('\n')
+            .some((line) => line.startsWith(`${label} `) || line.startsWith(`${label},`) || line === label),
+        ).toBe(true);
+        expect(flat).toContain(spec.description.replace(/\s+/g, ' '));
+        if (spec.env) expect(flat).toContain(`env: ${spec.env}`);
+      }
+      expect(
+        Math.max(
+          ...help
+            .split('\n')
+            .filter((l) => !l.startsWith('  $ '))
+            .map((l) => l.length),
+        ),
+      ).toBeLessThanOrEqual(100);
+    },
+  );
 
   it('no two flags of a command share a name or a short alias', () => {
     for (const command of commands) {
@@ -120,12 +163,20 @@ describe('help is generated from the descriptors', () => {
     const unknown = await rqts(['frobnicate']);
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toBe('');
-    expect(unknown.stderr).toMatch(/^Unknown command "frobnicate"\. Run rqts --help to see the commands \(.*info.*\)\n$/);
+    expect(unknown.stderr).toMatch(
+      /^Unknown command "frobnicate"\. Run rqts --help to see the commands \(.*info.*\)\n$/,
+    );
     const misplaced = await rqts(['--url', 'redis://x', 'info']);
     expect(misplaced.code).toBe(1);
-    expect(misplaced.stderr).toBe('Unknown option --url: options go after the command name. Run rqts --help to see the commands\n');
+    expect(misplaced.stderr).toBe(
+      'Unknown option --url: options go after the command name. Run rqts --help to see the commands\n',
+    );
     const flag = await rqts(['info', '--colour']);
-    expect(flag).toMatchObject({ code: 1, stdout: '', stderr: 'Unknown option --colour for rqts info. Run rqts info --help to see its options\n' });
+    expect(flag).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'Unknown option --colour for rqts info. Run rqts info --help to see its options\n',
+    });
   });
 });
 
@@ -143,7 +194,9 @@ describe('top-level error handler', () => {
   it('prints one line for an unexpected error, the stack only with RQTS_DEBUG=1', async () => {
     const io = captureIo();
     expect(await runCli(['crash'], io, [crashing])).toBe(1);
-    expect(io.err).toEqual(['rqts failed: TypeError: undefined is not a function (set RQTS_DEBUG=1 to see where)']);
+    expect(io.err).toEqual([
+      'rqts failed: TypeError: undefined is not a function (set RQTS_DEBUG=1 to see where)',
+    ]);
     const debug = captureIo({ RQTS_DEBUG: '1' });
     await runCli(['crash'], debug, [crashing]);
     expect(debug.err).toHaveLength(2);

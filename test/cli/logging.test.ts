@@ -9,15 +9,23 @@ const time = new Date(2026, 10, 26, 9, 5, 7, 42);
 
 describe('log formats', () => {
   it('fills the placeholders RQ users put in --log-format, with widths, and keeps unknown ones as written', () => {
-    const render = compileFormat('[%(levelname)-8s] %(name)s %(process)d %(asctime)s: %(message)s %(bogus)s %(msecs)3d', '%H:%M:%S');
-    expect(render({ message: 'Job OK (abc)', levelName: 'INFO', time, name: 'rq.worker' })).toBe(`[INFO    ] rq.worker ${process.pid} 09:05:07: Job OK (abc) %(bogus)s  42`);
+    const render = compileFormat(
+      '[%(levelname)-8s] %(name)s %(process)d %(asctime)s: %(message)s %(bogus)s %(msecs)3d',
+      '%H:%M:%S',
+    );
+    expect(render({ message: 'Job OK (abc)', levelName: 'INFO', time, name: 'rq.worker' })).toBe(
+      `[INFO    ] rq.worker ${process.pid} 09:05:07: Job OK (abc) %(bogus)s  42`,
+    );
   });
 });
 
 describe('human logger', () => {
   it('writes info lines together shortly after, in order, and a warning at once with what came before it', async () => {
     const writes: string[] = [];
-    const logger = createLogger({ logFormat: '%(levelname)s %(message)s', write: (text) => writes.push(text) });
+    const logger = createLogger({
+      logFormat: '%(levelname)s %(message)s',
+      write: (text) => writes.push(text),
+    });
     logger.info('one');
     logger.info('two');
     expect(writes).toEqual([]);
@@ -30,7 +38,11 @@ describe('human logger', () => {
 
   it('flush() writes what is pending at once, and honours the level threshold', () => {
     const writes: string[] = [];
-    const logger = createLogger({ level: 'INFO', logFormat: '%(message)s', write: (text) => writes.push(text) });
+    const logger = createLogger({
+      level: 'INFO',
+      logFormat: '%(message)s',
+      write: (text) => writes.push(text),
+    });
     logger.debug('hidden');
     logger.info('shown');
     logger.flush();

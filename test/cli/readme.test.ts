@@ -15,7 +15,9 @@ describe('README', () => {
     const block = extractReference(readme);
     expect(block, 'README.md lost its cli-reference markers').toBeDefined();
     for (const command of commands) expect(block).toContain(`### \`rqts ${command.name}\``);
-    expect(block, 'stale CLI reference: run `npm run build && node dist/cli/reference.js --write`').toBe(renderReference());
+    expect(block, 'stale CLI reference: run `npm run build && node dist/cli/reference.js --write`').toBe(
+      renderReference(),
+    );
   });
 
   it('gives the two commands of a fresh machine, and CI runs the same test command', () => {
@@ -27,6 +29,7 @@ describe('README', () => {
   });
 
   it('keeps the sections others fill in', () => {
-    for (const heading of ['## Worker', '## Console', '## Benchmarks', '## Library', '## Prerequisites']) expect(readme).toContain(`\n${heading}\n`);
+    for (const heading of ['## Worker', '## Console', '## Benchmarks', '## Library', '## Prerequisites'])
+      expect(readme).toContain(`\n${heading}\n`);
   });
 });

@@ -15,11 +15,31 @@ export interface CliRun {
   ms: number;
 }
 
-export async function rqts(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export async function rqts(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliRun> {
   const started = Date.now();
   // Blank values hide whatever the developer's shell exports, so results do not depend on it.
-  const env = { NO_COLOR: '1', RQ_REDIS_URL: '', RQ_CONFIG: '', REDIS_URL: '', REDIS_HOST: '', REDIS_PORT: '', REDIS_DB: '', REDIS_PASSWORD: '', RQTS_DEBUG: '', ...options.env };
-  const result = await runProcess(process.execPath, [BIN, ...args], env, options.cwd ?? ROOT, options.timeoutMs ?? 30_000);
+  const env = {
+    NO_COLOR: '1',
+    RQ_REDIS_URL: '',
+    RQ_CONFIG: '',
+    REDIS_URL: '',
+    REDIS_HOST: '',
+    REDIS_PORT: '',
+    REDIS_DB: '',
+    REDIS_PASSWORD: '',
+    RQTS_DEBUG: '',
+    ...options.env,
+  };
+  const result = await runProcess(
+    process.execPath,
+    [BIN, ...args],
+    env,
+    options.cwd ?? ROOT,
+    options.timeoutMs ?? 30_000,
+  );
   return { ...result, ms: Date.now() - started };
 }
 

@@ -29,7 +29,11 @@ describe('--demo', () => {
     expect(await client.ping()).toBe('PONG');
     client.disconnect();
     await demo.stop();
-    const probe = new Redis(demo.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const probe = new Redis(demo.url, {
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
     probe.on('error', () => undefined);
     await expect(probe.connect()).rejects.toThrow();
     probe.disconnect();
@@ -39,7 +43,11 @@ describe('--demo', () => {
     const feeder = new DemoFeeder(redis.client, { everyMs: 100_000 });
     await feeder.start();
     feeder.stop();
-    const ids = [...(await redis.client.lrange(keys.queue('default'), 0, -1)), ...(await redis.client.lrange(keys.queue('high'), 0, -1)), ...(await redis.client.lrange(keys.queue('low'), 0, -1))];
+    const ids = [
+      ...(await redis.client.lrange(keys.queue('default'), 0, -1)),
+      ...(await redis.client.lrange(keys.queue('high'), 0, -1)),
+      ...(await redis.client.lrange(keys.queue('low'), 0, -1)),
+    ];
     const descriptions = await Promise.all(ids.map((id) => redis.client.hget(keys.job(id), 'description')));
     const text = descriptions.join('\n');
     for (const name of ['tasks.quick', 'tasks.slow', 'tasks.hang()']) expect(text).toContain(name);
@@ -50,6 +58,8 @@ describe('--demo', () => {
     await waitFor(async () => (await redis.client.llen(keys.queue('low'))) > 0, 5000, 'a failing job on low');
     second.stop();
     const low = await redis.client.lrange(keys.queue('low'), 0, -1);
-    expect(await redis.client.hget(keys.job(low[0] ?? ''), 'description')).toMatch(/^tasks\.failing\('demo failure #\d+'\)$/);
+    expect(await redis.client.hget(keys.job(low[0] ?? ''), 'description')).toMatch(
+      /^tasks\.failing\('demo failure #\d+'\)$/,
+    );
   });
 });

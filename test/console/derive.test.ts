@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { deriveQueueRows, deriveTotals, deriveWorkerRow, heartbeatLevel } from '../../src/console/data/derive.js';
+import {
+  deriveQueueRows,
+  deriveTotals,
+  deriveWorkerRow,
+  heartbeatLevel,
+} from '../../src/console/data/derive.js';
 import { bucketize, countersOf, rateBetween } from '../../src/console/data/rates.js';
 import type { CurrentJob, Snapshot, WorkerEntry } from '../../src/console/data/snapshot.js';
 import { workerRecordFromHash } from '../../src/model/worker-record.js';
@@ -25,29 +30,58 @@ describe('heartbeat age judged by state', () => {
 });
 
 describe('worker rows', () => {
-  const job: CurrentJob = { id: 'j1', description: 'tasks.hang()', status: 'started', origin: 'q', timeout: 60, startedAt: new Date(NOW - 90_000), exists: true };
+  const job: CurrentJob = {
+    id: 'j1',
+    description: 'tasks.hang()',
+    status: 'started',
+    origin: 'q',
+    timeout: 60,
+    startedAt: new Date(NOW - 90_000),
+    exists: true,
+  };
   const jobs = new Map([['j1', job]]);
 
   it('flags a job over its timeout, a stale heartbeat and a deaf worker', () => {
-    const row = deriveWorkerRow(worker('w', { state: 'busy', queues: 'q', current_job: 'j1', last_heartbeat: ago(120) }, 0), jobs, NOW, new Set());
+    const row = deriveWorkerRow(
+      worker('w', { state: 'busy', queues: 'q', current_job: 'j1', last_heartbeat: ago(120) }, 0),
+      jobs,
+      NOW,
+      new Set(),
+    );
     expect(row.jobElapsedSeconds).toBeCloseTo(90);
     expect(row.jobTimeoutSeconds).toBe(60);
     expect(row.flags).toEqual(['stale', 'overtime', 'deaf']);
   });
 
   it('does not flag an idle worker that beat 5 minutes ago', () => {
-    const row = deriveWorkerRow(worker('w', { state: 'idle', queues: 'q', last_heartbeat: ago(300) }), jobs, NOW, new Set(['w']));
+    const row = deriveWorkerRow(
+      worker('w', { state: 'idle', queues: 'q', last_heartbeat: ago(300) }),
+      jobs,
+      NOW,
+      new Set(['w']),
+    );
     expect(row.flags).toEqual([]);
     expect(row.launched).toBe(true);
   });
 
   it("shows a worker's pool, and counts a launched pool's workers as launched", () => {
-    const member = worker('web-w1-ab12', { state: 'idle', queues: 'q', last_heartbeat: ago(1), rqts_pool: 'web' });
+    const member = worker('web-w1-ab12', {
+      state: 'idle',
+      queues: 'q',
+      last_heartbeat: ago(1),
+      rqts_pool: 'web',
+    });
     const row = deriveWorkerRow(member, jobs, NOW, new Set(), new Set(['web']));
     expect(row.pool).toBe('web');
     expect(row.launched).toBe(true);
     expect(deriveWorkerRow(member, jobs, NOW, new Set(), new Set(['other'])).launched).toBe(false);
-    const loner = deriveWorkerRow(worker('solo', { state: 'idle', queues: 'q', last_heartbeat: ago(1) }), jobs, NOW, new Set(), new Set(['web']));
+    const loner = deriveWorkerRow(
+      worker('solo', { state: 'idle', queues: 'q', last_heartbeat: ago(1) }),
+      jobs,
+      NOW,
+      new Set(),
+      new Set(['web']),
+    );
     expect(loner.pool).toBeUndefined();
     expect(loner.launched).toBe(false);
   });
@@ -56,13 +90,23 @@ describe('worker rows', () => {
     const ghost = deriveWorkerRow({ name: 'g', record: undefined, listeners: 0 }, jobs, NOW, new Set());
     expect(ghost.ghost).toBe(true);
     expect(ghost.flags).toEqual(['ghost']);
-    const dead = deriveWorkerRow(worker('d', { state: 'idle', last_heartbeat: ago(1), death: ago(1) }, 0), jobs, NOW, new Set());
+    const dead = deriveWorkerRow(
+      worker('d', { state: 'idle', last_heartbeat: ago(1), death: ago(1) }, 0),
+      jobs,
+      NOW,
+      new Set(),
+    );
     expect(dead.flags).toEqual(['dead']);
   });
 
   it('reads a job with no timeout as unlimited, never overtime', () => {
     const unlimited = new Map([['j1', { ...job, timeout: -1 }]]);
-    const row = deriveWorkerRow(worker('w', { state: 'busy', current_job: 'j1', last_heartbeat: ago(1) }), unlimited, NOW, new Set());
+    const row = deriveWorkerRow(
+      worker('w', { state: 'busy', current_job: 'j1', last_heartbeat: ago(1) }),
+      unlimited,
+      NOW,
+      new Set(),
+    );
     expect(row.jobTimeoutSeconds).toBeUndefined();
     expect(row.flags).toEqual([]);
   });
@@ -78,8 +122,22 @@ function snapshotOf(workers: WorkerEntry[], takenAt = NOW): Snapshot {
     suspended: false,
     workers,
     queues: [
-      { name: 'busyq', known: true, queued: 5, counts: { started: 1, finished: 2, failed: 3, deferred: 0, scheduled: 0, canceled: 0 }, oldestJobId: 'x', oldestEnqueuedAt: new Date(NOW - 60_000) },
-      { name: 'orphan', known: true, queued: 2, counts: { started: 0, finished: 0, failed: 1, deferred: 0, scheduled: 0, canceled: 0 }, oldestJobId: 'y', oldestEnqueuedAt: undefined },
+      {
+        name: 'busyq',
+        known: true,
+        queued: 5,
+        counts: { started: 1, finished: 2, failed: 3, deferred: 0, scheduled: 0, canceled: 0 },
+        oldestJobId: 'x',
+        oldestEnqueuedAt: new Date(NOW - 60_000),
+      },
+      {
+        name: 'orphan',
+        known: true,
+        queued: 2,
+        counts: { started: 0, finished: 0, failed: 1, deferred: 0, scheduled: 0, canceled: 0 },
+        oldestJobId: 'y',
+        oldestEnqueuedAt: undefined,
+      },
     ],
     currentJobs: new Map(),
     jobPage: undefined,
@@ -89,7 +147,10 @@ function snapshotOf(workers: WorkerEntry[], takenAt = NOW): Snapshot {
 
 describe('queue rows and totals', () => {
   it('counts live listeners and flags a queue with jobs and no worker', () => {
-    const snap = snapshotOf([worker('a', { state: 'idle', queues: 'busyq', last_heartbeat: ago(1) }), { name: 'g', record: undefined, listeners: 0 }]);
+    const snap = snapshotOf([
+      worker('a', { state: 'idle', queues: 'busyq', last_heartbeat: ago(1) }),
+      { name: 'g', record: undefined, listeners: 0 },
+    ]);
     const rows = snap.workers.map((w) => deriveWorkerRow(w, snap.currentJobs, NOW, new Set()));
     const queues = deriveQueueRows(snap, rows, NOW);
     expect(queues.map((q) => [q.name, q.workers, q.flags])).toEqual([
@@ -98,15 +159,37 @@ describe('queue rows and totals', () => {
     ]);
     expect(queues[0]?.oldestAgeSeconds).toBe(60);
     const totals = deriveTotals(rows, queues);
-    expect(totals).toMatchObject({ workers: 1, ghosts: 1, queued: 7, started: 1, failed: 4, byState: { idle: 1 } });
+    expect(totals).toMatchObject({
+      workers: 1,
+      ghosts: 1,
+      queued: 7,
+      started: 1,
+      failed: 4,
+      byState: { idle: 1 },
+    });
   });
 });
 
 describe('rates from counter deltas', () => {
   it('sums per-worker deltas and ignores workers that appeared or restarted', () => {
-    const before = countersOf(snapshotOf([worker('a', { successful_job_count: '10', failed_job_count: '1' }), worker('b', { successful_job_count: '50' })], NOW));
+    const before = countersOf(
+      snapshotOf(
+        [
+          worker('a', { successful_job_count: '10', failed_job_count: '1' }),
+          worker('b', { successful_job_count: '50' }),
+        ],
+        NOW,
+      ),
+    );
     const after = countersOf(
-      snapshotOf([worker('a', { successful_job_count: '14', failed_job_count: '2' }), worker('b', { successful_job_count: '3' }), worker('c', { successful_job_count: '99' })], NOW + 2000),
+      snapshotOf(
+        [
+          worker('a', { successful_job_count: '14', failed_job_count: '2' }),
+          worker('b', { successful_job_count: '3' }),
+          worker('c', { successful_job_count: '99' }),
+        ],
+        NOW + 2000,
+      ),
     );
     expect(rateBetween(before, after)).toEqual({ finished: 2, failed: 0.5 });
   });

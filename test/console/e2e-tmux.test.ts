@@ -44,7 +44,11 @@ describe.skipIf(!built || !hasTmux)('rqts console in a real terminal (tmux)', ()
   beforeAll(async () => {
     redis = await startRedis();
     dir = writeTaskModules();
-    worker = spawn(process.execPath, [BIN, 'worker', 'e2e', '--url', redis.url, '--path', dir, '--name', 'e2e-worker'], { cwd: dir, stdio: 'ignore' });
+    worker = spawn(
+      process.execPath,
+      [BIN, 'worker', 'e2e', '--url', redis.url, '--path', dir, '--name', 'e2e-worker'],
+      { cwd: dir, stdio: 'ignore' },
+    );
     await new Queue('e2e', redis.client).enqueue('tasks.hang', [], {}, { timeout: 900 });
     const command = `env -u CI ${process.execPath} ${BIN} console --url ${redis.url} --interval 0.5; echo CONSOLE-EXITED $?; sleep 60`;
     tmux('new-session', '-d', '-s', 'console', '-x', '160', '-y', '40', command);
@@ -94,7 +98,9 @@ describe.skipIf(!built)('rqts console refusals', () => {
     try {
       const text = await waitFor(
         () => {
-          const out = spawnSync('tmux', ['-L', socket, 'capture-pane', '-p', '-J', '-t', 'demo'], { encoding: 'utf8' }).stdout;
+          const out = spawnSync('tmux', ['-L', socket, 'capture-pane', '-p', '-J', '-t', 'demo'], {
+            encoding: 'utf8',
+          }).stdout;
           return out.includes('DEMO-EXITED') ? out : '';
         },
         20_000,
@@ -102,7 +108,9 @@ describe.skipIf(!built)('rqts console refusals', () => {
       );
       const lines = text.split('\n').filter((l) => l.trim() !== '');
       expect(lines).toEqual([
-        expect.stringMatching(/^No Redis answers at redis:\/\/127\.0\.0\.1:1\/0 and no redis-server binary is installed\. Install Redis \(Debian\/Ubuntu: apt-get install redis-server/),
+        expect.stringMatching(
+          /^No Redis answers at redis:\/\/127\.0\.0\.1:1\/0 and no redis-server binary is installed\. Install Redis \(Debian\/Ubuntu: apt-get install redis-server/,
+        ),
         'DEMO-EXITED 1',
       ]);
     } finally {

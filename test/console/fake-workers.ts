@@ -17,7 +17,12 @@ export function countWrites(client: Redis): { count: () => number; reset: () => 
   return { count: () => writes, reset: () => (writes = 0) };
 }
 
-export async function writeFakeWorkers(client: Redis, prefix: string, count: number, options: { busy?: boolean; queues?: string[] } = {}): Promise<void> {
+export async function writeFakeWorkers(
+  client: Redis,
+  prefix: string,
+  count: number,
+  options: { busy?: boolean; queues?: string[] } = {},
+): Promise<void> {
   const queues = options.queues ?? ['default'];
   const now = formatTimestamp(new Date());
   const multi = client.multi();
@@ -38,8 +43,16 @@ export async function writeFakeWorkers(client: Redis, prefix: string, count: num
     });
     multi.sadd(keys.allWorkers, keys.worker(name));
     for (const q of queues) multi.sadd(keys.workersOfQueue(q), keys.worker(name));
-    if (options.busy) multi.hset(keys.job(jobId), { description: `tasks.work(${i})`, status: 'started', origin: queues[0] ?? 'default', timeout: '180', started_at: now, created_at: now, data: '' });
+    if (options.busy)
+      multi.hset(keys.job(jobId), {
+        description: `tasks.work(${i})`,
+        status: 'started',
+        origin: queues[0] ?? 'default',
+        timeout: '180',
+        started_at: now,
+        created_at: now,
+        data: '',
+      });
   }
   await multi.exec();
 }
-

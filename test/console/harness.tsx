@@ -21,7 +21,14 @@ export interface ConsoleUnderTest {
 
 export function startConsole(
   url: string,
-  options: { readOnly?: boolean; builder?: WorkerCommandBuilder; effectDeadlineMs?: number; columns?: number; rows?: number; intervalMs?: number } = {},
+  options: {
+    readOnly?: boolean;
+    builder?: WorkerCommandBuilder;
+    effectDeadlineMs?: number;
+    columns?: number;
+    rows?: number;
+    intervalMs?: number;
+  } = {},
 ): ConsoleUnderTest {
   const client = createConsoleClient(url);
   const poller = new Poller(client, { intervalMs: options.intervalMs ?? 250 });
@@ -66,7 +73,17 @@ export function writeTaskModules(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'rqts-console-tasks-'));
   writeFileSync(
     path.join(dir, 'tasks.py'),
-    ['import time', 'def hang():', '    while True:', '        time.sleep(60)', 'def quick(n=1):', '    return n * 2', 'def fail():', '    raise RuntimeError("boom")', ''].join('\n'),
+    [
+      'import time',
+      'def hang():',
+      '    while True:',
+      '        time.sleep(60)',
+      'def quick(n=1):',
+      '    return n * 2',
+      'def fail():',
+      '    raise RuntimeError("boom")',
+      '',
+    ].join('\n'),
   );
   writeFileSync(
     path.join(dir, 'tasks.js'),
@@ -82,15 +99,44 @@ export function writeTaskModules(): string {
 
 export const JSON_SERIALIZER = 'rq.serializers.JSONSerializer';
 
-export function pythonWorkerArgs(url: string, dir: string, name: string, queues: string[], extra: string[] = []): string[] {
-  return ['-m', 'rq.cli', 'worker', '--url', url, '-S', JSON_SERIALIZER, '--path', dir, '--name', name, ...extra, ...queues];
+export function pythonWorkerArgs(
+  url: string,
+  dir: string,
+  name: string,
+  queues: string[],
+  extra: string[] = [],
+): string[] {
+  return [
+    '-m',
+    'rq.cli',
+    'worker',
+    '--url',
+    url,
+    '-S',
+    JSON_SERIALIZER,
+    '--path',
+    dir,
+    '--name',
+    name,
+    ...extra,
+    ...queues,
+  ];
 }
 
-export function startPythonWorker(url: string, dir: string, name: string, queues: string[]): ReturnType<typeof spawnPython> {
+export function startPythonWorker(
+  url: string,
+  dir: string,
+  name: string,
+  queues: string[],
+): ReturnType<typeof spawnPython> {
   return spawnPython(pythonWorkerArgs(url, dir, name, queues), {}, dir);
 }
 
 /** Launch builder for the console: Python RQ workers instead of rqts ones. */
 export function pythonBuilder(dir: string): WorkerCommandBuilder {
-  return ({ name, queues, burst, url }) => ({ command: PYTHON, args: pythonWorkerArgs(url, dir, name, queues, burst ? ['--burst'] : []), cwd: dir });
+  return ({ name, queues, burst, url }) => ({
+    command: PYTHON,
+    args: pythonWorkerArgs(url, dir, name, queues, burst ? ['--burst'] : []),
+    cwd: dir,
+  });
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { bindingsFor, footerBindings, KEYMAP, keyName, keymapMarkdown, resolveKey, SCREENS, type Context } from '../../src/console/keymap.js';
+import {
+  bindingsFor,
+  footerBindings,
+  KEYMAP,
+  keyName,
+  keymapMarkdown,
+  resolveKey,
+  SCREENS,
+  type Context,
+} from '../../src/console/keymap.js';
 import { helpLines } from '../../src/console/views/HelpView.js';
 
 const CONTEXTS: Context[] = [...SCREENS, 'confirm', 'launch', 'filter', 'quit'];
@@ -27,7 +36,14 @@ describe('the keymap table', () => {
   });
 
   it('asks for confirmation on every action that kills, stops or deletes', () => {
-    const destructive = ['action.killHorse', 'action.stopJob', 'action.shutdown', 'action.removeGhost', 'action.emptyQueue', 'action.requeueAll'];
+    const destructive = [
+      'action.killHorse',
+      'action.stopJob',
+      'action.shutdown',
+      'action.removeGhost',
+      'action.emptyQueue',
+      'action.requeueAll',
+    ];
     for (const id of destructive) expect(KEYMAP.find((b) => b.id === id)?.confirm, id).toBe(true);
   });
 
@@ -37,8 +53,16 @@ describe('the keymap table', () => {
     expect(resolveKey('workers', 'j', {}, { readOnly: true })).toBe('nav.down');
     expect(footerBindings('workers', { readOnly: true }).some((b) => b.action)).toBe(false);
     expect(bindingsFor('workers', { readOnly: true }).some((b) => b.action)).toBe(false);
-    expect(helpLines(true).map((l) => l.text).join('\n')).not.toContain('Kill the selected');
-    expect(helpLines(false).map((l) => l.text).join('\n')).toContain('Kill the selected');
+    expect(
+      helpLines(true)
+        .map((l) => l.text)
+        .join('\n'),
+    ).not.toContain('Kill the selected');
+    expect(
+      helpLines(false)
+        .map((l) => l.text)
+        .join('\n'),
+    ).toContain('Kill the selected');
   });
 
   it('names keys the way Ink reports them', () => {
@@ -52,7 +76,9 @@ describe('the keymap table', () => {
   });
 
   it('lists every binding in help and in the README table', () => {
-    const help = helpLines(false).map((l) => l.text).join('\n');
+    const help = helpLines(false)
+      .map((l) => l.text)
+      .join('\n');
     const table = keymapMarkdown();
     for (const b of KEYMAP) {
       expect(help, b.id).toContain(b.help);
@@ -72,7 +98,13 @@ describe('the README key table', () => {
     const match = pattern.exec(readme);
     expect(match, 'README.md has the keymap markers').not.toBeNull();
     if (process.env.UPDATE_README === '1') {
-      writeFileSync(file, readme.replace(pattern, (_m, start: string, _old: string, end: string) => `${start}${keymapMarkdown()}${end}`));
+      writeFileSync(
+        file,
+        readme.replace(
+          pattern,
+          (_m, start: string, _old: string, end: string) => `${start}${keymapMarkdown()}${end}`,
+        ),
+      );
       return;
     }
     expect(match?.[2]).toBe(keymapMarkdown());

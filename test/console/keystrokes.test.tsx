@@ -21,7 +21,9 @@ describe('keystrokes through the render helper', () => {
     const r = renderConsole(<Probe />);
     await r.press('j', 'K', KEYS.down, KEYS.enter, KEYS.escape, KEYS.tab, '\u0006', 'G', '?');
     const frame = await r.waitForFrame('nav.bottom,screen.help.');
-    expect(frame).toContain('seen nav.down,action.killHorse,nav.down,nav.open,nav.back,nav.nextScreen,nav.pageDown,nav.bottom,screen.help.');
+    expect(frame).toContain(
+      'seen nav.down,action.killHorse,nav.down,nav.open,nav.back,nav.nextScreen,nav.pageDown,nav.bottom,screen.help.',
+    );
     r.unmount();
   });
 });

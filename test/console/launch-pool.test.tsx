@@ -42,7 +42,12 @@ describe.skipIf(!built)('launching a worker pool from the console', () => {
       const dialog = await ui.r.waitForFrame(/launch as\s+one pool/);
       const defaultName = /pool name\s+(\S+)/.exec(dialog)?.[1] ?? '';
       expect(defaultName).not.toBe('');
-      await ui.r.press(KEYS.tab, ...Array<string>(defaultName.length).fill(KEYS.backspace), 'web', KEYS.enter);
+      await ui.r.press(
+        KEYS.tab,
+        ...Array<string>(defaultName.length).fill(KEYS.backspace),
+        'web',
+        KEYS.enter,
+      );
       await ui.r.waitForFrame('Launched pool of 2 web (pid');
       const launched = ui.local?.running() ?? [];
       expect(launched.map((w) => [w.name, w.poolSize])).toEqual([['web', 2]]);
@@ -50,14 +55,21 @@ describe.skipIf(!built)('launching a worker pool from the console', () => {
       if (poolPid) pids.push(poolPid);
 
       await ui.r.press('1');
-      const frame = await ui.r.waitForFrame((f) => (f.match(/◆ web-w\d-\S+\s+web\s+(idle|busy)\s+pooled/g) ?? []).length === 2, 30_000);
+      const frame = await ui.r.waitForFrame(
+        (f) => (f.match(/◆ web-w\d-\S+\s+web\s+(idle|busy)\s+pooled/g) ?? []).length === 2,
+        30_000,
+      );
       expect(frame).toMatch(/NAME\s+POOL\s+STATE/);
       const workers = await findWorkers(redis.client);
       expect(workers.map((w) => w.pool)).toEqual(['web', 'web']);
       const memberPids = workers.map((w) => w.pid ?? 0);
       pids.push(...memberPids);
       for (const pid of memberPids) expect(isAlive(pid)).toBe(true);
-      await waitFor(async () => (await redis.client.llen(keys.queue('pooled'))) === 0, 20_000, 'the pool to take the job');
+      await waitFor(
+        async () => (await redis.client.llen(keys.queue('pooled'))) === 0,
+        20_000,
+        'the pool to take the job',
+      );
 
       await ui.r.press('/', 'w', 'e', 'b', '-', 'w', '1', KEYS.enter, KEYS.enter);
       await ui.r.waitForFrame((f) => /Worker web-w1-/.test(f) && /pool\s+web\b/.test(f)); // the worker detail names its pool

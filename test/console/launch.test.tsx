@@ -31,7 +31,10 @@ describe.skipIf(!built)('launching rqts workers from the console', () => {
   beforeAll(async () => {
     redis = await startRedis();
     dir = writeTaskModules();
-    await new Queue('backlog', redis.client).enqueueMany([{ funcName: 'tasks.quick', args: [1] }, { funcName: 'tasks.quick', args: [2] }]);
+    await new Queue('backlog', redis.client).enqueueMany([
+      { funcName: 'tasks.quick', args: [1] },
+      { funcName: 'tasks.quick', args: [2] },
+    ]);
   });
   afterAll(async () => {
     for (const pid of leftBehind) if (alive(pid)) process.kill(pid, 'SIGKILL');
@@ -53,9 +56,16 @@ describe.skipIf(!built)('launching rqts workers from the console', () => {
     try {
       await launchOn(ui, '2');
       await ui.r.press('1');
-      const frame = await ui.r.waitForFrame((f) => (f.match(/◆ \S+\.console\d+\.\d+\s+(idle|busy)\s+backlog/g) ?? []).length === 2, 30_000);
+      const frame = await ui.r.waitForFrame(
+        (f) => (f.match(/◆ \S+\.console\d+\.\d+\s+(idle|busy)\s+backlog/g) ?? []).length === 2,
+        30_000,
+      );
       expect(frame).toContain('2/2 workers');
-      await waitFor(async () => (await redis.client.llen(keys.queue('backlog'))) === 0, 20_000, 'the backlog to drain');
+      await waitFor(
+        async () => (await redis.client.llen(keys.queue('backlog'))) === 0,
+        20_000,
+        'the backlog to drain',
+      );
       await ui.r.press('4');
       await ui.r.waitForFrame('Listening for work on backlog', 20_000);
       const pids = ui.local?.running().map((w) => w.pid) ?? [];

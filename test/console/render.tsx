@@ -66,7 +66,10 @@ export interface Rendered {
   unmount(): void;
 }
 
-export function renderConsole(tree: React.ReactElement, size: { columns?: number; rows?: number } = {}): Rendered {
+export function renderConsole(
+  tree: React.ReactElement,
+  size: { columns?: number; rows?: number } = {},
+): Rendered {
   const stdout = new FakeStdout(size.columns ?? 160, size.rows ?? 40);
   const stdin = new FakeStdin();
   const stderr = new FakeStdout(160, 40);
@@ -80,7 +83,11 @@ export function renderConsole(tree: React.ReactElement, size: { columns?: number
   });
   const lastFrame = (): string => stripAnsi(stdout.frames[stdout.frames.length - 1] ?? '');
   const matches = (frame: string, expected: string | RegExp | ((frame: string) => boolean)): boolean =>
-    typeof expected === 'string' ? frame.includes(expected) : expected instanceof RegExp ? expected.test(frame) : expected(frame);
+    typeof expected === 'string'
+      ? frame.includes(expected)
+      : expected instanceof RegExp
+        ? expected.test(frame)
+        : expected(frame);
   return {
     stdin,
     stdout,
@@ -99,7 +106,10 @@ export function renderConsole(tree: React.ReactElement, size: { columns?: number
       for (;;) {
         const frame = lastFrame();
         if (matches(frame, expected)) return frame;
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for frame matching ${String(expected)}; last frame:\n${frame}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out after ${timeoutMs} ms waiting for frame matching ${String(expected)}; last frame:\n${frame}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },

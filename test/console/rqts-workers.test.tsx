@@ -10,6 +10,10 @@ const built = existsSync(path.join(PACKAGE_ROOT, 'dist', 'cli', 'main.js'));
 
 describeWorkerActions(
   'console against an rqts worker',
-  (url, dir, name, queues) => spawn(process.execPath, [bin, 'worker', ...queues, '--url', url, '--path', dir, '--name', name], { cwd: dir, stdio: 'ignore' }),
+  (url, dir, name, queues) =>
+    spawn(process.execPath, [bin, 'worker', ...queues, '--url', url, '--path', dir, '--name', name], {
+      cwd: dir,
+      stdio: 'ignore',
+    }),
   !built,
 );

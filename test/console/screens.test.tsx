@@ -32,7 +32,9 @@ describe('console screens', () => {
     await ui.r.press(KEYS.escape);
     await ui.r.waitForFrame((f) => f.includes('alpha-0') && f.includes('gamma-0'));
     await ui.r.press('/', '\u0012', '^', '(', 'a', '|', 'g', ')', KEYS.enter); // ctrl+r: regex
-    frame = await ui.r.waitForFrame((f) => f.includes('alpha-0') && f.includes('gamma-0') && !f.includes('beta-0'));
+    frame = await ui.r.waitForFrame(
+      (f) => f.includes('alpha-0') && f.includes('gamma-0') && !f.includes('beta-0'),
+    );
     expect(frame).toContain('filter re/^(a|g)/');
     await ui.r.press(KEYS.escape, '>', 'o');
     await ui.r.waitForFrame('sort pool↓');
@@ -43,7 +45,12 @@ describe('console screens', () => {
   });
 
   it('escapes control characters in names and descriptions', async () => {
-    await new Queue('served', redis.client).enqueue('tasks.quick', [], {}, { description: 'evil\u001b[2J\u0007desc' });
+    await new Queue('served', redis.client).enqueue(
+      'tasks.quick',
+      [],
+      {},
+      { description: 'evil\u001b[2J\u0007desc' },
+    );
     await ui.r.press('2');
     await ui.r.waitForFrame(/served\s+1/);
     await ui.r.press('/', 's', 'e', 'r', 'v', KEYS.enter, KEYS.enter);
@@ -57,46 +64,70 @@ describe('console screens', () => {
     await ui.r.press('1');
   });
 
-  it.skipIf(!pythonRqAvailable())('failed jobs: the error in the list, the stack trace in detail, requeue one, requeue all, empty', async () => {
-    const queue = new Queue('broken', redis.client);
-    const failing = await queue.enqueueMany([{ funcName: 'tasks.fail' }, { funcName: 'tasks.fail' }, { funcName: 'tasks.fail' }]);
-    const run = await runProcess(PYTHON, ['-m', 'rq.cli', 'worker', '--burst', '--url', redis.url, '-S', JSON_SERIALIZER, '--path', dir, 'broken'], {}, dir);
-    expect(run.code, run.stderr).toBe(0);
-    await queue.enqueue('tasks.quick', [5]);
+  it.skipIf(!pythonRqAvailable())(
+    'failed jobs: the error in the list, the stack trace in detail, requeue one, requeue all, empty',
+    async () => {
+      const queue = new Queue('broken', redis.client);
+      const failing = await queue.enqueueMany([
+        { funcName: 'tasks.fail' },
+        { funcName: 'tasks.fail' },
+        { funcName: 'tasks.fail' },
+      ]);
+      const run = await runProcess(
+        PYTHON,
+        [
+          '-m',
+          'rq.cli',
+          'worker',
+          '--burst',
+          '--url',
+          redis.url,
+          '-S',
+          JSON_SERIALIZER,
+          '--path',
+          dir,
+          'broken',
+        ],
+        {},
+        dir,
+      );
+      expect(run.code, run.stderr).toBe(0);
+      await queue.enqueue('tasks.quick', [5]);
 
-    await ui.r.press('2');
-    await ui.r.waitForFrame(/broken\s+1\s+0\s+0\s+3/);
-    await ui.r.press('/', 'b', 'r', 'o', 'k', KEYS.enter);
-    let frame = await ui.r.waitForFrame(/broken.*NO-WORKER/);
-    await ui.r.press(KEYS.enter, KEYS.right, KEYS.right); // queued -> started -> failed
-    frame = await ui.r.waitForFrame((f) => f.includes('RuntimeError: boom') && f.includes(' failed 3 '));
-    expect(frame).toContain(failing[0]?.id.slice(0, 8));
+      await ui.r.press('2');
+      await ui.r.waitForFrame(/broken\s+1\s+0\s+0\s+3/);
+      await ui.r.press('/', 'b', 'r', 'o', 'k', KEYS.enter);
+      let frame = await ui.r.waitForFrame(/broken.*NO-WORKER/);
+      await ui.r.press(KEYS.enter, KEYS.right, KEYS.right); // queued -> started -> failed
+      frame = await ui.r.waitForFrame((f) => f.includes('RuntimeError: boom') && f.includes(' failed 3 '));
+      expect(frame).toContain(failing[0]?.id.slice(0, 8));
 
-    await ui.r.press(KEYS.enter);
-    frame = await ui.r.waitForFrame('Latest result: failed');
-    expect(frame).toContain('Traceback (most recent call last)');
-    expect(frame).toContain('function        tasks.fail');
-    await ui.r.press('r');
-    await ui.r.waitForFrame('back in queue broken');
-    await ui.r.press(KEYS.escape);
-    await ui.r.waitForFrame(/queue broken\s+queued \d+\s+started 0\s+failed 2\s/);
+      await ui.r.press(KEYS.enter);
+      frame = await ui.r.waitForFrame('Latest result: failed');
+      expect(frame).toContain('Traceback (most recent call last)');
+      expect(frame).toContain('function        tasks.fail');
+      await ui.r.press('r');
+      await ui.r.waitForFrame('back in queue broken');
+      await ui.r.press(KEYS.escape);
+      await ui.r.waitForFrame(/queue broken\s+queued \d+\s+started 0\s+failed 2\s/);
 
-    await ui.r.press('R');
-    frame = await ui.r.waitForFrame('Requeue every failed job of this queue?');
-    expect(frame).toContain('target: queue broken');
-    await ui.r.press('y');
-    await ui.r.waitForFrame('2 jobs requeued');
-    expect(await redis.client.zcard(keys.registry('failed', 'broken'))).toBe(0);
-    expect(await redis.client.llen(keys.queue('broken'))).toBe(4);
+      await ui.r.press('R');
+      frame = await ui.r.waitForFrame('Requeue every failed job of this queue?');
+      expect(frame).toContain('target: queue broken');
+      await ui.r.press('y');
+      await ui.r.waitForFrame('2 jobs requeued');
+      expect(await redis.client.zcard(keys.registry('failed', 'broken'))).toBe(0);
+      expect(await redis.client.llen(keys.queue('broken'))).toBe(4);
 
-    await ui.r.waitForFrame(/queue broken\s+queued 4\s/);
-    await ui.r.press('E');
-    await ui.r.waitForFrame('Deletes its 4 queued jobs');
-    await ui.r.press('y');
-    await ui.r.waitForFrame('4 jobs deleted');
-    expect(await redis.client.llen(keys.queue('broken'))).toBe(0);
-    await ui.r.press(KEYS.escape, '1');
-  });
+      await ui.r.waitForFrame(/queue broken\s+queued 4\s/);
+      await ui.r.press('E');
+      await ui.r.waitForFrame('Deletes its 4 queued jobs');
+      await ui.r.press('y');
+      await ui.r.waitForFrame('4 jobs deleted');
+      expect(await redis.client.llen(keys.queue('broken'))).toBe(0);
+      await ui.r.press(KEYS.escape, '1');
+    },
+  );
 
   it('suspends (after confirming) and resumes with P, with a banner while suspended', async () => {
     await ui.r.press('P');
@@ -174,9 +205,14 @@ describe('console when Redis goes away', () => {
     await redis.stopServer();
     const frame = await ui.r.waitForFrame('Redis unreachable since', 20_000);
     expect(frame).toContain('reconnecting');
-    expect(frame).toMatch(/\((ECONNREFUSED|connect ECONNREFUSED|connection lost|Connection is closed)[^)]*\)/);
+    expect(frame).toMatch(
+      /\((ECONNREFUSED|connect ECONNREFUSED|connection lost|Connection is closed)[^)]*\)/,
+    );
     expect(frame).toContain('up-0'); // the last data stays on screen
     await redis.startServer();
-    await ui.r.waitForFrame((f) => !f.includes('Redis unreachable') && f.includes('No worker is registered'), 20_000);
+    await ui.r.waitForFrame(
+      (f) => !f.includes('Redis unreachable') && f.includes('No worker is registered'),
+      20_000,
+    );
   });
 });

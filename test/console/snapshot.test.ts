@@ -55,8 +55,12 @@ describe('the snapshot reader', () => {
 
   it('reads one page of a queue in Redis, with the age of its oldest job', async () => {
     const queue = new Queue('paged', client);
-    const jobs = await queue.enqueueMany(Array.from({ length: 30 }, (_, i) => ({ funcName: 'tasks.n', args: [i] })));
-    const snap = await readSnapshot(client, { jobPage: { queue: 'paged', kind: 'queued', offset: 10, limit: 5 } });
+    const jobs = await queue.enqueueMany(
+      Array.from({ length: 30 }, (_, i) => ({ funcName: 'tasks.n', args: [i] })),
+    );
+    const snap = await readSnapshot(client, {
+      jobPage: { queue: 'paged', kind: 'queued', offset: 10, limit: 5 },
+    });
     expect(snap.jobPage?.total).toBe(30);
     expect(snap.jobPage?.jobs.map((j) => j.id)).toEqual(jobs.slice(10, 15).map((j) => j.id));
     expect(snap.jobPage?.jobs[0]?.description).toBe('tasks.n(10)');
@@ -69,12 +73,29 @@ describe('the snapshot reader', () => {
     const id = 'pickled-1';
     // A pickle protocol 4 stream (0x80 0x04 ...), compressed as RQ stores it.
     const data = deflateSync(Buffer.from([0x80, 0x04, 0x95, 0x10, 0x00, 0x2e]));
-    await client.hset(keys.job(id), { data, description: 'billing.charge(42)', status: 'queued', origin: 'pk', created_at: formatTimestamp(new Date()), enqueued_at: formatTimestamp(new Date()) });
+    await client.hset(keys.job(id), {
+      data,
+      description: 'billing.charge(42)',
+      status: 'queued',
+      origin: 'pk',
+      created_at: formatTimestamp(new Date()),
+      enqueued_at: formatTimestamp(new Date()),
+    });
     await client.rpush(keys.queue('pk'), id);
     await client.sadd(keys.allQueues, keys.queue('pk'));
-    const snap = await readSnapshot(client, { jobPage: { queue: 'pk', kind: 'queued', offset: 0, limit: 10 }, detailJobId: id });
-    expect(snap.jobPage?.jobs[0]).toMatchObject({ id, pickled: true, description: 'billing.charge(42)', funcName: undefined });
-    const text = jobDetailLines(snap.detail, Date.now(), id).map((l) => l.text).join('\n');
+    const snap = await readSnapshot(client, {
+      jobPage: { queue: 'pk', kind: 'queued', offset: 0, limit: 10 },
+      detailJobId: id,
+    });
+    expect(snap.jobPage?.jobs[0]).toMatchObject({
+      id,
+      pickled: true,
+      description: 'billing.charge(42)',
+      funcName: undefined,
+    });
+    const text = jobDetailLines(snap.detail, Date.now(), id)
+      .map((l) => l.text)
+      .join('\n');
     expect(text).toContain('billing.charge(42)');
     expect(text).toContain('pickled payload: not decoded');
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SELECTION, resolveIndex, selectionReducer, windowStart } from '../../src/console/data/selection.js';
+import {
+  EMPTY_SELECTION,
+  resolveIndex,
+  selectionReducer,
+  windowStart,
+} from '../../src/console/data/selection.js';
 import { cycleSort, filterRows, sortRows } from '../../src/console/data/table.js';
 import { layoutWidths } from '../../src/console/data/columns.js';
 import { INITIAL_UI, launchFields, parseLaunchDraft, uiReducer } from '../../src/console/ui-state.js';
@@ -42,16 +47,28 @@ describe('filter and sort', () => {
     { id: 'n', sortValue: (r: (typeof rows)[number]) => r.n },
   ];
   it('filters by substring or regular expression and reports a bad pattern', () => {
-    expect(filterRows(rows, (r) => r.name, { text: 'B', regex: false }).rows.map((r) => r.name)).toEqual(['b']);
-    expect(filterRows(rows, (r) => r.name, { text: '^[ac]$', regex: true }).rows.map((r) => r.name)).toEqual(['a', 'c']);
+    expect(filterRows(rows, (r) => r.name, { text: 'B', regex: false }).rows.map((r) => r.name)).toEqual([
+      'b',
+    ]);
+    expect(filterRows(rows, (r) => r.name, { text: '^[ac]$', regex: true }).rows.map((r) => r.name)).toEqual([
+      'a',
+      'c',
+    ]);
     const bad = filterRows(rows, (r) => r.name, { text: '(', regex: true });
     expect(bad.error).toMatch(/bad regular expression/);
     expect(bad.rows).toHaveLength(3);
   });
   it('sorts by a column either way, undefined last, ties by name', () => {
-    expect(sortRows(rows, columns, { column: 'n', descending: false }, (r) => r.name).map((r) => r.name)).toEqual(['c', 'b', 'a']);
-    expect(sortRows(rows, columns, { column: 'n', descending: true }, (r) => r.name).map((r) => r.name)).toEqual(['b', 'c', 'a']);
-    expect(cycleSort(columns, { column: 'n', descending: false }, 1)).toEqual({ column: 'name', descending: false });
+    expect(
+      sortRows(rows, columns, { column: 'n', descending: false }, (r) => r.name).map((r) => r.name),
+    ).toEqual(['c', 'b', 'a']);
+    expect(
+      sortRows(rows, columns, { column: 'n', descending: true }, (r) => r.name).map((r) => r.name),
+    ).toEqual(['b', 'c', 'a']);
+    expect(cycleSort(columns, { column: 'n', descending: false }, 1)).toEqual({
+      column: 'name',
+      descending: false,
+    });
   });
   it('lays columns out to fill the width exactly', () => {
     const widths = layoutWidths([{ width: 4 }, { width: 5, flex: 1 }, { width: 3, flex: 2 }], 30);
@@ -72,15 +89,31 @@ describe('UI reducer', () => {
   });
   it('validates the launch dialog', () => {
     const separate = { asPool: false, poolName: 'ignored here' };
-    expect(parseLaunchDraft({ queues: 'high, default', count: '2', burst: true, ...separate })).toEqual({ queues: ['high', 'default'], count: 2, burst: true });
+    expect(parseLaunchDraft({ queues: 'high, default', count: '2', burst: true, ...separate })).toEqual({
+      queues: ['high', 'default'],
+      count: 2,
+      burst: true,
+    });
     expect(parseLaunchDraft({ queues: ' ', count: '1', burst: false, ...separate })).toHaveProperty('error');
-    expect(parseLaunchDraft({ queues: 'q', count: 'zero', burst: false, ...separate })).toHaveProperty('error');
+    expect(parseLaunchDraft({ queues: 'q', count: 'zero', burst: false, ...separate })).toHaveProperty(
+      'error',
+    );
   });
   it('launches a pool under a plain name only when asked to', () => {
-    expect(parseLaunchDraft({ queues: 'q', count: '3', burst: false, asPool: true, poolName: ' web-1 ' })).toEqual({ queues: ['q'], count: 3, burst: false, pool: 'web-1' });
-    expect(parseLaunchDraft({ queues: 'q', count: '3', burst: false, asPool: true, poolName: 'has space' })).toHaveProperty('error');
-    expect(parseLaunchDraft({ queues: 'q', count: '3', burst: false, asPool: true, poolName: '../x' })).toHaveProperty('error');
-    expect(launchFields({ queues: 'q', count: '1', burst: false, asPool: false, poolName: 'p' })).not.toContain('poolName');
-    expect(launchFields({ queues: 'q', count: '1', burst: false, asPool: true, poolName: 'p' })).toContain('poolName');
+    expect(
+      parseLaunchDraft({ queues: 'q', count: '3', burst: false, asPool: true, poolName: ' web-1 ' }),
+    ).toEqual({ queues: ['q'], count: 3, burst: false, pool: 'web-1' });
+    expect(
+      parseLaunchDraft({ queues: 'q', count: '3', burst: false, asPool: true, poolName: 'has space' }),
+    ).toHaveProperty('error');
+    expect(
+      parseLaunchDraft({ queues: 'q', count: '3', burst: false, asPool: true, poolName: '../x' }),
+    ).toHaveProperty('error');
+    expect(
+      launchFields({ queues: 'q', count: '1', burst: false, asPool: false, poolName: 'p' }),
+    ).not.toContain('poolName');
+    expect(launchFields({ queues: 'q', count: '1', burst: false, asPool: true, poolName: 'p' })).toContain(
+      'poolName',
+    );
   });
 });

@@ -14,107 +14,114 @@ import { startConsole, writeTaskModules, type ConsoleUnderTest } from './harness
 export type WorkerStarter = (url: string, dir: string, name: string, queues: string[]) => ChildProcess;
 
 export function describeWorkerActions(title: string, startWorker: WorkerStarter, skip: boolean): void {
-describe.skipIf(skip)(title, () => {
-  let redis: TestRedis;
-  let worker: ChildProcess;
-  let ui: ConsoleUnderTest;
-  const queue = 'wq';
-  const name = 'console-target-1';
-  const rowOf = (frame: string): string => frame.split('\n').find((l) => l.slice(2).startsWith(`${name} `)) ?? '';
+  describe.skipIf(skip)(title, () => {
+    let redis: TestRedis;
+    let worker: ChildProcess;
+    let ui: ConsoleUnderTest;
+    const queue = 'wq';
+    const name = 'console-target-1';
+    const rowOf = (frame: string): string =>
+      frame.split('\n').find((l) => l.slice(2).startsWith(`${name} `)) ?? '';
 
-  beforeAll(async () => {
-    redis = await startRedis();
-    const dir = writeTaskModules();
-    worker = startWorker(redis.url, dir, name, [queue]);
-    ui = startConsole(redis.url);
+    beforeAll(async () => {
+      redis = await startRedis();
+      const dir = writeTaskModules();
+      worker = startWorker(redis.url, dir, name, [queue]);
+      ui = startConsole(redis.url);
+    });
+    afterAll(async () => {
+      await ui?.close();
+      worker?.kill('SIGKILL');
+      await redis?.stop();
+    });
+
+    async function busyOnHangingJob(): Promise<string> {
+      const job = await new Queue(queue, redis.client).enqueue('tasks.hang', [], {}, { timeout: 600 });
+      await ui.r.waitForFrame((f) => /busy/.test(rowOf(f)) && rowOf(f).includes('tasks.hang()'), 30_000);
+      return job.id;
+    }
+
+    it('shows the worker busy with its hanging job', async () => {
+      await ui.r.waitForFrame((f) => rowOf(f).includes('idle'), 30_000);
+      await busyOnHangingJob();
+      const row = rowOf(ui.r.lastFrame());
+      expect(row).toMatch(/busy\s+wq\s+tasks\.hang\(\)/);
+      expect(row).toMatch(/\/10m00s/); // elapsed against the job's own timeout
+      expect(row).not.toMatch(/DEAF|GHOST|STALE/);
+    });
+
+    it('kill-horse asks first with Cancel focused, then kills the horse: the job ends failed', async () => {
+      const jobId = (await redis.client.hget(keys.worker(name), 'current_job')) ?? '';
+      expect(jobId).not.toBe('');
+      await ui.r.press('K');
+      let frame = await ui.r.waitForFrame('Kill the horse of this worker?');
+      expect(frame).toContain(`target: ${name}`);
+      expect(frame).toContain('[ Cancel ]');
+      await ui.r.press(KEYS.enter); // Cancel is focused: nothing happens
+      frame = await ui.r.waitForFrame((f) => !f.includes('Kill the horse'));
+      expect(await redis.client.hget(keys.job(jobId), 'status')).toBe('started');
+
+      await ui.r.press('K', 'y');
+      frame = await ui.r.waitForFrame('horse killed', 20_000);
+      expect(frame).toContain('heard by 1 listener');
+      expect(frame).toContain(`job ${jobId} ended failed (in the failed registry)`);
+      expect(await redis.client.zscore(keys.registry('failed', queue), jobId)).not.toBeNull();
+      await ui.r.waitForFrame((f) => rowOf(f).includes('idle'), 20_000);
+    });
+
+    it('stop-job stops the running job: status stopped, in the failed registry', async () => {
+      const jobId = await busyOnHangingJob();
+      await ui.r.press('S');
+      await ui.r.waitForFrame('Stop this job?');
+      await ui.r.press(KEYS.tab, KEYS.enter); // move focus to "Stop job" and press it
+      const frame = await ui.r.waitForFrame(`job ${jobId} ended stopped`, 20_000);
+      expect(frame).toContain('heard by 1 listener');
+      expect(await redis.client.hget(keys.job(jobId), 'status')).toBe('stopped');
+      expect(await redis.client.zscore(keys.registry('failed', queue), jobId)).not.toBeNull();
+    });
+
+    it('shutdown makes the worker exit and the console reports it', async () => {
+      await ui.r.waitForFrame((f) => rowOf(f).includes('idle'), 20_000);
+      await ui.r.press('D');
+      await ui.r.waitForFrame('Shut this worker down?');
+      await ui.r.press('y');
+      await ui.r.waitForFrame('the worker has exited', 20_000);
+      await waitFor(() => worker.exitCode !== null, 20_000, 'the worker process to exit');
+      await ui.r.waitForFrame((f) => rowOf(f) === '', 10_000);
+    });
+
+    it('a command nobody hears says so (0 listeners), and a vanished worker is offered for removal with n', async () => {
+      // A frozen worker: its hash is fresh but nobody listens on its command channel.
+      const deaf = 'deaf-1';
+      await redis.client
+        .multi()
+        .hset(keys.worker(deaf), {
+          state: 'idle',
+          queues: queue,
+          last_heartbeat: new Date().toISOString().replace('Z', '000Z'),
+          pid: '4242',
+          hostname: 'elsewhere',
+        })
+        .sadd(keys.allWorkers, keys.worker(deaf))
+        .sadd(keys.workersOfQueue(queue), keys.worker(deaf))
+        .exec();
+      const frame = await ui.r.waitForFrame((f) => /deaf-1\s+idle.*DEAF/.test(f));
+      expect(frame).toContain('4242@elsewhere');
+      await ui.r.press('D', 'y');
+      await ui.r.waitForFrame('nobody heard it (0 listeners on rq:pubsub:deaf-1)');
+
+      // Its hash goes away while the confirmation is open: the receipt finds a ghost.
+      await ui.r.press('D');
+      await ui.r.waitForFrame('Shut this worker down?');
+      await redis.client.del(keys.worker(deaf));
+      await ui.r.press('y');
+      await ui.r.waitForFrame('[n] remove the ghost entry');
+      await ui.r.press('n');
+      await ui.r.waitForFrame('Next step: remove the ghost entry?');
+      await ui.r.press('y');
+      await ui.r.waitForFrame('removed from the worker sets');
+      expect(await redis.client.sismember(keys.allWorkers, keys.worker(deaf))).toBe(0);
+      expect(await redis.client.sismember(keys.workersOfQueue(queue), keys.worker(deaf))).toBe(0);
+    });
   });
-  afterAll(async () => {
-    await ui?.close();
-    worker?.kill('SIGKILL');
-    await redis?.stop();
-  });
-
-  async function busyOnHangingJob(): Promise<string> {
-    const job = await new Queue(queue, redis.client).enqueue('tasks.hang', [], {}, { timeout: 600 });
-    await ui.r.waitForFrame((f) => /busy/.test(rowOf(f)) && rowOf(f).includes('tasks.hang()'), 30_000);
-    return job.id;
-  }
-
-  it('shows the worker busy with its hanging job', async () => {
-    await ui.r.waitForFrame((f) => rowOf(f).includes('idle'), 30_000);
-    await busyOnHangingJob();
-    const row = rowOf(ui.r.lastFrame());
-    expect(row).toMatch(/busy\s+wq\s+tasks\.hang\(\)/);
-    expect(row).toMatch(/\/10m00s/); // elapsed against the job's own timeout
-    expect(row).not.toMatch(/DEAF|GHOST|STALE/);
-  });
-
-  it('kill-horse asks first with Cancel focused, then kills the horse: the job ends failed', async () => {
-    const jobId = (await redis.client.hget(keys.worker(name), 'current_job')) ?? '';
-    expect(jobId).not.toBe('');
-    await ui.r.press('K');
-    let frame = await ui.r.waitForFrame('Kill the horse of this worker?');
-    expect(frame).toContain(`target: ${name}`);
-    expect(frame).toContain('[ Cancel ]');
-    await ui.r.press(KEYS.enter); // Cancel is focused: nothing happens
-    frame = await ui.r.waitForFrame((f) => !f.includes('Kill the horse'));
-    expect(await redis.client.hget(keys.job(jobId), 'status')).toBe('started');
-
-    await ui.r.press('K', 'y');
-    frame = await ui.r.waitForFrame('horse killed', 20_000);
-    expect(frame).toContain('heard by 1 listener');
-    expect(frame).toContain(`job ${jobId} ended failed (in the failed registry)`);
-    expect(await redis.client.zscore(keys.registry('failed', queue), jobId)).not.toBeNull();
-    await ui.r.waitForFrame((f) => rowOf(f).includes('idle'), 20_000);
-  });
-
-  it('stop-job stops the running job: status stopped, in the failed registry', async () => {
-    const jobId = await busyOnHangingJob();
-    await ui.r.press('S');
-    await ui.r.waitForFrame('Stop this job?');
-    await ui.r.press(KEYS.tab, KEYS.enter); // move focus to "Stop job" and press it
-    const frame = await ui.r.waitForFrame(`job ${jobId} ended stopped`, 20_000);
-    expect(frame).toContain('heard by 1 listener');
-    expect(await redis.client.hget(keys.job(jobId), 'status')).toBe('stopped');
-    expect(await redis.client.zscore(keys.registry('failed', queue), jobId)).not.toBeNull();
-  });
-
-  it('shutdown makes the worker exit and the console reports it', async () => {
-    await ui.r.waitForFrame((f) => rowOf(f).includes('idle'), 20_000);
-    await ui.r.press('D');
-    await ui.r.waitForFrame('Shut this worker down?');
-    await ui.r.press('y');
-    await ui.r.waitForFrame('the worker has exited', 20_000);
-    await waitFor(() => worker.exitCode !== null, 20_000, 'the worker process to exit');
-    await ui.r.waitForFrame((f) => rowOf(f) === '', 10_000);
-  });
-
-  it('a command nobody hears says so (0 listeners), and a vanished worker is offered for removal with n', async () => {
-    // A frozen worker: its hash is fresh but nobody listens on its command channel.
-    const deaf = 'deaf-1';
-    await redis.client
-      .multi()
-      .hset(keys.worker(deaf), { state: 'idle', queues: queue, last_heartbeat: new Date().toISOString().replace('Z', '000Z'), pid: '4242', hostname: 'elsewhere' })
-      .sadd(keys.allWorkers, keys.worker(deaf))
-      .sadd(keys.workersOfQueue(queue), keys.worker(deaf))
-      .exec();
-    const frame = await ui.r.waitForFrame((f) => /deaf-1\s+idle.*DEAF/.test(f));
-    expect(frame).toContain('4242@elsewhere');
-    await ui.r.press('D', 'y');
-    await ui.r.waitForFrame('nobody heard it (0 listeners on rq:pubsub:deaf-1)');
-
-    // Its hash goes away while the confirmation is open: the receipt finds a ghost.
-    await ui.r.press('D');
-    await ui.r.waitForFrame('Shut this worker down?');
-    await redis.client.del(keys.worker(deaf));
-    await ui.r.press('y');
-    await ui.r.waitForFrame('[n] remove the ghost entry');
-    await ui.r.press('n');
-    await ui.r.waitForFrame('Next step: remove the ghost entry?');
-    await ui.r.press('y');
-    await ui.r.waitForFrame('removed from the worker sets');
-    expect(await redis.client.sismember(keys.allWorkers, keys.worker(deaf))).toBe(0);
-    expect(await redis.client.sismember(keys.workersOfQueue(queue), keys.worker(deaf))).toBe(0);
-  });
-});
 }

@@ -14,13 +14,27 @@ export interface PythonResult {
 }
 
 /** Runs a Python snippet to completion; REDIS_URL is passed in the environment. */
-export async function runPython(code: string, env: Record<string, string> = {}, cwd?: string): Promise<PythonResult> {
+export async function runPython(
+  code: string,
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<PythonResult> {
   return runProcess(PYTHON, ['-c', code], env, cwd);
 }
 
-export async function runProcess(command: string, args: string[], env: Record<string, string> = {}, cwd?: string, timeoutMs = 60_000): Promise<PythonResult> {
+export async function runProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+  timeoutMs = 60_000,
+): Promise<PythonResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: { ...process.env, ...env },
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -35,8 +49,16 @@ export async function runProcess(command: string, args: string[], env: Record<st
 }
 
 /** Starts `python3 -m rq.cli …` in the background (for long-running peers). */
-export function spawnPython(args: string[], env: Record<string, string> = {}, cwd?: string): ChildProcess & { output: () => string } {
-  const child = spawn(PYTHON, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnPython(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): ChildProcess & { output: () => string } {
+  const child = spawn(PYTHON, args, {
+    env: { ...process.env, ...env },
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

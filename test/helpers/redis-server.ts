@@ -28,13 +28,30 @@ export interface TestRedis {
 }
 
 function launch(port: number, dir: string, extraArgs: string[]): ChildProcess {
-  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs], {
-    stdio: 'ignore',
-  });
+  return spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      ...extraArgs,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
 }
 
 export async function startRedis(options: { extraArgs?: string[] } = {}): Promise<TestRedis> {
-  if (process.env.REDIS_URL_FOR_TESTS) throw new Error('REDIS_URL_FOR_TESTS is not supported: tests need a private server');
+  if (process.env.REDIS_URL_FOR_TESTS)
+    throw new Error('REDIS_URL_FOR_TESTS is not supported: tests need a private server');
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'rqts-redis-'));
   const extraArgs = options.extraArgs ?? [];
@@ -48,17 +65,25 @@ export async function startRedis(options: { extraArgs?: string[] } = {}): Promis
     return client;
   };
   const ready = async (): Promise<void> => {
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const probe = new Redis(port, '127.0.0.1', {
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
     probe.on('error', () => undefined);
-    await waitFor(async () => {
-      try {
-        if (probe.status !== 'ready') await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } catch {
-        probe.disconnect();
-        return false;
-      }
-    }, 10_000, `redis-server on port ${port}`);
+    await waitFor(
+      async () => {
+        try {
+          if (probe.status !== 'ready') await probe.connect();
+          return (await probe.ping()) === 'PONG';
+        } catch {
+          probe.disconnect();
+          return false;
+        }
+      },
+      10_000,
+      `redis-server on port ${port}`,
+    );
     probe.disconnect();
   };
   await ready();

@@ -42,13 +42,19 @@ export function spawnRqts(args: string[], env: Record<string, string> = {}, cwd 
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return {
     child,
     output: () => output,
     exited,
     async waitForOutput(pattern, timeoutMs = 15_000) {
-      await waitFor(() => (typeof pattern === 'string' ? output.includes(pattern) : pattern.test(output)), timeoutMs, `output ${String(pattern)}; got:\n${output}`);
+      await waitFor(
+        () => (typeof pattern === 'string' ? output.includes(pattern) : pattern.test(output)),
+        timeoutMs,
+        `output ${String(pattern)}; got:\n${output}`,
+      );
     },
     kill(signal = 'SIGTERM') {
       child.kill(signal);
@@ -57,7 +63,11 @@ export function spawnRqts(args: string[], env: Record<string, string> = {}, cwd 
 }
 
 /** Runs the CLI to completion. */
-export async function runRqts(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<{ code: number | string; output: string }> {
+export async function runRqts(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = ROOT,
+): Promise<{ code: number | string; output: string }> {
   const proc = spawnRqts(args, env, cwd);
   const code = await proc.exited;
   return { code, output: proc.output() };

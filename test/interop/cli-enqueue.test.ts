@@ -14,7 +14,18 @@ describe.skipIf(!pythonRqAvailable())('interop with Python RQ: rqts enqueue and 
   let redis: TestRedis;
   useRedis((started) => (redis = started));
 
-  const burst = (queue: string) => runProcess(PY, ['-m', 'rq.cli', 'worker', '--burst', '--url', redis.url, '--serializer', JSON_SERIALIZER, queue]);
+  const burst = (queue: string) =>
+    runProcess(PY, [
+      '-m',
+      'rq.cli',
+      'worker',
+      '--burst',
+      '--url',
+      redis.url,
+      '--serializer',
+      JSON_SERIALIZER,
+      queue,
+    ]);
 
   it('a Python worker runs what rqts enqueue put on the queue', async () => {
     const run = await rqts(['enqueue', '--url', redis.url, '-q', 'cli', 'operator.add', ':1', ':2']);
@@ -39,7 +50,18 @@ print(job.description, job.args, job.kwargs, job.return_value())
   });
 
   it('rqts requeue puts a job Python failed back, and Python runs it again', async () => {
-    const run = await rqts(['enqueue', '--url', redis.url, '-q', 'div', '--job-id', 'div-1', 'operator.truediv', ':1', ':0']);
+    const run = await rqts([
+      'enqueue',
+      '--url',
+      redis.url,
+      '-q',
+      'div',
+      '--job-id',
+      'div-1',
+      'operator.truediv',
+      ':1',
+      ':0',
+    ]);
     expect(run.code).toBe(0);
     expect((await burst('div')).code).toBe(0);
     expect((await Job.fetch(redis.client, 'div-1')).status).toBe('failed');

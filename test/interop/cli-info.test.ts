@@ -32,7 +32,11 @@ describe.skipIf(!pythonRqAvailable())('interop with Python RQ: rqts info and sus
 
   it('rqts info --json and rq info agree on every queue, registry and worker', async () => {
     const now = unixNow();
-    await new Queue('alpha', redis.client).enqueueMany([{ funcName: 'tasks.a' }, { funcName: 'tasks.b' }, { funcName: 'tasks.c' }]);
+    await new Queue('alpha', redis.client).enqueueMany([
+      { funcName: 'tasks.a' },
+      { funcName: 'tasks.b' },
+      { funcName: 'tasks.c' },
+    ]);
     const failed = new Queue('alpha', redis.client).createJob({ funcName: 'tasks.fail' });
     const multi = redis.client.multi();
     failCommands(multi, failed, { excString: 'boom', ended: new Date() });
@@ -53,12 +57,30 @@ for i in range(4):
       { REDIS_URL: redis.url },
     );
     expect(fromPython.code, fromPython.stderr).toBe(0);
-    const worker = await runProcess(PY, ['-m', 'rq.cli', 'worker', '--burst', '--url', redis.url, '--serializer', JSON_SERIALIZER, 'gamma']);
+    const worker = await runProcess(PY, [
+      '-m',
+      'rq.cli',
+      'worker',
+      '--burst',
+      '--url',
+      redis.url,
+      '--serializer',
+      JSON_SERIALIZER,
+      'gamma',
+    ]);
     expect(worker.code, worker.stderr).toBe(0);
     const birth = formatTimestamp(new Date());
     await redis.client
       .multi()
-      .hset(keys.worker('ts-worker'), { queues: 'alpha,beta', state: 'idle', birth, last_heartbeat: birth, pid: '4242', hostname: 'h', ip_address: '127.0.0.1:1' })
+      .hset(keys.worker('ts-worker'), {
+        queues: 'alpha,beta',
+        state: 'idle',
+        birth,
+        last_heartbeat: birth,
+        pid: '4242',
+        hostname: 'h',
+        ip_address: '127.0.0.1:1',
+      })
       .sadd(keys.allWorkers, keys.worker('ts-worker'))
       .sadd(keys.workersOfQueue('alpha'), keys.worker('ts-worker'))
       .sadd(keys.workersOfQueue('beta'), keys.worker('ts-worker'))
@@ -72,14 +94,21 @@ for i in range(4):
 
     const raw = await runProcess(PY, ['-m', 'rq.cli', 'info', '--url', redis.url, '-r', '-Q']);
     expect(raw.code, raw.stderr).toBe(0);
-    const theirCounts = Object.fromEntries(raw.stdout.trim().split('\n').map((line) => {
-      const [, name, count] = /^queue (\S+) (\d+)$/.exec(line) ?? [];
-      return [name, Number(count)];
-    }));
+    const theirCounts = Object.fromEntries(
+      raw.stdout
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const [, name, count] = /^queue (\S+) (\d+)$/.exec(line) ?? [];
+          return [name, Number(count)];
+        }),
+    );
     expect(theirCounts).toEqual(Object.fromEntries(ours.queues.map((q) => [q.name, q.count])));
 
     const text = await runProcess(PY, ['-m', 'rq.cli', 'info', '--url', redis.url, '-Q']);
-    expect(text.stdout.trim().split('\n').at(-1)).toBe(`${ours.queues.length} queues, ${ours.queues.reduce((s, q) => s + q.count, 0)} jobs total`);
+    expect(text.stdout.trim().split('\n').at(-1)).toBe(
+      `${ours.queues.length} queues, ${ours.queues.reduce((s, q) => s + q.count, 0)} jobs total`,
+    );
 
     const registries = await runPython(
       `
@@ -99,12 +128,16 @@ print(json.dumps(out))
       { REDIS_URL: redis.url },
     );
     expect(registries.code, registries.stderr).toBe(0);
-    expect(JSON.parse(registries.stdout)).toEqual(Object.fromEntries(ours.queues.map((q) => [q.name, { count: q.count, registries: q.registries }])));
+    expect(JSON.parse(registries.stdout)).toEqual(
+      Object.fromEntries(ours.queues.map((q) => [q.name, { count: q.count, registries: q.registries }])),
+    );
 
     const workers = await runProcess(PY, ['-m', 'rq.cli', 'info', '--url', redis.url, '-r', '-W']);
     expect(workers.code, workers.stderr).toBe(0);
     expect(workers.stdout.trim()).toBe('worker ts-worker (h 127.0.0.1:1 4242) idle alpha, beta');
-    expect(ours.workers.map((w) => [w.name, w.state, w.queues])).toEqual([['ts-worker', 'idle', ['alpha', 'beta']]]);
+    expect(ours.workers.map((w) => [w.name, w.state, w.queues])).toEqual([
+      ['ts-worker', 'idle', ['alpha', 'beta']],
+    ]);
   });
 
   it('rq suspend is seen by rqts info, and rqts suspend by Python', async () => {

@@ -13,7 +13,17 @@ describe.skipIf(!pythonRqAvailable())('interop with Python RQ: jobs', () => {
   it('a job enqueued by rqts runs on a Python worker and rqts reads its result', async () => {
     const queue = new Queue('interop', redis.client);
     const job = await queue.enqueue('operator.add', [1, 2]);
-    const run = await runProcess('/usr/bin/python3', ['-m', 'rq.cli', 'worker', '--burst', '--url', redis.url, '--serializer', JSON_SERIALIZER, 'interop']);
+    const run = await runProcess('/usr/bin/python3', [
+      '-m',
+      'rq.cli',
+      'worker',
+      '--burst',
+      '--url',
+      redis.url,
+      '--serializer',
+      JSON_SERIALIZER,
+      'interop',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const fetched = await Job.fetch(redis.client, job.id);
     expect(fetched.status).toBe('finished');
@@ -39,7 +49,11 @@ print(json.dumps({'id': job.id, 'created_at': job.created_at.isoformat(), 'enque
     expect(py.code, py.stderr).toBe(0);
     const info = JSON.parse(py.stdout) as { id: string; created_at: string; enqueued_at: string };
     const job = await Job.fetch(redis.client, info.id);
-    expect(job.getCall()).toEqual({ funcName: 'tasks.greet', args: ['Frank', 3], kwargs: { punctuation: '!' } });
+    expect(job.getCall()).toEqual({
+      funcName: 'tasks.greet',
+      args: ['Frank', 3],
+      kwargs: { punctuation: '!' },
+    });
     expect(job.meta).toEqual({ team: 'ops' });
     expect(job.timeout).toBe(90);
     expect(job.ttl).toBe(600);
@@ -73,7 +87,12 @@ print(q.enqueue('operator.add', 1, 2).id)
 
   it('Python reads the fields of a job enqueued by rqts', async () => {
     const queue = new Queue('topy', redis.client);
-    const job = await queue.enqueue('tasks.greet', ['Zoë', 2], { loud: true }, { timeout: '2m', ttl: 300, resultTtl: 60, failureTtl: 120, meta: { a: 1 }, description: 'déjà vu' });
+    const job = await queue.enqueue(
+      'tasks.greet',
+      ['Zoë', 2],
+      { loud: true },
+      { timeout: '2m', ttl: 300, resultTtl: 60, failureTtl: 120, meta: { a: 1 }, description: 'déjà vu' },
+    );
     const py = await runPython(
       `
 import os, json

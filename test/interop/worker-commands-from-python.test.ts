@@ -4,7 +4,18 @@ import { FIXTURES, isAlive, type RqtsProcess } from '../helpers/rqts-process.js'
 import { pythonRqAvailable } from '../helpers/python.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
-import { HORSE_KILLED, INTEROP_FIXTURES, py, type PyJobView, type PyWorkerView, reap, startRqtsWorker, STOPPED, viewJob, viewWorkers } from './worker-interop.js';
+import {
+  HORSE_KILLED,
+  INTEROP_FIXTURES,
+  py,
+  type PyJobView,
+  type PyWorkerView,
+  reap,
+  startRqtsWorker,
+  STOPPED,
+  viewJob,
+  viewWorkers,
+} from './worker-interop.js';
 
 // RQ's pub/sub commands sent by Python's rq.command helpers to an rqts worker.
 
@@ -14,7 +25,11 @@ describe.skipIf(!pythonRqAvailable())('interop: Python rq.command senders act on
   let worker: RqtsProcess;
   beforeAll(async () => {
     redis = await startRedis();
-    worker = startRqtsWorker(redis.url, ['--path', FIXTURES, '--path', INTEROP_FIXTURES, '--name', NAME, 'cmd'], { FIXTURE_REDIS_URL: redis.url });
+    worker = startRqtsWorker(
+      redis.url,
+      ['--path', FIXTURES, '--path', INTEROP_FIXTURES, '--name', NAME, 'cmd'],
+      { FIXTURE_REDIS_URL: redis.url },
+    );
     await worker.waitForOutput('*** Listening for work on cmd', 30_000);
   });
   afterAll(async () => {
@@ -27,13 +42,27 @@ describe.skipIf(!pythonRqAvailable())('interop: Python rq.command senders act on
   const enqueue = (call: string) => py<string>(redis.url, `out(queue('cmd').enqueue(${call}).id)`);
 
   it('send_kill_horse_command: the job fails with the horse-terminated text; the worker runs the next job', async () => {
-    const [stuck, next] = await py<[string, string]>(redis.url, `q = queue('cmd')\nout([q.enqueue('tasks.hang').id, q.enqueue('tasks.add', 4, 5).id])`);
+    const [stuck, next] = await py<[string, string]>(
+      redis.url,
+      `q = queue('cmd')\nout([q.enqueue('tasks.hang').id, q.enqueue('tasks.add', 4, 5).id])`,
+    );
     await waitFor(async () => (await currentJob()) === stuck, 30_000, 'hang job running');
-    await py(redis.url, `from rq.command import send_kill_horse_command\nout(send_kill_horse_command(conn, '${NAME}'))`);
+    await py(
+      redis.url,
+      `from rq.command import send_kill_horse_command\nout(send_kill_horse_command(conn, '${NAME}'))`,
+    );
     await waitFor(async () => (await status(next)) === 'finished', 30_000, 'next job finished');
 
-    expect(await py<PyJobView>(redis.url, viewJob(stuck))).toEqual({ status: 'failed', exc: HORSE_KILLED, in_failed: true, return_value: null });
-    expect(await py<PyJobView>(redis.url, viewJob(next))).toMatchObject({ status: 'finished', return_value: 9 });
+    expect(await py<PyJobView>(redis.url, viewJob(stuck))).toEqual({
+      status: 'failed',
+      exc: HORSE_KILLED,
+      in_failed: true,
+      return_value: null,
+    });
+    expect(await py<PyJobView>(redis.url, viewJob(next))).toMatchObject({
+      status: 'finished',
+      return_value: 9,
+    });
     expect(isAlive(worker.child.pid!)).toBe(true);
     const [view] = await py<PyWorkerView[]>(redis.url, viewWorkers);
     expect(view).toMatchObject({ name: NAME, successful: 1, failed: 1 });
@@ -42,10 +71,18 @@ describe.skipIf(!pythonRqAvailable())('interop: Python rq.command senders act on
   it('send_stop_job_command: the job ends stopped, in the failed registry; the worker carries on', async () => {
     const stuck = await enqueue(`'tasks.hang'`);
     await waitFor(async () => (await currentJob()) === stuck, 30_000, 'hang job running');
-    await py(redis.url, `from rq.command import send_stop_job_command\nsend_stop_job_command(conn, '${stuck}', serializer=JSONSerializer)\nout(True)`);
+    await py(
+      redis.url,
+      `from rq.command import send_stop_job_command\nsend_stop_job_command(conn, '${stuck}', serializer=JSONSerializer)\nout(True)`,
+    );
     await waitFor(async () => (await status(stuck)) === 'stopped', 30_000, 'job stopped');
 
-    expect(await py<PyJobView>(redis.url, viewJob(stuck))).toEqual({ status: 'stopped', exc: STOPPED, in_failed: true, return_value: null });
+    expect(await py<PyJobView>(redis.url, viewJob(stuck))).toEqual({
+      status: 'stopped',
+      exc: STOPPED,
+      in_failed: true,
+      return_value: null,
+    });
     const after = await enqueue(`'tasks.add', 1, 2`);
     await waitFor(async () => (await status(after)) === 'finished', 30_000, 'job after the stop finished');
     const [view] = await py<PyWorkerView[]>(redis.url, viewWorkers);
@@ -56,16 +93,30 @@ describe.skipIf(!pythonRqAvailable())('interop: Python rq.command senders act on
     const releaseKey = 'interop:release:shutdown';
     const held = await enqueue(`'latch.wait', '${releaseKey}'`);
     await waitFor(async () => (await currentJob()) === held, 30_000, 'latch job running');
-    await py(redis.url, `from rq.command import send_shutdown_command\nout(send_shutdown_command(conn, '${NAME}'))`);
+    await py(
+      redis.url,
+      `from rq.command import send_shutdown_command\nout(send_shutdown_command(conn, '${NAME}'))`,
+    );
     // Warm shutdown: the request is recorded, but the job is allowed to finish.
-    await waitFor(() => redis.client.hget(keys.worker(NAME), 'shutdown_requested_date'), 30_000, 'shutdown_requested_date');
+    await waitFor(
+      () => redis.client.hget(keys.worker(NAME), 'shutdown_requested_date'),
+      30_000,
+      'shutdown_requested_date',
+    );
     expect(await status(held)).toBe('started');
     expect(worker.child.exitCode).toBeNull();
     await redis.client.rpush(releaseKey, 'done');
 
     expect(await worker.exited, worker.output()).toBe(0);
-    expect(await py<PyJobView>(redis.url, viewJob(held))).toMatchObject({ status: 'finished', return_value: 'done' });
-    expect(await py<unknown>(redis.url, `out([[describe(w) for w in Worker.all(connection=conn)], Worker.count(connection=conn), Worker.count(queue=queue('cmd'))])`)).toEqual([[], 0, 0]);
+    expect(await py<PyJobView>(redis.url, viewJob(held))).toMatchObject({
+      status: 'finished',
+      return_value: 'done',
+    });
+    expect(
+      await py<unknown>(
+        redis.url,
+        `out([[describe(w) for w in Worker.all(connection=conn)], Worker.count(connection=conn), Worker.count(queue=queue('cmd'))])`,
+      ),
+    ).toEqual([[], 0, 0]);
   });
 });
-

@@ -5,7 +5,18 @@ import { runRqts } from '../helpers/rqts-process.js';
 import { pythonRqAvailable, spawnPython } from '../helpers/python.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
-import { HORSE_KILLED, JSON_SERIALIZER, PY_FIXTURES, py, type PyJobView, type PyWorkerView, reap, STOPPED, viewJob, viewWorkers } from './worker-interop.js';
+import {
+  HORSE_KILLED,
+  JSON_SERIALIZER,
+  PY_FIXTURES,
+  py,
+  type PyJobView,
+  type PyWorkerView,
+  reap,
+  STOPPED,
+  viewJob,
+  viewWorkers,
+} from './worker-interop.js';
 
 // RQ's pub/sub commands sent by rqts (CLI and library) to a Python RQ 1.13 worker stuck in a job.
 
@@ -16,9 +27,29 @@ describe.skipIf(!pythonRqAvailable())('interop: rqts senders act on a Python RQ 
   let exited: Promise<number | string>;
   beforeAll(async () => {
     redis = await startRedis();
-    pyWorker = spawnPython(['-m', 'rq.cli', 'worker', '--url', redis.url, '-S', JSON_SERIALIZER, '--path', PY_FIXTURES, '--name', NAME, 'q'], { PYTHONDONTWRITEBYTECODE: '1' });
+    pyWorker = spawnPython(
+      [
+        '-m',
+        'rq.cli',
+        'worker',
+        '--url',
+        redis.url,
+        '-S',
+        JSON_SERIALIZER,
+        '--path',
+        PY_FIXTURES,
+        '--name',
+        NAME,
+        'q',
+      ],
+      { PYTHONDONTWRITEBYTECODE: '1' },
+    );
     exited = new Promise((resolve) => pyWorker.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-    await waitFor(async () => (await redis.client.hget(keys.worker(NAME), 'state')) === 'idle', 30_000, `python worker idle; output:\n${pyWorker.output()}`);
+    await waitFor(
+      async () => (await redis.client.hget(keys.worker(NAME), 'state')) === 'idle',
+      30_000,
+      `python worker idle; output:\n${pyWorker.output()}`,
+    );
   });
   afterAll(async () => {
     reap([pyWorker]);
@@ -37,22 +68,51 @@ describe.skipIf(!pythonRqAvailable())('interop: rqts senders act on a Python RQ 
   it('rqts kill-horse: the Python job fails with the horse-terminated text; the Python worker carries on', async () => {
     const stuck = await queue().enqueue('pytasks.hang');
     const next = await queue().enqueue('pytasks.add', [20, 22]);
-    await waitFor(async () => (await currentJob()) === stuck.id, 30_000, 'python worker running the hang job');
+    await waitFor(
+      async () => (await currentJob()) === stuck.id,
+      30_000,
+      'python worker running the hang job',
+    );
     expect(await rqts('kill-horse', NAME)).toContain(`Sent kill-horse to worker ${NAME}`);
-    await waitFor(async () => (await status(next.id)) === 'finished', 30_000, `next job finished; python output:\n${pyWorker.output()}`);
+    await waitFor(
+      async () => (await status(next.id)) === 'finished',
+      30_000,
+      `next job finished; python output:\n${pyWorker.output()}`,
+    );
 
-    expect(await py<PyJobView>(redis.url, viewJob(stuck.id))).toEqual({ status: 'failed', exc: HORSE_KILLED, in_failed: true, return_value: null });
-    expect(await py<PyJobView>(redis.url, viewJob(next.id))).toMatchObject({ status: 'finished', return_value: 42 });
+    expect(await py<PyJobView>(redis.url, viewJob(stuck.id))).toEqual({
+      status: 'failed',
+      exc: HORSE_KILLED,
+      in_failed: true,
+      return_value: null,
+    });
+    expect(await py<PyJobView>(redis.url, viewJob(next.id))).toMatchObject({
+      status: 'finished',
+      return_value: 42,
+    });
     expect(pyWorker.exitCode).toBeNull();
   });
 
   it('rqts stop-job: the Python job ends stopped, in the failed registry', async () => {
     const stuck = await queue().enqueue('pytasks.hang');
-    await waitFor(async () => (await currentJob()) === stuck.id, 30_000, 'python worker running the hang job');
+    await waitFor(
+      async () => (await currentJob()) === stuck.id,
+      30_000,
+      'python worker running the hang job',
+    );
     expect(await rqts('stop-job', stuck.id)).toContain(`Sent stop-job for ${stuck.id} to worker ${NAME}`);
-    await waitFor(async () => (await status(stuck.id)) === 'stopped', 30_000, `job stopped; python output:\n${pyWorker.output()}`);
+    await waitFor(
+      async () => (await status(stuck.id)) === 'stopped',
+      30_000,
+      `job stopped; python output:\n${pyWorker.output()}`,
+    );
 
-    expect(await py<PyJobView>(redis.url, viewJob(stuck.id))).toEqual({ status: 'stopped', exc: STOPPED, in_failed: true, return_value: null });
+    expect(await py<PyJobView>(redis.url, viewJob(stuck.id))).toEqual({
+      status: 'stopped',
+      exc: STOPPED,
+      in_failed: true,
+      return_value: null,
+    });
     // The Python worker left the job's worker_name empty: nobody runs it, so a second stop is refused.
     await expect(sendStopJobCommand(redis.client, stuck.id)).rejects.toBeInstanceOf(InvalidJobOperation);
     const [view] = await py<PyWorkerView[]>(redis.url, viewWorkers);
@@ -62,6 +122,11 @@ describe.skipIf(!pythonRqAvailable())('interop: rqts senders act on a Python RQ 
   it('rqts shutdown: the Python worker exits and is no longer listed', async () => {
     expect(await rqts('shutdown', NAME)).toContain(`Sent shutdown to worker ${NAME}`);
     expect(await exited, pyWorker.output()).toBe(0);
-    expect(await py<unknown>(redis.url, `out([[w.name for w in Worker.all(connection=conn)], Worker.count(connection=conn)])`)).toEqual([[], 0]);
+    expect(
+      await py<unknown>(
+        redis.url,
+        `out([[w.name for w in Worker.all(connection=conn)], Worker.count(connection=conn)])`,
+      ),
+    ).toEqual([[], 0]);
   });
 });

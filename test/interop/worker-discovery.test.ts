@@ -39,7 +39,11 @@ describe.skipIf(!pythonRqAvailable())('interop: Python discovers a running rqts 
   let worker: RqtsProcess;
   beforeAll(async () => {
     redis = await startRedis();
-    worker = startRqtsWorker(redis.url, ['--path', FIXTURES, '--path', INTEROP_FIXTURES, '--name', NAME, 'high', 'default'], { FIXTURE_REDIS_URL: redis.url });
+    worker = startRqtsWorker(
+      redis.url,
+      ['--path', FIXTURES, '--path', INTEROP_FIXTURES, '--name', NAME, 'high', 'default'],
+      { FIXTURE_REDIS_URL: redis.url },
+    );
     await worker.waitForOutput('*** Listening for work on high, default', 30_000);
   });
   afterAll(async () => {
@@ -69,7 +73,9 @@ describe.skipIf(!pythonRqAvailable())('interop: Python discovers a running rqts 
     expect(listing.by_queue).toEqual({ high: [NAME], default: [NAME], elsewhere: [] });
     expect(listing.count).toBe(1);
     expect(listing.count_by_queue).toEqual({ high: 1, default: 1, elsewhere: 0 });
-    expect(infoLine(await rqInfo(redis.url))).toMatch(new RegExp(`^${NAME} \\(${hostname()} [\\d.]+:\\d+ ${worker.child.pid}\\): idle high, default$`));
+    expect(infoLine(await rqInfo(redis.url))).toMatch(
+      new RegExp(`^${NAME} \\(${hostname()} [\\d.]+:\\d+ ${worker.child.pid}\\): idle high, default$`),
+    );
   });
 
   it('shows it busy on the current job with its counters, then idle with the counters updated', async () => {
@@ -80,11 +86,20 @@ q = queue('default')
 out({'ok': q.enqueue('tasks.add', 2, 3).id, 'bad': q.enqueue('tasks.fail', 'counted').id})
 `,
     );
-    await waitFor(async () => (await field('successful_job_count')) === '1' && (await field('failed_job_count')) === '1' && (await field('state')) === 'idle', 30_000, 'first two jobs done');
+    await waitFor(
+      async () =>
+        (await field('successful_job_count')) === '1' &&
+        (await field('failed_job_count')) === '1' &&
+        (await field('state')) === 'idle',
+      30_000,
+      'first two jobs done',
+    );
     const afterTwo = (await py<Listing>(redis.url, LIST_WORKERS)).all[0]!;
     expect(afterTwo).toMatchObject({ state: 'idle', current_job_id: null, successful: 1, failed: 1 });
     expect(afterTwo.total_working_time).toBeGreaterThan(0);
-    expect(await py<string[]>(redis.url, `out([fetch(i).get_status() for i in ['${first.ok}', '${first.bad}']])`)).toEqual(['finished', 'failed']);
+    expect(
+      await py<string[]>(redis.url, `out([fetch(i).get_status() for i in ['${first.ok}', '${first.bad}']])`),
+    ).toEqual(['finished', 'failed']);
 
     const releaseKey = 'interop:release:latch';
     const held = await py<string>(redis.url, `out(queue('high').enqueue('latch.wait', '${releaseKey}').id)`);
@@ -92,7 +107,14 @@ out({'ok': q.enqueue('tasks.add', 2, 3).id, 'bad': q.enqueue('tasks.fail', 'coun
     const busySince = Date.now();
     const busy = await py<Listing>(redis.url, LIST_WORKERS);
     expect(busy.all).toHaveLength(1);
-    expect(busy.all[0]).toMatchObject({ name: NAME, state: 'busy', queues: ['high', 'default'], current_job_id: held, successful: 1, failed: 1 });
+    expect(busy.all[0]).toMatchObject({
+      name: NAME,
+      state: 'busy',
+      queues: ['high', 'default'],
+      current_job_id: held,
+      successful: 1,
+      failed: 1,
+    });
     expect(busy.all[0]!.total_working_time).toBe(afterTwo.total_working_time);
     expect(busy.count).toBe(1);
     expect(infoLine(await rqInfo(redis.url))).toMatch(/: busy high, default$/);
@@ -100,13 +122,21 @@ out({'ok': q.enqueue('tasks.add', 2, 3).id, 'bad': q.enqueue('tasks.fail', 'coun
 
     await redis.client.rpush(releaseKey, 'go');
     const heldFor = (Date.now() - busySince) / 1000;
-    await waitFor(async () => (await field('successful_job_count')) === '2' && (await field('state')) === 'idle', 30_000, 'latch job done');
+    await waitFor(
+      async () => (await field('successful_job_count')) === '2' && (await field('state')) === 'idle',
+      30_000,
+      'latch job done',
+    );
     const done = await py<Listing>(redis.url, LIST_WORKERS);
     expect(done.all[0]).toMatchObject({ state: 'idle', current_job_id: null, successful: 2, failed: 1 });
     // The held job ran at least as long as we watched it busy.
-    expect(done.all[0]!.total_working_time - afterTwo.total_working_time).toBeGreaterThanOrEqual(heldFor - 0.01);
+    expect(done.all[0]!.total_working_time - afterTwo.total_working_time).toBeGreaterThanOrEqual(
+      heldFor - 0.01,
+    );
     expect(infoLine(await rqInfo(redis.url))).toMatch(/: idle high, default$/);
-    expect(await py<unknown>(redis.url, `j = fetch('${held}'); out([j.get_status(), j.return_value()])`)).toEqual(['finished', 'go']);
+    expect(
+      await py<unknown>(redis.url, `j = fetch('${held}'); out([j.get_status(), j.return_value()])`),
+    ).toEqual(['finished', 'go']);
   });
 
   it('forgets it once it stops: Worker.all and Worker.count drop to zero', async () => {

@@ -64,13 +64,24 @@ export async function rqInfo(redisUrl: string): Promise<string> {
 }
 
 /** Starts the built rqts CLI worker (run `npx tsc -p tsconfig.build.json` first). */
-export function startRqtsWorker(redisUrl: string, args: string[], env: Record<string, string> = {}): RqtsProcess {
+export function startRqtsWorker(
+  redisUrl: string,
+  args: string[],
+  env: Record<string, string> = {},
+): RqtsProcess {
   return spawnRqts(['worker', '--url', redisUrl, ...args], env);
 }
 
 /** Ends whatever a failed test left running, so a file never leaks processes. */
-export function reap(processes: Iterable<{ exitCode: number | null; signalCode: string | null; kill(signal: NodeJS.Signals): boolean }>): void {
-  for (const child of processes) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+export function reap(
+  processes: Iterable<{
+    exitCode: number | null;
+    signalCode: string | null;
+    kill(signal: NodeJS.Signals): boolean;
+  }>,
+): void {
+  for (const child of processes)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
 /** The exc_string RQ records when a horse is SIGKILLed (kill-horse), rq-protocol §6.7. */

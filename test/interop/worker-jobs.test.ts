@@ -58,15 +58,43 @@ q = queue('pyjobs')
 out({'add': q.enqueue('tasks.add', 19, 23).id, 'greet': q.enqueue('tasks.greet', 'Ada', punctuation='?').id})
 `,
     );
-    const worker = startRqtsWorker(redis.url, ['--burst', '--path', FIXTURES, '--name', 'js-burst', 'pyjobs']);
+    const worker = startRqtsWorker(redis.url, [
+      '--burst',
+      '--path',
+      FIXTURES,
+      '--name',
+      'js-burst',
+      'pyjobs',
+    ]);
     workers.push(worker);
     expect(await worker.exited, worker.output()).toBe(0);
 
-    const views = await py<Record<string, PyOutcome>>(redis.url, READ_OUTCOMES, { QUEUE: 'pyjobs', IDS: JSON.stringify([ids.add, ids.greet]) });
+    const views = await py<Record<string, PyOutcome>>(redis.url, READ_OUTCOMES, {
+      QUEUE: 'pyjobs',
+      IDS: JSON.stringify([ids.add, ids.greet]),
+    });
     const add = views[ids.add]!;
-    expect(add).toMatchObject({ status: 'finished', result: 42, return_value: 42, latest_type: 'SUCCESSFUL', latest_return: 42, exc_info: null });
-    expect(add).toMatchObject({ worker_name: 'js-burst', started: true, ended: true, in_finished: true, in_failed: false, in_started: false });
-    expect(views[ids.greet]).toMatchObject({ status: 'finished', return_value: 'Hi there, Ada?', in_finished: true });
+    expect(add).toMatchObject({
+      status: 'finished',
+      result: 42,
+      return_value: 42,
+      latest_type: 'SUCCESSFUL',
+      latest_return: 42,
+      exc_info: null,
+    });
+    expect(add).toMatchObject({
+      worker_name: 'js-burst',
+      started: true,
+      ended: true,
+      in_finished: true,
+      in_failed: false,
+      in_started: false,
+    });
+    expect(views[ids.greet]).toMatchObject({
+      status: 'finished',
+      return_value: 'Hi there, Ada?',
+      in_finished: true,
+    });
   });
 
   it('a JS job that throws is failed in Python, in FailedJobRegistry, with the JS error text', async () => {
@@ -81,9 +109,19 @@ out({'fail': q.enqueue('tasks.fail', 'the JS side says no').id, 'after': q.enque
     workers.push(worker);
     expect(await worker.exited, worker.output()).toBe(0);
 
-    const views = await py<Record<string, PyOutcome>>(redis.url, READ_OUTCOMES, { QUEUE: 'pyfail', IDS: JSON.stringify([ids.fail, ids.after]) });
+    const views = await py<Record<string, PyOutcome>>(redis.url, READ_OUTCOMES, {
+      QUEUE: 'pyfail',
+      IDS: JSON.stringify([ids.fail, ids.after]),
+    });
     const failed = views[ids.fail]!;
-    expect(failed).toMatchObject({ status: 'failed', latest_type: 'FAILED', in_failed: true, in_finished: false, in_started: false, ended: true });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      latest_type: 'FAILED',
+      in_failed: true,
+      in_finished: false,
+      in_started: false,
+      ended: true,
+    });
     expect(failed.exc_info).toContain('Error: the JS side says no');
     expect(failed.latest_exc).toContain('Error: the JS side says no');
     // A failure does not stop the worker: the next job still ran.

@@ -28,9 +28,27 @@ print(json.dumps({'later': later.id, 'flaky': flaky.id, 'status': later.get_stat
     expect(py.code, py.stderr).toBe(0);
     const ids = JSON.parse(py.stdout) as { later: string; flaky: string; status: string };
     expect(ids.status).toBe('scheduled');
-    const proc = spawnRqts(['worker', 'sched', '--url', redis.url, '--path', FIXTURES, '--with-scheduler', '--name', 'scheduler-worker']);
-    await waitFor(async () => (await latestResult(redis.client, ids.later))?.returnValue === 42, 20_000, 'scheduled job ran');
-    await waitFor(async () => (await Job.fetch(redis.client, ids.flaky)).status === 'failed', 20_000, 'retried job failed for good');
+    const proc = spawnRqts([
+      'worker',
+      'sched',
+      '--url',
+      redis.url,
+      '--path',
+      FIXTURES,
+      '--with-scheduler',
+      '--name',
+      'scheduler-worker',
+    ]);
+    await waitFor(
+      async () => (await latestResult(redis.client, ids.later))?.returnValue === 42,
+      20_000,
+      'scheduled job ran',
+    );
+    await waitFor(
+      async () => (await Job.fetch(redis.client, ids.flaky)).status === 'failed',
+      20_000,
+      'retried job failed for good',
+    );
     const flaky = await Job.fetch(redis.client, ids.flaky);
     expect(flaky.retriesLeft).toBe(0);
     expect(await redis.client.zcard(keys.registry('scheduled', 'sched'))).toBe(0);
@@ -45,10 +63,24 @@ print(json.dumps({'later': later.id, 'flaky': flaky.id, 'status': later.get_stat
     const due = await queue.enqueue('tasks.add', [1, 1]);
     const notDue = await queue.enqueue('tasks.add', [2, 2]);
     // Move both into the scheduled registry as RQ's enqueue_at does: one in the past, one far ahead.
-    await redis.client.multi().lrem(queue.key, 0, due.id).lrem(queue.key, 0, notDue.id)
-      .hset(keys.job(due.id), 'status', 'scheduled').hset(keys.job(notDue.id), 'status', 'scheduled')
-      .zadd(keys.registry('scheduled', 'sched-burst'), 1, due.id, 4_000_000_000, notDue.id).exec();
-    const run = await runRqts(['worker', 'sched-burst', '--url', redis.url, '--path', FIXTURES, '--burst', '-s']);
+    await redis.client
+      .multi()
+      .lrem(queue.key, 0, due.id)
+      .lrem(queue.key, 0, notDue.id)
+      .hset(keys.job(due.id), 'status', 'scheduled')
+      .hset(keys.job(notDue.id), 'status', 'scheduled')
+      .zadd(keys.registry('scheduled', 'sched-burst'), 1, due.id, 4_000_000_000, notDue.id)
+      .exec();
+    const run = await runRqts([
+      'worker',
+      'sched-burst',
+      '--url',
+      redis.url,
+      '--path',
+      FIXTURES,
+      '--burst',
+      '-s',
+    ]);
     expect(run.code, run.output).toBe(0);
     expect((await Job.fetch(redis.client, due.id)).status).toBe('finished');
     expect((await Job.fetch(redis.client, notDue.id)).status).toBe('scheduled');

@@ -4,7 +4,14 @@ import type { RqtsProcess } from '../helpers/rqts-process.js';
 import { pythonRqAvailable, spawnPython } from '../helpers/python.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
-import { INTEROP_FIXTURES, JSON_SERIALIZER, PY_FIXTURES, py, reap, startRqtsWorker } from './worker-interop.js';
+import {
+  INTEROP_FIXTURES,
+  JSON_SERIALIZER,
+  PY_FIXTURES,
+  py,
+  reap,
+  startRqtsWorker,
+} from './worker-interop.js';
 
 // An rqts worker and a Python RQ 1.13 worker drain one queue together. `record.hit` exists in
 // both --path roots (test/fixtures/interop/record.js, test/fixtures/py/record.py); each appends
@@ -38,10 +45,30 @@ describe.skipIf(!pythonRqAvailable())('interop: an rqts worker and a Python work
     redis = await startRedis();
     const env = { FIXTURE_REDIS_URL: redis.url, PYTHONDONTWRITEBYTECODE: '1' };
     jsWorker = startRqtsWorker(redis.url, ['--path', INTEROP_FIXTURES, '--name', JS_NAME, QUEUE], env);
-    pyWorker = spawnPython(['-m', 'rq.cli', 'worker', '--url', redis.url, '-S', JSON_SERIALIZER, '--path', PY_FIXTURES, '--name', PY_NAME, QUEUE], env);
+    pyWorker = spawnPython(
+      [
+        '-m',
+        'rq.cli',
+        'worker',
+        '--url',
+        redis.url,
+        '-S',
+        JSON_SERIALIZER,
+        '--path',
+        PY_FIXTURES,
+        '--name',
+        PY_NAME,
+        QUEUE,
+      ],
+      env,
+    );
     pyExited = new Promise((resolve) => pyWorker.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
     for (const name of [JS_NAME, PY_NAME]) {
-      await waitFor(async () => (await redis.client.hget(keys.worker(name), 'state')) === 'idle', 30_000, `${name} idle`);
+      await waitFor(
+        async () => (await redis.client.hget(keys.worker(name), 'state')) === 'idle',
+        30_000,
+        `${name} idle`,
+      );
     }
   });
   afterAll(async () => {
@@ -62,7 +89,9 @@ out([j.id for j in jobs])
     const finished = keys.registry('finished', QUEUE);
     await waitFor(async () => (await redis.client.zcard(finished)) === JOBS, 30_000, `${JOBS} finished jobs`);
 
-    const hits = (await redis.client.lrange(HITS, 0, -1)).map((entry) => entry.split(' ') as [string, string]);
+    const hits = (await redis.client.lrange(HITS, 0, -1)).map(
+      (entry) => entry.split(' ') as [string, string],
+    );
     expect(hits).toHaveLength(JOBS);
     const ranBy = new Map(hits);
     expect(ranBy.size).toBe(JOBS);
@@ -88,17 +117,28 @@ out({'statuses': Counter(j.get_status() for j in jobs),
       { IDS: JSON.stringify(ids) },
     );
     expect(outcome.statuses).toEqual({ finished: JOBS });
-    expect({ queued: outcome.queued, started: outcome.started, failed: outcome.failed, finished: outcome.finished }).toEqual({ queued: 0, started: 0, failed: 0, finished: JOBS });
+    expect({
+      queued: outcome.queued,
+      started: outcome.started,
+      failed: outcome.failed,
+      finished: outcome.finished,
+    }).toEqual({ queued: 0, started: 0, failed: 0, finished: JOBS });
     // Each job's result and worker_name agree with the side that recorded running it.
     for (const id of ids) {
       const side = ranBy.get(id);
       expect(outcome.by_job[id]).toEqual({ result: side, worker_name: side === 'js' ? JS_NAME : PY_NAME });
     }
-    expect(outcome.workers).toEqual({ [JS_NAME]: { successful: jsCount, failed: 0 }, [PY_NAME]: { successful: pyCount, failed: 0 } });
+    expect(outcome.workers).toEqual({
+      [JS_NAME]: { successful: jsCount, failed: 0 },
+      [PY_NAME]: { successful: pyCount, failed: 0 },
+    });
   });
 
   it('both workers shut down cleanly on RQ shutdown commands, with no late second run', async () => {
-    await py(redis.url, `from rq.command import send_shutdown_command\nout([send_shutdown_command(conn, n) for n in ['${JS_NAME}', '${PY_NAME}']])`);
+    await py(
+      redis.url,
+      `from rq.command import send_shutdown_command\nout([send_shutdown_command(conn, n) for n in ['${JS_NAME}', '${PY_NAME}']])`,
+    );
     expect(await jsWorker.exited, jsWorker.output()).toBe(0);
     expect(await pyExited, pyWorker.output()).toBe(0);
     expect(await py<number>(redis.url, 'out(Worker.count(connection=conn))')).toBe(0);

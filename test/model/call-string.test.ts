@@ -18,12 +18,18 @@ const SHAPES: Shape[] = [
   { args: ['x'], kwargs: { b: 2, a: 1, a1: 3, A: 4, _u: 5 } },
   { args: [null, true, false, 0.5, -3, 1e-5, 2.5e-7, 123456.75], kwargs: {} },
   { args: ["it's", 'say "hi"', 'both \' and "', 'back\\slash', 'tab\tnew\nline\r'], kwargs: {} },
-  { args: ['Zoë déjà 中文 😀', 'nbsp\u00a0 ctrl\u0001 del\u007f c1\u0085 ls\u2028 zw\u200b bom\ufeff'], kwargs: {} },
+  {
+    args: ['Zoë déjà 中文 😀', 'nbsp\u00a0 ctrl\u0001 del\u007f c1\u0085 ls\u2028 zw\u200b bom\ufeff'],
+    kwargs: {},
+  },
   { args: [[1, 'two', [3]], { k: 'v', n: { deep: [null] } }], kwargs: { lst: [], dct: {} } },
   // The 75-character cut, applied to each repr (quotes included), by code point.
   { args: ['a'.repeat(73), 'b'.repeat(74), 'c'.repeat(200)], kwargs: { long: 'd'.repeat(100) } },
   { args: ['😀'.repeat(80), `${'x'.repeat(73)}😀tail`], kwargs: {} },
-  { args: [Array.from({ length: 40 }, (_, i) => i)], kwargs: { obj: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`key${i}`, i])) } },
+  {
+    args: [Array.from({ length: 40 }, (_, i) => i)],
+    kwargs: { obj: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`key${i}`, i])) },
+  },
 ];
 
 describe('callString', () => {
@@ -43,9 +49,15 @@ describe('callString', () => {
   });
 
   it('is the default description of an rqts job, and an explicit one wins', () => {
-    const job = Job.create({ funcName: 'tasks.greet', args: ['Frank'], kwargs: { loud: true } }, { origin: 'q' });
+    const job = Job.create(
+      { funcName: 'tasks.greet', args: ['Frank'], kwargs: { loud: true } },
+      { origin: 'q' },
+    );
     expect(job.description).toBe("tasks.greet('Frank', loud=True)");
-    const named = Job.create({ funcName: 'tasks.greet', args: [], kwargs: {} }, { origin: 'q', description: 'mine' });
+    const named = Job.create(
+      { funcName: 'tasks.greet', args: [], kwargs: {} },
+      { origin: 'q', description: 'mine' },
+    );
     expect(named.description).toBe('mine');
   });
 });

@@ -1,6 +1,12 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCommand, parseCommand, sendKillHorseCommand, sendShutdownCommand, sendStopJobCommand } from '../../src/model/commands.js';
+import {
+  encodeCommand,
+  parseCommand,
+  sendKillHorseCommand,
+  sendShutdownCommand,
+  sendStopJobCommand,
+} from '../../src/model/commands.js';
 import { InvalidJobOperation, NoSuchJobError } from '../../src/model/errors.js';
 import { Queue } from '../../src/model/queue.js';
 import { keys } from '../../src/redis/keys.js';
@@ -29,15 +35,38 @@ async function nextMessages(count: number, send: () => Promise<unknown>): Promis
 
 describe('command payloads', () => {
   it('parseCommand never throws and keeps only well-formed commands', () => {
-    const garbage = ['', '{', 'null', '[]', '"stop-job"', '42', '{"command": 5}', '{"command": "stop-job"}', '{"command": "stop-job", "job_id": 7}', '{"command": "dance"}', '{"job_id": "x"}', '[{"command": "shutdown"}]', '\u0000\uffff', '{"command": null}', '{"command": "shutdown"'];
+    const garbage = [
+      '',
+      '{',
+      'null',
+      '[]',
+      '"stop-job"',
+      '42',
+      '{"command": 5}',
+      '{"command": "stop-job"}',
+      '{"command": "stop-job", "job_id": 7}',
+      '{"command": "dance"}',
+      '{"job_id": "x"}',
+      '[{"command": "shutdown"}]',
+      '\u0000\uffff',
+      '{"command": null}',
+      '{"command": "shutdown"',
+    ];
     for (const payload of garbage) expect(parseCommand(payload), payload).toBeUndefined();
     expect(parseCommand('{"command":"shutdown","extra":1}')).toEqual({ command: 'shutdown' });
     expect(parseCommand('{"command": "kill-horse"}')).toEqual({ command: 'kill-horse' });
-    expect(parseCommand('{"job_id": "é", "command": "stop-job"}')).toEqual({ command: 'stop-job', job_id: 'é' });
+    expect(parseCommand('{"job_id": "é", "command": "stop-job"}')).toEqual({
+      command: 'stop-job',
+      job_id: 'é',
+    });
   });
 
   it('round-trips every command', () => {
-    for (const command of [{ command: 'shutdown' }, { command: 'kill-horse' }, { command: 'stop-job', job_id: 'id "quoted" é' }] as const) {
+    for (const command of [
+      { command: 'shutdown' },
+      { command: 'kill-horse' },
+      { command: 'stop-job', job_id: 'id "quoted" é' },
+    ] as const) {
       expect(parseCommand(encodeCommand(command))).toEqual(command);
     }
   });
@@ -45,7 +74,9 @@ describe('command payloads', () => {
 
 describe('sending commands', () => {
   it('publishes to rq:pubsub:<worker> and reports the receivers', async () => {
-    const [shutdown] = await nextMessages(1, async () => expect(await sendShutdownCommand(redis.client, 'w1')).toBe(1));
+    const [shutdown] = await nextMessages(1, async () =>
+      expect(await sendShutdownCommand(redis.client, 'w1')).toBe(1),
+    );
     expect(shutdown).toBe('{"command": "shutdown"}');
     const [kill] = await nextMessages(1, () => sendKillHorseCommand(redis.client, 'w1'));
     expect(kill).toBe('{"command": "kill-horse"}');
@@ -53,14 +84,22 @@ describe('sending commands', () => {
   });
 
   it('stop-job: NoSuchJobError for an unknown id, InvalidJobOperation when no worker runs it', async () => {
-    const unknown = await sendStopJobCommand(redis.client, 'missing').then(() => undefined, (e: unknown) => e);
+    const unknown = await sendStopJobCommand(redis.client, 'missing').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(unknown).toBeInstanceOf(NoSuchJobError);
     const queued = await new Queue('cmd', redis.client).enqueue('tasks.a');
-    const notRunning = await sendStopJobCommand(redis.client, queued.id).then(() => undefined, (e: unknown) => e);
+    const notRunning = await sendStopJobCommand(redis.client, queued.id).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(notRunning).toBeInstanceOf(InvalidJobOperation);
     expect((notRunning as InvalidJobOperation).message).toMatch(/not currently executing/);
     await redis.client.hset(queued.key, 'worker_name', 'w1', 'status', 'started');
-    const [payload] = await nextMessages(1, async () => expect(await sendStopJobCommand(redis.client, queued.id)).toEqual({ workerName: 'w1', receivers: 1 }));
+    const [payload] = await nextMessages(1, async () =>
+      expect(await sendStopJobCommand(redis.client, queued.id)).toEqual({ workerName: 'w1', receivers: 1 }),
+    );
     expect(payload).toBe(`{"command": "stop-job", "job_id": "${queued.id}"}`);
   });
 });

@@ -31,7 +31,10 @@ beforeEach(async () => {
 
 async function scriptCalls(): Promise<number> {
   const stats = await redis.client.info('commandstats');
-  return Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0) + Number(/cmdstat_eval:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+  return (
+    Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0) +
+    Number(/cmdstat_eval:calls=(\d+)/.exec(stats)?.[1] ?? 0)
+  );
 }
 
 async function execCalls(): Promise<number> {
@@ -52,7 +55,11 @@ describe('Queue.enqueue', () => {
     await counted.get('probe-2');
     expect(counter.count() - start).toBe(2);
     for (let i = 0; i < 3; i++) {
-      const [tripsBefore, scriptsBefore, execBefore] = [counter.count(), await scriptCalls(), await execCalls()];
+      const [tripsBefore, scriptsBefore, execBefore] = [
+        counter.count(),
+        await scriptCalls(),
+        await execCalls(),
+      ];
       await queue.enqueue('tasks.add', [i, 1], { k: 'v' }, { ttl: 60, meta: { i } });
       expect(counter.count() - tripsBefore).toBe(1);
       expect((await scriptCalls()) - scriptsBefore).toBe(1);
@@ -65,7 +72,15 @@ describe('Queue.enqueue', () => {
     const job = await new Queue('default', redis.client).enqueue('tasks.greet', ['Zoë', 2], { loud: true });
     const hash = await rawHash(job.id);
     const text = (field: string): string | undefined => hash[field]?.toString('utf8');
-    for (const field of ['success_callback_name', 'failure_callback_name', 'stopped_callback_name', 'started_at', 'ended_at', 'last_heartbeat', 'worker_name']) {
+    for (const field of [
+      'success_callback_name',
+      'failure_callback_name',
+      'stopped_callback_name',
+      'started_at',
+      'ended_at',
+      'last_heartbeat',
+      'worker_name',
+    ]) {
       expect(text(field), field).toBe('');
     }
     expect(text('status')).toBe('queued');
@@ -73,10 +88,23 @@ describe('Queue.enqueue', () => {
     expect(text('timeout')).toBe('180');
     expect(text('description')).toBe("tasks.greet('Zoë', 2, loud=True)");
     expect(text('created_at')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}000Z$/);
-    expect(parseTimestamp(text('enqueued_at'))!.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(parseTimestamp(text('enqueued_at'))!.getTime()).toBeGreaterThanOrEqual(
+      Math.floor(before / 1000) * 1000,
+    );
     expect(hash.data!.subarray(0, 2).toString('hex')).toBe('789c');
-    expect(inflateSync(hash.data!).toString()).toBe('["tasks.greet", null, ["Zo\\u00eb", 2], {"loud": true}]');
-    for (const absent of ['meta', 'ttl', 'result_ttl', 'failure_ttl', 'exc_info', 'retries_left', 'dependency_ids']) expect(hash[absent], absent).toBeUndefined();
+    expect(inflateSync(hash.data!).toString()).toBe(
+      '["tasks.greet", null, ["Zo\\u00eb", 2], {"loud": true}]',
+    );
+    for (const absent of [
+      'meta',
+      'ttl',
+      'result_ttl',
+      'failure_ttl',
+      'exc_info',
+      'retries_left',
+      'dependency_ids',
+    ])
+      expect(hash[absent], absent).toBeUndefined();
     expect(job.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(await redis.client.smembers(keys.allQueues)).toEqual([keys.queue('default')]);
     expect(await redis.client.lrange(keys.queue('default'), 0, -1)).toEqual([job.id]);
@@ -86,17 +114,22 @@ describe('Queue.enqueue', () => {
   it('honours at_front, custom ids, ttl, result/failure ttl, meta, description and timeout', async () => {
     const queue = new Queue('opts', redis.client);
     const first = await queue.enqueue('tasks.a');
-    const custom = await queue.enqueue('tasks.b', [], {}, {
-      jobId: 'my-id:1',
-      atFront: true,
-      ttl: 300,
-      resultTtl: -1,
-      failureTtl: 3600,
-      meta: { team: 'ops', 'ü': [1] },
-      description: 'déjà vu',
-      timeout: '5m',
-      retry: { max: 3, interval: [10, 20, 40] },
-    });
+    const custom = await queue.enqueue(
+      'tasks.b',
+      [],
+      {},
+      {
+        jobId: 'my-id:1',
+        atFront: true,
+        ttl: 300,
+        resultTtl: -1,
+        failureTtl: 3600,
+        meta: { team: 'ops', ü: [1] },
+        description: 'déjà vu',
+        timeout: '5m',
+        retry: { max: 3, interval: [10, 20, 40] },
+      },
+    );
     expect(custom.id).toBe('my-id:1');
     expect(await queue.jobIds()).toEqual(['my-id:1', first.id]);
     const hash = await rawHash('my-id:1');
@@ -112,14 +145,24 @@ describe('Queue.enqueue', () => {
     expect(ttl).toBeGreaterThan(290);
     expect(ttl).toBeLessThanOrEqual(300);
     const back = await Job.fetch(redis.client, 'my-id:1');
-    expect(back.meta).toEqual({ team: 'ops', 'ü': [1] });
-    expect([back.ttl, back.resultTtl, back.failureTtl, back.timeout, back.retriesLeft]).toEqual([300, -1, 3600, 300, 3]);
+    expect(back.meta).toEqual({ team: 'ops', ü: [1] });
+    expect([back.ttl, back.resultTtl, back.failureTtl, back.timeout, back.retriesLeft]).toEqual([
+      300, -1, 3600, 300, 3,
+    ]);
   });
 
   it('converts timeout units and refuses invalid timeouts with one line', () => {
-    expect([parseTimeout(45), parseTimeout('45'), parseTimeout('90s'), parseTimeout('5m'), parseTimeout('2h'), parseTimeout('1d'), parseTimeout('1D'), parseTimeout(-1), parseTimeout('-1')]).toEqual([
-      45, 45, 90, 300, 7200, 86400, 86400, -1, -1,
-    ]);
+    expect([
+      parseTimeout(45),
+      parseTimeout('45'),
+      parseTimeout('90s'),
+      parseTimeout('5m'),
+      parseTimeout('2h'),
+      parseTimeout('1d'),
+      parseTimeout('1D'),
+      parseTimeout(-1),
+      parseTimeout('-1'),
+    ]).toEqual([45, 45, 90, 300, 7200, 86400, 86400, -1, -1]);
     expect(parseTimeout(undefined)).toBeUndefined();
     for (const bad of [0, '0', '0m', -2, 1.5, 'abc', '5x', '1.5h', 'm']) {
       let error: unknown;
@@ -135,7 +178,9 @@ describe('Queue.enqueue', () => {
   });
 
   it('refuses bad input before writing anything', async () => {
-    expect(() => new Queue('has space', redis.client)).toThrow(expect.objectContaining({ code: 'BAD_QUEUE_NAME' }));
+    expect(() => new Queue('has space', redis.client)).toThrow(
+      expect.objectContaining({ code: 'BAD_QUEUE_NAME' }),
+    );
     expect(() => validateQueueName('a,b')).toThrow(/not allowed/);
     expect(() => validateQueueName('')).toThrow(/not allowed/);
     expect(() => validateQueueName('tab\there')).toThrow(/not allowed/);
@@ -148,14 +193,20 @@ describe('Queue.enqueue', () => {
       ['result_ttl fraction', () => queue.enqueue('tasks.a', [], {}, { resultTtl: 2.5 })],
       ['timeout 0', () => queue.enqueue('tasks.a', [], {}, { timeout: 0 })],
       ['empty id', () => queue.enqueue('tasks.a', [], {}, { jobId: '' })],
-      ['meta array', () => queue.enqueue('tasks.a', [], {}, { meta: [] as unknown as Record<string, unknown> })],
+      [
+        'meta array',
+        () => queue.enqueue('tasks.a', [], {}, { meta: [] as unknown as Record<string, unknown> }),
+      ],
       ['no function', () => queue.enqueue('')],
       ['function arg', () => queue.enqueue('tasks.a', [() => 1])],
       ['circular arg', () => queue.enqueue('tasks.a', [circular])],
       ['bad retry', () => queue.enqueue('tasks.a', [], {}, { retry: { max: 2, interval: [-5] } })],
     ];
     for (const [what, attempt] of attempts) {
-      const error = await attempt().then(() => undefined, (e: unknown) => e);
+      const error = await attempt().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error, what).toBeInstanceOf(RqtsError);
       expect((error as RqtsError).toLine(), what).not.toContain('\n');
     }
@@ -170,8 +221,12 @@ describe('Queue.enqueueAt / enqueueIn', () => {
     const at = await queue.enqueueAt(due, 'tasks.add', [1, 2], {}, { ttl: 30 });
     const inMinute = await queue.enqueueIn(60, 'tasks.add');
     expect((await Job.fetch(redis.client, at.id)).status).toBe('scheduled');
-    expect(Number(await redis.client.zscore(keys.registry('scheduled', 'later'), at.id))).toBe(Math.floor(due.getTime() / 1000));
-    expect(Number(await redis.client.zscore(keys.registry('scheduled', 'later'), inMinute.id)) - Date.now() / 1000).toBeCloseTo(60, -1);
+    expect(Number(await redis.client.zscore(keys.registry('scheduled', 'later'), at.id))).toBe(
+      Math.floor(due.getTime() / 1000),
+    );
+    expect(
+      Number(await redis.client.zscore(keys.registry('scheduled', 'later'), inMinute.id)) - Date.now() / 1000,
+    ).toBeCloseTo(60, -1);
     expect(await redis.client.ttl(keys.job(at.id))).toBe(-1);
     expect(await queue.count()).toBe(0);
     await expect(queue.enqueueIn(-1, 'tasks.add')).rejects.toThrow(/Cannot schedule -1 seconds from now/);
@@ -216,17 +271,26 @@ describe('Queue.enqueue with dependsOn', () => {
     const parent = await queue.enqueue('tasks.fail');
     await redis.client.hset(keys.job(parent.id), 'status', 'failed');
     expect((await queue.enqueue('tasks.add', [], {}, { dependsOn: parent.id })).status).toBe('deferred');
-    const tolerant = await queue.enqueue('tasks.add', [], {}, { dependsOn: parent.id, allowDependencyFailures: true });
+    const tolerant = await queue.enqueue(
+      'tasks.add',
+      [],
+      {},
+      { dependsOn: parent.id, allowDependencyFailures: true },
+    );
     expect(tolerant.status).toBe('queued');
     expect(await redis.client.hget(keys.job(tolerant.id), 'allow_dependency_failures')).toBe('1');
-    await expect(queue.enqueueMany([{ funcName: 'tasks.add', dependsOn: parent.id }])).rejects.toThrow(/enqueueMany does not take dependsOn/);
+    await expect(queue.enqueueMany([{ funcName: 'tasks.add', dependsOn: parent.id }])).rejects.toThrow(
+      /enqueueMany does not take dependsOn/,
+    );
   });
 
-  it.skipIf(!pythonRqAvailable())("is what Python's DeferredJobRegistry and Job.dependency_ids show", async () => {
-    const queue = new Queue('deps', redis.client);
-    const parent = await queue.enqueue('tasks.add', [1, 2]);
-    const child = await queue.enqueue('tasks.add', [3, 4], {}, { dependsOn: parent.id });
-    const out = await runPython(`
+  it.skipIf(!pythonRqAvailable())(
+    "is what Python's DeferredJobRegistry and Job.dependency_ids show",
+    async () => {
+      const queue = new Queue('deps', redis.client);
+      const parent = await queue.enqueue('tasks.add', [1, 2]);
+      const child = await queue.enqueue('tasks.add', [3, 4], {}, { dependsOn: parent.id });
+      const out = await runPython(`
 import json
 from redis import Redis
 from rq import Queue
@@ -235,9 +299,10 @@ q = Queue('deps', connection=Redis.from_url(${JSON.stringify(redis.url)}))
 job = q.fetch_job(${JSON.stringify(child.id)})
 print(json.dumps({'deferred': DeferredJobRegistry(queue=q).get_job_ids(), 'status': job.get_status(), 'deps': job._dependency_ids}))
 `);
-    expect(out.code, out.stderr).toBe(0);
-    expect(JSON.parse(out.stdout)).toEqual({ deferred: [child.id], status: 'deferred', deps: [parent.id] });
-  });
+      expect(out.code, out.stderr).toBe(0);
+      expect(JSON.parse(out.stdout)).toEqual({ deferred: [child.id], status: 'deferred', deps: [parent.id] });
+    },
+  );
 });
 
 describe('Queue.enqueueMany', () => {
@@ -255,12 +320,18 @@ describe('Queue.enqueueMany', () => {
     expect(ids[0]).toBe('front');
     expect(ids.slice(1)).toEqual([jobs[0]!.id, ...jobs.slice(2).map((j) => j.id)]);
     expect(await redis.client.ttl(jobs[5]!.key)).toBeGreaterThan(90);
-    expect((await Job.fetch(redis.client, jobs[5]!.id)).getCall()).toEqual({ funcName: 'tasks.c', args: [3], kwargs: {} });
+    expect((await Job.fetch(redis.client, jobs[5]!.id)).getCall()).toEqual({
+      funcName: 'tasks.c',
+      args: [3],
+      kwargs: {},
+    });
   });
 
   it('writes nothing when one spec is bad', async () => {
     const queue = new Queue('bulk', redis.client);
-    await expect(queue.enqueueMany([{ funcName: 'tasks.a' }, { funcName: 'tasks.b', timeout: 'soon' }])).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+    await expect(
+      queue.enqueueMany([{ funcName: 'tasks.a' }, { funcName: 'tasks.b', timeout: 'soon' }]),
+    ).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
     expect(await redis.client.dbsize()).toBe(0);
   });
 });
@@ -270,21 +341,41 @@ describe('the prebuilt script call (after the first enqueue on a client)', () =>
     const client = new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
     try {
       const queue = new Queue('packed', client);
-      const options = { ttl: 300, meta: { 'ü': ['中文 😀'] }, description: 'déjà vu – 😀', retry: { max: 2, interval: [5, 10] } };
+      const options = {
+        ttl: 300,
+        meta: { ü: ['中文 😀'] },
+        description: 'déjà vu – 😀',
+        retry: { max: 2, interval: [5, 10] },
+      };
       const args = ['Zoë', 'x'.repeat(300), { k: '\u0000\r\n$3' }];
-      const first = await queue.enqueue('tasks.f', args, { 'ä': 1 }, options);
-      const second = await queue.enqueue('tasks.f', args, { 'ä': 1 }, { ...options, atFront: true });
-      const small = await queue.enqueueMany([{ funcName: 'tasks.g', args: ['ß'] }, { funcName: 'tasks.g', args: ['ß'] }]);
+      const first = await queue.enqueue('tasks.f', args, { ä: 1 }, options);
+      const second = await queue.enqueue('tasks.f', args, { ä: 1 }, { ...options, atFront: true });
+      const small = await queue.enqueueMany([
+        { funcName: 'tasks.g', args: ['ß'] },
+        { funcName: 'tasks.g', args: ['ß'] },
+      ]);
       expect(await queue.jobIds()).toEqual([second.id, first.id, small[0]!.id, small[1]!.id]);
       const [a, b] = [await rawHash(first.id), await rawHash(second.id)];
       const same = (hash: Record<string, Buffer>): Record<string, string> =>
-        Object.fromEntries(Object.entries(hash).filter(([field]) => !['created_at', 'enqueued_at'].includes(field)).map(([field, value]) => [field, value.toString('base64')]));
+        Object.fromEntries(
+          Object.entries(hash)
+            .filter(([field]) => !['created_at', 'enqueued_at'].includes(field))
+            .map(([field, value]) => [field, value.toString('base64')]),
+        );
       expect(Object.keys(b)).toEqual(Object.keys(a));
       expect(same(b)).toEqual(same(a));
       expect(b.description?.toString()).toBe('déjà vu – 😀');
       expect(await client.ttl(second.key)).toBeGreaterThan(290);
-      expect((await Job.fetch(client, second.id)).getCall()).toEqual({ funcName: 'tasks.f', args, kwargs: { 'ä': 1 } });
-      expect((await Job.fetch(client, small[1]!.id)).getCall()).toEqual({ funcName: 'tasks.g', args: ['ß'], kwargs: {} });
+      expect((await Job.fetch(client, second.id)).getCall()).toEqual({
+        funcName: 'tasks.f',
+        args,
+        kwargs: { ä: 1 },
+      });
+      expect((await Job.fetch(client, small[1]!.id)).getCall()).toEqual({
+        funcName: 'tasks.g',
+        args: ['ß'],
+        kwargs: {},
+      });
     } finally {
       client.disconnect();
     }
@@ -296,18 +387,23 @@ describe('the prebuilt script call (after the first enqueue on a client)', () =>
     await redis.client.script('FLUSH');
     const after = await queue.enqueue('tasks.b');
     await redis.client.script('FLUSH');
-    const batch = await queue.enqueueMany(Array.from({ length: 5 }, (_, i) => ({ funcName: 'tasks.c', args: [i] })));
+    const batch = await queue.enqueueMany(
+      Array.from({ length: 5 }, (_, i) => ({ funcName: 'tasks.c', args: [i] })),
+    );
     await redis.client.script('FLUSH');
     const last = await queue.enqueue('tasks.d', [], {}, { atFront: true });
     expect(await queue.jobIds()).toEqual([last.id, before.id, after.id, ...batch.map((j) => j.id)]);
-    for (const job of [after, ...batch, last]) expect((await Job.fetch(redis.client, job.id)).status).toBe('queued');
+    for (const job of [after, ...batch, last])
+      expect((await Job.fetch(redis.client, job.id)).status).toBe('queued');
   });
 });
 
 describe('Queue reads, empty and delete', () => {
   it('counts, pages ids, fetches jobs and lists all queues', async () => {
     const queue = new Queue('reads', redis.client);
-    const jobs = await queue.enqueueMany(Array.from({ length: 7 }, (_, i) => ({ funcName: 'tasks.n', args: [i] })));
+    const jobs = await queue.enqueueMany(
+      Array.from({ length: 7 }, (_, i) => ({ funcName: 'tasks.n', args: [i] })),
+    );
     expect(await queue.count()).toBe(7);
     expect(await queue.jobIds(2, 3)).toEqual(jobs.slice(2, 5).map((j) => j.id));
     expect((await queue.jobs(5)).map((j) => j.id)).toEqual(jobs.slice(5).map((j) => j.id));
@@ -323,7 +419,9 @@ describe('Queue reads, empty and delete', () => {
 
   it('empty deletes the jobs and their dependents sets, leaving registries and results', async () => {
     const queue = new Queue('emptied', redis.client);
-    const jobs = await queue.enqueueMany(Array.from({ length: 5 }, (_, i) => ({ funcName: 'tasks.n', args: [i] })));
+    const jobs = await queue.enqueueMany(
+      Array.from({ length: 5 }, (_, i) => ({ funcName: 'tasks.n', args: [i] })),
+    );
     await redis.client.sadd(keys.jobDependents(jobs[0]!.id), 'child');
     await redis.client.zadd(keys.registry('failed', 'emptied'), 1, 'old');
     await redis.client.xadd(keys.results(jobs[1]!.id), '*', 'type', '1');
@@ -349,7 +447,13 @@ describe('Queue reads, empty and delete', () => {
     const queue = new Queue('jd', redis.client);
     const queued = await queue.enqueue('tasks.n');
     const failed = await queue.enqueue('tasks.n');
-    await redis.client.multi().lrem(queue.key, 0, failed.id).hset(failed.key, 'status', 'failed').zadd(keys.registry('failed', 'jd'), 9e9, failed.id).xadd(keys.results(failed.id), '*', 'type', '2').exec();
+    await redis.client
+      .multi()
+      .lrem(queue.key, 0, failed.id)
+      .hset(failed.key, 'status', 'failed')
+      .zadd(keys.registry('failed', 'jd'), 9e9, failed.id)
+      .xadd(keys.results(failed.id), '*', 'type', '2')
+      .exec();
     await queued.delete(redis.client);
     await failed.delete(redis.client);
     expect(await queue.count()).toBe(0);

@@ -27,7 +27,15 @@ async function startedJob(score: number, options: Parameters<Queue['enqueue']>[3
   await redis.client
     .multi()
     .lrem(queue.key, 0, job.id)
-    .hset(job.key, 'status', 'started', 'started_at', '2024-01-01T00:00:00.000000Z', 'worker_name', 'dead-worker')
+    .hset(
+      job.key,
+      'status',
+      'started',
+      'started_at',
+      '2024-01-01T00:00:00.000000Z',
+      'worker_name',
+      'dead-worker',
+    )
     .zadd(keys.registry('started', Q), score, job.id)
     .exec();
   return job;
@@ -39,7 +47,17 @@ async function failedJob(): Promise<Job> {
   await redis.client
     .multi()
     .lrem(queue.key, 0, job.id)
-    .hset(job.key, 'status', 'failed', 'started_at', '2024-01-01T00:00:00.000000Z', 'ended_at', '2024-01-01T00:00:01.000000Z', 'worker_name', 'w')
+    .hset(
+      job.key,
+      'status',
+      'failed',
+      'started_at',
+      '2024-01-01T00:00:00.000000Z',
+      'ended_at',
+      '2024-01-01T00:00:01.000000Z',
+      'worker_name',
+      'w',
+    )
     .zadd(keys.registry('failed', Q), unixNow() + 1000, job.id)
     .exec();
   return job;
@@ -61,7 +79,15 @@ describe('registries', () => {
 
   it('finished and failed drop expired entries (the count cleans first), keeping +inf and negative scores', async () => {
     const now = unixNow();
-    await redis.client.zadd(keys.registry('finished', Q), now - 10, 'old', now + 100, 'fresh', '+inf', 'forever');
+    await redis.client.zadd(
+      keys.registry('finished', Q),
+      now - 10,
+      'old',
+      now + 100,
+      'fresh',
+      '+inf',
+      'forever',
+    );
     await redis.client.zadd(keys.registry('failed', Q), now - 1, 'old', now + 100, 'fresh', -1, 'never');
     const finished = new Registry('finished', Q, redis.client);
     const failed = new Registry('failed', Q, redis.client);
@@ -84,10 +110,14 @@ describe('registries', () => {
     expect(await started.jobIds()).toEqual([alive.id]);
     const job = await Job.fetch(redis.client, abandoned.id);
     expect(job.status).toBe('failed');
-    expect(job.excInfo).toMatch(/^Moved to FailedJobRegistry, due to AbandonedJobError, at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$/);
+    expect(job.excInfo).toMatch(
+      /^Moved to FailedJobRegistry, due to AbandonedJobError, at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$/,
+    );
     expect(job.workerName).toBe('dead-worker');
     expect(job.endedAt).toBeUndefined();
-    expect(Number(await redis.client.zscore(keys.registry('failed', Q), abandoned.id))).toBeGreaterThanOrEqual(now + 31_536_000);
+    expect(
+      Number(await redis.client.zscore(keys.registry('failed', Q), abandoned.id)),
+    ).toBeGreaterThanOrEqual(now + 31_536_000);
     expect(await redis.client.ttl(abandoned.key)).toBeGreaterThan(31_535_000);
     expect(await allResults(redis.client, abandoned.id)).toEqual([]);
     expect(await redis.client.hget(garbage.key, 'status')).toBe('failed');
@@ -112,20 +142,36 @@ describe('registries', () => {
     const requeued = await failed.requeue(job.id);
     expect(requeued.status).toBe('queued');
     const fresh = await Job.fetch(redis.client, job.id);
-    expect([fresh.status, fresh.startedAt, fresh.endedAt, fresh.excInfo, fresh.workerName]).toEqual(['queued', undefined, undefined, '', 'w']);
+    expect([fresh.status, fresh.startedAt, fresh.endedAt, fresh.excInfo, fresh.workerName]).toEqual([
+      'queued',
+      undefined,
+      undefined,
+      '',
+      'w',
+    ]);
     expect(await redis.client.hgetBuffer(job.key, 'exc_info')).not.toBeNull();
     expect(await new Queue(Q, redis.client).jobIds()).toEqual([job.id]);
     expect(await failed.contains(job.id)).toBe(false);
     await failed.requeue(other.id, { atFront: true });
     expect(await new Queue(Q, redis.client).jobIds()).toEqual([other.id, job.id]);
 
-    const notFailed = await failed.requeue(job.id).then(() => undefined, (e: unknown) => e);
+    const notFailed = await failed.requeue(job.id).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(notFailed).toBeInstanceOf(InvalidJobOperation);
-    const unknown = await failed.requeue('no-such-id').then(() => undefined, (e: unknown) => e);
+    const unknown = await failed.requeue('no-such-id').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(unknown).toBeInstanceOf(NoSuchJobError);
-    const wrongKind = await new Registry('finished', Q, redis.client).requeue(job.id).then(() => undefined, (e: unknown) => e);
+    const wrongKind = await new Registry('finished', Q, redis.client).requeue(job.id).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(wrongKind).toBeInstanceOf(InvalidJobOperation);
-    for (const error of [notFailed, unknown, wrongKind]) expect((error as InvalidJobOperation).toLine()).not.toContain('\n');
+    for (const error of [notFailed, unknown, wrongKind])
+      expect((error as InvalidJobOperation).toLine()).not.toContain('\n');
     expect(await new Queue(Q, redis.client).count()).toBe(2);
   });
 });
@@ -153,7 +199,12 @@ print(json.dumps({'status': job.get_status(), 'exc_info': job.exc_info, 'failed'
       { REDIS_URL: redis.url, JOB_ID: job.id },
     );
     expect(py.code, py.stderr).toBe(0);
-    const out = JSON.parse(py.stdout) as { status: string; exc_info: string; failed: string[]; started: number };
+    const out = JSON.parse(py.stdout) as {
+      status: string;
+      exc_info: string;
+      failed: string[];
+      started: number;
+    };
     expect(out.status).toBe('failed');
     expect(out.exc_info).toBe((await Job.fetch(redis.client, job.id)).excInfo);
     expect(out.failed).toEqual([job.id]);
@@ -175,7 +226,17 @@ print(q.enqueue('os.remove', os.environ['FLAG']).id)
     );
     expect(enqueue.code, enqueue.stderr).toBe(0);
     const id = enqueue.stdout.trim();
-    const worker = ['-m', 'rq.cli', 'worker', '--burst', '--url', redis.url, '-S', 'rq.serializers.JSONSerializer', Q];
+    const worker = [
+      '-m',
+      'rq.cli',
+      'worker',
+      '--burst',
+      '--url',
+      redis.url,
+      '-S',
+      'rq.serializers.JSONSerializer',
+      Q,
+    ];
     const first = await runProcess('/usr/bin/python3', worker);
     expect(first.code, first.stderr).toBe(0);
     const failed = new Registry('failed', Q, redis.client);

@@ -89,8 +89,16 @@ describe('success results', () => {
     expect(await redis.client.ttl(keys.results(forever.id))).toBe(-1);
     expect(await redis.client.exists(dropped.key, keys.results(dropped.id))).toBe(0);
     const raw = await redis.client.xrevrange(keys.results(kept.id), '+', '-');
-    expect(raw[0]?.[1]).toEqual(['type', '1', 'return_value', Buffer.from('{"a": [1, "\\u00e9"]}').toString('base64')]);
-    expect(await latestResult(redis.client, kept.id)).toMatchObject({ type: 'successful', returnValue: { a: [1, 'é'] } });
+    expect(raw[0]?.[1]).toEqual([
+      'type',
+      '1',
+      'return_value',
+      Buffer.from('{"a": [1, "\\u00e9"]}').toString('base64'),
+    ]);
+    expect(await latestResult(redis.client, kept.id)).toMatchObject({
+      type: 'successful',
+      returnValue: { a: [1, 'é'] },
+    });
   });
 
   it('keeps meta the job saved while running', async () => {
@@ -108,9 +116,12 @@ describe('failure results', () => {
     const zero = await startedJob({ failureTtl: 0 });
     const never = await startedJob({ failureTtl: -1 });
     const now = unixNow();
-    for (const job of [byDefault, short, zero, never]) expect(await fail(job, { excString: 'Traceback: boom' })).toBe('failed');
+    for (const job of [byDefault, short, zero, never])
+      expect(await fail(job, { excString: 'Traceback: boom' })).toBe('failed');
     const failedKey = keys.registry('failed', 'results');
-    expect(Number(await redis.client.zscore(failedKey, byDefault.id))).toBeGreaterThanOrEqual(now + 31_536_000);
+    expect(Number(await redis.client.zscore(failedKey, byDefault.id))).toBeGreaterThanOrEqual(
+      now + 31_536_000,
+    );
     expect(await redis.client.ttl(byDefault.key)).toBeGreaterThan(31_535_000);
     expect(await redis.client.ttl(keys.results(byDefault.id))).toBe(-1);
     expect(await redis.client.ttl(short.key)).toBeGreaterThan(90);
@@ -132,14 +143,18 @@ describe('failure results', () => {
     expect([fresh.status, fresh.retriesLeft, fresh.meta]).toEqual(['queued', 1, { step: 'during' }]);
     expect(await redis.client.lrange(keys.queue('results'), 0, -1)).toEqual([again.id]);
     expect(await redis.client.hget(later.key, 'status')).toBe('scheduled');
-    expect(Number(await redis.client.zscore(keys.registry('scheduled', 'results'), later.id))).toBeGreaterThanOrEqual(unixNow() + 29);
+    expect(
+      Number(await redis.client.zscore(keys.registry('scheduled', 'results'), later.id)),
+    ).toBeGreaterThanOrEqual(unixNow() + 29);
     expect(await redis.client.zcard(keys.registry('failed', 'results'))).toBe(0);
     expect(await redis.client.exists(keys.results(again.id), keys.results(later.id))).toBe(0);
   });
 
   it('stop-job failures are never retried and land in the failed registry as stopped', async () => {
     const job = await startedJob({ retry: { max: 3 } });
-    expect(await fail(job, { excString: 'Job stopped by user, work-horse terminated.', status: 'stopped' })).toBe('failed');
+    expect(
+      await fail(job, { excString: 'Job stopped by user, work-horse terminated.', status: 'stopped' }),
+    ).toBe('failed');
     expect(await redis.client.hget(job.key, 'status')).toBe('stopped');
     expect(await redis.client.zscore(keys.registry('failed', 'results'), job.id)).not.toBeNull();
   });
@@ -148,7 +163,8 @@ describe('failure results', () => {
     const job = await startedJob();
     await fail(job, { excString: 'boom', defaultHandler: false });
     expect(await redis.client.hget(job.key, 'status')).toBe('failed');
-    for (const kind of ['started', 'failed', 'finished'] as const) expect(await redis.client.zcard(keys.registry(kind, 'results'))).toBe(0);
+    for (const kind of ['started', 'failed', 'finished'] as const)
+      expect(await redis.client.zcard(keys.registry(kind, 'results'))).toBe(0);
     expect(await allResults(redis.client, job.id)).toEqual([]);
   });
 });
@@ -179,10 +195,34 @@ describe.skipIf(!pythonRqAvailable())('Python RQ reads what the transitions wrot
       worker_name: 'w1',
       ended: true,
     });
-    expect(out[nothing.id]).toMatchObject({ status: 'finished', return_value: null, type: 'SUCCESSFUL', results: 1 });
-    expect(out[unserializable.id]).toMatchObject({ status: 'finished', return_value: 'Unserializable return value' });
-    expect(out[failure.id]).toMatchObject({ status: 'failed', type: 'FAILED', exc_info: traceback, exc_string: traceback, failed: true, meta: { kept: true }, results: 1 });
-    expect(out[stopped.id]).toMatchObject({ status: 'stopped', type: 'FAILED', exc_string: 'Job stopped by user, work-horse terminated.', failed: true });
-    expect(await latestResult(redis.client, failure.id)).toMatchObject({ type: 'failed', excString: traceback });
+    expect(out[nothing.id]).toMatchObject({
+      status: 'finished',
+      return_value: null,
+      type: 'SUCCESSFUL',
+      results: 1,
+    });
+    expect(out[unserializable.id]).toMatchObject({
+      status: 'finished',
+      return_value: 'Unserializable return value',
+    });
+    expect(out[failure.id]).toMatchObject({
+      status: 'failed',
+      type: 'FAILED',
+      exc_info: traceback,
+      exc_string: traceback,
+      failed: true,
+      meta: { kept: true },
+      results: 1,
+    });
+    expect(out[stopped.id]).toMatchObject({
+      status: 'stopped',
+      type: 'FAILED',
+      exc_string: 'Job stopped by user, work-horse terminated.',
+      failed: true,
+    });
+    expect(await latestResult(redis.client, failure.id)).toMatchObject({
+      type: 'failed',
+      excString: traceback,
+    });
   });
 });

@@ -5,7 +5,14 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Job } from '../../src/model/job.js';
 import { pythonJsonDumps } from '../../src/model/python-text.js';
-import { compress, compressData, decompress, JSONSerializer, looksLikePickle, resolveSerializer } from '../../src/model/serializer.js';
+import {
+  compress,
+  compressData,
+  decompress,
+  JSONSerializer,
+  looksLikePickle,
+  resolveSerializer,
+} from '../../src/model/serializer.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';
 
 // Values are handed to Python as JSON text, so "the same value" means what json.loads
@@ -32,17 +39,20 @@ const SAMPLES: unknown[] = [
   [],
   {},
   [1, [2, [3, { deep: ['x', { deeper: null }] }]]],
-  { b: 1, a: 2, 'ключ': 'значение', nested: { list: [1.25, 'é'], empty: {} } },
-  ['tasks.greet', null, ['Frank', 3, 4.5], { punctuation: '!', times: 2, 'naïve': ['ü'] }],
+  { b: 1, a: 2, ключ: 'значение', nested: { list: [1.25, 'é'], empty: {} } },
+  ['tasks.greet', null, ['Frank', 3, 4.5], { punctuation: '!', times: 2, naïve: ['ü'] }],
 ];
 
 describe('JSONSerializer', () => {
   it('round-trips what it writes', () => {
-    for (const value of SAMPLES) expect(JSONSerializer.loads(Buffer.from(JSONSerializer.dumps(value)))).toEqual(value);
+    for (const value of SAMPLES)
+      expect(JSONSerializer.loads(Buffer.from(JSONSerializer.dumps(value)))).toEqual(value);
   });
 
   it("reads Python's NaN and Infinity literals, and refuses garbage", () => {
-    const value = JSONSerializer.loads(Buffer.from('[NaN, Infinity, -Infinity, "NaN in a string", {"k": -Infinity}]')) as unknown[];
+    const value = JSONSerializer.loads(
+      Buffer.from('[NaN, Infinity, -Infinity, "NaN in a string", {"k": -Infinity}]'),
+    ) as unknown[];
     expect(value[0]).toBeNaN();
     expect(value.slice(1)).toEqual([Infinity, -Infinity, 'NaN in a string', { k: -Infinity }]);
     expect(() => JSONSerializer.loads(Buffer.from('{not json'))).toThrow();
@@ -51,7 +61,14 @@ describe('JSONSerializer', () => {
 
   it('writes big integral numbers as Python ints, not in exponent form', () => {
     expect(pythonJsonDumps(1e21)).toBe('1000000000000000000000');
-    expect(pythonJsonDumps(new Map<string, unknown>([['2', 'b'], ['1', 'a']]))).toBe('{"2": "b", "1": "a"}');
+    expect(
+      pythonJsonDumps(
+        new Map<string, unknown>([
+          ['2', 'b'],
+          ['1', 'a'],
+        ]),
+      ),
+    ).toBe('{"2": "b", "1": "a"}');
   });
 
   it('detects pickle without decoding it, and reads uncompressed data', () => {
@@ -92,7 +109,10 @@ describe('serializers by name', () => {
   it('maps RQ names for JSON to ours and refuses pickle with one line', async () => {
     expect(await resolveSerializer(undefined)).toBe(JSONSerializer);
     expect(await resolveSerializer('rq.serializers.JSONSerializer')).toBe(JSONSerializer);
-    await expect(resolveSerializer('rq.serializers.DefaultSerializer')).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: expect.stringMatching(/pickle/) });
+    await expect(resolveSerializer('rq.serializers.DefaultSerializer')).rejects.toMatchObject({
+      code: 'BAD_ARGUMENT',
+      message: expect.stringMatching(/pickle/),
+    });
   });
 
   it('loads a custom serializer by dotted path and uses it for data and meta', async () => {
@@ -102,15 +122,25 @@ describe('serializers by name', () => {
 export const broken = { dumps: 1 };`,
     );
     const serializer = await resolveSerializer('codecs.upper', [dir]);
-    const job = Job.create({ funcName: 'tasks.add', args: [1, 2], kwargs: {} }, { origin: 'q', meta: { m: 1 } }, serializer);
+    const job = Job.create(
+      { funcName: 'tasks.add', args: [1, 2], kwargs: {} },
+      { origin: 'q', meta: { m: 1 } },
+      serializer,
+    );
     const hash = job.toHash();
     expect(decompress(hash.data as Buffer).toString()).toBe('U["tasks.add",null,[1,2],{}]');
     expect(hash.meta?.toString()).toBe('U{"m":1}');
-    const back = Job.fromHash(job.id, Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, Buffer.from(v)])), serializer);
+    const back = Job.fromHash(
+      job.id,
+      Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, Buffer.from(v)])),
+      serializer,
+    );
     expect(back.getCall()).toEqual({ funcName: 'tasks.add', args: [1, 2], kwargs: {} });
     expect(back.meta).toEqual({ m: 1 });
     await expect(resolveSerializer('codecs.broken', [dir])).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
-    await expect(resolveSerializer('codecs.missing', [dir])).rejects.toMatchObject({ code: 'UNKNOWN_FUNCTION' });
+    await expect(resolveSerializer('codecs.missing', [dir])).rejects.toMatchObject({
+      code: 'UNKNOWN_FUNCTION',
+    });
   });
 });
 
@@ -124,12 +154,14 @@ print(json.dumps([base64.b64encode(json.dumps(v).encode('utf-8')).decode() for v
 `,
     );
     expect(py.code, py.stderr).toBe(0);
-    const theirs = (JSON.parse(py.stdout) as string[]).map((b64) => Buffer.from(b64, 'base64').toString('utf8'));
+    const theirs = (JSON.parse(py.stdout) as string[]).map((b64) =>
+      Buffer.from(b64, 'base64').toString('utf8'),
+    );
     const ours = SAMPLES.map((value) => Buffer.from(JSONSerializer.dumps(value)).toString('utf8'));
     expect(ours).toEqual(theirs);
   });
 
-  it('writes job data Python decompresses to json.dumps((func, None, args, kwargs)), and reads Python\'s', async () => {
+  it("writes job data Python decompresses to json.dumps((func, None, args, kwargs)), and reads Python's", async () => {
     const args = ['Zoë', 3, 0.25, { k: ['v'] }];
     const kwargs = { z: 1e-7, a: 'ü', nested: { x: [null, true] } };
     const job = Job.create({ funcName: 'tasks.greet', args, kwargs }, { origin: 'q' });
@@ -148,14 +180,25 @@ print(json.dumps({'equal': ours == expected, 'ours': ours.decode(), 'theirs': ba
 `,
     );
     expect(py.code, py.stderr).toBe(0);
-    const out = JSON.parse(py.stdout) as { equal: boolean; ours: string; theirs: string; loaded: unknown; pickled: string; pickled2: string };
+    const out = JSON.parse(py.stdout) as {
+      equal: boolean;
+      ours: string;
+      theirs: string;
+      loaded: unknown;
+      pickled: string;
+      pickled2: string;
+    };
     expect(out.ours).toBe(decompress(Buffer.from(data, 'base64')).toString());
     expect(out.equal).toBe(true);
     expect(out.loaded).toEqual(['tasks.greet', null, args, kwargs]);
     const theirs = Job.fromHash('py', { data: Buffer.from(out.theirs, 'base64'), origin: Buffer.from('q') });
     expect(theirs.getCall()).toEqual({ funcName: 'tasks.greet', args, kwargs });
     for (const pickled of [out.pickled, out.pickled2]) {
-      const job = Job.fromHash('pk', { data: Buffer.from(pickled, 'base64'), origin: Buffer.from('q'), description: Buffer.from('operator.add(1, 2)') });
+      const job = Job.fromHash('pk', {
+        data: Buffer.from(pickled, 'base64'),
+        origin: Buffer.from('q'),
+        description: Buffer.from('operator.add(1, 2)'),
+      });
       expect(job.isPickled).toBe(true);
       expect(job.description).toBe('operator.add(1, 2)');
       expect(job.funcName).toBeUndefined();
@@ -164,7 +207,12 @@ print(json.dumps({'equal': ours == expected, 'ours': ours.decode(), 'theirs': ba
   });
 
   it('writes job data zlib.decompress reads, stored or deflated', async () => {
-    const texts = ['', '["tasks.f", null, [], {}]', 'ü'.repeat(128), `["tasks.f", null, ["${'x'.repeat(300)}"], {}]`];
+    const texts = [
+      '',
+      '["tasks.f", null, [], {}]',
+      'ü'.repeat(128),
+      `["tasks.f", null, ["${'x'.repeat(300)}"], {}]`,
+    ];
     const py = await runPython(
       `
 import json, zlib, base64

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatLocalDatetime, formatSeconds, formatTimestamp, parseTimestamp, tryParseTimestamp, unixNow } from '../../src/model/time.js';
+import {
+  formatLocalDatetime,
+  formatSeconds,
+  formatTimestamp,
+  parseTimestamp,
+  tryParseTimestamp,
+  unixNow,
+} from '../../src/model/time.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';
 
 describe('RQ timestamps', () => {
@@ -12,7 +19,8 @@ describe('RQ timestamps', () => {
 
   it('are right for interleaved and repeated times (the last texts are reused)', () => {
     const times = [0, 1, 0, 2, 2, 1, 1e12, 0, 253402300799999, -1].map((ms) => 1_700_000_000_000 + ms);
-    for (const ms of times) expect(formatTimestamp(new Date(ms))).toBe(new Date(ms).toISOString().replace('Z', '000Z'));
+    for (const ms of times)
+      expect(formatTimestamp(new Date(ms))).toBe(new Date(ms).toISOString().replace('Z', '000Z'));
     expect(formatTimestamp(new Date(Date.UTC(10000, 0, 1)))).toBe('+010000-01-01T00:00:00.000000Z');
     expect(() => formatTimestamp(new Date(Number.NaN))).toThrow(RangeError);
   });
@@ -30,8 +38,22 @@ describe('RQ timestamps', () => {
   });
 
   it('refuse what Python refuses: offsets, 7 digits, impossible dates', () => {
-    const sixDigits = ['2024-02-30T00:00:00.000000Z', '2024-05-01T24:00:00.000000Z', '2024-05-01T12:34:5x.000000Z', '2024-05-01 12:34:56.000000Z', '2024-05-01T12:34:56.00000+Z'];
-    for (const bad of ['2024-05-01T12:34:56+00:00', '2024-05-01T12:34:56.1234567Z', '2024-05-01 12:34:56Z', '2024-02-30T00:00:00Z', '2024-05-01T24:00:00Z', 'yesterday', ...sixDigits]) {
+    const sixDigits = [
+      '2024-02-30T00:00:00.000000Z',
+      '2024-05-01T24:00:00.000000Z',
+      '2024-05-01T12:34:5x.000000Z',
+      '2024-05-01 12:34:56.000000Z',
+      '2024-05-01T12:34:56.00000+Z',
+    ];
+    for (const bad of [
+      '2024-05-01T12:34:56+00:00',
+      '2024-05-01T12:34:56.1234567Z',
+      '2024-05-01 12:34:56Z',
+      '2024-02-30T00:00:00Z',
+      '2024-05-01T24:00:00Z',
+      'yesterday',
+      ...sixDigits,
+    ]) {
       expect(() => parseTimestamp(bad), bad).toThrow(/not an RQ timestamp/);
       expect(tryParseTimestamp(bad)).toBeUndefined();
     }
@@ -60,7 +82,11 @@ describe('RQ timestamps', () => {
 
 describe.skipIf(!pythonRqAvailable())("timestamps against Python RQ's utcformat/utcparse", () => {
   it("Python's utcparse reads ours and we read Python's utcformat", async () => {
-    const ours = [new Date(Date.UTC(2024, 4, 1, 12, 34, 56, 123)), new Date(Date.UTC(1999, 11, 31, 23, 59, 59, 0)), new Date()].map(formatTimestamp);
+    const ours = [
+      new Date(Date.UTC(2024, 4, 1, 12, 34, 56, 123)),
+      new Date(Date.UTC(1999, 11, 31, 23, 59, 59, 0)),
+      new Date(),
+    ].map(formatTimestamp);
     const py = await runPython(
       `
 import json

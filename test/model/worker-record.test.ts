@@ -1,5 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cleanWorkerRegistry, countWorkers, findWorker, findWorkers, workerRecordFromHash } from '../../src/model/worker-record.js';
+import {
+  cleanWorkerRegistry,
+  countWorkers,
+  findWorker,
+  findWorkers,
+  workerRecordFromHash,
+} from '../../src/model/worker-record.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -50,7 +56,13 @@ describe('worker records', () => {
     });
     expect(record.queues).toEqual(['a', 'b']);
     expect(record.state).toBe('?');
-    expect([record.pid, record.successfulJobCount, record.failedJobCount, record.totalWorkingTime, record.currentJobWorkingTime]).toEqual([undefined, 0, 0, 0, 0]);
+    expect([
+      record.pid,
+      record.successfulJobCount,
+      record.failedJobCount,
+      record.totalWorkingTime,
+      record.currentJobWorkingTime,
+    ]).toEqual([undefined, 0, 0, 0, 0]);
     expect([record.lastHeartbeat, record.birth]).toEqual([undefined, undefined]);
     expect(record.death?.toISOString()).toBe('2024-05-01T12:34:56.500Z');
     expect(workerRecordFromHash('w', { pid: '1.5' }).pid).toBeUndefined();

@@ -11,7 +11,10 @@ import { PoolProcesses } from './pool-helpers.js';
 describe('rqts worker-pool backoff', () => {
   let redis: TestRedis;
   const pools = new PoolProcesses();
-  useRedis((started) => (redis = started), () => pools.killAll());
+  useRedis(
+    (started) => (redis = started),
+    () => pools.killAll(),
+  );
 
   const startPool = (args: string[]): RqtsProcess => pools.spawn(redis, args);
 
@@ -21,10 +24,20 @@ describe('rqts worker-pool backoff', () => {
     const pool = startPool(['crashy', '-n', '1', '-w', 'SimpleWorker', '--name', 'crashy']);
     await queue.enqueueMany([0, 1, 2].map(() => ({ funcName: 'tasks.crash', args: [3] })));
     await pool.waitForOutput(/died unexpectedly: exit code 3; starting a replacement now$/m, 30_000);
-    await pool.waitForOutput(/died unexpectedly: exit code 3; starting a replacement in 1 s \(2 quick deaths in a row\)$/m, 30_000);
-    await pool.waitForOutput(/died unexpectedly: exit code 3; starting a replacement in 2 s \(3 quick deaths in a row\)$/m, 30_000);
+    await pool.waitForOutput(
+      /died unexpectedly: exit code 3; starting a replacement in 1 s \(2 quick deaths in a row\)$/m,
+      30_000,
+    );
+    await pool.waitForOutput(
+      /died unexpectedly: exit code 3; starting a replacement in 2 s \(3 quick deaths in a row\)$/m,
+      30_000,
+    );
     const ok = await queue.enqueue('tasks.add', [2, 3]);
-    await waitFor(async () => (await Job.fetch(redis.client, ok.id)).status === 'finished', 30_000, 'a job after the crashes');
+    await waitFor(
+      async () => (await Job.fetch(redis.client, ok.id)).status === 'finished',
+      30_000,
+      'a job after the crashes',
+    );
     const deaths = pool.output().match(/died unexpectedly/g) ?? [];
     expect(deaths).toHaveLength(3);
     pool.kill('SIGTERM');
@@ -34,11 +47,20 @@ describe('rqts worker-pool backoff', () => {
   it('burst: a crashed member is replaced, the queue is drained, and the pool exits 1', async () => {
     const queue = new Queue('burstcrash', redis.client);
     await queue.enqueue('tasks.crash', [5]);
-    const rest = await queue.enqueueMany(Array.from({ length: 10 }, (_, n) => ({ funcName: 'tasks.add', args: [n, n] })));
+    const rest = await queue.enqueueMany(
+      Array.from({ length: 10 }, (_, n) => ({ funcName: 'tasks.add', args: [n, n] })),
+    );
     const pool = startPool(['burstcrash', '-n', '2', '-w', 'SimpleWorker', '--burst']);
     expect(await pool.exited, pool.output()).toBe(1);
     expect(pool.output()).toMatch(/died unexpectedly: exit code 5/);
     expect(pool.output()).toMatch(/Every worker finished; pool \S+ exits with code 1$/m);
-    expect((await Job.fetchMany(redis.client, rest.map((j) => j.id))).map((j) => j?.status)).toEqual(rest.map(() => 'finished'));
+    expect(
+      (
+        await Job.fetchMany(
+          redis.client,
+          rest.map((j) => j.id),
+        )
+      ).map((j) => j?.status),
+    ).toEqual(rest.map(() => 'finished'));
   });
 });

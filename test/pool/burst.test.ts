@@ -28,12 +28,18 @@ describe('rqts worker-pool --burst', () => {
   it('a pool of 3 drains 300 jobs, each run exactly once, by its own named workers', async () => {
     const recordFile = path.join(scratch, 'runs.txt');
     const queue = new Queue('default', redis.client);
-    const jobs = await queue.enqueueMany(Array.from({ length: 300 }, (_, n) => ({ funcName: 'pool_tasks.record', args: [n] })));
+    const jobs = await queue.enqueueMany(
+      Array.from({ length: 300 }, (_, n) => ({ funcName: 'pool_tasks.record', args: [n] })),
+    );
 
-    const pool = spawnRqts(['worker-pool', '-u', redis.url, '-P', POOL_FIXTURES, '-n', '3', '--burst', '--name', 'drain'], { POOL_RECORD_FILE: recordFile });
+    const pool = spawnRqts(
+      ['worker-pool', '-u', redis.url, '-P', POOL_FIXTURES, '-n', '3', '--burst', '--name', 'drain'],
+      { POOL_RECORD_FILE: recordFile },
+    );
     const seen: ProcessEntry[] = [];
     const watcher = setInterval(() => {
-      for (const entry of processTree(pool.child.pid ?? -1)) if (!seen.some((s) => s.pid === entry.pid)) seen.push(entry);
+      for (const entry of processTree(pool.child.pid ?? -1))
+        if (!seen.some((s) => s.pid === entry.pid)) seen.push(entry);
     }, 50);
     const code = await pool.exited;
     clearInterval(watcher);
@@ -41,18 +47,26 @@ describe('rqts worker-pool --burst', () => {
     expect(code, output).toBe(0);
 
     // Exactly once: 300 lines, every n from 0 to 299 once.
-    const runs = readFileSync(recordFile, 'utf8').trim().split('\n').map((line) => line.split(' '));
+    const runs = readFileSync(recordFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '));
     expect(runs).toHaveLength(300);
     expect(new Set(runs.map(([n]) => Number(n)))).toEqual(new Set(jobs.map((_, n) => n)));
 
     // Three distinct members, one per slot, named after the pool.
-    const names = [...output.matchAll(/^\[(w\d)\] \S+ Worker (\S+) started with PID (\d+)/gm)].map(([, id, name]) => ({ id, name: name as string }));
+    const names = [...output.matchAll(/^\[(w\d)\] \S+ Worker (\S+) started with PID (\d+)/gm)].map(
+      ([, id, name]) => ({ id, name: name as string }),
+    );
     expect(names.map((n) => n.id).sort()).toEqual(['w1', 'w2', 'w3']);
     for (const { id, name } of names) expect(name).toMatch(new RegExp(`^drain-${id}-[0-9a-f]{6}$`));
     const poolNames = new Set(names.map((n) => n.name));
 
     // Every job finished, by a member of this pool, and the registries agree.
-    const fetched = await Job.fetchMany(redis.client, jobs.map((j) => j.id));
+    const fetched = await Job.fetchMany(
+      redis.client,
+      jobs.map((j) => j.id),
+    );
     for (const job of fetched) {
       expect(job?.status).toBe('finished');
       expect(poolNames.has(job?.workerName ?? '')).toBe(true);
@@ -84,16 +98,40 @@ describe('rqts worker-pool --burst', () => {
 
   it('--log-json: every line is JSON and each worker line carries its pool and short id', async () => {
     const queue = new Queue('json', redis.client);
-    await queue.enqueueMany(Array.from({ length: 6 }, (_, n) => ({ funcName: 'pool_tasks.record', args: [n] })));
-    const pool = spawnRqts(['worker-pool', 'json', '-u', redis.url, '-P', POOL_FIXTURES, '-n', '2', '-b', '--log-json', '--name', 'js'], {
-      POOL_RECORD_FILE: path.join(scratch, 'json.txt'),
-    });
+    await queue.enqueueMany(
+      Array.from({ length: 6 }, (_, n) => ({ funcName: 'pool_tasks.record', args: [n] })),
+    );
+    const pool = spawnRqts(
+      [
+        'worker-pool',
+        'json',
+        '-u',
+        redis.url,
+        '-P',
+        POOL_FIXTURES,
+        '-n',
+        '2',
+        '-b',
+        '--log-json',
+        '--name',
+        'js',
+      ],
+      {
+        POOL_RECORD_FILE: path.join(scratch, 'json.txt'),
+      },
+    );
     expect(await pool.exited, pool.output()).toBe(0);
-    const records = pool.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = pool
+      .output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const memberLines = records.filter((r) => r.workerId !== undefined);
     expect(new Set(memberLines.map((r) => r.workerId))).toEqual(new Set(['w1', 'w2']));
     for (const record of records) expect(record.pool).toBe('js');
     expect(memberLines.some((r) => String(r.msg).includes('Job OK'))).toBe(true);
-    expect(records.some((r) => r.workerId === undefined && String(r.msg).includes('Every worker finished'))).toBe(true);
+    expect(
+      records.some((r) => r.workerId === undefined && String(r.msg).includes('Every worker finished')),
+    ).toBe(true);
   });
 });

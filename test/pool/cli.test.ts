@@ -27,10 +27,27 @@ describe('rqts worker-pool command line', () => {
     const help = await rqts(['worker-pool', '--help']);
     expect(help.code).toBe(0);
     const expected = [
-      '-u, --url URL', '-w, --worker-class CLASS', '-n, --num-workers N', '-b, --burst', '-l, --logging-level LEVEL', '-S, --serializer NAME',
-      '-P, --path DIR', '-j, --job-class CLASS', '--log-format FORMAT', '--date-format FORMAT', '--log-json', '-c, --config MODULE', '-q, --quiet',
-      '-v, --verbose', '--results-ttl SECONDS', '--worker-ttl SECONDS', '--max-jobs-per-horse N', '--dequeue-strategy, -ds STRATEGY',
-      '--exception-handler PATH', '--name NAME', '--pid FILE',
+      '-u, --url URL',
+      '-w, --worker-class CLASS',
+      '-n, --num-workers N',
+      '-b, --burst',
+      '-l, --logging-level LEVEL',
+      '-S, --serializer NAME',
+      '-P, --path DIR',
+      '-j, --job-class CLASS',
+      '--log-format FORMAT',
+      '--date-format FORMAT',
+      '--log-json',
+      '-c, --config MODULE',
+      '-q, --quiet',
+      '-v, --verbose',
+      '--results-ttl SECONDS',
+      '--worker-ttl SECONDS',
+      '--max-jobs-per-horse N',
+      '--dequeue-strategy, -ds STRATEGY',
+      '--exception-handler PATH',
+      '--name NAME',
+      '--pid FILE',
     ];
     for (const flag of expected) expect(help.stdout).toContain(flag);
     expect(help.stdout).not.toMatch(/-n, --name/);
@@ -58,7 +75,9 @@ describe('rqts worker-pool command line', () => {
     const suspended = await rqts(['worker-pool', '-u', redis.url, '-b']);
     await redis.client.del(keys.suspended);
     expect(suspended).toMatchObject({ code: 1, stdout: '' });
-    expect(suspended.stderr).toMatch(/^rqts is currently suspended, to resume job execution run "rqts resume"/);
+    expect(suspended.stderr).toMatch(
+      /^rqts is currently suspended, to resume job execution run "rqts resume"/,
+    );
     const down = await rqts(['worker-pool', '-u', 'redis://127.0.0.1:1/0', '-b']);
     expect(down.code).toBe(1);
     expect(down.stderr.trim().split('\n')).toHaveLength(1);
@@ -68,17 +87,41 @@ describe('rqts worker-pool command line', () => {
   it('per-worker options reach every member: worker and job class, results TTL, log format, pid file, URL from the environment', async () => {
     const queue = new Queue('opts', redis.client);
     // RenamingJob runs legacy.* as tasks.*: proof that --job-class reached the member.
-    const jobs = await queue.enqueueMany(Array.from({ length: 4 }, (_, n) => ({ funcName: 'legacy.add', args: [n, 10] })));
+    const jobs = await queue.enqueueMany(
+      Array.from({ length: 4 }, (_, n) => ({ funcName: 'legacy.add', args: [n, 10] })),
+    );
     const pidFile = path.join(scratch, 'pool.pid');
     const run = await rqts(
-      ['worker-pool', 'opts', '-P', FIXTURES, '-n', '2', '-b', '-w', 'custom.classes.LoudWorker', '-j', 'custom.classes.RenamingJob', '--results-ttl', '77', '--log-format', '%(levelname)s %(message)s', '--pid', pidFile, '--name', 'opts'],
+      [
+        'worker-pool',
+        'opts',
+        '-P',
+        FIXTURES,
+        '-n',
+        '2',
+        '-b',
+        '-w',
+        'custom.classes.LoudWorker',
+        '-j',
+        'custom.classes.RenamingJob',
+        '--results-ttl',
+        '77',
+        '--log-format',
+        '%(levelname)s %(message)s',
+        '--pid',
+        pidFile,
+        '--name',
+        'opts',
+      ],
       { env: { RQ_REDIS_URL: redis.url } },
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.match(/^LoudWorker at work$/gm)).toHaveLength(2);
     expect(run.stdout).toMatch(/^\[w1\] INFO \*\*\* Listening for work on opts$/m);
     expect(run.stdout).toMatch(/^\[w2\] INFO \*\*\* Listening for work on opts$/m);
-    expect(run.stdout).toMatch(/^\[pool\] INFO Pool opts started 2 worker\(s\) on opts in burst mode \(pid \d+\)$/m);
+    expect(run.stdout).toMatch(
+      /^\[pool\] INFO Pool opts started 2 worker\(s\) on opts in burst mode \(pid \d+\)$/m,
+    );
     const poolPid = /\(pid (\d+)\)$/m.exec(run.stdout)?.[1];
     expect(readFileSync(pidFile, 'utf8')).toBe(poolPid);
     for (const [n, job] of jobs.entries()) {

@@ -11,7 +11,10 @@ import { busyPool, expectNothingLeft, pastDebounce, PoolProcesses } from './pool
 describe('rqts worker-pool hard stops', () => {
   let redis: TestRedis;
   const pools = new PoolProcesses();
-  useRedis((started) => (redis = started), () => pools.killAll());
+  useRedis(
+    (started) => (redis = started),
+    () => pools.killAll(),
+  );
 
   it('SIGKILL of the pool: members notice, stop cold and deregister; no orphans', async () => {
     const { pool, jobs, tree } = await busyPool(redis, pools, 'orphans', 'tasks.hang', []);
@@ -27,8 +30,14 @@ describe('rqts worker-pool hard stops', () => {
       const { pool, tree } = await busyPool(doomed, pools, 'outage', 'tasks.hang', []);
       await doomed.stop();
       pool.kill('SIGKILL');
-      await waitFor(() => stillAlive(tree).length === 0, 20_000, `no orphans:\n${describeProcesses(stillAlive(tree))}`);
-      expect(pool.output()).toMatch(/^\[w[12]\] The pool is gone and the cold stop did not finish within 5 s \(is Redis reachable\?\); exiting\./m);
+      await waitFor(
+        () => stillAlive(tree).length === 0,
+        20_000,
+        `no orphans:\n${describeProcesses(stillAlive(tree))}`,
+      );
+      expect(pool.output()).toMatch(
+        /^\[w[12]\] The pool is gone and the cold stop did not finish within 5 s \(is Redis reachable\?\); exiting\./m,
+      );
     } finally {
       await doomed.stop();
     }
@@ -37,7 +46,11 @@ describe('rqts worker-pool hard stops', () => {
   it('a third signal kills members that cannot stop (a SimpleWorker stuck in a busy loop)', async () => {
     const pool = pools.spawn(redis, ['stuck', '-n', '1', '-w', 'SimpleWorker']);
     const job = await new Queue('stuck', redis.client).enqueue('tasks.spin', [60]);
-    await waitFor(async () => (await Job.fetch(redis.client, job.id)).status === 'started', 30_000, 'the spin job to start');
+    await waitFor(
+      async () => (await Job.fetch(redis.client, job.id)).status === 'started',
+      30_000,
+      'the spin job to start',
+    );
     const tree = processTree(pool.child.pid ?? -1);
     expect(tree.length, describeProcesses(tree)).toBe(2);
     let lastAt = 0;
@@ -48,6 +61,10 @@ describe('rqts worker-pool hard stops', () => {
       await pool.waitForOutput(expected);
     }
     expect(await pool.exited, pool.output()).toBe(1);
-    await waitFor(() => stillAlive(tree).length === 0, 10_000, `no orphans:\n${describeProcesses(stillAlive(tree))}`);
+    await waitFor(
+      () => stillAlive(tree).length === 0,
+      10_000,
+      `no orphans:\n${describeProcesses(stillAlive(tree))}`,
+    );
   });
 });

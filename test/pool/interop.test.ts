@@ -11,20 +11,31 @@ import { PoolProcesses } from './pool-helpers.js';
 describe.skipIf(!pythonRqAvailable())('worker-pool members seen from Python RQ', () => {
   let redis: TestRedis;
   const pools = new PoolProcesses();
-  useRedis((started) => (redis = started), () => pools.killAll());
+  useRedis(
+    (started) => (redis = started),
+    () => pools.killAll(),
+  );
 
   it('rq info lists every member on its queues; a Python-enqueued job runs in the pool', async () => {
     const pool = pools.spawn(redis, ['high', 'low', '-n', '2', '--name', 'py']);
     await pool.waitForOutput(/^\[w1\] .*Listening for work on high, low$/m, 30_000);
     await pool.waitForOutput(/^\[w2\] .*Listening for work on high, low$/m, 30_000);
-    const names = [...pool.output().matchAll(/Worker (py-w\d-[0-9a-f]{6}) started with PID (\d+)/g)].map(([, name, pid]) => ({ name: name as string, pid: Number(pid) }));
+    const names = [...pool.output().matchAll(/Worker (py-w\d-[0-9a-f]{6}) started with PID (\d+)/g)].map(
+      ([, name, pid]) => ({ name: name as string, pid: Number(pid) }),
+    );
     expect(names).toHaveLength(2);
     // "Listening" is logged just before a worker first reports itself idle.
-    await waitFor(async () => (await findWorkers(redis.client)).filter((w) => w.pool === 'py' && w.state === 'idle').length === 2, 20_000, 'both members idle');
+    await waitFor(
+      async () =>
+        (await findWorkers(redis.client)).filter((w) => w.pool === 'py' && w.state === 'idle').length === 2,
+      20_000,
+      'both members idle',
+    );
 
     const info = await runProcess('/usr/bin/python3', ['-m', 'rq.cli', 'info', '-u', redis.url, '-W', '-r']);
     expect(info.code, info.stderr).toBe(0);
-    for (const { name, pid } of names) expect(info.stdout).toMatch(new RegExp(`^worker ${name} \\(\\S+ \\S+ ${pid}\\) idle high, low$`, 'm'));
+    for (const { name, pid } of names)
+      expect(info.stdout).toMatch(new RegExp(`^worker ${name} \\(\\S+ \\S+ ${pid}\\) idle high, low$`, 'm'));
 
     const py = await runPython(
       `
@@ -41,8 +52,17 @@ print(job.id)
     );
     expect(py.code, py.stderr).toBe(0);
     const [listed, jobId] = py.stdout.trim().split('\n');
-    expect(listed).toBe(names.map((n) => n.name).sort().join(' '));
-    await waitFor(async () => (await Job.fetch(redis.client, jobId ?? '')).status === 'finished', 20_000, `the Python-enqueued job; pool output:\n${pool.output()}`);
+    expect(listed).toBe(
+      names
+        .map((n) => n.name)
+        .sort()
+        .join(' '),
+    );
+    await waitFor(
+      async () => (await Job.fetch(redis.client, jobId ?? '')).status === 'finished',
+      20_000,
+      `the Python-enqueued job; pool output:\n${pool.output()}`,
+    );
     expect((await latestResult(redis.client, jobId ?? ''))?.returnValue).toBe(42);
     pool.kill('SIGTERM');
     expect(await pool.exited, pool.output()).toBe(0);

@@ -30,7 +30,11 @@ describe('startPool()', () => {
       output: (line, member, stream) => lines.push({ line, member, stream }),
     });
     started.push(pool);
-    await waitFor(() => pool.members().every((m) => m.state === 'running'), 30_000, 'both members to register');
+    await waitFor(
+      () => pool.members().every((m) => m.state === 'running'),
+      30_000,
+      'both members to register',
+    );
     const members = pool.members();
     expect(members.map((m) => m.id)).toEqual(['w1', 'w2']);
     for (const member of members) {
@@ -39,12 +43,18 @@ describe('startPool()', () => {
     }
 
     const job = await new Queue('lib', redis.client).enqueue('tasks.sleep', [1]);
-    const busy = await waitFor(async () => {
-      const fetched = await Job.fetch(redis.client, job.id);
-      return fetched.status === 'started' ? members.find((m) => m.name === fetched.workerName) : undefined;
-    }, 20_000, 'a member to take the job');
+    const busy = await waitFor(
+      async () => {
+        const fetched = await Job.fetch(redis.client, job.id);
+        return fetched.status === 'started' ? members.find((m) => m.name === fetched.workerName) : undefined;
+      },
+      20_000,
+      'a member to take the job',
+    );
 
-    const tree = processTree(process.pid).filter((entry) => members.some((m) => m.pid === entry.pid || m.pid === entry.ppid));
+    const tree = processTree(process.pid).filter((entry) =>
+      members.some((m) => m.pid === entry.pid || m.pid === entry.ppid),
+    );
     pool.stop();
     expect(await pool.exited).toEqual({ code: 0, crashes: 0 });
     expect((await Job.fetch(redis.client, job.id)).status).toBe('finished');
@@ -53,11 +63,18 @@ describe('startPool()', () => {
 
     const w1Lines = lines.filter((l) => l.member.id === 'w1').map((l) => l.line);
     expect(w1Lines.some((line) => /^\[w1\] \S+ \*\*\* Listening for work on lib$/.test(line))).toBe(true);
-    expect(lines.some((l) => l.line.includes(`Job OK (${job.id})`) && l.member.name === busy.name)).toBe(true);
+    expect(lines.some((l) => l.line.includes(`Job OK (${job.id})`) && l.member.name === busy.name)).toBe(
+      true,
+    );
   });
 
   it('a stop that arrives right after the members register ends them at once (not after an idle wait)', async () => {
-    const pool = startPool({ workerArgs: [`--url=${redis.url}`, '--', 'prompt'], numWorkers: 2, output: () => undefined, prefixLines: false });
+    const pool = startPool({
+      workerArgs: [`--url=${redis.url}`, '--', 'prompt'],
+      numWorkers: 2,
+      output: () => undefined,
+      prefixLines: false,
+    });
     started.push(pool);
     let registered = 0;
     pool.on('member:registered', () => {
@@ -92,10 +109,22 @@ describe('pool backoff and protocol', () => {
   it('accepts only well-formed IPC messages and identities', () => {
     expect(parseMemberIdentity('{"pool":"p","id":"w1"}')).toEqual({ pool: 'p', id: 'w1', prefix: true });
     expect(parseMemberIdentity('{"pool":"p","id":"w1","prefix":false}')?.prefix).toBe(false);
-    for (const bad of [undefined, '', 'nope', '[]', '{"pool":"","id":"w1"}', '{"pool":"p"}']) expect(parseMemberIdentity(bad)).toBeUndefined();
+    for (const bad of [undefined, '', 'nope', '[]', '{"pool":"","id":"w1"}', '{"pool":"p"}'])
+      expect(parseMemberIdentity(bad)).toBeUndefined();
     expect(isStopMessage({ type: 'stop', kind: 'cold' })).toBe(true);
     expect(isStopMessage({ type: 'stop', kind: 'now' })).toBe(false);
-    expect(parseMemberMessage({ type: 'registered', name: 'p-w1-abcdef' })).toEqual({ type: 'registered', name: 'p-w1-abcdef' });
-    for (const bad of [null, 'x', [], { type: 'registered' }, { type: 'registered', name: 3 }, { type: 'other' }]) expect(parseMemberMessage(bad)).toBeUndefined();
+    expect(parseMemberMessage({ type: 'registered', name: 'p-w1-abcdef' })).toEqual({
+      type: 'registered',
+      name: 'p-w1-abcdef',
+    });
+    for (const bad of [
+      null,
+      'x',
+      [],
+      { type: 'registered' },
+      { type: 'registered', name: 3 },
+      { type: 'other' },
+    ])
+      expect(parseMemberMessage(bad)).toBeUndefined();
   });
 });

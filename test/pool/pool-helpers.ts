@@ -10,7 +10,11 @@ export const DEBOUNCE_MS = 1000;
 
 /** Waits until more than the debounce window has passed since `since` (ms timestamp). */
 export async function pastDebounce(since: number): Promise<void> {
-  await waitFor(() => Date.now() - since > DEBOUNCE_MS + 50, DEBOUNCE_MS + 5000, 'the debounce window to pass');
+  await waitFor(
+    () => Date.now() - since > DEBOUNCE_MS + 50,
+    DEBOUNCE_MS + 5000,
+    'the debounce window to pass',
+  );
 }
 
 /** Pools started by a test file, SIGKILLed in afterAll if a test failed half-way. */
@@ -28,18 +32,42 @@ export class PoolProcesses {
    * (they stop cold on their own), before the caller stops Redis under them.
    */
   async killAll(): Promise<void> {
-    const trees = this.started.filter((pool) => pool.child.exitCode === null && pool.child.signalCode === null).map((pool) => processTree(pool.child.pid ?? -1));
+    const trees = this.started
+      .filter((pool) => pool.child.exitCode === null && pool.child.signalCode === null)
+      .map((pool) => processTree(pool.child.pid ?? -1));
     for (const tree of trees) if (tree[0]) process.kill(tree[0].pid, 'SIGKILL');
     const left = trees.flat();
-    await waitFor(() => stillAlive(left).length === 0, 20_000, `pool processes to end:\n${describeProcesses(stillAlive(left))}`);
+    await waitFor(
+      () => stillAlive(left).length === 0,
+      20_000,
+      `pool processes to end:\n${describeProcesses(stillAlive(left))}`,
+    );
   }
 }
 
 /** A pool of two named after its queue, both members busy with `func`; with its process tree. */
-export async function busyPool(redis: TestRedis, pools: PoolProcesses, queueName: string, func: string, args: unknown[]): Promise<{ pool: RqtsProcess; jobs: Job[]; tree: ProcessEntry[] }> {
+export async function busyPool(
+  redis: TestRedis,
+  pools: PoolProcesses,
+  queueName: string,
+  func: string,
+  args: unknown[],
+): Promise<{ pool: RqtsProcess; jobs: Job[]; tree: ProcessEntry[] }> {
   const pool = pools.spawn(redis, [queueName, '-n', '2', '--name', queueName]);
-  const jobs = await new Queue(queueName, redis.client).enqueueMany([0, 1].map(() => ({ funcName: func, args })));
-  await waitFor(async () => (await Job.fetchMany(redis.client, jobs.map((j) => j.id))).every((j) => j?.status === 'started'), 30_000, `both ${func} jobs to start`);
+  const jobs = await new Queue(queueName, redis.client).enqueueMany(
+    [0, 1].map(() => ({ funcName: func, args })),
+  );
+  await waitFor(
+    async () =>
+      (
+        await Job.fetchMany(
+          redis.client,
+          jobs.map((j) => j.id),
+        )
+      ).every((j) => j?.status === 'started'),
+    30_000,
+    `both ${func} jobs to start`,
+  );
   const tree = processTree(pool.child.pid ?? -1);
   // the pool, two members, two horses
   expect(tree.length, describeProcesses(tree)).toBe(5);
@@ -49,7 +77,15 @@ export async function busyPool(redis: TestRedis, pools: PoolProcesses, queueName
 }
 
 /** No process of the tree runs any more, and no worker of the pool is registered. */
-export async function expectNothingLeft(redis: TestRedis, poolName: string, tree: readonly ProcessEntry[]): Promise<void> {
-  await waitFor(() => stillAlive(tree).length === 0, 10_000, `no orphans:\n${describeProcesses(stillAlive(tree))}`);
+export async function expectNothingLeft(
+  redis: TestRedis,
+  poolName: string,
+  tree: readonly ProcessEntry[],
+): Promise<void> {
+  await waitFor(
+    () => stillAlive(tree).length === 0,
+    10_000,
+    `no orphans:\n${describeProcesses(stillAlive(tree))}`,
+  );
   expect((await findWorkers(redis.client)).filter((w) => w.pool === poolName)).toEqual([]);
 }

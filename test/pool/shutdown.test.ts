@@ -9,7 +9,10 @@ import { busyPool, expectNothingLeft, pastDebounce, PoolProcesses } from './pool
 describe('rqts worker-pool shutdown', () => {
   let redis: TestRedis;
   const pools = new PoolProcesses();
-  useRedis((started) => (redis = started), () => pools.killAll());
+  useRedis(
+    (started) => (redis = started),
+    () => pools.killAll(),
+  );
 
   it('SIGTERM stops warmly: both running jobs finish, the pool exits 0', async () => {
     const { pool, jobs, tree } = await busyPool(redis, pools, 'warm', 'tasks.sleep', [2]);

@@ -12,7 +12,10 @@ import { describe as describeProcesses, processTree, stillAlive } from './proces
 describe('rqts worker-pool supervision', () => {
   let redis: TestRedis;
   const pools = new PoolProcesses();
-  useRedis((started) => (redis = started), () => pools.killAll());
+  useRedis(
+    (started) => (redis = started),
+    () => pools.killAll(),
+  );
 
   const startPool = (args: string[]): RqtsProcess => pools.spawn(redis, args);
 
@@ -26,26 +29,47 @@ describe('rqts worker-pool supervision', () => {
     const pool = startPool(['sup', '-n', '2', '--name', 'sup']);
     await waitFor(async () => (await poolWorkers('sup')).size === 2, 30_000, 'two registered members');
     const stuck = await queue.enqueue('tasks.hang');
-    const busy = await waitFor(async () => {
-      const job = await Job.fetch(redis.client, stuck.id);
-      return job.status === 'started' && job.workerName ? job.workerName : undefined;
-    }, 20_000, 'the hang job to start');
+    const busy = await waitFor(
+      async () => {
+        const job = await Job.fetch(redis.client, stuck.id);
+        return job.status === 'started' && job.workerName ? job.workerName : undefined;
+      },
+      20_000,
+      'the hang job to start',
+    );
     const victim = (await poolWorkers('sup')).get(busy);
     const victimPid = Number(victim?.pid);
     const victimTree = processTree(victimPid);
     expect(victimTree.length, describeProcesses(victimTree)).toBe(2); // the member and its horse
 
     process.kill(victimPid, 'SIGKILL');
-    await pool.waitForOutput(new RegExp(`\\(worker ${busy}, pid ${victimPid}\\) died unexpectedly: killed by SIGKILL; starting a replacement now$`, 'm'), 20_000);
-    await pool.waitForOutput(`(worker ${busy}) was running job ${stuck.id}: it stays in the started registry until the abandoned-job clean-up fails it`, 20_000);
-    const replaced = await waitFor(async () => {
-      const workers = await poolWorkers('sup');
-      const fresh = [...workers.keys()].filter((name) => name !== busy);
-      return fresh.length === 2 ? fresh : undefined;
-    }, 30_000, 'a replacement member to register');
+    await pool.waitForOutput(
+      new RegExp(
+        `\\(worker ${busy}, pid ${victimPid}\\) died unexpectedly: killed by SIGKILL; starting a replacement now$`,
+        'm',
+      ),
+      20_000,
+    );
+    await pool.waitForOutput(
+      `(worker ${busy}) was running job ${stuck.id}: it stays in the started registry until the abandoned-job clean-up fails it`,
+      20_000,
+    );
+    const replaced = await waitFor(
+      async () => {
+        const workers = await poolWorkers('sup');
+        const fresh = [...workers.keys()].filter((name) => name !== busy);
+        return fresh.length === 2 ? fresh : undefined;
+      },
+      30_000,
+      'a replacement member to register',
+    );
     const slot = /^sup-(w\d)-/.exec(busy)?.[1];
     expect(replaced.some((name) => name.startsWith(`sup-${slot}-`))).toBe(true);
-    await waitFor(() => stillAlive(victimTree).length === 0, 10_000, `the killed member's horse to exit:\n${describeProcesses(stillAlive(victimTree))}`);
+    await waitFor(
+      () => stillAlive(victimTree).length === 0,
+      10_000,
+      `the killed member's horse to exit:\n${describeProcesses(stillAlive(victimTree))}`,
+    );
 
     // The job waits in the started registry until the abandoned-job clean-up; fast-forward it.
     expect(await redis.client.zscore(keys.registry('started', 'sup'), stuck.id)).not.toBeNull();
@@ -56,12 +80,28 @@ describe('rqts worker-pool supervision', () => {
     expect(await redis.client.zscore(keys.registry('failed', 'sup'), stuck.id)).not.toBeNull();
 
     // The pool still works at full size.
-    const after = await queue.enqueueMany(Array.from({ length: 20 }, (_, n) => ({ funcName: 'tasks.add', args: [n, 1] })));
-    await waitFor(async () => (await Job.fetchMany(redis.client, after.map((j) => j.id))).every((j) => j?.status === 'finished'), 30_000, 'jobs after the replacement');
+    const after = await queue.enqueueMany(
+      Array.from({ length: 20 }, (_, n) => ({ funcName: 'tasks.add', args: [n, 1] })),
+    );
+    await waitFor(
+      async () =>
+        (
+          await Job.fetchMany(
+            redis.client,
+            after.map((j) => j.id),
+          )
+        ).every((j) => j?.status === 'finished'),
+      30_000,
+      'jobs after the replacement',
+    );
 
     const tree = processTree(pool.child.pid ?? -1);
     pool.kill('SIGTERM');
     expect(await pool.exited, pool.output()).toBe(0);
-    await waitFor(() => stillAlive(tree).length === 0, 10_000, `no orphans:\n${describeProcesses(stillAlive(tree))}`);
+    await waitFor(
+      () => stillAlive(tree).length === 0,
+      10_000,
+      `no orphans:\n${describeProcesses(stillAlive(tree))}`,
+    );
   });
 });

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RqtsError } from '../../src/model/errors.js';
-import { connect, DEFAULT_URL, maskPassword, parseRedisUrl, resolveRedisUrl } from '../../src/redis/connection.js';
+import {
+  connect,
+  DEFAULT_URL,
+  maskPassword,
+  parseRedisUrl,
+  resolveRedisUrl,
+} from '../../src/redis/connection.js';
 import { freePort, startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 const SECRET = 's3cr3t';
@@ -20,32 +26,68 @@ function errorOf(action: () => unknown): RqtsError {
 }
 
 async function rejectionOf(action: () => Promise<unknown>): Promise<RqtsError> {
-  const error = await action().then(() => undefined, (e: unknown) => e);
+  const error = await action().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (error instanceof RqtsError) return error;
   throw new Error(`expected an RqtsError, got ${String(error)}`);
 }
 
 describe('parseRedisUrl', () => {
   it('reads redis:// with host, port, db, user and password', () => {
-    expect(parseRedisUrl('redis://127.0.0.1:6380/2').options).toMatchObject({ host: '127.0.0.1', port: 6380, db: 2 });
-    expect(parseRedisUrl('redis://localhost').options).toMatchObject({ host: 'localhost', port: 6379, db: 0 });
+    expect(parseRedisUrl('redis://127.0.0.1:6380/2').options).toMatchObject({
+      host: '127.0.0.1',
+      port: 6380,
+      db: 2,
+    });
+    expect(parseRedisUrl('redis://localhost').options).toMatchObject({
+      host: 'localhost',
+      port: 6379,
+      db: 0,
+    });
     expect(parseRedisUrl('redis://h?db=5').options.db).toBe(5);
     expect(parseRedisUrl(`redis://:${SECRET}@h:1/0`).options).toMatchObject({ password: SECRET });
-    expect(parseRedisUrl(`redis://alice:p%40ss%2Fw@h/0`).options).toMatchObject({ username: 'alice', password: 'p@ss/w' });
-    expect(parseRedisUrl('redis://u:p@[::1]:6390/1').options).toMatchObject({ host: '::1', port: 6390, db: 1 });
+    expect(parseRedisUrl(`redis://alice:p%40ss%2Fw@h/0`).options).toMatchObject({
+      username: 'alice',
+      password: 'p@ss/w',
+    });
+    expect(parseRedisUrl('redis://u:p@[::1]:6390/1').options).toMatchObject({
+      host: '::1',
+      port: 6390,
+      db: 1,
+    });
   });
 
   it('turns on TLS for rediss://', () => {
     const { options } = parseRedisUrl(`rediss://:${SECRET}@cache.example.com:6380/3`);
-    expect(options).toMatchObject({ host: 'cache.example.com', port: 6380, db: 3, tls: { servername: 'cache.example.com' } });
+    expect(options).toMatchObject({
+      host: 'cache.example.com',
+      port: 6380,
+      db: 3,
+      tls: { servername: 'cache.example.com' },
+    });
   });
 
   it('reads unix:// socket URLs, with db and credentials', () => {
-    expect(parseRedisUrl('unix:///var/run/redis.sock?db=3').options).toMatchObject({ path: '/var/run/redis.sock', db: 3 });
+    expect(parseRedisUrl('unix:///var/run/redis.sock?db=3').options).toMatchObject({
+      path: '/var/run/redis.sock',
+      db: 3,
+    });
     expect(parseRedisUrl('unix:///tmp/r.sock').options).toMatchObject({ path: '/tmp/r.sock', db: 0 });
-    expect(parseRedisUrl(`unix://:${SECRET}@/tmp/r.sock?db=1`).options).toMatchObject({ path: '/tmp/r.sock', db: 1, password: SECRET });
-    expect(parseRedisUrl(`unix://bob:${SECRET}@/tmp/r.sock`).options).toMatchObject({ username: 'bob', password: SECRET });
-    expect(parseRedisUrl(`unix:///tmp/r.sock?db=2&password=${SECRET}`).options).toMatchObject({ db: 2, password: SECRET });
+    expect(parseRedisUrl(`unix://:${SECRET}@/tmp/r.sock?db=1`).options).toMatchObject({
+      path: '/tmp/r.sock',
+      db: 1,
+      password: SECRET,
+    });
+    expect(parseRedisUrl(`unix://bob:${SECRET}@/tmp/r.sock`).options).toMatchObject({
+      username: 'bob',
+      password: SECRET,
+    });
+    expect(parseRedisUrl(`unix:///tmp/r.sock?db=2&password=${SECRET}`).options).toMatchObject({
+      db: 2,
+      password: SECRET,
+    });
   });
 
   it('refuses bad URLs with one BAD_URL line that never shows the password', () => {
@@ -79,10 +121,18 @@ describe('maskPassword', () => {
   it('hides passwords in valid and broken URLs alike', () => {
     expect(maskPassword(`redis://:${SECRET}@h:6379/0`)).toBe('redis://:***@h:6379/0');
     expect(maskPassword(`redis://alice:${SECRET}@h/0`)).toBe('redis://alice:***@h/0');
-    expect(maskPassword(`unix:///tmp/r.sock?db=1&password=${SECRET}`)).toBe('unix:///tmp/r.sock?db=1&password=***');
+    expect(maskPassword(`unix:///tmp/r.sock?db=1&password=${SECRET}`)).toBe(
+      'unix:///tmp/r.sock?db=1&password=***',
+    );
     expect(maskPassword('redis://h:6379/0')).toBe('redis://h:6379/0');
     expect(maskPassword('redis://alice@h/0')).toBe('redis://alice@h/0');
-    for (const url of [`redis://:a/${SECRET}@h/0`, `redis://:${SECRET}@x@h/0`, `h:${SECRET}@host`, `rediss://u:${SECRET}@@h`, `redis://:${SECRET}@h/0?password=${SECRET}`]) {
+    for (const url of [
+      `redis://:a/${SECRET}@h/0`,
+      `redis://:${SECRET}@x@h/0`,
+      `h:${SECRET}@host`,
+      `rediss://u:${SECRET}@@h`,
+      `redis://:${SECRET}@h/0?password=${SECRET}`,
+    ]) {
       expect(maskPassword(url), url).not.toContain(SECRET);
     }
     expect(parseRedisUrl(`redis://:${SECRET}@h/0`).display).toBe('redis://:***@h/0');
@@ -93,7 +143,9 @@ describe('resolveRedisUrl', () => {
   it('prefers the explicit URL, then RQ_REDIS_URL, then REDIS_* settings', () => {
     expect(resolveRedisUrl({ url: 'redis://a/1' }, { RQ_REDIS_URL: 'redis://b/2' })).toBe('redis://a/1');
     expect(resolveRedisUrl({}, { RQ_REDIS_URL: 'redis://b/2', REDIS_HOST: 'c' })).toBe('redis://b/2');
-    expect(resolveRedisUrl({}, { REDIS_HOST: 'c', REDIS_PORT: '6390', REDIS_DB: '4', REDIS_PASSWORD: 'p w@' })).toBe('redis://:p%20w%40@c:6390/4');
+    expect(
+      resolveRedisUrl({}, { REDIS_HOST: 'c', REDIS_PORT: '6390', REDIS_DB: '4', REDIS_PASSWORD: 'p w@' }),
+    ).toBe('redis://:p%20w%40@c:6390/4');
     expect(resolveRedisUrl({}, { REDIS_PORT: '7000' })).toBe('redis://127.0.0.1:7000/0');
     expect(resolveRedisUrl({}, { REDIS_HOST: 'h', REDIS_SSL: 'true' })).toBe('rediss://h:6379/0');
     expect(resolveRedisUrl({ host: '::1', port: 1, db: 2 }, {})).toBe('redis://[::1]:1/2');
@@ -103,7 +155,9 @@ describe('resolveRedisUrl', () => {
   });
 
   it('refuses non-numeric REDIS_PORT / REDIS_DB with one line naming the setting', () => {
-    expect(errorOf(() => resolveRedisUrl({}, { REDIS_PORT: 'abc' })).toLine()).toMatch(/^REDIS_PORT="abc" is not a valid number\. Set REDIS_PORT/);
+    expect(errorOf(() => resolveRedisUrl({}, { REDIS_PORT: 'abc' })).toLine()).toMatch(
+      /^REDIS_PORT="abc" is not a valid number\. Set REDIS_PORT/,
+    );
     expect(errorOf(() => resolveRedisUrl({}, { REDIS_DB: '-1' })).code).toBe('BAD_URL');
     expect(errorOf(() => resolveRedisUrl({}, { REDIS_PORT: '70000' })).code).toBe('BAD_URL');
   });
@@ -131,7 +185,9 @@ describe('connect', () => {
     const error = await rejectionOf(() => connect(`redis://:${SECRET}@127.0.0.1:${port}/0`));
     expect(Date.now() - started).toBeLessThan(6000);
     expect(error.code).toBe('UNREACHABLE');
-    expect(error.toLine()).toMatch(/^Cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0 \(.*ECONNREFUSED.*\)\. Start redis-server/);
+    expect(error.toLine()).toMatch(
+      /^Cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0 \(.*ECONNREFUSED.*\)\. Start redis-server/,
+    );
     expect(error.toLine()).not.toContain(SECRET);
     expect(error.toLine()).not.toContain('\n');
   });
@@ -144,7 +200,9 @@ describe('connect', () => {
       const port = (http.address() as AddressInfo).port;
       const error = await rejectionOf(() => connect(`redis://127.0.0.1:${port}/0`));
       expect(error.code).toBe('UNREACHABLE');
-      expect(error.toLine()).toMatch(/answered, but not as a Redis server would .*another service listens there/);
+      expect(error.toLine()).toMatch(
+        /answered, but not as a Redis server would .*another service listens there/,
+      );
     } finally {
       await new Promise<void>((resolve) => http.close(() => resolve()));
     }
@@ -155,7 +213,11 @@ describe('connect', () => {
     try {
       await guarded.client.config('SET', 'requirepass', SECRET);
       await guarded.client.call('ACL', 'SETUSER', 'alice', 'on', '>alicepw', '~*', '+@all');
-      for (const url of [`redis://:wrong@127.0.0.1:${guarded.port}/0`, `redis://127.0.0.1:${guarded.port}/0`, `redis://alice:nope@127.0.0.1:${guarded.port}/0`]) {
+      for (const url of [
+        `redis://:wrong@127.0.0.1:${guarded.port}/0`,
+        `redis://127.0.0.1:${guarded.port}/0`,
+        `redis://alice:nope@127.0.0.1:${guarded.port}/0`,
+      ]) {
         const started = Date.now();
         const error = await rejectionOf(() => connect(url));
         expect(Date.now() - started, url).toBeLessThan(6000);

@@ -19,10 +19,22 @@ function sourceFiles(dir: string): string[] {
 
 /** Every string literal and template text in a file, with its line, comments excluded. */
 export function stringLiterals(fileName: string, text: string): { line: number; text: string }[] {
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, fileName.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    fileName,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    fileName.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const found: { line: number; text: string }[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node) || ts.isJsxText(node)) {
+    if (
+      ts.isStringLiteralLike(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node) ||
+      ts.isJsxText(node)
+    ) {
       const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
       found.push({ line, text: node.text });
     }
@@ -55,12 +67,14 @@ describe('key names live in src/redis/keys.ts only', () => {
 
   it('the scanner sees plain, template and JSX strings but not comments', () => {
     const sample = [
-      "// rq:comment is fine",
+      '// rq:comment is fine',
       "const a = 'rq:one';",
       'const b = `x ${a} rq:two`;',
       '/* rq:block */ const c = "rq:three";',
     ].join('\n');
-    const texts = stringLiterals('sample.ts', sample).map((l) => l.text).filter((t) => t.includes('rq:'));
+    const texts = stringLiterals('sample.ts', sample)
+      .map((l) => l.text)
+      .filter((t) => t.includes('rq:'));
     expect(texts).toEqual(['rq:one', ' rq:two', 'rq:three']);
   });
 
@@ -70,7 +84,10 @@ describe('key names live in src/redis/keys.ts only', () => {
     const offenders = files.flatMap((file) =>
       stringLiterals(file, readFileSync(file, 'utf8'))
         .filter((literal) => spellsKey(literal.text))
-        .map((literal) => `${path.relative(SRC, file)}:${literal.line}: ${JSON.stringify(literal.text.slice(0, 60))}`),
+        .map(
+          (literal) =>
+            `${path.relative(SRC, file)}:${literal.line}: ${JSON.stringify(literal.text.slice(0, 60))}`,
+        ),
     );
     expect(offenders, 'build these keys with src/redis/keys.ts instead').toEqual([]);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { jobIdFromKey, keys, queueNameFromKey, REGISTRY_KINDS, workerNameFromKey } from '../../src/redis/keys.js';
+import {
+  jobIdFromKey,
+  keys,
+  queueNameFromKey,
+  REGISTRY_KINDS,
+  workerNameFromKey,
+} from '../../src/redis/keys.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';
 
 // What keys.ts produces for sample names, next to what Python RQ itself computes.

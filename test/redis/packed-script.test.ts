@@ -20,16 +20,25 @@ afterAll(async () => {
   await redis.stop();
 });
 
-const ECHO = { lua: "return {#KEYS, KEYS[1], ARGV[1], ARGV[2], ARGV[3], redis.call('GET', KEYS[1])}", numberOfKeys: 1 };
+const ECHO = {
+  lua: "return {#KEYS, KEYS[1], ARGV[1], ARGV[2], ARGV[3], redis.call('GET', KEYS[1])}",
+  numberOfKeys: 1,
+};
 
 describe('packed EVALSHA', () => {
   it('sends fixed texts, multi-byte text and binary arguments, and reads Buffers back', async () => {
     await client.set('k:é', 'v');
     await client.script('LOAD', ECHO.lua);
     const binary = Buffer.from([0x78, 0x9c, 0x00, 0xff, 0x0d, 0x0a]);
-    const reply = (await sendPacked(client, packEvalsha(ECHO, [new Fixed('k:é'), 'naïve ✓', binary, new Fixed('')]), { buffers: true })) as unknown[];
+    const reply = (await sendPacked(
+      client,
+      packEvalsha(ECHO, [new Fixed('k:é'), 'naïve ✓', binary, new Fixed('')]),
+      { buffers: true },
+    )) as unknown[];
     expect(reply[0]).toBe(1);
-    expect(reply.slice(1).map((part) => (part as Buffer).toString('hex'))).toEqual(['k:é', 'naïve ✓', binary, '', 'v'].map((part) => Buffer.from(part).toString('hex')));
+    expect(reply.slice(1).map((part) => (part as Buffer).toString('hex'))).toEqual(
+      ['k:é', 'naïve ✓', binary, '', 'v'].map((part) => Buffer.from(part).toString('hex')),
+    );
   });
 
   it('is refused with NOSCRIPT once Redis has lost the script (restart, SCRIPT FLUSH)', async () => {

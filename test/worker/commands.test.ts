@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { findWorker, Job, latestResult, Queue, sendCommand, sendKillHorseCommand, sendShutdownCommand, sendStopJobCommand } from '../../src/index.js';
+import {
+  findWorker,
+  Job,
+  latestResult,
+  Queue,
+  sendCommand,
+  sendKillHorseCommand,
+  sendShutdownCommand,
+  sendStopJobCommand,
+} from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FIXTURES, isAlive, spawnRqts, type RqtsProcess, killSpawned } from '../helpers/rqts-process.js';
@@ -18,10 +27,14 @@ function startWorker(queue: string, extra: string[] = []): { proc: RqtsProcess; 
 }
 
 async function busyOn(name: string, jobId: string): Promise<number> {
-  const record = await waitFor(async () => {
-    const w = await findWorker(redis.client, name);
-    return w?.state === 'busy' && w.currentJob === jobId ? w : undefined;
-  }, 15_000, `worker ${name} busy on ${jobId}`);
+  const record = await waitFor(
+    async () => {
+      const w = await findWorker(redis.client, name);
+      return w?.state === 'busy' && w.currentJob === jobId ? w : undefined;
+    },
+    15_000,
+    `worker ${name} busy on ${jobId}`,
+  );
   return record.pid ?? 0;
 }
 
@@ -37,7 +50,9 @@ describe('commands', () => {
     await busyOn(name, stuck.id);
     expect(await sendKillHorseCommand(redis.client, name)).toBe(1);
     await waitFor(async () => (await statusOf(stuck.id)) === 'failed', 10_000, 'job failed');
-    expect((await latestResult(redis.client, stuck.id))?.excString).toBe('Work-horse terminated unexpectedly; waitpid returned 9 (signal 9); ');
+    expect((await latestResult(redis.client, stuck.id))?.excString).toBe(
+      'Work-horse terminated unexpectedly; waitpid returned 9 (signal 9); ',
+    );
     expect(await redis.client.zscore(keys.registry('failed', 'kh'), stuck.id)).not.toBeNull();
     expect(await redis.client.zscore(keys.registry('started', 'kh'), stuck.id)).toBeNull();
     const next = await queue.enqueue('tasks.add', [2, 3]);
@@ -73,7 +88,9 @@ describe('commands', () => {
     expect((await findWorker(redis.client, name))?.state).toBe('busy');
     expect(await sendStopJobCommand(redis.client, stuck.id)).toEqual({ workerName: name, receivers: 1 });
     await waitFor(async () => (await statusOf(stuck.id)) === 'stopped', 10_000, 'job stopped');
-    expect((await latestResult(redis.client, stuck.id))?.excString).toBe('Job stopped by user, work-horse terminated.');
+    expect((await latestResult(redis.client, stuck.id))?.excString).toBe(
+      'Job stopped by user, work-horse terminated.',
+    );
     expect(await redis.client.zscore(keys.registry('failed', 'sj'), stuck.id)).not.toBeNull();
     expect((await findWorker(redis.client, name))?.failedJobCount).toBe(1);
     await sendShutdownCommand(redis.client, name);
@@ -95,7 +112,9 @@ describe('timeouts and horse deaths', () => {
     const { proc } = startWorker('to', ['--burst']);
     expect(await proc.exited, proc.output()).toBe(0);
     expect(await statusOf(job.id)).toBe('failed');
-    expect((await latestResult(redis.client, job.id))?.excString).toBe('JobTimeoutException: Task exceeded maximum timeout value (1 seconds)');
+    expect((await latestResult(redis.client, job.id))?.excString).toBe(
+      'JobTimeoutException: Task exceeded maximum timeout value (1 seconds)',
+    );
     expect(await statusOf(quick.id)).toBe('finished');
   });
 
@@ -106,7 +125,9 @@ describe('timeouts and horse deaths', () => {
     const b = await queue.enqueue('tasks.whoAmI');
     const { proc, name } = startWorker('hd', ['--burst', '--max-jobs-per-horse', '1']);
     expect(await proc.exited, proc.output()).toBe(0);
-    expect((await latestResult(redis.client, crashed.id))?.excString).toBe('Work-horse terminated unexpectedly; waitpid returned 768; ');
+    expect((await latestResult(redis.client, crashed.id))?.excString).toBe(
+      'Work-horse terminated unexpectedly; waitpid returned 768; ',
+    );
     const first = (await latestResult(redis.client, a.id))?.returnValue as { pid: number; env: string };
     const second = (await latestResult(redis.client, b.id))?.returnValue as { pid: number; env: string };
     expect(first.pid).not.toBe(second.pid);
@@ -120,16 +141,24 @@ describe('timeouts and horse deaths', () => {
     const next = await queue.enqueue('tasks.add', [1, 2]);
     const { proc } = startWorker('async-throw', ['--burst']);
     expect(await proc.exited, proc.output()).toBe(0);
-    expect((await latestResult(redis.client, thrower.id))?.excString).toMatch(/^Error: timer went wrong\n\s+at /);
+    expect((await latestResult(redis.client, thrower.id))?.excString).toMatch(
+      /^Error: timer went wrong\n\s+at /,
+    );
     expect(await statusOf(next.id)).toBe('finished');
   });
 
   it('the horse is reused across jobs by default', async () => {
     const queue = new Queue('reuse', redis.client);
-    const jobs = await queue.enqueueMany([{ funcName: 'tasks.whoAmI' }, { funcName: 'tasks.whoAmI' }, { funcName: 'tasks.whoAmI' }]);
+    const jobs = await queue.enqueueMany([
+      { funcName: 'tasks.whoAmI' },
+      { funcName: 'tasks.whoAmI' },
+      { funcName: 'tasks.whoAmI' },
+    ]);
     const { proc } = startWorker('reuse', ['--burst']);
     expect(await proc.exited, proc.output()).toBe(0);
-    const pids = await Promise.all(jobs.map(async (j) => ((await latestResult(redis.client, j.id))?.returnValue as { pid: number }).pid));
+    const pids = await Promise.all(
+      jobs.map(async (j) => ((await latestResult(redis.client, j.id))?.returnValue as { pid: number }).pid),
+    );
     expect(new Set(pids).size).toBe(1);
   });
 });
@@ -141,7 +170,11 @@ describe('signals', () => {
     const { proc, name } = startWorker('warm');
     await busyOn(name, job.id);
     proc.kill('SIGTERM');
-    await waitFor(async () => (await findWorker(redis.client, name))?.shutdownRequested, 5000, 'shutdown_requested_date');
+    await waitFor(
+      async () => (await findWorker(redis.client, name))?.shutdownRequested,
+      5000,
+      'shutdown_requested_date',
+    );
     expect(await proc.exited, proc.output()).toBe(0);
     expect(await statusOf(job.id)).toBe('finished');
     expect((await findWorker(redis.client, name))?.death).toBeInstanceOf(Date);
@@ -155,7 +188,11 @@ describe('signals', () => {
     proc.kill('SIGTERM');
     await proc.waitForOutput('warm shut down requested');
     proc.kill('SIGTERM'); // within 1 s: ignored, as RQ 1.16
-    await waitFor(async () => (await findWorker(redis.client, name))?.shutdownRequested, 5000, 'warm requested');
+    await waitFor(
+      async () => (await findWorker(redis.client, name))?.shutdownRequested,
+      5000,
+      'warm requested',
+    );
     // The behaviour under test is about elapsed time: a signal counts again only after 1 s.
     const firstAt = Date.now();
     await waitFor(() => Date.now() - firstAt > 1100, 3000, 'debounce window');
@@ -200,7 +237,9 @@ describe('SimpleWorker commands', () => {
     const next = await queue.enqueue('tasks.add', [1, 2]);
     const { proc } = startWorker('simple-to', ['-w', 'SimpleWorker', '--burst']);
     expect(await proc.exited, proc.output()).toBe(0);
-    expect((await latestResult(redis.client, stuck.id))?.excString).toBe('JobTimeoutException: Task exceeded maximum timeout value (1 seconds)');
+    expect((await latestResult(redis.client, stuck.id))?.excString).toBe(
+      'JobTimeoutException: Task exceeded maximum timeout value (1 seconds)',
+    );
     expect(await statusOf(next.id)).toBe('finished');
   });
 });

@@ -4,7 +4,18 @@ import { getCurrentJob, runWithCurrentJob, type CurrentJob } from '../../src/wor
 // getCurrentJob() inside a job, however many jobs one process runs at once.
 
 function fakeJob(id: string): CurrentJob {
-  return { id, funcName: 'tasks.x', args: [], kwargs: {}, origin: 'default', description: undefined, timeout: 180, meta: {}, signal: new AbortController().signal, saveMeta: async () => undefined };
+  return {
+    id,
+    funcName: 'tasks.x',
+    args: [],
+    kwargs: {},
+    origin: 'default',
+    description: undefined,
+    timeout: 180,
+    meta: {},
+    signal: new AbortController().signal,
+    saveMeta: async () => undefined,
+  };
 }
 
 function gate(): { wait: Promise<void>; open: () => void } {

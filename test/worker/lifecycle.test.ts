@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findWorkers, Job, latestResult, Queue, SimpleWorker, Worker, type WorkerOptions } from '../../src/index.js';
+import {
+  findWorkers,
+  Job,
+  latestResult,
+  Queue,
+  SimpleWorker,
+  Worker,
+  type WorkerOptions,
+} from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { silentLogger } from '../../src/worker/worker-logger.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -35,8 +43,12 @@ describe.each([
     expect((await latestResult(redis.client, failing.id))?.excString).toContain('Error: kaput');
     const unresolved = await latestResult(redis.client, missing.id);
     expect(unresolved?.excString).toMatch(/Cannot find tasks\.nope; tried .*tasks\.js \(no export nope\)/);
-    expect(await redis.client.zrange(keys.registry('finished', 'default'), 0, -1)).toEqual(expect.arrayContaining([ok.id, greeted.id]));
-    expect(await redis.client.zrange(keys.registry('failed', 'default'), 0, -1)).toEqual(expect.arrayContaining([failing.id, missing.id]));
+    expect(await redis.client.zrange(keys.registry('finished', 'default'), 0, -1)).toEqual(
+      expect.arrayContaining([ok.id, greeted.id]),
+    );
+    expect(await redis.client.zrange(keys.registry('failed', 'default'), 0, -1)).toEqual(
+      expect.arrayContaining([failing.id, missing.id]),
+    );
     expect(await redis.client.zcard(keys.registry('started', 'default'))).toBe(0);
     expect(await queue.count()).toBe(0);
 
@@ -54,24 +66,41 @@ describe.each([
 
   it('is listed by Worker.all / count / find while it works, with its queues and current job', async () => {
     const job = await new Queue('seen', redis.client).enqueue('tasks.sleep', [0.5]);
-    const worker = new WorkerClass(redis.client, options({ queues: ['seen', 'also'] }), { logger: silentLogger, handleSignals: false });
+    const worker = new WorkerClass(redis.client, options({ queues: ['seen', 'also'] }), {
+      logger: silentLogger,
+      handleSignals: false,
+    });
     const sightings: unknown[] = [];
     worker.on('job:started', () => {
-      void Promise.all([Worker.all(redis.client, { queue: 'also' }), Worker.count(redis.client), Worker.find(redis.client, worker.name)]).then((seen) => sightings.push(seen));
+      void Promise.all([
+        Worker.all(redis.client, { queue: 'also' }),
+        Worker.count(redis.client),
+        Worker.find(redis.client, worker.name),
+      ]).then((seen) => sightings.push(seen));
     });
     await worker.work();
-    const [listed, count, found] = sightings[0] as [{ name: string }[], number, { state: string; queues: string[]; currentJob: string }];
+    const [listed, count, found] = sightings[0] as [
+      { name: string }[],
+      number,
+      { state: string; queues: string[]; currentJob: string },
+    ];
     expect(listed.map((w) => w.name)).toEqual([worker.name]);
     expect(count).toBe(1);
     expect(found).toMatchObject({ state: 'busy', queues: ['seen', 'also'], currentJob: job.id });
   });
 
   it('burst with nothing to do returns false; a job can save meta', async () => {
-    const idle = new WorkerClass(redis.client, options({ queues: ['empty'] }), { logger: silentLogger, handleSignals: false });
+    const idle = new WorkerClass(redis.client, options({ queues: ['empty'] }), {
+      logger: silentLogger,
+      handleSignals: false,
+    });
     expect(await idle.work()).toBe(false);
     const queue = new Queue('meta', redis.client);
     const job = await queue.enqueue('tasks.touchMeta', ['progress', 50]);
-    await new WorkerClass(redis.client, options({ queues: ['meta'] }), { logger: silentLogger, handleSignals: false }).work();
+    await new WorkerClass(redis.client, options({ queues: ['meta'] }), {
+      logger: silentLogger,
+      handleSignals: false,
+    }).work();
     const done = await Job.fetch(redis.client, job.id);
     expect(done.meta).toEqual({ progress: 50 });
     expect(done.status).toBe('finished');
@@ -87,7 +116,11 @@ describe('job function resolution', () => {
     const esm = await queue.enqueue('esm_tasks.double', [21]);
     const cjs = await queue.enqueue('cjs_tasks.triple', [14]);
     const nested = await queue.enqueue('pkg.mail.send.send', ['ops@example.com'], { subject: 'hi' });
-    await new Worker(redis.client, options({ queues: ['flavours'], paths: [path.join(FIXTURES, 'flavours')] }), { logger: silentLogger, handleSignals: false }).work();
+    await new Worker(
+      redis.client,
+      options({ queues: ['flavours'], paths: [path.join(FIXTURES, 'flavours')] }),
+      { logger: silentLogger, handleSignals: false },
+    ).work();
     expect((await latestResult(redis.client, esm.id))?.returnValue).toBe(42);
     expect((await latestResult(redis.client, cjs.id))?.returnValue).toBe(42);
     expect((await latestResult(redis.client, nested.id))?.returnValue).toBe('sent hi to ops@example.com');

@@ -2,7 +2,16 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findWorker, Job, latestResult, Queue, SimpleWorker, suspend, resume, type Job as JobType } from '../../src/index.js';
+import {
+  findWorker,
+  Job,
+  latestResult,
+  Queue,
+  SimpleWorker,
+  suspend,
+  resume,
+  type Job as JobType,
+} from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { silentLogger } from '../../src/worker/worker-logger.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -13,11 +22,23 @@ let redis: TestRedis;
 useRedis((started) => (redis = started), killSpawned);
 
 const CUSTOM = path.join(FIXTURES, 'custom');
-const base = (queue: string): string[] => ['worker', queue, '--url', redis.url, '--path', FIXTURES, '--burst'];
+const base = (queue: string): string[] => [
+  'worker',
+  queue,
+  '--url',
+  redis.url,
+  '--path',
+  FIXTURES,
+  '--burst',
+];
 
 async function runOrder(queues: string[], strategy: 'default' | 'round_robin' | 'random'): Promise<string[]> {
   const order: string[] = [];
-  const worker = new SimpleWorker(redis.client, { queues, burst: true, paths: [FIXTURES], dequeueStrategy: strategy }, { logger: silentLogger, handleSignals: false });
+  const worker = new SimpleWorker(
+    redis.client,
+    { queues, burst: true, paths: [FIXTURES], dequeueStrategy: strategy },
+    { logger: silentLogger, handleSignals: false },
+  );
   worker.on('job:started', (job: JobType) => order.push(job.description ?? ''));
   await worker.work();
   return order;
@@ -25,7 +46,9 @@ async function runOrder(queues: string[], strategy: 'default' | 'round_robin' | 
 
 async function fill(queues: string[], perQueue: number): Promise<void> {
   for (const [q, name] of queues.entries()) {
-    await new Queue(name, redis.client).enqueueMany(Array.from({ length: perQueue }, (_, i) => ({ funcName: 'tasks.noop', description: `q${q}_${i}` })));
+    await new Queue(name, redis.client).enqueueMany(
+      Array.from({ length: perQueue }, (_, i) => ({ funcName: 'tasks.noop', description: `q${q}_${i}` })),
+    );
   }
 }
 
@@ -42,7 +65,11 @@ describe('dequeue strategies', () => {
   it('random runs every job', async () => {
     await fill(queues, 5);
     const order = await runOrder(queues, 'random');
-    expect([...order].sort()).toEqual(Array.from({ length: 3 }, (_, q) => Array.from({ length: 5 }, (_, i) => `q${q}_${i}`)).flat().sort());
+    expect([...order].sort()).toEqual(
+      Array.from({ length: 3 }, (_, q) => Array.from({ length: 5 }, (_, i) => `q${q}_${i}`))
+        .flat()
+        .sort(),
+    );
   });
   it('-ds with an unknown strategy is refused in one line', async () => {
     const run = await runRqts([...base('x'), '-ds', 'wrong']);
@@ -85,7 +112,9 @@ describe('results and failures', () => {
     await redis.client.hset(keys.job(job.id), 'data', Buffer.from([0x80, 0x05, 0x95, 0x00]));
     const run = await runRqts(base('pickled'));
     expect(run.code, run.output).toBe(0);
-    expect((await latestResult(redis.client, job.id))?.excString).toMatch(/pickle is not supported, use the JSON serializer/);
+    expect((await latestResult(redis.client, job.id))?.excString).toMatch(
+      /pickle is not supported, use the JSON serializer/,
+    );
     expect(await redis.client.zscore(keys.registry('failed', 'pickled'), job.id)).not.toBeNull();
   });
 });
@@ -94,7 +123,11 @@ describe('exception handlers and custom classes', () => {
   it('handlers run in order and one returning false stops the chain; -d keeps jobs out of the failed registry', async () => {
     const log = path.join(mkdtempSync(path.join(tmpdir(), 'rqts-h-')), 'handlers.log');
     const job = await new Queue('handlers', redis.client).enqueue('tasks.fail', ['bad']);
-    const handlers = ['custom.classes.recordingHandler', 'custom.classes.stoppingHandler', 'custom.classes.neverReachedHandler'].flatMap((h) => ['--exception-handler', h]);
+    const handlers = [
+      'custom.classes.recordingHandler',
+      'custom.classes.stoppingHandler',
+      'custom.classes.neverReachedHandler',
+    ].flatMap((h) => ['--exception-handler', h]);
     const run = await runRqts([...base('handlers'), ...handlers, '-d'], { HANDLER_LOG: log });
     expect(run.code, run.output).toBe(0);
     expect(readFileSync(log, 'utf8')).toBe(`first ${job.id} Error: bad\nstopper ${job.id}\n`);
@@ -104,23 +137,40 @@ describe('exception handlers and custom classes', () => {
 
   it('a custom worker class, job class and death penalty class are loaded by dotted path', async () => {
     const renamed = await new Queue('custom', redis.client).enqueue('legacy.add', [40, 2]);
-    const run = await runRqts([...base('custom'), '-w', 'custom.classes.LoudWorker', '-j', 'custom.classes.RenamingJob']);
+    const run = await runRqts([
+      ...base('custom'),
+      '-w',
+      'custom.classes.LoudWorker',
+      '-j',
+      'custom.classes.RenamingJob',
+    ]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('LoudWorker at work');
     expect((await latestResult(redis.client, renamed.id))?.returnValue).toBe(42);
     // A custom job class gets the whole hash, fields rqts itself never reads included.
     // (Two jobs: the second is taken in the same call that finishes the first.)
-    const extras = [await new Queue('extra', redis.client).enqueue('tasks.add', [40]), await new Queue('extra', redis.client).enqueue('tasks.add', [1])];
+    const extras = [
+      await new Queue('extra', redis.client).enqueue('tasks.add', [40]),
+      await new Queue('extra', redis.client).enqueue('tasks.add', [1]),
+    ];
     for (const job of extras) await redis.client.hset(keys.job(job.id), 'extra_arg', '2');
     const extraRun = await runRqts([...base('extra'), '-j', 'custom.classes.ExtraFieldJob']);
     expect(extraRun.code, extraRun.output).toBe(0);
-    expect((await Promise.all(extras.map(async (job) => (await latestResult(redis.client, job.id))?.returnValue)))).toEqual([42, 3]);
+    expect(
+      await Promise.all(extras.map(async (job) => (await latestResult(redis.client, job.id))?.returnValue)),
+    ).toEqual([42, 3]);
     // The custom penalty fires after 300 ms although the job allows 100 s.
     const slow = await new Queue('penalty', redis.client).enqueue('tasks.hang', [], {}, { timeout: 100 });
-    const penalized = await runRqts([...base('penalty'), '--death-penalty-class', 'custom.classes.QuickDeathPenalty']);
+    const penalized = await runRqts([
+      ...base('penalty'),
+      '--death-penalty-class',
+      'custom.classes.QuickDeathPenalty',
+    ]);
     expect(penalized.code, penalized.output).toBe(0);
     expect((await Job.fetch(redis.client, slow.id)).status).toBe('failed');
-    expect((await latestResult(redis.client, slow.id))?.excString).toBe('JobTimeoutException: Task exceeded maximum timeout value (100 seconds)');
+    expect((await latestResult(redis.client, slow.id))?.excString).toBe(
+      'JobTimeoutException: Task exceeded maximum timeout value (100 seconds)',
+    );
   });
 
   it('an unknown worker class is one clear line and exit 1', async () => {
@@ -141,7 +191,16 @@ describe('limits, names, settings, output', () => {
   });
 
   it('--max-idle-time ends a long-running worker that has nothing to do', async () => {
-    const run = await runRqts(['worker', 'idle', '--url', redis.url, '--path', FIXTURES, '--max-idle-time', '1']);
+    const run = await runRqts([
+      'worker',
+      'idle',
+      '--url',
+      redis.url,
+      '--path',
+      FIXTURES,
+      '--max-idle-time',
+      '1',
+    ]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('idle for more than 1 seconds');
   });
@@ -149,7 +208,11 @@ describe('limits, names, settings, output', () => {
   it('a name that belongs to a live worker is refused; --pid writes the pid file', async () => {
     const pidFile = path.join(mkdtempSync(path.join(tmpdir(), 'rqts-pid-')), 'worker.pid');
     const first = spawnRqts(['worker', 'names', '--url', redis.url, '--name', 'taken', '--pid', pidFile]);
-    await waitFor(async () => (await findWorker(redis.client, 'taken'))?.state === 'idle', 15_000, 'first worker idle');
+    await waitFor(
+      async () => (await findWorker(redis.client, 'taken'))?.state === 'idle',
+      15_000,
+      'first worker idle',
+    );
     expect(readFileSync(pidFile, 'utf8')).toBe(String(first.child.pid));
     const second = await runRqts(['worker', 'names', '--url', redis.url, '--name', 'taken']);
     expect(second.code).toBe(1);
@@ -160,7 +223,18 @@ describe('limits, names, settings, output', () => {
 
   it('a settings module gives the queues and the name', async () => {
     const job = await new Queue('from_settings_low', redis.client).enqueue('tasks.add', [2, 2]);
-    const run = await runRqts(['worker', '--url', redis.url, '--path', FIXTURES, '--path', CUSTOM, '-c', 'settings', '--burst']);
+    const run = await runRqts([
+      'worker',
+      '--url',
+      redis.url,
+      '--path',
+      FIXTURES,
+      '--path',
+      CUSTOM,
+      '-c',
+      'settings',
+      '--burst',
+    ]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('Worker named-by-settings started');
     expect(run.output).toContain('*** Listening for work on from_settings_high, from_settings_low');
@@ -171,10 +245,19 @@ describe('limits, names, settings, output', () => {
     await new Queue('logs', redis.client).enqueue('tasks.add', [1, 1]);
     const json = await runRqts([...base('logs'), '--log-json']);
     expect(json.code, json.output).toBe(0);
-    const lines = json.output.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; level: number });
+    const lines = json.output
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; level: number });
     expect(lines.map((l) => l.msg)).toContain('No more work, burst finished.');
     await new Queue('logs', redis.client).enqueue('tasks.add', [1, 1]);
-    const human = await runRqts([...base('logs'), '--log-format', '%(levelname)s [%(asctime)s] %(message)s', '--date-format', '%Y']);
+    const human = await runRqts([
+      ...base('logs'),
+      '--log-format',
+      '%(levelname)s [%(asctime)s] %(message)s',
+      '--date-format',
+      '%Y',
+    ]);
     expect(human.output).toContain(`INFO [${new Date().getFullYear()}] *** Listening for work on logs`);
     expect(human.output).toMatch(/INFO \[\d{4}\] logs: Job OK \(/);
     const quiet = await runRqts([...base('logs'), '--quiet']);
@@ -185,17 +268,31 @@ describe('limits, names, settings, output', () => {
     await suspend(redis.client);
     const refused = await runRqts(base('susp'));
     expect(refused.code).toBe(1);
-    expect(refused.output).toContain('rqts is currently suspended, to resume job execution run "rqts resume"');
+    expect(refused.output).toContain(
+      'rqts is currently suspended, to resume job execution run "rqts resume"',
+    );
     await resume(redis.client);
     const proc = spawnRqts(['worker', 'susp', '--url', redis.url, '--path', FIXTURES, '--name', 'suspender']);
-    await waitFor(async () => (await findWorker(redis.client, 'suspender'))?.state === 'idle', 15_000, 'idle');
+    await waitFor(
+      async () => (await findWorker(redis.client, 'suspender'))?.state === 'idle',
+      15_000,
+      'idle',
+    );
     await suspend(redis.client);
     const job = await new Queue('other', redis.client).enqueue('tasks.add', [1, 1]);
     await new Queue('susp', redis.client).enqueue('tasks.add', [1, 1]);
-    await waitFor(async () => (await findWorker(redis.client, 'suspender'))?.state === 'suspended', 15_000, 'suspended state');
+    await waitFor(
+      async () => (await findWorker(redis.client, 'suspender'))?.state === 'suspended',
+      15_000,
+      'suspended state',
+    );
     expect(await new Queue('susp', redis.client).count()).toBe(1);
     await resume(redis.client);
-    await waitFor(async () => (await new Queue('susp', redis.client).count()) === 0, 15_000, 'job taken after resume');
+    await waitFor(
+      async () => (await new Queue('susp', redis.client).count()) === 0,
+      15_000,
+      'job taken after resume',
+    );
     expect(job.id).toBeTruthy();
     proc.kill('SIGINT');
     expect(await proc.exited, proc.output()).toBe(0);
@@ -205,19 +302,47 @@ describe('limits, names, settings, output', () => {
 describe('heartbeats', () => {
   it('a busy worker beats every monitoring interval: last_heartbeat, working time and the started-registry score move', async () => {
     const job = await new Queue('beat', redis.client).enqueue('tasks.sleep', [2.5]);
-    const proc = spawnRqts(['worker', 'beat', '--url', redis.url, '--path', FIXTURES, '--name', 'beater', '--job-monitoring-interval', '1', '--burst']);
-    const first = await waitFor(async () => {
-      const w = await findWorker(redis.client, 'beater');
-      return w?.currentJob === job.id ? w : undefined;
-    }, 15_000, 'busy');
+    const proc = spawnRqts([
+      'worker',
+      'beat',
+      '--url',
+      redis.url,
+      '--path',
+      FIXTURES,
+      '--name',
+      'beater',
+      '--job-monitoring-interval',
+      '1',
+      '--burst',
+    ]);
+    const first = await waitFor(
+      async () => {
+        const w = await findWorker(redis.client, 'beater');
+        return w?.currentJob === job.id ? w : undefined;
+      },
+      15_000,
+      'busy',
+    );
     const firstScore = Number(await redis.client.zscore(keys.registry('started', 'beat'), job.id));
-    const later = await waitFor(async () => {
-      const w = await findWorker(redis.client, 'beater');
-      return w && w.currentJobWorkingTime > 0 && (w.lastHeartbeat?.getTime() ?? 0) > (first.lastHeartbeat?.getTime() ?? 0) ? w : undefined;
-    }, 10_000, 'a busy heartbeat');
+    const later = await waitFor(
+      async () => {
+        const w = await findWorker(redis.client, 'beater');
+        return w &&
+          w.currentJobWorkingTime > 0 &&
+          (w.lastHeartbeat?.getTime() ?? 0) > (first.lastHeartbeat?.getTime() ?? 0)
+          ? w
+          : undefined;
+      },
+      10_000,
+      'a busy heartbeat',
+    );
     expect(later.state).toBe('busy');
-    expect(readFileSync(`/proc/${proc.child.pid}/cmdline`, 'utf8')).toMatch(/^rqts: Running tasks\.sleep since \d{4}-\d\d-\d\dT/);
-    expect(Number(await redis.client.zscore(keys.registry('started', 'beat'), job.id))).toBeGreaterThanOrEqual(firstScore);
+    expect(readFileSync(`/proc/${proc.child.pid}/cmdline`, 'utf8')).toMatch(
+      /^rqts: Running tasks\.sleep since \d{4}-\d\d-\d\dT/,
+    );
+    expect(
+      Number(await redis.client.zscore(keys.registry('started', 'beat'), job.id)),
+    ).toBeGreaterThanOrEqual(firstScore);
     expect(await redis.client.ttl(keys.worker('beater'))).toBeLessThanOrEqual(61 + 1);
     expect(await proc.exited, proc.output()).toBe(0);
   });

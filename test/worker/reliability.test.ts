@@ -23,7 +23,9 @@ describe.each([
 ])('a worker SIGKILLed right after taking a job (%s)', (_label, queues, jobQueue) => {
   it('leaves the job started in its registry, never nowhere, and clean-up fails it with a reason', async () => {
     const job = await new Queue(jobQueue, redis.client).enqueue('tasks.add', [1, 2]);
-    const proc = spawnRqts(['worker', ...queues, '--url', redis.url, '--path', FIXTURES, '--burst'], { RQTS_FAULT: 'kill-after-dequeue' });
+    const proc = spawnRqts(['worker', ...queues, '--url', redis.url, '--path', FIXTURES, '--burst'], {
+      RQTS_FAULT: 'kill-after-dequeue',
+    });
     expect(await proc.exited).toBe('SIGKILL');
     const taken = await Job.fetch(redis.client, job.id);
     expect(taken.status).toBe('started');
@@ -44,10 +46,19 @@ describe.each([
 describe.skipIf(!pythonRqAvailable())('abandoned rqts jobs and Python RQ', () => {
   it("Python's clean-up (rq info) fails a job an rqts worker died holding", async () => {
     const job = await new Queue('pyclean', redis.client).enqueue('tasks.add', [1, 2]);
-    const proc = spawnRqts(['worker', 'pyclean', '--url', redis.url, '--path', FIXTURES, '--burst'], { RQTS_FAULT: 'kill-after-dequeue' });
+    const proc = spawnRqts(['worker', 'pyclean', '--url', redis.url, '--path', FIXTURES, '--burst'], {
+      RQTS_FAULT: 'kill-after-dequeue',
+    });
     expect(await proc.exited).toBe('SIGKILL');
     await fastForwardAbandonment('pyclean', job.id);
-    const info = await runProcess('/usr/bin/python3', ['-m', 'rq.cli', 'info', '--url', redis.url, 'pyclean']);
+    const info = await runProcess('/usr/bin/python3', [
+      '-m',
+      'rq.cli',
+      'info',
+      '--url',
+      redis.url,
+      'pyclean',
+    ]);
     expect(info.code, info.stderr).toBe(0);
     expect((await Job.fetch(redis.client, job.id)).status).toBe('failed');
     expect(await redis.client.zscore(keys.registry('failed', 'pyclean'), job.id)).not.toBeNull();
@@ -57,7 +68,9 @@ describe.skipIf(!pythonRqAvailable())('abandoned rqts jobs and Python RQ', () =>
 describe('process deaths', () => {
   it("the next rqts worker's maintenance fails a job abandoned by a dead worker", async () => {
     const job = await new Queue('maint', redis.client).enqueue('tasks.add', [1, 2]);
-    const dead = spawnRqts(['worker', 'maint', '--url', redis.url, '--path', FIXTURES, '--burst'], { RQTS_FAULT: 'kill-after-dequeue' });
+    const dead = spawnRqts(['worker', 'maint', '--url', redis.url, '--path', FIXTURES, '--burst'], {
+      RQTS_FAULT: 'kill-after-dequeue',
+    });
     expect(await dead.exited).toBe('SIGKILL');
     await fastForwardAbandonment('maint', job.id);
     const next = spawnRqts(['worker', 'maint', '--url', redis.url, '--path', FIXTURES, '--burst']);
@@ -68,22 +81,61 @@ describe('process deaths', () => {
 
   it('a SIGKILLed worker leaves no orphan horse behind', async () => {
     const job = await new Queue('orphan', redis.client).enqueue('tasks.hang');
-    const proc = spawnRqts(['worker', 'orphan', '--url', redis.url, '--path', FIXTURES, '--name', 'orphan-test']);
-    await waitFor(async () => (await findWorker(redis.client, 'orphan-test'))?.currentJob === job.id, 15_000, 'busy');
+    const proc = spawnRqts([
+      'worker',
+      'orphan',
+      '--url',
+      redis.url,
+      '--path',
+      FIXTURES,
+      '--name',
+      'orphan-test',
+    ]);
+    await waitFor(
+      async () => (await findWorker(redis.client, 'orphan-test'))?.currentJob === job.id,
+      15_000,
+      'busy',
+    );
     const workerPid = proc.child.pid ?? 0;
-    const horsePid = Number(execFileSync('pgrep', ['-P', String(workerPid)]).toString().trim().split('\n')[0]);
+    const horsePid = Number(
+      execFileSync('pgrep', ['-P', String(workerPid)])
+        .toString()
+        .trim()
+        .split('\n')[0],
+    );
     expect(isAlive(horsePid)).toBe(true);
     proc.kill('SIGKILL');
     await waitFor(() => !isAlive(horsePid), 10_000, 'horse exit');
   });
 
   it('a worker survives a Redis restart: it reconnects, registers again and runs new jobs', async () => {
-    const proc = spawnRqts(['worker', 'restart', '--url', redis.url, '--path', FIXTURES, '--name', 'survivor']);
+    const proc = spawnRqts([
+      'worker',
+      'restart',
+      '--url',
+      redis.url,
+      '--path',
+      FIXTURES,
+      '--name',
+      'survivor',
+    ]);
     await waitFor(async () => (await findWorker(redis.client, 'survivor'))?.state === 'idle', 15_000, 'idle');
     await redis.restart();
-    const job = await waitFor(async () => new Queue('restart', redis.client).enqueue('tasks.add', [20, 22]), 10_000, 'enqueue after restart');
-    await waitFor(async () => (await latestResult(redis.client, job.id))?.returnValue === 42, 20_000, 'job run after restart');
-    await waitFor(async () => (await findWorker(redis.client, 'survivor'))?.state === 'idle', 10_000, 'registered again');
+    const job = await waitFor(
+      async () => new Queue('restart', redis.client).enqueue('tasks.add', [20, 22]),
+      10_000,
+      'enqueue after restart',
+    );
+    await waitFor(
+      async () => (await latestResult(redis.client, job.id))?.returnValue === 42,
+      20_000,
+      'job run after restart',
+    );
+    await waitFor(
+      async () => (await findWorker(redis.client, 'survivor'))?.state === 'idle',
+      10_000,
+      'registered again',
+    );
     expect(await redis.client.sismember(keys.allWorkers, keys.worker('survivor'))).toBe(1);
     proc.kill('SIGTERM');
     expect(await proc.exited, proc.output()).toBe(0);

@@ -120,7 +120,10 @@ export class ActionCenter {
     try {
       await this.execute(command, update);
     } catch (error) {
-      update({ phase: 'error', message: `${describeCommand(command)} failed: ${escapeControl((error as Error).message)}` });
+      update({
+        phase: 'error',
+        message: `${describeCommand(command)} failed: ${escapeControl((error as Error).message)}`,
+      });
     }
     if (receipt.phase === 'running') update({ phase: 'done' });
     update({ endedAt: Date.now() });
@@ -133,7 +136,10 @@ export class ActionCenter {
   }
 
   /** Polls `probe` until it returns a message or the deadline passes. */
-  private async watch(probe: () => Promise<string | undefined>, tick: (elapsedMs: number) => void): Promise<string | undefined> {
+  private async watch(
+    probe: () => Promise<string | undefined>,
+    tick: (elapsedMs: number) => void,
+  ): Promise<string | undefined> {
     const started = Date.now();
     for (;;) {
       const found = await probe().catch(() => undefined);
@@ -146,13 +152,17 @@ export class ActionCenter {
   }
 
   private unheardStep(worker: string): Receipt['nextStep'] {
-    if (this.options.isLaunched?.(worker)) return { command: { kind: 'terminateLaunched', worker }, label: `SIGTERM the process (launched here)` };
+    if (this.options.isLaunched?.(worker))
+      return { command: { kind: 'terminateLaunched', worker }, label: `SIGTERM the process (launched here)` };
     return undefined;
   }
 
   private async execute(command: Command, update: (patch: Partial<Receipt>) => void): Promise<void> {
     const what = describeCommand(command);
-    const progress = (verb: string) => (elapsed: number) => update({ message: `${what}: heard by ${plural(receiptListeners(), 'listener')}; ${verb}… ${(elapsed / 1000).toFixed(1)}s` });
+    const progress = (verb: string) => (elapsed: number) =>
+      update({
+        message: `${what}: heard by ${plural(receiptListeners(), 'listener')}; ${verb}… ${(elapsed / 1000).toFixed(1)}s`,
+      });
     let listeners = 0;
     const receiptListeners = (): number => listeners;
     switch (command.kind) {
@@ -160,8 +170,15 @@ export class ActionCenter {
         listeners = await sendKillHorseCommand(this.redis, command.worker);
         update({ listeners });
         if (listeners === 0) return this.reportUnheard(command.worker, what, update);
-        const effect = await this.watch(() => this.jobLeftWorker(command.worker, command.jobId), progress('waiting for the horse to die'));
-        if (effect) return update({ phase: 'done', message: `${what}: heard by ${plural(listeners, 'listener')}; horse killed, ${effect}` });
+        const effect = await this.watch(
+          () => this.jobLeftWorker(command.worker, command.jobId),
+          progress('waiting for the horse to die'),
+        );
+        if (effect)
+          return update({
+            phase: 'done',
+            message: `${what}: heard by ${plural(listeners, 'listener')}; horse killed, ${effect}`,
+          });
         return update({
           phase: 'no-effect',
           message: `${what}: heard by ${plural(listeners, 'listener')}, but the job is still running after ${this.deadlineMs / 1000}s (worker not answering?)`,
@@ -173,20 +190,37 @@ export class ActionCenter {
         listeners = sent.receivers;
         update({ listeners });
         if (listeners === 0) return this.reportUnheard(sent.workerName, what, update);
-        const effect = await this.watch(() => this.jobLeftWorker(sent.workerName, command.jobId), progress('waiting for the job to stop'));
-        if (effect) return update({ phase: 'done', message: `${what}: heard by ${plural(listeners, 'listener')}; ${effect}` });
+        const effect = await this.watch(
+          () => this.jobLeftWorker(sent.workerName, command.jobId),
+          progress('waiting for the job to stop'),
+        );
+        if (effect)
+          return update({
+            phase: 'done',
+            message: `${what}: heard by ${plural(listeners, 'listener')}; ${effect}`,
+          });
         return update({
           phase: 'no-effect',
           message: `${what}: heard by ${plural(listeners, 'listener')}, but the job still runs after ${this.deadlineMs / 1000}s`,
-          nextStep: { command: { kind: 'killHorse', worker: sent.workerName, jobId: command.jobId }, label: 'kill the horse' },
+          nextStep: {
+            command: { kind: 'killHorse', worker: sent.workerName, jobId: command.jobId },
+            label: 'kill the horse',
+          },
         });
       }
       case 'shutdown': {
         listeners = await sendShutdownCommand(this.redis, command.worker);
         update({ listeners });
         if (listeners === 0) return this.reportUnheard(command.worker, what, update);
-        const effect = await this.watch(() => this.workerStopping(command.worker), progress('waiting for the worker to exit'));
-        if (effect) return update({ phase: 'done', message: `${what}: heard by ${plural(listeners, 'listener')}; ${effect}` });
+        const effect = await this.watch(
+          () => this.workerStopping(command.worker),
+          progress('waiting for the worker to exit'),
+        );
+        if (effect)
+          return update({
+            phase: 'done',
+            message: `${what}: heard by ${plural(listeners, 'listener')}; ${effect}`,
+          });
         return update({
           phase: 'no-effect',
           message: `${what}: heard by ${plural(listeners, 'listener')}, but the worker is still up after ${this.deadlineMs / 1000}s`,
@@ -195,11 +229,19 @@ export class ActionCenter {
       }
       case 'removeGhost': {
         const removed = await this.removeGhost(command.worker);
-        return update({ phase: 'done', message: removed ? `${what}: removed from the worker sets` : `${what}: the worker has a hash again; left it alone` });
+        return update({
+          phase: 'done',
+          message: removed
+            ? `${what}: removed from the worker sets`
+            : `${what}: the worker has a hash again; left it alone`,
+        });
       }
       case 'terminateLaunched': {
         const ok = this.options.terminateLaunched?.(command.worker) ?? false;
-        return update({ phase: ok ? 'done' : 'error', message: ok ? `${what}: signal sent (warm shutdown)` : `${what}: not a worker of this console` });
+        return update({
+          phase: ok ? 'done' : 'error',
+          message: ok ? `${what}: signal sent (warm shutdown)` : `${what}: not a worker of this console`,
+        });
       }
       case 'requeue': {
         await new Registry('failed', command.queue, this.redis).requeue(command.jobId);
@@ -230,14 +272,21 @@ export class ActionCenter {
       }
       case 'suspend':
         await suspend(this.redis);
-        return update({ phase: 'done', message: 'Workers suspended: running jobs finish, no new job starts (P resumes)' });
+        return update({
+          phase: 'done',
+          message: 'Workers suspended: running jobs finish, no new job starts (P resumes)',
+        });
       case 'resume':
         await resume(this.redis);
         return update({ phase: 'done', message: 'Workers resumed' });
     }
   }
 
-  private async reportUnheard(worker: string, what: string, update: (patch: Partial<Receipt>) => void): Promise<void> {
+  private async reportUnheard(
+    worker: string,
+    what: string,
+    update: (patch: Partial<Receipt>) => void,
+  ): Promise<void> {
     const exists = (await this.redis.exists(keys.worker(worker))) === 1;
     if (!exists) {
       return update({
@@ -255,11 +304,21 @@ export class ActionCenter {
 
   /** The effect of kill-horse / stop-job: the worker no longer runs the job; says how it ended. */
   private async jobLeftWorker(worker: string, jobId: string): Promise<string | undefined> {
-    const [current, status] = await this.redis.pipeline().hget(keys.worker(worker), 'current_job').hget(keys.job(jobId), 'status').exec().then((r) => (r ?? []).map((x) => x[1] as string | null));
+    const [current, status] = await this.redis
+      .pipeline()
+      .hget(keys.worker(worker), 'current_job')
+      .hget(keys.job(jobId), 'status')
+      .exec()
+      .then((r) => (r ?? []).map((x) => x[1] as string | null));
     if (current === jobId && status === 'started') return undefined;
     if (status === 'started') return undefined;
     if (status === null) return `job ${escapeControl(jobId)} is gone`;
-    const where = status === 'failed' || status === 'stopped' ? ' (in the failed registry)' : status === 'queued' || status === 'scheduled' ? ' (retried: it had retries left)' : '';
+    const where =
+      status === 'failed' || status === 'stopped'
+        ? ' (in the failed registry)'
+        : status === 'queued' || status === 'scheduled'
+          ? ' (retried: it had retries left)'
+          : '';
     return `job ${escapeControl(jobId)} ended ${escapeControl(status ?? '?')}${where}`;
   }
 
@@ -272,7 +331,8 @@ export class ActionCenter {
       .sismember(keys.allWorkers, keys.worker(worker))
       .exec()
       .then((r) => (r ?? []).map((x) => x[1]));
-    if (Number(exists) === 0 || death || Number(member) === 0) return 'the worker has exited (death registered)';
+    if (Number(exists) === 0 || death || Number(member) === 0)
+      return 'the worker has exited (death registered)';
     if (requested) return 'shutdown requested: the worker finishes its current job, then exits';
     return undefined;
   }

@@ -49,10 +49,36 @@ function stateTone(row: WorkerRow): Tone {
 
 export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
   { id: 'launched', title: '', width: 1, text: (r) => (r.launched ? '◆' : ' '), tone: () => 'accent' },
-  { id: 'name', title: 'NAME', width: 18, flex: 1, sortValue: (r) => r.name, text: (r) => escapeControl(r.name) },
-  { id: 'pool', title: 'POOL', width: 10, sortValue: (r) => r.pool, text: (r) => escapeControl(r.pool ?? '') },
-  { id: 'state', title: 'STATE', width: 9, sortValue: (r) => r.state, text: (r) => escapeControl(r.state), tone: stateTone },
-  { id: 'queues', title: 'QUEUES', width: 12, sortValue: (r) => r.queues.join(','), text: (r) => escapeControl(r.queues.join(',')) },
+  {
+    id: 'name',
+    title: 'NAME',
+    width: 18,
+    flex: 1,
+    sortValue: (r) => r.name,
+    text: (r) => escapeControl(r.name),
+  },
+  {
+    id: 'pool',
+    title: 'POOL',
+    width: 10,
+    sortValue: (r) => r.pool,
+    text: (r) => escapeControl(r.pool ?? ''),
+  },
+  {
+    id: 'state',
+    title: 'STATE',
+    width: 9,
+    sortValue: (r) => r.state,
+    text: (r) => escapeControl(r.state),
+    tone: stateTone,
+  },
+  {
+    id: 'queues',
+    title: 'QUEUES',
+    width: 12,
+    sortValue: (r) => r.queues.join(','),
+    text: (r) => escapeControl(r.queues.join(',')),
+  },
   {
     id: 'job',
     title: 'CURRENT JOB',
@@ -67,7 +93,10 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
     width: 13,
     align: 'right',
     sortValue: (r) => r.jobElapsedSeconds,
-    text: (r) => (r.currentJobId ? `${formatDuration(r.jobElapsedSeconds)}/${r.jobTimeoutSeconds === undefined ? '∞' : formatDuration(r.jobTimeoutSeconds)}` : ''),
+    text: (r) =>
+      r.currentJobId
+        ? `${formatDuration(r.jobElapsedSeconds)}/${r.jobTimeoutSeconds === undefined ? '∞' : formatDuration(r.jobTimeoutSeconds)}`
+        : '',
     tone: (r) => (r.flags.includes('overtime') ? 'bad' : 'normal'),
   },
   {
@@ -79,9 +108,31 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
     text: (r) => formatDuration(r.heartbeatAgeSeconds),
     tone: (r) => (r.heartbeat === 'stale' ? 'bad' : r.heartbeat === 'late' ? 'warn' : 'normal'),
   },
-  { id: 'ok', title: 'OK', width: 6, align: 'right', sortValue: (r) => r.successful, text: (r) => formatCount(r.successful) },
-  { id: 'failed', title: 'FAIL', width: 6, align: 'right', sortValue: (r) => r.failed, text: (r) => formatCount(r.failed), tone: (r) => (r.failed > 0 ? 'warn' : 'normal') },
-  { id: 'work', title: 'WORKED', width: 7, align: 'right', sortValue: (r) => r.totalWorkingSeconds, text: (r) => formatDuration(r.totalWorkingSeconds) },
+  {
+    id: 'ok',
+    title: 'OK',
+    width: 6,
+    align: 'right',
+    sortValue: (r) => r.successful,
+    text: (r) => formatCount(r.successful),
+  },
+  {
+    id: 'failed',
+    title: 'FAIL',
+    width: 6,
+    align: 'right',
+    sortValue: (r) => r.failed,
+    text: (r) => formatCount(r.failed),
+    tone: (r) => (r.failed > 0 ? 'warn' : 'normal'),
+  },
+  {
+    id: 'work',
+    title: 'WORKED',
+    width: 7,
+    align: 'right',
+    sortValue: (r) => r.totalWorkingSeconds,
+    text: (r) => formatDuration(r.totalWorkingSeconds),
+  },
   {
     id: 'where',
     title: 'PID@HOST',
@@ -95,15 +146,31 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
     width: 14,
     sortValue: (r) => (r.flags.length === 0 ? undefined : r.flags.join(' ')),
     text: (r) => workerFlagsText(r.flags),
-    tone: (r) => (r.flags.some((f) => f !== 'stopping' && f !== 'late') ? 'bad' : r.flags.length > 0 ? 'warn' : 'normal'),
+    tone: (r) =>
+      r.flags.some((f) => f !== 'stopping' && f !== 'late') ? 'bad' : r.flags.length > 0 ? 'warn' : 'normal',
   },
 ];
 
 export function workerHaystack(row: WorkerRow): string {
-  return [row.name, row.pool ?? '', row.state, row.queues.join(','), row.currentJobId ?? '', row.job?.description ?? '', row.hostname ?? '', String(row.pid ?? ''), workerFlagsText(row.flags)].join(' ');
+  return [
+    row.name,
+    row.pool ?? '',
+    row.state,
+    row.queues.join(','),
+    row.currentJobId ?? '',
+    row.job?.description ?? '',
+    row.hostname ?? '',
+    String(row.pid ?? ''),
+    workerFlagsText(row.flags),
+  ].join(' ');
 }
 
-const count = (pick: (r: QueueRow) => number, title: string, id: string, tone?: (r: QueueRow) => Tone): Column<QueueRow> => ({
+const count = (
+  pick: (r: QueueRow) => number,
+  title: string,
+  id: string,
+  tone?: (r: QueueRow) => Tone,
+): Column<QueueRow> => ({
   id,
   title,
   width: Math.max(title.length, 7),
@@ -114,16 +181,45 @@ const count = (pick: (r: QueueRow) => number, title: string, id: string, tone?: 
 });
 
 export const QUEUE_COLUMNS: readonly Column<QueueRow>[] = [
-  { id: 'name', title: 'QUEUE', width: 16, flex: 1, sortValue: (r) => r.name, text: (r) => escapeControl(r.name) },
-  count((r) => r.queued, 'QUEUED', 'queued', (r) => (r.flags.includes('no-worker') ? 'bad' : 'normal')),
+  {
+    id: 'name',
+    title: 'QUEUE',
+    width: 16,
+    flex: 1,
+    sortValue: (r) => r.name,
+    text: (r) => escapeControl(r.name),
+  },
+  count(
+    (r) => r.queued,
+    'QUEUED',
+    'queued',
+    (r) => (r.flags.includes('no-worker') ? 'bad' : 'normal'),
+  ),
   count((r) => r.started, 'STARTED', 'started'),
   count((r) => r.finished, 'FINISHED', 'finished'),
-  count((r) => r.failed, 'FAILED', 'failed', (r) => (r.failed > 0 ? 'warn' : 'normal')),
+  count(
+    (r) => r.failed,
+    'FAILED',
+    'failed',
+    (r) => (r.failed > 0 ? 'warn' : 'normal'),
+  ),
   count((r) => r.deferred, 'DEFERRED', 'deferred'),
   count((r) => r.scheduled, 'SCHEDULED', 'scheduled'),
   count((r) => r.canceled, 'CANCELED', 'canceled'),
-  count((r) => r.workers, 'WORKERS', 'workers', (r) => (r.workers === 0 ? 'dim' : 'normal')),
-  { id: 'oldest', title: 'OLDEST', width: 8, align: 'right', sortValue: (r) => r.oldestAgeSeconds, text: (r) => (r.oldestAgeSeconds === undefined ? '' : formatDuration(r.oldestAgeSeconds)) },
+  count(
+    (r) => r.workers,
+    'WORKERS',
+    'workers',
+    (r) => (r.workers === 0 ? 'dim' : 'normal'),
+  ),
+  {
+    id: 'oldest',
+    title: 'OLDEST',
+    width: 8,
+    align: 'right',
+    sortValue: (r) => r.oldestAgeSeconds,
+    text: (r) => (r.oldestAgeSeconds === undefined ? '' : formatDuration(r.oldestAgeSeconds)),
+  },
   {
     id: 'flags',
     title: 'FLAGS',
@@ -139,7 +235,8 @@ export function queueHaystack(row: QueueRow): string {
 }
 
 function jobAgeDate(job: JobSummary, kind: JobListKind): Date | undefined {
-  if (kind === 'queued' || kind === 'deferred' || kind === 'scheduled') return job.enqueuedAt ?? job.createdAt;
+  if (kind === 'queued' || kind === 'deferred' || kind === 'scheduled')
+    return job.enqueuedAt ?? job.createdAt;
   if (kind === 'started') return job.startedAt;
   return job.endedAt ?? job.startedAt ?? job.enqueuedAt;
 }
@@ -162,24 +259,49 @@ export function jobColumns(kind: JobListKind): Column<JobSummary>[] {
       title: 'STATUS',
       width: 9,
       text: (j) => (j.missing ? 'gone' : escapeControl(j.status ?? '?')),
-      tone: (j) => (j.missing ? 'dim' : j.status === 'failed' || j.status === 'stopped' ? 'bad' : j.status === 'started' ? 'warn' : 'normal'),
+      tone: (j) =>
+        j.missing
+          ? 'dim'
+          : j.status === 'failed' || j.status === 'stopped'
+            ? 'bad'
+            : j.status === 'started'
+              ? 'warn'
+              : 'normal',
     },
     {
       id: 'description',
       title: 'DESCRIPTION',
       width: 20,
       flex: 2,
-      text: (j) => (j.missing ? '(job hash expired or deleted)' : escapeControl(j.description ?? j.funcName ?? (j.pickled ? '(pickled payload)' : '?'))),
+      text: (j) =>
+        j.missing
+          ? '(job hash expired or deleted)'
+          : escapeControl(j.description ?? j.funcName ?? (j.pickled ? '(pickled payload)' : '?')),
     },
     age,
     { id: 'worker', title: 'WORKER', width: 14, flex: 1, text: (j) => escapeControl(j.workerName ?? '') },
   ];
-  if (kind === 'failed') columns.push({ id: 'error', title: 'ERROR', width: 20, flex: 2, text: (j) => escapeControl(j.errorLine ?? ''), tone: () => 'bad' });
+  if (kind === 'failed')
+    columns.push({
+      id: 'error',
+      title: 'ERROR',
+      width: 20,
+      flex: 2,
+      text: (j) => escapeControl(j.errorLine ?? ''),
+      tone: () => 'bad',
+    });
   return columns;
 }
 
 export function jobHaystack(job: JobSummary): string {
-  return [job.id, job.status ?? '', job.description ?? '', job.funcName ?? '', job.workerName ?? '', job.errorLine ?? ''].join(' ');
+  return [
+    job.id,
+    job.status ?? '',
+    job.description ?? '',
+    job.funcName ?? '',
+    job.workerName ?? '',
+    job.errorLine ?? '',
+  ].join(' ');
 }
 
 /** Splits `total` columns among fixed widths and flex shares (one space between columns). */

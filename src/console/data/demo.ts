@@ -49,7 +49,11 @@ export async function prepareDemoRedis(url: string, options: { binary?: string }
   }
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'rqts-demo-redis-'));
-  const server: ChildProcess = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const server: ChildProcess = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
   const privateUrl = `redis://127.0.0.1:${port}/0`;
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -60,7 +64,11 @@ export async function prepareDemoRedis(url: string, options: { binary?: string }
     } catch (error) {
       if (Date.now() > deadline || server.exitCode !== null) {
         server.kill('SIGKILL');
-        throw new RqtsError('UNREACHABLE', `Could not start a private redis-server on port ${port} (${(error as Error).message})`, 'Start Redis yourself and pass --url');
+        throw new RqtsError(
+          'UNREACHABLE',
+          `Could not start a private redis-server on port ${port} (${(error as Error).message})`,
+          'Start Redis yourself and pass --url',
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -100,7 +108,12 @@ export class DemoFeeder {
   ) {}
 
   async start(): Promise<void> {
-    await new Queue(DEMO_ORPHAN_QUEUE, this.redis).enqueue('tasks.quick', [1], {}, { description: 'tasks.quick(1)  (nobody listens on this queue: launch a worker with L)' });
+    await new Queue(DEMO_ORPHAN_QUEUE, this.redis).enqueue(
+      'tasks.quick',
+      [1],
+      {},
+      { description: 'tasks.quick(1)  (nobody listens on this queue: launch a worker with L)' },
+    );
     await this.feed();
     this.timer = setInterval(() => void this.feed().catch(() => undefined), this.options.everyMs ?? 3000);
     this.timer.unref();
@@ -116,7 +129,10 @@ export class DemoFeeder {
     const high = new Queue('high', this.redis);
     const normal = new Queue('default', this.redis);
     const low = new Queue('low', this.redis);
-    const queued = (await Promise.all([high.count(), normal.count(), low.count()])).reduce((a, b) => a + b, 0);
+    const queued = (await Promise.all([high.count(), normal.count(), low.count()])).reduce(
+      (a, b) => a + b,
+      0,
+    );
     await this.keepOneHanging(normal);
     if (queued >= (this.options.maxQueued ?? 25)) return;
     await high.enqueueMany([
@@ -138,7 +154,12 @@ export class DemoFeeder {
       if (status === 'queued' || status === 'started') return;
       if (Date.now() - this.lastHangAt < 30_000) return;
     }
-    const job = await queue.enqueue('tasks.hang', [], {}, { timeout: 3600, description: 'tasks.hang()  (never ends: try K or S on its worker)' });
+    const job = await queue.enqueue(
+      'tasks.hang',
+      [],
+      {},
+      { timeout: 3600, description: 'tasks.hang()  (never ends: try K or S on its worker)' },
+    );
     this.hangId = job.id;
     this.lastHangAt = Date.now();
   }

@@ -88,7 +88,11 @@ export function deriveWorkerRow(
     };
   }
   const job = record.currentJob ? currentJobs.get(record.currentJob) : undefined;
-  const elapsed = job?.startedAt ? ageSeconds(job.startedAt, now) : record.currentJob ? record.currentJobWorkingTime || undefined : undefined;
+  const elapsed = job?.startedAt
+    ? ageSeconds(job.startedAt, now)
+    : record.currentJob
+      ? record.currentJobWorkingTime || undefined
+      : undefined;
   const timeout = job?.timeout !== undefined && job.timeout > 0 ? job.timeout : undefined;
   const hbAge = ageSeconds(record.lastHeartbeat, now);
   const heartbeat = heartbeatLevel(record.state, hbAge);
@@ -123,7 +127,12 @@ export function deriveWorkerRow(
   };
 }
 
-export function deriveWorkerRows(snapshot: Snapshot, now: number, launched: ReadonlySet<string> = new Set(), launchedPools: ReadonlySet<string> = new Set()): WorkerRow[] {
+export function deriveWorkerRows(
+  snapshot: Snapshot,
+  now: number,
+  launched: ReadonlySet<string> = new Set(),
+  launchedPools: ReadonlySet<string> = new Set(),
+): WorkerRow[] {
   return snapshot.workers.map((w) => deriveWorkerRow(w, snapshot.currentJobs, now, launched, launchedPools));
 }
 
@@ -137,7 +146,11 @@ export interface QueueRow extends RegistryCounts {
   flags: QueueFlag[];
 }
 
-export function deriveQueueRows(snapshot: Snapshot, workerRows: readonly WorkerRow[], now: number): QueueRow[] {
+export function deriveQueueRows(
+  snapshot: Snapshot,
+  workerRows: readonly WorkerRow[],
+  now: number,
+): QueueRow[] {
   const listening = new Map<string, number>();
   for (const w of workerRows) {
     if (w.ghost || w.flags.includes('dead')) continue;

@@ -13,7 +13,10 @@ export interface Line {
   bold?: boolean;
 }
 
-const field = (name: string, value: string, tone?: Tone): Line => ({ text: `${name.padEnd(Math.max(16, name.length + 1))}${value}`, tone });
+const field = (name: string, value: string, tone?: Tone): Line => ({
+  text: `${name.padEnd(Math.max(16, name.length + 1))}${value}`,
+  tone,
+});
 const section = (title: string): Line => ({ text: title, bold: true, tone: 'accent' });
 const blank: Line = { text: '' };
 
@@ -28,13 +31,21 @@ function json(value: unknown): string[] {
 }
 
 export function jobDetailLines(detail: JobDetail | undefined, now: number, requestedId: string): Line[] {
-  if (!detail || detail.id !== requestedId) return [{ text: `Loading job ${escapeControl(requestedId)}…`, tone: 'dim' }];
+  if (!detail || detail.id !== requestedId)
+    return [{ text: `Loading job ${escapeControl(requestedId)}…`, tone: 'dim' }];
   const lines: Line[] = [{ text: `Job ${escapeControl(detail.id)}`, bold: true }];
   const job = detail.job;
   if (!job) {
     lines.push({ text: escapeControl(detail.error ?? 'No such job'), tone: 'bad' });
   } else {
-    const statusTone: Tone = job.status === 'failed' || job.status === 'stopped' ? 'bad' : job.status === 'started' ? 'warn' : job.status === 'finished' ? 'good' : 'normal';
+    const statusTone: Tone =
+      job.status === 'failed' || job.status === 'stopped'
+        ? 'bad'
+        : job.status === 'started'
+          ? 'warn'
+          : job.status === 'finished'
+            ? 'good'
+            : 'normal';
     lines.push(field('status', escapeControl(job.status ?? '?'), statusTone));
     lines.push(field('queue', escapeControl(job.origin)));
     let call: { funcName: string; args: unknown[]; kwargs: Record<string, unknown> } | undefined;
@@ -42,7 +53,9 @@ export function jobDetailLines(detail: JobDetail | undefined, now: number, reque
     try {
       call = job.getCall();
     } catch (error) {
-      callError = job.isPickled ? 'pickled payload: not decoded (rqts reads JSON-serialized jobs only)' : (error as Error).message;
+      callError = job.isPickled
+        ? 'pickled payload: not decoded (rqts reads JSON-serialized jobs only)'
+        : (error as Error).message;
     }
     if (call) {
       lines.push(field('function', escapeControl(call.funcName)));
@@ -53,19 +66,26 @@ export function jobDetailLines(detail: JobDetail | undefined, now: number, reque
     }
     lines.push(field('description', escapeControl(job.description ?? '')));
     lines.push(field('worker', escapeControl(job.workerName || '-')));
-    lines.push(field('timeout', job.timeout === undefined ? '(worker default)' : job.timeout === -1 ? 'none' : `${job.timeout}s`));
+    lines.push(
+      field(
+        'timeout',
+        job.timeout === undefined ? '(worker default)' : job.timeout === -1 ? 'none' : `${job.timeout}s`,
+      ),
+    );
     lines.push(field('result ttl', job.resultTtl === undefined ? '(default)' : `${job.resultTtl}s`));
     lines.push(field('failure ttl', job.failureTtl === undefined ? '(default)' : `${job.failureTtl}s`));
     if (job.ttl !== undefined) lines.push(field('ttl', `${job.ttl}s`));
     if (job.retriesLeft !== undefined) lines.push(field('retries left', String(job.retriesLeft)));
-    if (job.dependencyIds.length > 0) lines.push(field('depends on', escapeControl(job.dependencyIds.join(', '))));
+    if (job.dependencyIds.length > 0)
+      lines.push(field('depends on', escapeControl(job.dependencyIds.join(', '))));
     lines.push(blank, section('Timestamps'));
     lines.push(field('created', formatTimestampWithAge(job.createdAt, now)));
     lines.push(field('enqueued', formatTimestampWithAge(job.enqueuedAt, now)));
     lines.push(field('started', formatTimestampWithAge(job.startedAt, now)));
     lines.push(field('ended', formatTimestampWithAge(job.endedAt, now)));
     lines.push(field('last heartbeat', formatTimestampWithAge(job.lastHeartbeat, now)));
-    if (job.startedAt && job.endedAt) lines.push(field('ran for', formatDuration((job.endedAt.getTime() - job.startedAt.getTime()) / 1000)));
+    if (job.startedAt && job.endedAt)
+      lines.push(field('ran for', formatDuration((job.endedAt.getTime() - job.startedAt.getTime()) / 1000)));
     if (Object.keys(job.meta).length > 0) {
       lines.push(blank, section('Meta'));
       for (const text of json(job.meta)) lines.push({ text });
@@ -73,9 +93,14 @@ export function jobDetailLines(detail: JobDetail | undefined, now: number, reque
   }
   const result = detail.result;
   if (result) {
-    lines.push(blank, section(`Latest result: ${result.type} at ${formatTimestampWithAge(result.createdAt, now)}`));
-    if (result.excString) for (const text of escapeLines(result.excString.trimEnd())) lines.push({ text, tone: 'bad' });
-    else if (result.returnValue !== undefined) for (const text of json(result.returnValue)) lines.push({ text });
+    lines.push(
+      blank,
+      section(`Latest result: ${result.type} at ${formatTimestampWithAge(result.createdAt, now)}`),
+    );
+    if (result.excString)
+      for (const text of escapeLines(result.excString.trimEnd())) lines.push({ text, tone: 'bad' });
+    else if (result.returnValue !== undefined)
+      for (const text of json(result.returnValue)) lines.push({ text });
     else lines.push({ text: '(no return value)', tone: 'dim' });
   }
   if (job?.excInfo && job.excInfo.trim() !== '' && job.excInfo !== result?.excString) {
@@ -85,28 +110,60 @@ export function jobDetailLines(detail: JobDetail | undefined, now: number, reque
   return lines;
 }
 
-export function workerDetailLines(row: WorkerRow | undefined, entry: WorkerEntry | undefined, now: number, requestedName: string): Line[] {
+export function workerDetailLines(
+  row: WorkerRow | undefined,
+  entry: WorkerEntry | undefined,
+  now: number,
+  requestedName: string,
+): Line[] {
   if (!row) return [{ text: `Worker ${escapeControl(requestedName)} is no longer listed`, tone: 'dim' }];
-  const lines: Line[] = [{ text: `Worker ${escapeControl(row.name)}${row.launched ? '  (launched by this console)' : ''}`, bold: true }];
+  const lines: Line[] = [
+    {
+      text: `Worker ${escapeControl(row.name)}${row.launched ? '  (launched by this console)' : ''}`,
+      bold: true,
+    },
+  ];
   if (row.ghost) {
-    lines.push({ text: 'Ghost entry: listed in rq:workers but its hash is gone (the worker died without registering its death).', tone: 'bad' });
+    lines.push({
+      text: 'Ghost entry: listed in rq:workers but its hash is gone (the worker died without registering its death).',
+      tone: 'bad',
+    });
     return lines;
   }
   lines.push(field('state', escapeControl(row.state)));
   lines.push(field('pool', row.pool === undefined ? '- (not in a worker-pool)' : escapeControl(row.pool)));
   lines.push(field('flags', workerFlagsText(row.flags) || '-', row.flags.length > 0 ? 'bad' : 'normal'));
   lines.push(field('queues', escapeControl(row.queues.join(', '))));
-  lines.push(field('listeners', `${row.listeners} on its command channel`, row.listeners === 0 ? 'bad' : 'normal'));
-  lines.push(field('heartbeat', `${formatDuration(row.heartbeatAgeSeconds)} ago (${row.heartbeat}; ${row.state === 'busy' ? 'busy workers beat every 30s' : 'idle workers beat at least every 405s'})`));
-  lines.push(field('jobs', `${row.successful} finished, ${row.failed} failed, ${formatDuration(row.totalWorkingSeconds)} working`));
+  lines.push(
+    field('listeners', `${row.listeners} on its command channel`, row.listeners === 0 ? 'bad' : 'normal'),
+  );
+  lines.push(
+    field(
+      'heartbeat',
+      `${formatDuration(row.heartbeatAgeSeconds)} ago (${row.heartbeat}; ${row.state === 'busy' ? 'busy workers beat every 30s' : 'idle workers beat at least every 405s'})`,
+    ),
+  );
+  lines.push(
+    field(
+      'jobs',
+      `${row.successful} finished, ${row.failed} failed, ${formatDuration(row.totalWorkingSeconds)} working`,
+    ),
+  );
   if (row.currentJobId) {
     lines.push(blank, section('Current job'));
     lines.push(field('id', escapeControl(row.currentJobId)));
     lines.push(field('description', escapeControl(row.job?.description ?? '?')));
-    lines.push(field('elapsed', `${formatDuration(row.jobElapsedSeconds)} of ${row.jobTimeoutSeconds === undefined ? 'no limit' : formatDuration(row.jobTimeoutSeconds)}`, row.flags.includes('overtime') ? 'bad' : 'normal'));
+    lines.push(
+      field(
+        'elapsed',
+        `${formatDuration(row.jobElapsedSeconds)} of ${row.jobTimeoutSeconds === undefined ? 'no limit' : formatDuration(row.jobTimeoutSeconds)}`,
+        row.flags.includes('overtime') ? 'bad' : 'normal',
+      ),
+    );
   }
   lines.push(blank, section('Hash fields'));
   const raw = entry?.record?.raw ?? {};
-  for (const name of Object.keys(raw).sort()) lines.push(field(escapeControl(name), escapeControl(raw[name] ?? '')));
+  for (const name of Object.keys(raw).sort())
+    lines.push(field(escapeControl(name), escapeControl(raw[name] ?? '')));
   return lines;
 }

@@ -9,7 +9,15 @@ import { JSONSerializer } from '../../model/serializer.js';
 // ride in round trips 2 and 3 of the snapshot, so browsing costs no extra round trip.
 
 export type JobListKind = 'queued' | RegistryKind;
-export const JOB_LIST_KINDS: readonly JobListKind[] = ['queued', 'started', 'failed', 'finished', 'deferred', 'scheduled', 'canceled'];
+export const JOB_LIST_KINDS: readonly JobListKind[] = [
+  'queued',
+  'started',
+  'failed',
+  'finished',
+  'deferred',
+  'scheduled',
+  'canceled',
+];
 
 export interface JobPageRequest {
   queue: string;
@@ -71,7 +79,13 @@ interface PagePlan {
   total: number;
 }
 
-export function planJobPage(pipeline: Pipeline, request: JobPageRequest): { commands: number; finish: (r2: Replies, base: number, third: Pipeline) => { plan: PagePlan; commands: number } } {
+export function planJobPage(
+  pipeline: Pipeline,
+  request: JobPageRequest,
+): {
+  commands: number;
+  finish: (r2: Replies, base: number, third: Pipeline) => { plan: PagePlan; commands: number };
+} {
   const { queue, kind, offset, limit } = request;
   const end = offset + Math.max(1, limit) - 1;
   if (kind === 'queued') {
@@ -88,7 +102,8 @@ export function planJobPage(pipeline: Pipeline, request: JobPageRequest): { comm
       const total = Number(reply(r2, base, 0));
       const ids = reply<string[]>(r2, base + 1, []);
       for (const id of ids) third.hgetallBuffer(keys.job(id));
-      if (kind === 'failed') for (const id of ids) third.xrevrangeBuffer(keys.results(id), '+', '-', 'COUNT', 1);
+      if (kind === 'failed')
+        for (const id of ids) third.xrevrangeBuffer(keys.results(id), '+', '-', 'COUNT', 1);
       return { plan: { request, ids, total }, commands: ids.length * (kind === 'failed' ? 2 : 1) };
     },
   };
@@ -116,7 +131,13 @@ interface DetailPlan {
   result: JobResult | undefined;
 }
 
-export function planJobDetail(pipeline: Pipeline, id: string): { commands: number; finish: (r2: Replies, base: number, third: Pipeline) => { plan: DetailPlan; commands: number } } {
+export function planJobDetail(
+  pipeline: Pipeline,
+  id: string,
+): {
+  commands: number;
+  finish: (r2: Replies, base: number, third: Pipeline) => { plan: DetailPlan; commands: number };
+} {
   pipeline.hgetallBuffer(keys.job(id)).xrevrangeBuffer(keys.results(id), '+', '-', 'COUNT', 1);
   return {
     commands: 2,
@@ -130,9 +151,20 @@ export function planJobDetail(pipeline: Pipeline, id: string): { commands: numbe
 }
 
 export function readJobDetail(plan: DetailPlan): JobDetail {
-  if (!plan.hash.data) return { id: plan.id, job: undefined, result: plan.result, error: 'No such job: it expired or was deleted' };
+  if (!plan.hash.data)
+    return {
+      id: plan.id,
+      job: undefined,
+      result: plan.result,
+      error: 'No such job: it expired or was deleted',
+    };
   try {
-    return { id: plan.id, job: Job.fromHash(plan.id, plan.hash, JSONSerializer), result: plan.result, error: undefined };
+    return {
+      id: plan.id,
+      job: Job.fromHash(plan.id, plan.hash, JSONSerializer),
+      result: plan.result,
+      error: undefined,
+    };
   } catch (error) {
     return { id: plan.id, job: undefined, result: plan.result, error: (error as Error).message };
   }
@@ -180,7 +212,10 @@ function summarize(id: string, job: Job | undefined, errorLine: string | undefin
  */
 export function lastLine(text: string | undefined): string | undefined {
   if (!text) return undefined;
-  const lines = text.trimEnd().split('\n').filter((l) => l.trim() !== '');
+  const lines = text
+    .trimEnd()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const pythonTraceback = lines[0]?.startsWith('Traceback');
   return (pythonTraceback ? lines[lines.length - 1] : lines[0])?.trim();
 }

@@ -29,7 +29,13 @@ export interface WorkerInvocation {
 }
 
 /** `poolSize` set: start a pool of that many workers named after `name`, not one worker. */
-export type WorkerCommandBuilder = (spec: { name: string; queues: string[]; burst: boolean; url: string; poolSize?: number }) => WorkerInvocation;
+export type WorkerCommandBuilder = (spec: {
+  name: string;
+  queues: string[];
+  burst: boolean;
+  url: string;
+  poolSize?: number;
+}) => WorkerInvocation;
 
 /**
  * `rqts worker QUEUES… --url URL --name NAME [--burst] [--path DIR…]` with this very Node,
@@ -40,7 +46,9 @@ export function rqtsWorkerCommand(paths: readonly string[] = []): WorkerCommandB
     command: process.execPath,
     args: [
       path.join(PACKAGE_ROOT, 'bin', 'rqts.js'),
-      ...(poolSize === undefined ? ['worker', ...queues] : ['worker-pool', ...queues, '-n', String(poolSize)]),
+      ...(poolSize === undefined
+        ? ['worker', ...queues]
+        : ['worker-pool', ...queues, '-n', String(poolSize)]),
       '--url',
       url,
       '--name',
@@ -130,7 +138,11 @@ export class LocalWorkers {
   }
 
   private logDir(): string {
-    if (!this.state.logDir) this.state = { ...this.state, logDir: this.options.logDir ?? mkdtempSync(path.join(tmpdir(), 'rqts-console-')) };
+    if (!this.state.logDir)
+      this.state = {
+        ...this.state,
+        logDir: this.options.logDir ?? mkdtempSync(path.join(tmpdir(), 'rqts-console-')),
+      };
     return this.state.logDir ?? tmpdir();
   }
 
@@ -143,7 +155,13 @@ export class LocalWorkers {
       const poolSize = spec.pool === undefined ? undefined : spec.count;
       const logFile = path.join(this.logDir(), `${name}.log`);
       const fd = openSync(logFile, 'a+');
-      const invocation = this.builder({ name, queues: spec.queues, burst: spec.burst, url: this.options.url, poolSize });
+      const invocation = this.builder({
+        name,
+        queues: spec.queues,
+        burst: spec.burst,
+        url: this.options.url,
+        poolSize,
+      });
       // detached: its own process group, so a terminal hang-up or Ctrl-C aimed at the
       // console does not hit it; the console decides its end on quit.
       const child = spawn(invocation.command, invocation.args, {
@@ -152,7 +170,17 @@ export class LocalWorkers {
         stdio: ['ignore', fd, fd],
         detached: true,
       });
-      const info: LocalWorker = { name, poolSize, pid: child.pid, queues: spec.queues, burst: spec.burst, startedAt: Date.now(), logFile, exit: undefined, stopRequested: false };
+      const info: LocalWorker = {
+        name,
+        poolSize,
+        pid: child.pid,
+        queues: spec.queues,
+        burst: spec.burst,
+        startedAt: Date.now(),
+        logFile,
+        exit: undefined,
+        stopRequested: false,
+      };
       const entry: Entry = { info, child, fd, offset: 0, partial: '' };
       child.on('error', (error) => this.appendLine(name, `[console] could not start: ${error.message}`));
       child.on('exit', (code, signal) => {
@@ -162,7 +190,10 @@ export class LocalWorkers {
         this.publish();
       });
       this.entries.push(entry);
-      this.appendLine(name, `[console] launched pid ${child.pid ?? '?'}: ${[path.basename(invocation.command), ...invocation.args].join(' ')}`);
+      this.appendLine(
+        name,
+        `[console] launched pid ${child.pid ?? '?'}: ${[path.basename(invocation.command), ...invocation.args].join(' ')}`,
+      );
       launched.push(info);
     }
     this.startTailing();
@@ -184,7 +215,13 @@ export class LocalWorkers {
    * Warm shutdown of everything still running; a second SIGTERM (cold, as RQ treats it)
    * after `warmMs`, SIGKILL after `coldMs` more. Resolves when all have exited.
    */
-  async stopAll(options: { warmMs?: number; coldMs?: number; onProgress?: (left: number, phase: 'warm' | 'cold' | 'kill') => void } = {}): Promise<void> {
+  async stopAll(
+    options: {
+      warmMs?: number;
+      coldMs?: number;
+      onProgress?: (left: number, phase: 'warm' | 'cold' | 'kill') => void;
+    } = {},
+  ): Promise<void> {
     const alive = (): Entry[] => this.entries.filter((e) => !e.info.exit);
     const exited = (entries: Entry[], ms: number): Promise<boolean> =>
       new Promise((resolve) => {
@@ -276,7 +313,8 @@ export class LocalWorkers {
 
   private appendLine(worker: string, text: string, publish = true): void {
     const max = this.options.maxLines ?? 5000;
-    const lines = this.state.lines.length >= max ? this.state.lines.slice(-(max - 1)) : this.state.lines.slice();
+    const lines =
+      this.state.lines.length >= max ? this.state.lines.slice(-(max - 1)) : this.state.lines.slice();
     lines.push({ seq: ++this.seq, worker, text, at: Date.now() });
     this.state = { ...this.state, lines };
     if (publish) this.publish();

@@ -105,7 +105,9 @@ export class Poller {
 
   /** What the screen needs beyond the base snapshot; a change refreshes at once. */
   setRequest(request: { jobPage?: JobPageRequest; detailJobId?: string }): void {
-    const same = JSON.stringify(request.jobPage) === JSON.stringify(this.request.jobPage) && request.detailJobId === this.request.detailJobId;
+    const same =
+      JSON.stringify(request.jobPage) === JSON.stringify(this.request.jobPage) &&
+      request.detailJobId === this.request.detailJobId;
     this.request = { jobPage: request.jobPage, detailJobId: request.detailJobId };
     if (!same) this.refreshNow();
   }
@@ -156,7 +158,8 @@ export class Poller {
       this.setConnection('ready');
       const counters = countersOf(snapshot);
       let rates = this.state.rates;
-      if (this.counters) rates = pushSample(rates, { at: snapshot.takenAt, ...rateBetween(this.counters, counters) });
+      if (this.counters)
+        rates = pushSample(rates, { at: snapshot.takenAt, ...rateBetween(this.counters, counters) });
       this.counters = counters;
       this.state = {
         ...this.state,
@@ -170,7 +173,12 @@ export class Poller {
       // ioredis's "Stream isn't writeable…" only says we are offline; say why, if the socket told us.
       const offline = /Stream isn't writeable|Connection is closed|enableOfflineQueue/i.test(raw);
       const message = offline ? (this.socketError ?? 'connection lost') : raw;
-      this.setConnection(this.redis.status === 'reconnecting' || this.redis.status === 'connecting' ? 'reconnecting' : 'unreachable', message);
+      this.setConnection(
+        this.redis.status === 'reconnecting' || this.redis.status === 'connecting'
+          ? 'reconnecting'
+          : 'unreachable',
+        message,
+      );
       // Counter deltas across an outage would show a bogus spike.
       this.counters = undefined;
       this.state = { ...this.state, ticks: this.state.ticks + 1 };

@@ -22,7 +22,8 @@ export interface RateSample extends Rate {
 export function countersOf(snapshot: Pick<Snapshot, 'takenAt' | 'workers'>): Counters {
   const perWorker = new Map<string, { finished: number; failed: number }>();
   for (const w of snapshot.workers) {
-    if (w.record) perWorker.set(w.name, { finished: w.record.successfulJobCount, failed: w.record.failedJobCount });
+    if (w.record)
+      perWorker.set(w.name, { finished: w.record.successfulJobCount, failed: w.record.failedJobCount });
   }
   return { at: snapshot.takenAt, perWorker };
 }
@@ -43,13 +44,23 @@ export function rateBetween(previous: Counters, next: Counters): Rate {
 
 export const HISTORY_SECONDS = 300;
 
-export function pushSample(samples: readonly RateSample[], sample: RateSample, keepSeconds = HISTORY_SECONDS): RateSample[] {
+export function pushSample(
+  samples: readonly RateSample[],
+  sample: RateSample,
+  keepSeconds = HISTORY_SECONDS,
+): RateSample[] {
   const cutoff = sample.at - keepSeconds * 1000;
   return [...samples.filter((s) => s.at >= cutoff), sample];
 }
 
 /** Averages samples into `buckets` equal time slots ending now (oldest first); empty slots are 0. */
-export function bucketize(samples: readonly RateSample[], now: number, bucketSeconds: number, buckets: number, pick: (s: Rate) => number): number[] {
+export function bucketize(
+  samples: readonly RateSample[],
+  now: number,
+  bucketSeconds: number,
+  buckets: number,
+  pick: (s: Rate) => number,
+): number[] {
   const sums = new Array<number>(buckets).fill(0);
   const counts = new Array<number>(buckets).fill(0);
   const span = bucketSeconds * 1000;

@@ -36,10 +36,7 @@ export function resolveIndex(selection: Selection, rows: Rows): number {
 }
 
 export type SelectionAction =
-  | { type: 'move'; delta: number }
-  | { type: 'top' }
-  | { type: 'bottom' }
-  | { type: 'select'; key: string };
+  { type: 'move'; delta: number } | { type: 'top' } | { type: 'bottom' } | { type: 'select'; key: string };
 
 export function selectionReducer(selection: Selection, action: SelectionAction, rows: Rows): Selection {
   const offset = rows.offset ?? 0;

@@ -1,9 +1,23 @@
 import type { Redis } from 'ioredis';
-import { keys, queueNameFromKey, REGISTRY_KINDS, workerNameFromKey, type RegistryKind } from '../../redis/keys.js';
+import {
+  keys,
+  queueNameFromKey,
+  REGISTRY_KINDS,
+  workerNameFromKey,
+  type RegistryKind,
+} from '../../redis/keys.js';
 import type { RegistryCounts } from '../../model/registry.js';
 import { workerRecordFromHash, type WorkerRecord } from '../../model/worker-record.js';
 import { tryParseTimestamp } from '../../model/time.js';
-import { readJobPage, readJobDetail, planJobPage, planJobDetail, type JobPage, type JobPageRequest, type JobDetail } from './jobs.js';
+import {
+  readJobPage,
+  readJobDetail,
+  planJobPage,
+  planJobDetail,
+  type JobPage,
+  type JobPageRequest,
+  type JobDetail,
+} from './jobs.js';
 
 // One consistent read of everything the console shows, in a fixed number of round trips
 // whatever the number of workers and queues:
@@ -87,7 +101,14 @@ export function parseServerVersion(info: string): string | undefined {
   return /redis_version:([^\r\n]+)/.exec(info)?.[1];
 }
 
-const CURRENT_JOB_FIELDS = ['description', 'status', 'origin', 'timeout', 'started_at', 'created_at'] as const;
+const CURRENT_JOB_FIELDS = [
+  'description',
+  'status',
+  'origin',
+  'timeout',
+  'started_at',
+  'created_at',
+] as const;
 
 export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}): Promise<Snapshot> {
   const started = performance.now();
@@ -99,7 +120,9 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
   const r1 = await exec(first);
   roundTrips++;
   const latencyMs = performance.now() - started;
-  const workerKeys = reply<string[]>(r1, 0, []).filter((k) => k.startsWith(keys.worker(''))).sort();
+  const workerKeys = reply<string[]>(r1, 0, [])
+    .filter((k) => k.startsWith(keys.worker('')))
+    .sort();
   const queueKeys = reply<string[]>(r1, 1, []).filter((k) => k.startsWith(keys.queue('')));
   const suspended = reply<number>(r1, 2, 0) === 1;
   const serverVersion = request.wantVersion ? parseServerVersion(reply<string>(r1, 3, '')) : undefined;
@@ -108,7 +131,8 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
   const second = redis.pipeline();
   for (const key of workerKeys) second.hgetall(key);
   const workerNames = workerKeys.map(workerNameFromKey);
-  if (workerNames.length > 0) second.call('PUBSUB', 'NUMSUB', ...workerNames.map((n) => keys.workerChannel(n)));
+  if (workerNames.length > 0)
+    second.call('PUBSUB', 'NUMSUB', ...workerNames.map((n) => keys.workerChannel(n)));
   const r2WorkerEnd = workerKeys.length + (workerNames.length > 0 ? 1 : 0);
   const r2 = { replies: [] as Replies };
   // Queue names come from rq:queues now; queues only named by workers are added after
@@ -123,7 +147,8 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
 
   const numsub = workerNames.length > 0 ? reply<unknown[]>(r2.replies, workerKeys.length, []) : [];
   const listenersByChannel = new Map<string, number>();
-  for (let i = 0; i + 1 < numsub.length; i += 2) listenersByChannel.set(String(numsub[i]), Number(numsub[i + 1]));
+  for (let i = 0; i + 1 < numsub.length; i += 2)
+    listenersByChannel.set(String(numsub[i]), Number(numsub[i + 1]));
   const workers: WorkerEntry[] = workerNames.map((name, i) => {
     const hash = reply<Record<string, string>>(r2.replies, i, {});
     return {
@@ -132,17 +157,23 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
       listeners: listenersByChannel.get(keys.workerChannel(name)) ?? 0,
     };
   });
-  const queues: QueueEntry[] = knownQueues.map((name, q) => queueFromReplies(name, true, r2.replies, r2WorkerEnd + q * QUEUE_STRIDE));
+  const queues: QueueEntry[] = knownQueues.map((name, q) =>
+    queueFromReplies(name, true, r2.replies, r2WorkerEnd + q * QUEUE_STRIDE),
+  );
   const pageBase = r2WorkerEnd + knownQueues.length * QUEUE_STRIDE;
 
   // Round trip 3.
   const third = redis.pipeline();
   let thirdCount = 0;
-  const currentIds = [...new Set(workers.map((w) => w.record?.currentJob).filter((id): id is string => Boolean(id)))];
+  const currentIds = [
+    ...new Set(workers.map((w) => w.record?.currentJob).filter((id): id is string => Boolean(id))),
+  ];
   for (const id of currentIds) third.hmget(keys.job(id), ...CURRENT_JOB_FIELDS);
   thirdCount += currentIds.length;
   const known = new Set(knownQueues);
-  const extraQueues = [...new Set(workers.flatMap((w) => w.record?.queues ?? []))].filter((q) => !known.has(q)).sort();
+  const extraQueues = [...new Set(workers.flatMap((w) => w.record?.queues ?? []))]
+    .filter((q) => !known.has(q))
+    .sort();
   const extraBase = thirdCount;
   for (const name of extraQueues) planQueueSizes(third, name);
   thirdCount += extraQueues.length * QUEUE_STRIDE;
@@ -151,7 +182,9 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
   for (const q of headQueues) third.hmget(keys.job(q.oldestJobId ?? ''), 'enqueued_at', 'created_at');
   thirdCount += headQueues.length;
   const pageFinish = pagePlan ? pagePlan.finish(r2.replies, pageBase, third) : undefined;
-  const detailFinish = detailPlan ? detailPlan.finish(r2.replies, pageBase + (pagePlan?.commands ?? 0), third) : undefined;
+  const detailFinish = detailPlan
+    ? detailPlan.finish(r2.replies, pageBase + (pagePlan?.commands ?? 0), third)
+    : undefined;
   thirdCount += (pageFinish?.commands ?? 0) + (detailFinish?.commands ?? 0);
 
   let r3: Replies = [];
@@ -162,7 +195,8 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
   const currentJobs = new Map<string, CurrentJob>();
   currentIds.forEach((id, i) => {
     const [description, status, origin, timeout, startedAt, createdAt] = reply<(string | null)[]>(r3, i, []);
-    const timeoutNumber = timeout === null || timeout === undefined || timeout === '' ? undefined : Number(timeout);
+    const timeoutNumber =
+      timeout === null || timeout === undefined || timeout === '' ? undefined : Number(timeout);
     currentJobs.set(id, {
       id,
       description: description ?? undefined,
@@ -173,7 +207,9 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
       exists: createdAt !== null && createdAt !== undefined,
     });
   });
-  extraQueues.forEach((name, q) => queues.push(queueFromReplies(name, false, r3, extraBase + q * QUEUE_STRIDE)));
+  extraQueues.forEach((name, q) =>
+    queues.push(queueFromReplies(name, false, r3, extraBase + q * QUEUE_STRIDE)),
+  );
   headQueues.forEach((q, i) => {
     const [enqueuedAt, createdAt] = reply<(string | null)[]>(r3, headBase + i, []);
     q.oldestEnqueuedAt = tryParseTimestamp(enqueuedAt) ?? tryParseTimestamp(createdAt);

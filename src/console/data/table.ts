@@ -27,7 +27,11 @@ export function compileFilter(filter: Filter): CompiledFilter {
   return { test: (h) => h.toLowerCase().includes(needle), error: undefined };
 }
 
-export function filterRows<Row>(rows: readonly Row[], haystack: (row: Row) => string, filter: Filter): { rows: Row[]; error: string | undefined } {
+export function filterRows<Row>(
+  rows: readonly Row[],
+  haystack: (row: Row) => string,
+  filter: Filter,
+): { rows: Row[]; error: string | undefined } {
   const compiled = compileFilter(filter);
   if (filter.text === '') return { rows: [...rows], error: undefined };
   return { rows: rows.filter((r) => compiled.test(haystack(r))), error: compiled.error };
@@ -44,7 +48,12 @@ export interface Sortable<Row> {
 }
 
 /** Stable sort by one column; undefined values go last either way; ties keep `tieBreak` order. */
-export function sortRows<Row>(rows: readonly Row[], columns: readonly Sortable<Row>[], sort: SortState, tieBreak: (row: Row) => string): Row[] {
+export function sortRows<Row>(
+  rows: readonly Row[],
+  columns: readonly Sortable<Row>[],
+  sort: SortState,
+  tieBreak: (row: Row) => string,
+): Row[] {
   const column = columns.find((c) => c.id === sort.column);
   const value = column?.sortValue;
   const direction = sort.descending ? -1 : 1;
@@ -55,7 +64,8 @@ export function sortRows<Row>(rows: readonly Row[], columns: readonly Sortable<R
       if (va === undefined && vb !== undefined) return 1;
       if (vb === undefined && va !== undefined) return -1;
       if (va !== undefined && vb !== undefined && va !== vb) {
-        const cmp = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
+        const cmp =
+          typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
         if (cmp !== 0) return cmp * direction;
       }
     }

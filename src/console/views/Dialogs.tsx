@@ -7,7 +7,15 @@ function keyOf(id: BindingId): string {
   return displayKey(bindingOf(id).keys[0] ?? '');
 }
 
-function Button({ label, focused, danger }: { label: string; focused: boolean; danger?: boolean }): React.JSX.Element {
+function Button({
+  label,
+  focused,
+  danger,
+}: {
+  label: string;
+  focused: boolean;
+  danger?: boolean;
+}): React.JSX.Element {
   return (
     <Text inverse={focused} bold={focused} color={danger && !focused ? 'red' : undefined}>
       {focused ? `[ ${label} ]` : `  ${label}  `}
@@ -15,10 +23,22 @@ function Button({ label, focused, danger }: { label: string; focused: boolean; d
   );
 }
 
-export function ConfirmDialog({ layer, width }: { layer: Extract<Layer, { type: 'confirm' }>; width: number }): React.JSX.Element {
+export function ConfirmDialog({
+  layer,
+  width,
+}: {
+  layer: Extract<Layer, { type: 'confirm' }>;
+  width: number;
+}): React.JSX.Element {
   const { request, focus } = layer;
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1} width={Math.min(width, 100)}>
+    <Box
+      flexDirection="column"
+      borderStyle="round"
+      borderColor="red"
+      paddingX={1}
+      width={Math.min(width, 100)}
+    >
       <Text bold color="red" wrap="truncate">
         {request.title}
       </Text>
@@ -33,7 +53,7 @@ export function ConfirmDialog({ layer, width }: { layer: Extract<Layer, { type: 
       ))}
       <Box marginTop={1}>
         <Button label="Cancel" focused={focus === 'cancel'} />
-        <Text>  </Text>
+        <Text> </Text>
         <Button label={request.confirmLabel} focused={focus === 'confirm'} danger />
         <Text color="gray">
           {`   ${keyOf('confirm.yes')} confirm · ${keyOf('confirm.no')} cancel · ${keyOf('confirm.focusNext')} move · ${keyOf('confirm.activate')} press`}
@@ -58,22 +78,42 @@ export function FilterPrompt({ layer }: { layer: Extract<Layer, { type: 'filter'
   );
 }
 
-const FIELD_LABELS: Record<LaunchField, string> = { queues: 'queues', count: 'how many', burst: 'mode', asPool: 'launch as', poolName: 'pool name' };
+const FIELD_LABELS: Record<LaunchField, string> = {
+  queues: 'queues',
+  count: 'how many',
+  burst: 'mode',
+  asPool: 'launch as',
+  poolName: 'pool name',
+};
 
 function fieldValue(draft: LaunchDraft, field: LaunchField): string {
   switch (field) {
     case 'burst':
       return draft.burst ? 'burst (exit when the queues are empty)' : 'long-running';
     case 'asPool':
-      return draft.asPool ? 'one pool (rqts worker-pool supervising them)' : 'separate workers (one process each)';
+      return draft.asPool
+        ? 'one pool (rqts worker-pool supervising them)'
+        : 'separate workers (one process each)';
     default:
       return draft[field];
   }
 }
 
-export function LaunchDialog({ layer, width }: { layer: Extract<Layer, { type: 'launch' }>; width: number }): React.JSX.Element {
+export function LaunchDialog({
+  layer,
+  width,
+}: {
+  layer: Extract<Layer, { type: 'launch' }>;
+  width: number;
+}): React.JSX.Element {
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={Math.min(width, 100)}>
+    <Box
+      flexDirection="column"
+      borderStyle="round"
+      borderColor="cyan"
+      paddingX={1}
+      width={Math.min(width, 100)}
+    >
       <Text bold color="cyan">
         Launch rqts workers (children of this console; output in Logs)
       </Text>
@@ -86,7 +126,7 @@ export function LaunchDialog({ layer, width }: { layer: Extract<Layer, { type: '
             <Text color="gray">{FIELD_LABELS[field].padEnd(10)}</Text>
             <Text bold={focused}>{fieldValue(layer.draft, field)}</Text>
             {focused && !toggle ? <Text inverse> </Text> : null}
-            {focused && toggle ? <Text color="gray">  (space toggles)</Text> : null}
+            {focused && toggle ? <Text color="gray"> (space toggles)</Text> : null}
           </Text>
         );
       })}
@@ -96,11 +136,19 @@ export function LaunchDialog({ layer, width }: { layer: Extract<Layer, { type: '
   );
 }
 
-export function QuitDialog({ layer, running }: { layer: Extract<Layer, { type: 'quit' }>; running: string[] }): React.JSX.Element {
+export function QuitDialog({
+  layer,
+  running,
+}: {
+  layer: Extract<Layer, { type: 'quit' }>;
+  running: string[];
+}): React.JSX.Element {
   if (layer.phase === 'stopping') {
     return (
       <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-        <Text bold color="yellow">Stopping launched workers…</Text>
+        <Text bold color="yellow">
+          Stopping launched workers…
+        </Text>
         <Text>{layer.progress ?? ''}</Text>
       </Box>
     );
@@ -108,12 +156,22 @@ export function QuitDialog({ layer, running }: { layer: Extract<Layer, { type: '
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
       <Text bold color="yellow">
-        {running.length} launched worker{running.length === 1 ? ' is' : 's are'} still running: {running.join(', ')}
+        {running.length} launched worker{running.length === 1 ? ' is' : 's are'} still running:{' '}
+        {running.join(', ')}
       </Text>
       <Text>
-        <Text color="cyan" bold>{keyOf('quit.stopWorkers')}</Text> stop them (warm: current jobs finish) and quit ·{' '}
-        <Text color="cyan" bold>{keyOf('quit.leaveWorkers')}</Text> leave them running, detached, and quit ·{' '}
-        <Text color="cyan" bold>{keyOf('quit.cancel')}</Text> stay
+        <Text color="cyan" bold>
+          {keyOf('quit.stopWorkers')}
+        </Text>{' '}
+        stop them (warm: current jobs finish) and quit ·{' '}
+        <Text color="cyan" bold>
+          {keyOf('quit.leaveWorkers')}
+        </Text>{' '}
+        leave them running, detached, and quit ·{' '}
+        <Text color="cyan" bold>
+          {keyOf('quit.cancel')}
+        </Text>{' '}
+        stay
       </Text>
     </Box>
   );

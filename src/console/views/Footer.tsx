@@ -12,7 +12,7 @@ export function Footer({ context, readOnly }: { context: Context; readOnly: bool
           <Text color="cyan" bold>
             {displayKey(b.keys[0] ?? '')}
           </Text>
-          <Text color="gray"> {b.label}  </Text>
+          <Text color="gray"> {b.label} </Text>
         </Text>
       ))}
     </Text>

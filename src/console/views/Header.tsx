@@ -36,7 +36,9 @@ export function Header(props: HeaderProps): React.JSX.Element {
   return (
     <Box flexDirection="column" width={props.width}>
       <Text wrap="truncate">
-        <Text bold color="cyan">rqts console</Text>
+        <Text bold color="cyan">
+          rqts console
+        </Text>
         <Sep />
         <Text>{escapeControl(props.display)}</Text>
         <Sep />
@@ -48,7 +50,9 @@ export function Header(props: HeaderProps): React.JSX.Element {
         {props.readOnly ? (
           <>
             <Sep />
-            <Text color="magenta" bold>READ-ONLY</Text>
+            <Text color="magenta" bold>
+              READ-ONLY
+            </Text>
           </>
         ) : null}
         {props.note ? (
@@ -69,9 +73,16 @@ export function Header(props: HeaderProps): React.JSX.Element {
               </Text>
             ))}
             {totals.ghosts > 0 ? <Text color="red"> ghost {totals.ghosts}</Text> : null}
-            {totals.flagged > 0 ? <Text color="red" bold> ⚑ {totals.flagged} flagged</Text> : null}
+            {totals.flagged > 0 ? (
+              <Text color="red" bold>
+                {' '}
+                ⚑ {totals.flagged} flagged
+              </Text>
+            ) : null}
             <Sep />
-            <Text>queued {formatCount(totals.queued)} started {formatCount(totals.started)} </Text>
+            <Text>
+              queued {formatCount(totals.queued)} started {formatCount(totals.started)}{' '}
+            </Text>
             <Text color={totals.failed > 0 ? 'red' : undefined}>failed {formatCount(totals.failed)}</Text>
             <Sep />
             <Text>done {formatRate(props.finishedRate)} </Text>
@@ -114,7 +125,12 @@ export function Tabs({ screen, extra }: { screen: ScreenId; extra: string }): Re
           {` ${label} `}
         </Text>
       ))}
-      {screen === 'detail' ? <Text inverse bold> Detail </Text> : null}
+      {screen === 'detail' ? (
+        <Text inverse bold>
+          {' '}
+          Detail{' '}
+        </Text>
+      ) : null}
       <Text color="gray"> {extra}</Text>
     </Text>
   );

@@ -3,7 +3,16 @@ import { displayKey, KEYMAP, type Context } from '../keymap.js';
 
 const GROUPS: [string, (ctx: readonly Context[]) => boolean][] = [
   ['Everywhere', (c) => c.includes('workers') && c.includes('help')],
-  ['Tables', (c) => !c.includes('help') && (c.includes('workers') || c.includes('queues') || c.includes('jobs') || c.includes('detail') || c.includes('logs'))],
+  [
+    'Tables',
+    (c) =>
+      !c.includes('help') &&
+      (c.includes('workers') ||
+        c.includes('queues') ||
+        c.includes('jobs') ||
+        c.includes('detail') ||
+        c.includes('logs')),
+  ],
   ['Confirmation', (c) => c.includes('confirm')],
   ['Prompts (filter, launch)', (c) => c.includes('filter') || c.includes('launch')],
   ['Quit prompt', (c) => c.includes('quit')],
@@ -26,7 +35,13 @@ export function helpLines(readOnly: boolean): Line[] {
     lines.push({ text: '' });
   }
   if (readOnly) lines.push({ text: 'Read-only mode: every action is switched off.', tone: 'warn' });
-  lines.push({ text: 'Flags: GHOST listed but hash gone · DEAD death registered · STALE-HB/late-hb heartbeat older than the state allows', tone: 'dim' });
-  lines.push({ text: '       OVERTIME job past its timeout · DEAF nobody listens on its command channel · ◆ launched by this console', tone: 'dim' });
+  lines.push({
+    text: 'Flags: GHOST listed but hash gone · DEAD death registered · STALE-HB/late-hb heartbeat older than the state allows',
+    tone: 'dim',
+  });
+  lines.push({
+    text: '       OVERTIME job past its timeout · DEAF nobody listens on its command channel · ◆ launched by this console',
+    tone: 'dim',
+  });
   return lines;
 }

@@ -10,7 +10,14 @@ function countOf(row: QueueRow | undefined, kind: JobListKind): number | undefin
 }
 
 /** The jobs screen's queue name, registry tabs with sizes, and the page on screen. */
-export function JobsTabs(props: { queue: string | undefined; kind: JobListKind; queueRow: QueueRow | undefined; offset: number; pageSize: number; total: number }): React.JSX.Element {
+export function JobsTabs(props: {
+  queue: string | undefined;
+  kind: JobListKind;
+  queueRow: QueueRow | undefined;
+  offset: number;
+  pageSize: number;
+  total: number;
+}): React.JSX.Element {
   const pages = Math.max(1, Math.ceil(props.total / props.pageSize));
   const pageNo = Math.floor(props.offset / props.pageSize) + 1;
   return (
@@ -19,7 +26,11 @@ export function JobsTabs(props: { queue: string | undefined; kind: JobListKind; 
       {JOB_LIST_KINDS.map((kind) => {
         const n = countOf(props.queueRow, kind);
         return (
-          <Text key={kind} inverse={kind === props.kind} color={kind === 'failed' && (n ?? 0) > 0 ? 'red' : undefined}>
+          <Text
+            key={kind}
+            inverse={kind === props.kind}
+            color={kind === 'failed' && (n ?? 0) > 0 ? 'red' : undefined}
+          >
             {` ${kind} ${n === undefined ? '' : formatCount(n)} `}
           </Text>
         );

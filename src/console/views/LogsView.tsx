@@ -24,7 +24,12 @@ export interface LogsViewProps {
 
 export function LogsView(props: LogsViewProps): React.JSX.Element {
   if (!props.launchedAny) {
-    return <Placeholder height={props.height} text="No worker launched from this console yet. Press L to launch one; its output shows here." />;
+    return (
+      <Placeholder
+        height={props.height}
+        text="No worker launched from this console yet. Press L to launch one; its output shows here."
+      />
+    );
   }
   const nameWidth = Math.min(28, Math.max(8, ...props.lines.map((l) => l.worker.length)));
   const visible = props.lines.slice(props.start, props.start + props.height - 1);
@@ -37,7 +42,9 @@ export function LogsView(props: LogsViewProps): React.JSX.Element {
         <Text key={line.seq} wrap="truncate" inverse={props.start + i === props.cursor}>
           <Text color="gray">{formatClock(new Date(line.at))} </Text>
           <Text color={colorOf(line.worker)}>{fit(escapeControl(line.worker), nameWidth)} </Text>
-          <Text color={line.text.startsWith('[console]') ? 'gray' : undefined}>{escapeControl(line.text)}</Text>
+          <Text color={line.text.startsWith('[console]') ? 'gray' : undefined}>
+            {escapeControl(line.text)}
+          </Text>
         </Text>
       ))}
     </Box>

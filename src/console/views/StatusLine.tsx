@@ -12,8 +12,19 @@ const PHASE_COLOR: Record<Receipt['phase'], string | undefined> = {
 };
 
 /** The latest receipt, with the next step it offers; or a hint line. */
-export function StatusLine({ receipt, hint }: { receipt: Receipt | undefined; hint: string | undefined }): React.JSX.Element {
-  if (!receipt) return <Text color="gray" wrap="truncate">{hint ?? ' '}</Text>;
+export function StatusLine({
+  receipt,
+  hint,
+}: {
+  receipt: Receipt | undefined;
+  hint: string | undefined;
+}): React.JSX.Element {
+  if (!receipt)
+    return (
+      <Text color="gray" wrap="truncate">
+        {hint ?? ' '}
+      </Text>
+    );
   return (
     <Text wrap="truncate">
       <Text color={PHASE_COLOR[receipt.phase]} bold>

@@ -17,7 +17,13 @@ export interface TableProps<Row> {
   rowKey: (row: Row) => string;
 }
 
-export function TableHeader<Row>({ columns, width }: { columns: readonly Column<Row>[]; width: number }): React.JSX.Element {
+export function TableHeader<Row>({
+  columns,
+  width,
+}: {
+  columns: readonly Column<Row>[];
+  width: number;
+}): React.JSX.Element {
   const widths = layoutWidths(columns, width);
   const text = columns.map((c, i) => fit(c.title, widths[i] ?? c.width, c.align)).join(' ');
   return (
@@ -27,7 +33,16 @@ export function TableHeader<Row>({ columns, width }: { columns: readonly Column<
   );
 }
 
-export function Table<Row>({ columns, visible, start, cursor, width, height, now, rowKey }: TableProps<Row>): React.JSX.Element {
+export function Table<Row>({
+  columns,
+  visible,
+  start,
+  cursor,
+  width,
+  height,
+  now,
+  rowKey,
+}: TableProps<Row>): React.JSX.Element {
   const widths = layoutWidths(columns, width);
   return (
     <Box flexDirection="column" height={height}>
@@ -49,7 +64,15 @@ export function Table<Row>({ columns, visible, start, cursor, width, height, now
 }
 
 /** One centred line for loading / empty / error bodies, so every screen has them. */
-export function Placeholder({ height, text, tone }: { height: number; text: string; tone?: 'dim' | 'bad' }): React.JSX.Element {
+export function Placeholder({
+  height,
+  text,
+  tone,
+}: {
+  height: number;
+  text: string;
+  tone?: 'dim' | 'bad';
+}): React.JSX.Element {
   return (
     <Box height={height} paddingTop={1} paddingLeft={2}>
       <Text color={tone === 'bad' ? 'red' : 'gray'}>{text}</Text>

@@ -4,7 +4,15 @@ import type { Line } from '../data/detail.js';
 import { toneColor } from './theme.js';
 
 /** Scrollable lines (detail, help); the caller clamps `scroll`. */
-export function TextPane({ lines, scroll, height }: { lines: readonly Line[]; scroll: number; height: number }): React.JSX.Element {
+export function TextPane({
+  lines,
+  scroll,
+  height,
+}: {
+  lines: readonly Line[];
+  scroll: number;
+  height: number;
+}): React.JSX.Element {
   const visible = lines.slice(scroll, scroll + height);
   return (
     <Box flexDirection="column" height={height}>

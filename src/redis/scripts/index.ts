@@ -1,5 +1,13 @@
 import type { ChainableCommander, Pipeline, Redis } from 'ioredis';
-import { canSendPacked, type Fixed, isNoScript, packEvalsha, queuePacked, sendPacked, type PackedArg } from '../packed-command.js';
+import {
+  canSendPacked,
+  type Fixed,
+  isNoScript,
+  packEvalsha,
+  queuePacked,
+  sendPacked,
+  type PackedArg,
+} from '../packed-command.js';
 
 /** What producers pass: texts and binary data (Fixed texts are the worker's). */
 type ScriptArg = Exclude<PackedArg, Fixed>;
@@ -24,7 +32,10 @@ export interface ScriptCommands {
   /** numKeys first: the key count varies with the worker's queues. */
   rqtsDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number | Buffer)[]): Promise<DequeueReply>;
   /** numKeys first, as rqtsDequeueBuffer: 7 finish keys and the dequeue's pairs. */
-  rqtsFinishDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number | Buffer)[]): Promise<[number, DequeueReply]>;
+  rqtsFinishDequeueBuffer(
+    numKeys: number,
+    ...keysAndArgs: (string | number | Buffer)[]
+  ): Promise<[number, DequeueReply]>;
   rqtsRequeueFailed(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
   rqtsEnqueueScheduled(...keysAndArgs: (string | number)[]): Promise<string[]>;
   rqtsFinishJob(...keysAndArgs: (string | number | Buffer)[]): Promise<number>;
@@ -40,7 +51,8 @@ export function withScripts(client: Redis): Redis & ScriptCommands {
     client.defineCommand('rqtsFinishDequeue', { lua: FINISH_DEQUEUE_N });
     client.defineCommand('rqtsRequeueFailed', { numberOfKeys: 4, lua: REQUEUE_FAILED_4 });
     client.defineCommand('rqtsEnqueueScheduled', { numberOfKeys: 2, lua: ENQUEUE_SCHEDULED_2 });
-    for (const script of QUEUEABLE) client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+    for (const script of QUEUEABLE)
+      client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
     registered.add(client);
   }
   return client as Redis & ScriptCommands;
@@ -66,7 +78,11 @@ const QUEUEABLE: readonly QueueableScript[] = Object.values(SCRIPTS);
  * Queues a script call into a MULTI or pipeline: by SHA when its client went through
  * withScripts, else as a plain EVAL (same script, a few more bytes on the wire).
  */
-export function queueScript(commander: ChainableCommander, script: QueueableScript, args: (string | Buffer | number)[]): void {
+export function queueScript(
+  commander: ChainableCommander,
+  script: QueueableScript,
+  args: (string | Buffer | number)[],
+): void {
   const byName = (commander as unknown as Record<string, unknown>)[script.name];
   if (typeof byName === 'function') (byName as (...a: unknown[]) => unknown).apply(commander, args);
   else commander.eval(script.lua, script.numberOfKeys, ...args);
@@ -111,7 +127,12 @@ async function callOrdinary(client: Redis, script: QueueableScript, args: Script
  * i-th call's arguments (built when queued, so a big batch does not hold them all at once).
  * Replies in order, as [error, result]; calls that met NOSCRIPT are sent again.
  */
-export async function callScriptMany(client: Redis, script: QueueableScript, count: number, argsOf: (i: number) => ScriptArg[]): Promise<[Error | null, unknown][]> {
+export async function callScriptMany(
+  client: Redis,
+  script: QueueableScript,
+  count: number,
+  argsOf: (i: number) => ScriptArg[],
+): Promise<[Error | null, unknown][]> {
   const packed = isLoaded(client, script);
   const pipeline = withScripts(client).pipeline();
   for (let i = 0; i < count; i++) {

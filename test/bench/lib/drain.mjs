@@ -75,20 +75,53 @@ async function collectBull(url, ids) {
 
 const rqts = (workerArgs) => ({
   enqueue: (redis, n) => enqueueRq(redis.client, n),
-  command: (redis) => [process.execPath, [path.join(ROOT, 'bin/rqts.js'), 'worker', QUEUE, '--burst', '--url', redis.url, '--path', BENCH_DIR, ...workerArgs]],
+  command: (redis) => [
+    process.execPath,
+    [
+      path.join(ROOT, 'bin/rqts.js'),
+      'worker',
+      QUEUE,
+      '--burst',
+      '--url',
+      redis.url,
+      '--path',
+      BENCH_DIR,
+      ...workerArgs,
+    ],
+  ],
   collect: (redis, ids) => collectRq(redis.client, ids),
 });
 
 const python = (workerArgs) => ({
   enqueue: (redis, n) => enqueueRq(redis.client, n),
-  command: (redis) => ['/usr/bin/python3', ['-m', 'rq.cli', 'worker', QUEUE, '--burst', '--url', redis.url, '--path', BENCH_DIR, '-S', 'rq.serializers.JSONSerializer', ...workerArgs]],
+  command: (redis) => [
+    '/usr/bin/python3',
+    [
+      '-m',
+      'rq.cli',
+      'worker',
+      QUEUE,
+      '--burst',
+      '--url',
+      redis.url,
+      '--path',
+      BENCH_DIR,
+      '-S',
+      'rq.serializers.JSONSerializer',
+      ...workerArgs,
+    ],
+  ],
   collect: (redis, ids) => collectRq(redis.client, ids),
 });
 
 /** The drain runners, by id; `jobsEnv` names the variable that sets each one's N. */
 export const DRAIN_RUNNERS = {
   rqtsWorker: { label: 'rqts worker (Worker, reused horse)', jobsEnv: 'BENCH_JOBS', ...rqts([]) },
-  rqtsSimple: { label: 'rqts worker -w SimpleWorker', jobsEnv: 'BENCH_JOBS', ...rqts(['-w', 'SimpleWorker']) },
+  rqtsSimple: {
+    label: 'rqts worker -w SimpleWorker',
+    jobsEnv: 'BENCH_JOBS',
+    ...rqts(['-w', 'SimpleWorker']),
+  },
   bullmq: {
     label: 'BullMQ Worker (concurrency 1)',
     jobsEnv: 'BENCH_JOBS',
@@ -96,7 +129,11 @@ export const DRAIN_RUNNERS = {
     command: (redis) => [process.execPath, [path.join(BENCH_DIR, 'bullmq_worker.mjs'), QUEUE, redis.url]],
     collect: (redis, ids) => collectBull(redis.url, ids),
   },
-  pythonSimple: { label: 'Python RQ -w SimpleWorker', jobsEnv: 'BENCH_PYTHON_SIMPLE_JOBS', ...python(['-w', 'rq.worker.SimpleWorker']) },
+  pythonSimple: {
+    label: 'Python RQ -w SimpleWorker',
+    jobsEnv: 'BENCH_PYTHON_SIMPLE_JOBS',
+    ...python(['-w', 'rq.worker.SimpleWorker']),
+  },
   pythonFork: { label: 'Python RQ Worker (fork per job)', jobsEnv: 'BENCH_PYTHON_FORK_JOBS', ...python([]) },
 };
 

@@ -13,8 +13,25 @@ const QUEUE = 'bench-idle';
 const SAMPLES = 10;
 
 const COMMANDS = {
-  rqts: (url) => [process.execPath, [path.join(ROOT, 'bin/rqts.js'), 'worker', QUEUE, '--url', url, '--path', BENCH_DIR]],
-  python: (url) => ['/usr/bin/python3', ['-m', 'rq.cli', 'worker', QUEUE, '--url', url, '--path', BENCH_DIR, '-S', 'rq.serializers.JSONSerializer']],
+  rqts: (url) => [
+    process.execPath,
+    [path.join(ROOT, 'bin/rqts.js'), 'worker', QUEUE, '--url', url, '--path', BENCH_DIR],
+  ],
+  python: (url) => [
+    '/usr/bin/python3',
+    [
+      '-m',
+      'rq.cli',
+      'worker',
+      QUEUE,
+      '--url',
+      url,
+      '--path',
+      BENCH_DIR,
+      '-S',
+      'rq.serializers.JSONSerializer',
+    ],
+  ],
 };
 
 export async function idleRss(redis, kind) {
@@ -23,8 +40,16 @@ export async function idleRss(redis, kind) {
   const [command, args] = COMMANDS[kind](redis.url);
   const proc = start(command, args, { cwd: ROOT });
   try {
-    await waitFor(async () => (await Job.fetch(redis.client, job.id).catch(() => undefined))?.status === 'finished', 30_000, `${kind} worker to run its first job`);
-    await waitFor(async () => (await findWorkers(redis.client)).some((w) => w.state === 'idle'), 30_000, `${kind} worker to be idle`);
+    await waitFor(
+      async () => (await Job.fetch(redis.client, job.id).catch(() => undefined))?.status === 'finished',
+      30_000,
+      `${kind} worker to run its first job`,
+    );
+    await waitFor(
+      async () => (await findWorkers(redis.client)).some((w) => w.state === 'idle'),
+      30_000,
+      `${kind} worker to be idle`,
+    );
     if (kind === 'rqts') await waitFor(() => childPids(proc.child.pid).length > 0, 10_000, 'the rqts horse');
     let worst = { workerBytes: 0, childBytes: 0, childPrivateBytes: 0, children: 0 };
     for (let i = 0; i < SAMPLES; i++) {

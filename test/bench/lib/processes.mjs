@@ -33,7 +33,11 @@ export async function waitFor(probe, timeoutMs, what) {
 
 /** Starts a process whose output is kept (for the error message if it fails). */
 export function start(command, args, options = {}) {
-  const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (chunk) => {
     output += chunk.toString();
@@ -81,7 +85,10 @@ export async function run(command, args, options = {}) {
   const timer = setTimeout(() => killTree(proc.child.pid), options.timeoutMs ?? 300_000);
   const { code, signal, endedAt } = await proc.exited;
   clearTimeout(timer);
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}:\n${proc.output().slice(-2000)}`);
+  if (code !== 0)
+    throw new Error(
+      `${command} ${args.join(' ')} exited with ${code ?? signal}:\n${proc.output().slice(-2000)}`,
+    );
   return { seconds: (endedAt - startedAt) / 1000, output: proc.output() };
 }
 
@@ -146,7 +153,13 @@ export async function runTimed(command, args, options = {}) {
 /** Direct children, from every thread's list (a fork may come from any thread). */
 export function childPids(pid) {
   try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number),
+    );
   } catch {
     return [];
   }

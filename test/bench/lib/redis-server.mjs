@@ -9,17 +9,36 @@ import { makeTempDir, removeTempDir, start, waitFor } from './processes.mjs';
 export async function startRedis() {
   const port = await freePort();
   const dir = makeTempDir('rqts-bench-redis-');
-  const server = start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
-  const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+  const server = start('redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+  ]);
+  const client = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => 50,
+  });
   client.on('error', () => undefined);
-  await waitFor(async () => {
-    try {
-      if (client.status === 'wait') await client.connect();
-      return (await client.ping()) === 'PONG';
-    } catch {
-      return false;
-    }
-  }, 10_000, `redis-server on port ${port}`);
+  await waitFor(
+    async () => {
+      try {
+        if (client.status === 'wait') await client.connect();
+        return (await client.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    10_000,
+    `redis-server on port ${port}`,
+  );
   return {
     port,
     pid: server.child.pid,
