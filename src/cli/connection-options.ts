@@ -2,6 +2,14 @@ import type { Redis } from 'ioredis';
 import { RqtsError } from '../model/errors.js';
 import { resolveSerializer, type Serializer } from '../model/serializer.js';
 import { connect, maskPassword, resolveRedisUrl, type RedisSettings } from '../redis/connection.js';
+import {
+  DEFAULT_MASTER_NAME,
+  isSentinelUrl,
+  parseSentinelAddress,
+  sentinelUrl,
+  type SentinelSettings,
+} from '../redis/sentinel.js';
+import { tlsParamsOf, type TlsSettings } from '../redis/tls.js';
 import type { FlagTable, FlagValues } from './command.js';
 import { loadSettings, type CliSettings } from './settings.js';
 
@@ -25,7 +33,44 @@ export const connectionFlags = {
     env: 'RQ_CONFIG',
     valueName: 'MODULE',
     description:
-      'Settings module by dotted name under --path (REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_SSL, QUEUES, NAME, SENTRY_DSN, DICT_CONFIG)',
+      'Settings module by dotted name under --path (REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_SSL, REDIS_SSL_CA_CERTS, REDIS_SSL_CERTFILE, REDIS_SSL_KEYFILE, REDIS_SSL_CERT_REQS, SENTINEL, QUEUES, NAME, SENTRY_DSN, DICT_CONFIG)',
+  },
+  tlsCa: {
+    type: 'string',
+    valueName: 'FILE',
+    description:
+      "rediss://: the CA certificate(s) that signed the server's certificate (PEM; REDIS_SSL_CA_CERTS)",
+  },
+  tlsCert: {
+    type: 'string',
+    valueName: 'FILE',
+    description:
+      'rediss://: client certificate (PEM) for a server with tls-auth-clients (REDIS_SSL_CERTFILE)',
+  },
+  tlsKey: {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'rediss://: the private key of --tls-cert (PEM; REDIS_SSL_KEYFILE)',
+  },
+  sentinel: {
+    type: 'string',
+    multiple: true,
+    valueName: 'HOST:PORT',
+    description:
+      "Find the primary through this Sentinel (repeat for each; SENTINEL INSTANCES). The primary's password is REDIS_PASSWORD or SENTINEL PASSWORD",
+  },
+  sentinelMaster: {
+    type: 'string',
+    env: 'RQ_SENTINEL_MASTER',
+    valueName: 'NAME',
+    description: 'The master name the Sentinels monitor (SENTINEL MASTER_NAME; default mymaster)',
+  },
+  sentinelPassword: {
+    type: 'string',
+    env: 'RQ_SENTINEL_PASSWORD',
+    valueName: 'PASSWORD',
+    description:
+      "The Sentinels' own password, when they have requirepass (SENTINEL SENTINEL_KWARGS password)",
   },
   path: {
     type: 'string',
@@ -69,17 +114,79 @@ export async function readConnectionOptions(
   return { settings, serializer, paths };
 }
 
-/** The Redis URL from flags, then environment, then settings module. */
+type TargetFlags = Pick<ConnectionFlagValues, 'url'> &
+  Partial<
+    Pick<
+      ConnectionFlagValues,
+      'tlsCa' | 'tlsCert' | 'tlsKey' | 'sentinel' | 'sentinelMaster' | 'sentinelPassword'
+    >
+  >;
+
+/**
+ * The one string naming the connection: --sentinel first, then the URL from flags,
+ * environment or settings module (whose SENTINEL comes after its REDIS_URL, as in RQ),
+ * with the TLS files of --tls-* (or REDIS_SSL_*) added to a rediss:// URL's query.
+ */
 export function resolveCliRedisUrl(
-  flags: Pick<ConnectionFlagValues, 'url'>,
+  flags: TargetFlags,
   settings: CliSettings,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
+  const url = baseUrl(flags, settings, env);
+  const tls: TlsSettings = {
+    ...settings.redisTls,
+    ...Object.fromEntries(
+      Object.entries({ caFile: flags.tlsCa, certFile: flags.tlsCert, keyFile: flags.tlsKey }).filter(
+        ([, v]) => v !== undefined,
+      ),
+    ),
+  };
+  const params = tlsParamsOf(tls);
+  if (params.length === 0) return url;
+  const fromFlags = flags.tlsCa ?? flags.tlsCert ?? flags.tlsKey;
+  if (isSentinelUrl(url)) return withParams(url, [...params, ['ssl', 'true']]);
+  if (!/^rediss:/i.test(url)) {
+    if (!fromFlags) return url; // RQ ignores REDIS_SSL_* when REDIS_SSL is off
+    throw new RqtsError(
+      'BAD_ARGUMENT',
+      `--tls-ca/--tls-cert/--tls-key need a TLS connection, and ${maskPassword(url)} is not one`,
+      "Use a rediss:// URL (or REDIS_SSL=true), pointing at the server's --tls-port",
+    );
+  }
+  return withParams(url, params);
+}
+
+function withParams(url: string, params: readonly (readonly [string, string])[]): string {
+  const [head = '', query] = url.split('?', 2) as [string, string | undefined];
+  const search = new URLSearchParams(query ?? '');
+  for (const [key, value] of params) search.set(key, value);
+  return `${head}?${search.toString()}`;
+}
+
+function baseUrl(flags: TargetFlags, settings: CliSettings, env: NodeJS.ProcessEnv): string {
+  if (flags.sentinel && flags.sentinel.length > 0) {
+    const fromSettings = settings.sentinel;
+    return sentinelUrl({
+      ...fromSettings,
+      instances: flags.sentinel.map((text) => parseSentinelAddress(text)),
+      masterName: flags.sentinelMaster ?? fromSettings?.masterName ?? DEFAULT_MASTER_NAME,
+      password: env.REDIS_PASSWORD || fromSettings?.password,
+      sentinelPassword: flags.sentinelPassword ?? fromSettings?.sentinelPassword,
+    });
+  }
   if (flags.url) return flags.url;
   if (env.RQ_REDIS_URL) return env.RQ_REDIS_URL;
   const fromEnv = readEnvParts(env);
   const envHasParts = Object.values(fromEnv).some((v) => v !== undefined);
   if (!envHasParts && settings.redisUrl) return settings.redisUrl;
+  if (!envHasParts && settings.sentinel) {
+    const sentinel: SentinelSettings = {
+      ...settings.sentinel,
+      masterName: flags.sentinelMaster ?? settings.sentinel.masterName,
+      sentinelPassword: flags.sentinelPassword ?? settings.sentinel.sentinelPassword,
+    };
+    return sentinelUrl(sentinel);
+  }
   const merged: RedisSettings = {
     host: fromEnv.host ?? settings.redisHost,
     port: fromEnv.port ?? settings.redisPort,

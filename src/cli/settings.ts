@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RqtsError } from '../model/errors.js';
+import type { TlsSettings } from '../redis/tls.js';
+import { DEFAULT_MASTER_NAME, parseSentinelAddress, type SentinelSettings } from '../redis/sentinel.js';
 
 // RQ's `-c settings`: a module named by dotted path under the import roots whose
 // UPPERCASE names configure the connection and the worker. Read once, validated here,
@@ -16,6 +18,10 @@ export interface CliSettings {
   redisDb?: number;
   redisPassword?: string;
   redisSsl?: boolean;
+  /** REDIS_SSL_CA_CERTS, REDIS_SSL_CERTFILE, REDIS_SSL_KEYFILE, REDIS_SSL_CERT_REQS (RQ's names). */
+  redisTls?: TlsSettings;
+  /** SENTINEL = {INSTANCES, MASTER_NAME, DB, USERNAME, PASSWORD, SOCKET_TIMEOUT, SSL, SENTINEL_KWARGS}. */
+  sentinel?: SentinelSettings;
   /** QUEUES: default queues for `rqts worker`. */
   queues?: string[];
   /** NAME: default worker name. */
@@ -119,12 +125,88 @@ export function parseSettings(values: Record<string, unknown>, file: string): Cl
     redisDb: integer('REDIS_DB'),
     redisPassword: text('REDIS_PASSWORD'),
     redisSsl: flag('REDIS_SSL'),
+    redisTls: tlsSettings(text, bad),
+    sentinel: sentinelSettings(values.SENTINEL, file),
     queues: list('QUEUES'),
     name: text('NAME'),
     sentryDsn: text('SENTRY_DSN'),
     dictConfig: values.DICT_CONFIG ?? undefined,
   };
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as CliSettings;
+}
+
+/** RQ's SENTINEL dict; INSTANCES as [host, port] pairs (RQ's tuples), "host:port" or {host, port}. */
+export function sentinelSettings(value: unknown, file: string): SentinelSettings | undefined {
+  if (value === undefined || value === null) return undefined;
+  const bad = (name: string, want: string, got: unknown): RqtsError =>
+    new RqtsError(
+      'BAD_ARGUMENT',
+      `SENTINEL${name ? `.${name}` : ''} in settings module ${file} must be ${want}, not ${JSON.stringify(got)}`,
+      `Fix SENTINEL in ${file}, e.g. SENTINEL = {INSTANCES: [['10.0.0.5', 26379]], MASTER_NAME: 'mymaster'}`,
+    );
+  if (typeof value !== 'object' || Array.isArray(value)) throw bad('', 'an object', value);
+  const dict = value as Record<string, unknown>;
+  const instancesValue = dict.INSTANCES ?? [['localhost', 26379]];
+  if (!Array.isArray(instancesValue) || instancesValue.length === 0)
+    throw bad('INSTANCES', 'a non-empty list of [host, port]', instancesValue);
+  const instances = instancesValue.map((entry: unknown) => {
+    if (typeof entry === 'string') return parseSentinelAddress(entry, 'SENTINEL.INSTANCES entry');
+    const [host, port] = Array.isArray(entry)
+      ? (entry as unknown[])
+      : entry && typeof entry === 'object'
+        ? [(entry as Record<string, unknown>).host, (entry as Record<string, unknown>).port]
+        : [];
+    const portNumber = typeof port === 'string' ? Number(port) : port;
+    if (typeof host !== 'string' || typeof portNumber !== 'number' || !Number.isInteger(portNumber))
+      throw bad('INSTANCES', 'a list of [host, port]', instancesValue);
+    return { host, port: portNumber };
+  });
+  const text = (name: string, from: Record<string, unknown> = dict): string | undefined => {
+    const v = from[name];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') throw bad(name, 'a string', v);
+    return v;
+  };
+  const number = (name: string): number | undefined => {
+    const v = dict[name];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !(v >= 0)) throw bad(name, 'a number', v);
+    return v;
+  };
+  const kwargsValue = dict.SENTINEL_KWARGS ?? {};
+  if (typeof kwargsValue !== 'object' || kwargsValue === null)
+    throw bad('SENTINEL_KWARGS', 'an object', kwargsValue);
+  const kwargs = kwargsValue as Record<string, unknown>;
+  const db = number('DB');
+  if (db !== undefined && !Number.isInteger(db)) throw bad('DB', 'a whole number', db);
+  const settings: SentinelSettings = {
+    instances,
+    masterName: text('MASTER_NAME') ?? DEFAULT_MASTER_NAME,
+    db,
+    username: text('USERNAME'),
+    password: text('PASSWORD'),
+    sentinelUsername: text('username', kwargs),
+    sentinelPassword: text('password', kwargs),
+    socketTimeout: number('SOCKET_TIMEOUT'),
+    ssl: dict.SSL === undefined ? undefined : Boolean(dict.SSL),
+  };
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as SentinelSettings;
+}
+
+function tlsSettings(
+  text: (name: string) => string | undefined,
+  bad: (name: string, want: string) => RqtsError,
+): TlsSettings | undefined {
+  const certReqs = text('REDIS_SSL_CERT_REQS');
+  if (certReqs !== undefined && !/^(none|optional|required)$/.test(certReqs))
+    throw bad('REDIS_SSL_CERT_REQS', "'none', 'optional' or 'required'");
+  const tls: TlsSettings = {
+    caFile: text('REDIS_SSL_CA_CERTS'),
+    certFile: text('REDIS_SSL_CERTFILE'),
+    keyFile: text('REDIS_SSL_KEYFILE'),
+    certReqs: certReqs as TlsSettings['certReqs'],
+  };
+  return Object.values(tls).some((v) => v !== undefined) ? tls : undefined;
 }
 
 function firstLine(error: unknown): string {

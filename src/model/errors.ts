@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'CLUSTER_UNSUPPORTED'
   | 'UNREACHABLE'
   | 'AUTH_FAILED'
+  | 'TLS_FAILED'
+  | 'NO_PERMISSION'
   | 'BAD_ARGUMENT'
   | 'BAD_QUEUE_NAME'
   | 'UNKNOWN_FUNCTION'

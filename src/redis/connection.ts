@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 import { RqtsError } from '../model/errors.js';
+import { describeTlsError, tlsOptionsFrom } from './tls.js';
+import { describeSentinelTarget, isSentinelUrl, parseSentinelUrl } from './sentinel.js';
 
 // ioredis is CommonJS. Imported from ESM, Node first scans its source for export names with
 // cjs-module-lexer, a loop hot enough that V8 compiles the lexer with TurboFan at every start
@@ -79,6 +81,7 @@ export function parseRedisUrl(url: string): ParsedUrl {
   const display = maskPassword(url);
   // WHATWG URL refuses credentials without a host, which redis-py's unix://user:pw@/path allows.
   if (/^unix:/i.test(url)) return parseUnixUrl(url, display);
+  if (isSentinelUrl(url)) return { options: parseSentinelUrl(url, display), display };
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -99,7 +102,8 @@ export function parseRedisUrl(url: string): ParsedUrl {
       options.port = parsed.port ? Number(parsed.port) : 6379;
       const dbText = parsed.pathname.replace(/^\//, '') || dbParam || '0';
       options.db = parseDb(dbText, display);
-      if (parsed.protocol === 'rediss:') options.tls = { servername: options.host };
+      if (parsed.protocol === 'rediss:')
+        options.tls = tlsOptionsFrom(parsed.searchParams, options.host, display);
       break;
     }
     default:
@@ -151,7 +155,7 @@ function badUrl(display: string, why: string): RqtsError {
   return new RqtsError(
     'BAD_URL',
     `Bad Redis URL ${display}: ${why}`,
-    'Use redis://[:password@]host:port/db, rediss://… or unix:///path/to/socket?db=0',
+    'Use redis://[:password@]host:port/db, rediss://…, unix:///path/to/socket?db=0 or redis+sentinel://host:port,…/MASTER/db',
   );
 }
 
@@ -161,7 +165,7 @@ function badUrl(display: string, why: string): RqtsError {
  * and any `password=` query parameter.
  */
 export function maskPassword(url: string): string {
-  let out = url.replace(/([?&]password=)[^&#]*/gi, '$1***');
+  let out = url.replace(/([?&](?:sentinel_)?password=)[^&#]*/gi, '$1***');
   const schemeEnd = out.indexOf('://');
   const start = schemeEnd === -1 ? 0 : schemeEnd + 3;
   const at = out.lastIndexOf('@');
@@ -194,6 +198,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     maxRetriesPerRequest: options.persistent ? null : 1,
     enableOfflineQueue: true,
     retryStrategy: options.persistent ? (times) => Math.min(times * 200, 5000) : () => null,
+    ...failoverOptions(redisOptions, options.persistent ?? false),
   });
   // ioredis emits connection errors as events; an unhandled one would crash the process.
   // The event carries the real cause (ECONNREFUSED, WRONGPASS); connect() itself only
@@ -246,6 +251,36 @@ async function handshake(client: Redis, display: string): Promise<void> {
   }
 }
 
+/**
+ * What a Sentinel-managed client needs to follow a failover without a restart: drop the
+ * connection when the Sentinels announce a new primary (failoverDetector), and reconnect
+ * (asking the Sentinels again) when a demoted primary answers READONLY.
+ */
+export function failoverOptions(options: RedisOptions, persistent: boolean): RedisOptions {
+  if (!options.sentinels) return {};
+  return {
+    failoverDetector: true,
+    reconnectOnError: (error) => (/^READONLY/.test(error.message) ? 2 : false),
+    ...(persistent ? {} : { sentinelRetryStrategy: () => null }),
+  };
+}
+
+/** The server a client is talking to right now ("10.0.0.5:6379"), e.g. the primary Sentinel chose. */
+export function connectedAddress(client: Redis): string | undefined {
+  const stream = (client as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
+  if (!stream?.remoteAddress || client.status !== 'ready') return undefined;
+  const host = stream.remoteAddress.includes(':') ? `[${stream.remoteAddress}]` : stream.remoteAddress;
+  return `${host}:${stream.remotePort ?? '?'}`;
+}
+
+/** How a header names the target: the masked URL, or the Sentinel master and its current primary. */
+export function describeTarget(url: string, client?: Redis): string {
+  const { options, display } = parseRedisUrl(url);
+  if (!options.sentinels || !options.name) return display;
+  const primary = client ? connectedAddress(client) : undefined;
+  return `${describeSentinelTarget({ name: options.name, sentinels: options.sentinels })}${primary ? `, primary ${primary}` : ''}`;
+}
+
 /** Creates another client to the same server, e.g. for blocking commands or SUBSCRIBE. */
 export function duplicateClient(client: Redis): Redis {
   const copy = client.duplicate();
@@ -254,6 +289,9 @@ export function duplicateClient(client: Redis): Redis {
 }
 
 export function describeConnectError(error: unknown, display: string): RqtsError {
+  if (error instanceof RqtsError && error.code !== 'UNREACHABLE') return error;
+  const tls = describeTlsError(error, display);
+  if (tls) return tls;
   if (error instanceof RqtsError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/WRONGPASS|invalid username-password|NOAUTH|AUTH/i.test(message)) {
@@ -261,6 +299,13 @@ export function describeConnectError(error: unknown, display: string): RqtsError
       'AUTH_FAILED',
       `Redis at ${display} refused the credentials (${firstLine(message)})`,
       'Check the password in --url or REDIS_PASSWORD',
+    );
+  }
+  if (/sentinel/i.test(message)) {
+    return new RqtsError(
+      'UNREACHABLE',
+      `No primary from the Sentinels of ${display} (${firstLine(message)})`,
+      'Check --sentinel host:port (each a running Sentinel) and --sentinel-master (the name the Sentinels monitor)',
     );
   }
   if (/Protocol error/i.test(message)) {

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { parseRedisUrl } from '../../redis/connection.js';
+import { failoverOptions, parseRedisUrl } from '../../redis/connection.js';
 import { readSnapshot, type Snapshot, type SnapshotRequest } from './snapshot.js';
 import { countersOf, pushSample, rateBetween, type Counters, type RateSample } from './rates.js';
 import type { JobPageRequest } from './jobs.js';
@@ -42,6 +42,7 @@ export function createConsoleClient(url: string): Redis {
     connectTimeout: 3000,
     commandTimeout: 5000,
     retryStrategy: (times) => Math.min(250 * times, 2000),
+    ...failoverOptions(options, true),
   });
   client.on('error', () => undefined);
   client.connect().catch(() => undefined);
