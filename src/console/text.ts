@@ -4,30 +4,7 @@ import stringWidth from 'string-width';
 // descriptions, tracebacks, log lines) is hostile until escaped: a job description
 // holding "\x1b[2J" must not clear the on-call engineer's screen.
 
-// C0 controls, DEL, C1 controls, and the bidi overrides that can reorder what is shown.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
-
-/** One-line safe text: every control character is shown as a visible escape. */
-export function escapeControl(text: string): string {
-  return text.replace(UNSAFE, (ch) => {
-    const named = NAMED[ch];
-    if (named) return named;
-    const code = ch.charCodeAt(0);
-    return code <= 0xff
-      ? `\\x${code.toString(16).padStart(2, '0')}`
-      : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
-
-/** Multi-line safe text (tracebacks, log output): keeps line breaks, escapes the rest. */
-export function escapeLines(text: string): string[] {
-  return text
-    .replace(/\r\n/g, '\n')
-    .split('\n')
-    .map((line) => escapeControl(line.replace(/\t/g, '    ')));
-}
+export { escapeControl, escapeLines } from '../model/control-text.js';
 
 export function displayWidth(text: string): number {
   return stringWidth(text);

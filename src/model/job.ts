@@ -279,16 +279,18 @@ export class Job implements JobData {
     id: string,
     hash: Record<string, Buffer>,
     serializer: Serializer = JSONSerializer,
+    /** Given: a malformed field is named here and left unset instead of throwing. */
+    problems?: string[],
   ): T {
     const job = new this({ id, origin: textField(hash, 'origin') ?? '' }, serializer);
     job.rawData = hash.data;
     job.status = textField(hash, 'status') || undefined;
     job.description = textField(hash, 'description');
-    job.timeout = intField(hash, 'timeout', id);
-    job.resultTtl = intField(hash, 'result_ttl', id);
-    job.failureTtl = intField(hash, 'failure_ttl', id);
-    job.ttl = intField(hash, 'ttl', id);
-    job.retriesLeft = intField(hash, 'retries_left', id);
+    job.timeout = intField(hash, 'timeout', id, problems);
+    job.resultTtl = intField(hash, 'result_ttl', id, problems);
+    job.failureTtl = intField(hash, 'failure_ttl', id, problems);
+    job.ttl = intField(hash, 'ttl', id, problems);
+    job.retriesLeft = intField(hash, 'retries_left', id, problems);
     job.createdAt = tryParseTimestamp(textField(hash, 'created_at'));
     job.enqueuedAt = tryParseTimestamp(textField(hash, 'enqueued_at'));
     job.startedAt = tryParseTimestamp(textField(hash, 'started_at'));
@@ -411,18 +413,25 @@ function textField(hash: Record<string, Buffer>, field: string): string | undefi
 
 const PYTHON_INT = /^\s*[-+]?\d+\s*$/;
 
-function intField(hash: Record<string, Buffer>, field: string, id: string): number | undefined {
+function intField(
+  hash: Record<string, Buffer>,
+  field: string,
+  id: string,
+  problems: string[] | undefined,
+): number | undefined {
   const value = textField(hash, field);
   if (value === undefined || value === '') return undefined;
   // Python's int(): optional sign and surrounding spaces, decimal digits only.
   const parsed = PYTHON_INT.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(parsed))
-    throw new RqtsError(
-      'MALFORMED_JOB',
-      `Job ${id} has a non-integer ${field}: ${JSON.stringify(value)}`,
-      'Fix or delete the job hash',
-    );
-  return parsed;
+  if (Number.isSafeInteger(parsed)) return parsed;
+  const error = new RqtsError(
+    'MALFORMED_JOB',
+    `Job ${id} has a non-integer ${field}: ${JSON.stringify(value)}`,
+    'Fix or delete the job hash',
+  );
+  if (!problems) throw error;
+  problems.push(error.toLine());
+  return undefined;
 }
 
 function isEmptyRecord(value: Record<string, unknown>): boolean {

@@ -26,9 +26,16 @@ import type { WorkerState } from '../model/worker-record.js';
 /** The RQ release whose wire format rqts speaks; Python readers show it as the version. */
 export const RQ_PROTOCOL_VERSION = '1.16.2';
 
+/** An id taken from a queue whose hash was gone or had no `data` (RQ drops those too). */
+export interface DroppedId {
+  queue: string;
+  id: string;
+}
+
 export type DequeueResult =
-  | { kind: 'job'; queue: string; job: Job }
-  | { kind: 'empty' }
+  /** `problem`: why the hash cannot be run (a malformed field), to fail the job with at once. */
+  | { kind: 'job'; queue: string; job: Job; problem?: string; dropped?: DroppedId[] }
+  | { kind: 'empty'; dropped?: DroppedId[] }
   | { kind: 'suspended' }
   | { kind: 'unregistered' };
 
@@ -222,7 +229,9 @@ export class WorkerStore {
     if (reply === null) return { kind: 'empty' };
     if (Buffer.isBuffer(reply))
       return reply.toString() === 'unregistered' ? { kind: 'unregistered' } : { kind: 'suspended' };
-    const [index, id, values] = reply;
+    const [index, id, values, droppedFlat] = reply;
+    const dropped = droppedFlat && droppedIds(droppedFlat, queues);
+    if (index === 0) return { kind: 'empty', dropped };
     const hash: Record<string, Buffer> = {};
     if (this.knownFieldsOnly) {
       JOB_HASH_FIELDS.forEach((field, i) => {
@@ -233,7 +242,24 @@ export class WorkerStore {
       for (let i = 0; i + 1 < values.length; i += 2) hash[values[i]!.toString()] = values[i + 1]!;
     }
     const queue = queues[index - 1] ?? '';
-    return { kind: 'job', queue, job: this.jobClass.fromHash(id.toString(), hash, this.serializer) };
+    const problems: string[] = [];
+    let job: Job;
+    try {
+      job = this.jobClass.fromHash(id.toString(), hash, this.serializer, problems);
+    } catch (error) {
+      // A custom job class that refuses the hash: fail it as rqts reads it, with its words.
+      problems.push(error instanceof RqtsError ? error.toLine() : String(error));
+      job = Job.fromHash(id.toString(), hash, this.serializer, problems);
+    }
+    // The script put the id in this queue's started registry: a hash without `origin` must
+    // still leave from there (and fail into this queue, not into one named "").
+    if (job.origin === '') job.origin = queue;
+    if (problems.length > 0) {
+      // A retry would meet the same field again: the job fails once, with the reason.
+      job.retriesLeft = undefined;
+      return { kind: 'job', queue, job, problem: problems.join('; '), dropped };
+    }
+    return dropped ? { kind: 'job', queue, job, dropped } : { kind: 'job', queue, job };
   }
 
   /**
@@ -382,6 +408,13 @@ export class WorkerStore {
     await execChecked(multi);
     return result;
   }
+}
+
+function droppedIds(flat: (number | Buffer)[], queues: readonly string[]): DroppedId[] {
+  const dropped: DroppedId[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2)
+    dropped.push({ queue: queues[Number(flat[i]) - 1] ?? '?', id: String(flat[i + 1]) });
+  return dropped;
 }
 
 async function execChecked(multi: ChainableCommander): Promise<void> {

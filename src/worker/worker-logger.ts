@@ -1,3 +1,5 @@
+import { escapeLog } from '../model/control-text.js';
+
 // What a worker needs from a logger: pino's Logger satisfies it, and so does the console
 // logger below (used when a library user passes none).
 
@@ -24,3 +26,16 @@ export const silentLogger: WorkerLogger = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+/**
+ * Every line a worker logs, made safe for the terminal it lands on: job descriptions, ids
+ * and errors come from Redis, where anyone may have written an OSC title or a clear-screen.
+ */
+export function escapingLogger(logger: WorkerLogger): WorkerLogger {
+  return {
+    debug: (m) => logger.debug(escapeLog(m)),
+    info: (m) => logger.info(escapeLog(m)),
+    warn: (m) => logger.warn(escapeLog(m)),
+    error: (m) => logger.error(escapeLog(m)),
+  };
+}

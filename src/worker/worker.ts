@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
+import { escapeControl } from '../model/control-text.js';
 import { RqtsError } from '../model/errors.js';
 import type { Job, JobCall } from '../model/job.js';
 import { validateQueueName } from '../model/queue.js';
@@ -30,10 +31,10 @@ import { Maintenance } from './maintenance.js';
 import { dequeueTimeout, withDefaults, type ResolvedWorkerOptions, type WorkerOptions } from './options.js';
 import { Scheduler } from './scheduler.js';
 import { ShutdownSignals } from './shutdown-signals.js';
-import { WorkerStore, type DequeueRequest, type DequeueResult } from './store.js';
+import { WorkerStore, type DequeueRequest, type DequeueResult, type DroppedId } from './store.js';
 import { QueueOrder } from './strategies.js';
 import { QueueWaiter } from './waiter.js';
-import { consoleLogger, type WorkerLogger } from './worker-logger.js';
+import { consoleLogger, escapingLogger, type WorkerLogger } from './worker-logger.js';
 import { VERSION } from '../version.js';
 
 // The worker lifecycle (rq-protocol §3, §6): birth, listen, take a job atomically, run it
@@ -96,7 +97,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.options = withDefaults(options, randomUUID().replace(/-/g, ''));
     this.options.queues.forEach(validateQueueName);
     this.name = this.options.name;
-    this.log = deps.logger ?? consoleLogger();
+    this.log = escapingLogger(deps.logger ?? consoleLogger());
     this.store = new WorkerStore(
       connection,
       { name: this.name, queues: this.options.queues, rqtsVersion: VERSION, poolName: this.options.poolName },
@@ -203,6 +204,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         await this.scheduler.tick();
       }
       const taken = this.takePrefetched() ?? (await this.store.dequeue(this.dequeueRequest()));
+      if ((taken.kind === 'job' || taken.kind === 'empty') && taken.dropped) this.logDropped(taken.dropped);
       if (taken.kind === 'unregistered') {
         await this.registerAgain();
         continue;
@@ -249,7 +251,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.state = 'busy';
       this.deps.afterDequeue?.(taken.job);
       this.order.served(taken.queue);
-      await this.perform(taken.job, taken.queue);
+      await this.perform(taken.job, taken.queue, taken.problem);
       this.jobsDone += 1;
       idleSince = Date.now();
       if (this.options.maxJobs !== undefined && this.jobsDone >= this.options.maxJobs) {
@@ -284,10 +286,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
     );
   }
 
-  private async perform(job: Job, queue: string): Promise<void> {
+  private logDropped(dropped: readonly DroppedId[]): void {
+    for (const { id, queue } of dropped)
+      this.log.warn(`${queue}: dropped job ${id}: its hash is gone or has no data field`);
+  }
+
+  private async perform(job: Job, queue: string, problem: string | undefined): Promise<void> {
     const startedAt = Date.now();
     this.current = { job, startedAt };
-    const payload = this.begin(job, queue);
+    const payload = this.begin(job, queue, problem);
     if (typeof payload === 'string') {
       await this.recordFailure(job, payload, 'failed', 0);
     } else {
@@ -298,13 +305,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /** The job's payload for the executor, or the one-line reason it cannot run. */
-  private begin(job: Job, queue: string): JobPayload | string {
+  private begin(job: Job, queue: string, problem: string | undefined): JobPayload | string {
     this.emit('job:started', job, queue);
+    // One-line fields: a line feed in a description must not start a forged log line.
     this.log.info(
       this.options.disableJobDescLogging
-        ? `${queue}: ${job.id}`
-        : `${queue}: ${job.description ?? job.funcName ?? '?'} (${job.id})`,
+        ? `${queue}: ${escapeControl(job.id)}`
+        : `${queue}: ${escapeControl(job.description ?? job.funcName ?? '?')} (${escapeControl(job.id)})`,
     );
+    if (problem !== undefined) return problem;
     let call: JobCall;
     try {
       call = job.getCall();
@@ -377,7 +386,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         );
         this.state = 'idle';
         this.emit('job:finished', job, outcome.value);
-        this.log.info(`${job.origin}: Job OK (${job.id})`);
+        this.log.info(`${job.origin}: Job OK (${escapeControl(job.id)})`);
         this.log.info(
           resultTtl > 0
             ? `Result is kept for ${resultTtl} seconds`
@@ -423,7 +432,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
         : result === 'failed'
           ? 'failed'
           : `failed, ${result} (${job.retriesLeft ?? 0} retries left)`;
-    this.log.error(`[Job ${job.id}]: ${what} while executing (${job.funcName ?? '?'})\n${excString}`);
+    this.log.error(
+      `[Job ${escapeControl(job.id)}]: ${what} while executing (${escapeControl(job.funcName ?? '?')})\n${excString}`,
+    );
     await runExceptionHandlers(this.handlers, job, excString, (error) =>
       this.log.error(`Exception handler failed: ${String(error)}`),
     );

@@ -16,11 +16,12 @@ import { JOB_HASH_FIELDS } from '../job-fields.js';
 // no moment at which the id is in no list and no registry, so a worker killed at any point
 // leaves the job either queued or started (and the abandoned-job clean-up of Python RQ or
 // rqts fails it with a reason). Ids whose hash has no `data` (expired or deleted jobs) are
-// dropped, as RQ's dequeue drops them.
+// dropped, as RQ's dequeue drops them, and named in the reply so the worker can log them.
 // A worker whose own key is gone (Redis restarted or flushed) takes nothing: it must register
 // again first, or it would work invisibly under a stub hash.
 // Returns nil (nothing queued), 'suspended', 'unregistered', or {queue index (1-based), id,
-// HMGET of JOB_HASH_FIELDS or HGETALL of the job}.
+// HMGET of JOB_HASH_FIELDS or HGETALL of the job, [dropped]}; with ids dropped and no job,
+// {0, '', {}, dropped}. `dropped` lists queue index, id, queue index, id … of the ids dropped.
 // The body as a Lua function reading its key pairs from K after position k0 and its 9
 // arguments from A after position a0 (no copies: this runs once per job), so the
 // finish-and-dequeue script can run it after a finish in the same call. `workerExists`
@@ -39,6 +40,7 @@ local function dequeue(K, k0, A, a0, workerExists)
   if workerExists == nil then workerExists = redis.call('EXISTS', workerKey) == 1 end
   if not workerExists then return 'unregistered' end
   if redis.call('EXISTS', A[a0 + 8]) == 1 then return 'suspended' end
+  local dropped = nil
   for i = k0 + 1, #K, 2 do
     while true do
       local id = redis.call('LPOP', K[i])
@@ -70,12 +72,18 @@ local function dequeue(K, k0, A, a0, workerExists)
           fields[${fieldNumber('started_at')}] = now
           fields[${fieldNumber('last_heartbeat')}] = now
           fields[${fieldNumber('worker_name')}] = A[a0 + 3]
-          return {index, id, fields}
+        else
+          fields = redis.call('HGETALL', jobKey)
         end
-        return {index, id, redis.call('HGETALL', jobKey)}
+        if dropped then return {index, id, fields, dropped} end
+        return {index, id, fields}
       end
+      dropped = dropped or {}
+      table.insert(dropped, (i - k0 + 1) / 2)
+      table.insert(dropped, id)
     end
   end
+  if dropped then return {0, '', {}, dropped} end
   return nil
 end
 `;

@@ -18,7 +18,7 @@ export const FINISH_DEQUEUE_N = `${RELEASE_DEPENDENTS_FN}${FINISH_JOB_FN}${DEQUE
 local workerExists = redis.call('EXISTS', KEYS[5]) == 1
 local finished = finishJob(KEYS, ARGV, '2', workerExists, ARGV[13] == '1')
 local taken = dequeue(KEYS, 7, ARGV, 13, workerExists)
-if type(taken) ~= 'table' and taken ~= 'unregistered' then
+if (type(taken) ~= 'table' or taken[1] == 0) and taken ~= 'unregistered' then
   redis.call('HDEL', KEYS[5], 'current_job')
   redis.call('HSET', KEYS[5], 'current_job_working_time', '0', 'state', 'idle', 'last_heartbeat', ARGV[2])
   redis.call('EXPIRE', KEYS[5], ARGV[7])

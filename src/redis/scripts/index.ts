@@ -25,7 +25,8 @@ import { REQUEUE_FAILED_4 } from './requeue-failed-4.js';
 // SHA (EVALSHA) and falls back to EVAL after a server restart. A script can also be queued
 // inside a MULTI or pipeline (queueScript), costing no extra round trip.
 
-export type DequeueReply = null | Buffer | [number, Buffer, (Buffer | null)[]];
+/** dequeue-n's reply; the fourth element lists queue index, id … of ids dropped. */
+export type DequeueReply = null | Buffer | [number, Buffer, (Buffer | null)[], (number | Buffer)[]?];
 
 export interface ScriptCommands {
   rqtsEmptyQueue(queueKey: string, jobPrefix: string, dependentsSuffix: string): Promise<number>;
