@@ -30,10 +30,10 @@ export const consoleCommand = defineCommand({
     demo: {
       type: 'boolean',
       description:
-        'Try everything at once: uses the Redis at --url or starts a private throwaway redis-server, launches two workers and feeds them sample jobs',
+        'Try everything at once on a private throwaway redis-server (needs redis-server installed): launches two workers and feeds them sample jobs. With an explicit --url it uses that server instead, in queues demo.*, after a warning, and removes every key it created on quit',
     },
   },
-  async run({ flags }) {
+  async run({ flags, io }) {
     if (!(flags.interval >= 0.1 && flags.interval <= 3600)) {
       throw new RqtsError(
         'BAD_ARGUMENT',
@@ -54,6 +54,10 @@ export const consoleCommand = defineCommand({
       readOnly: flags.readOnly,
       intervalMs: flags.interval * 1000,
       demo: flags.demo,
+      // Only a URL given on the command line points the demo at a server: RQ_REDIS_URL in a
+      // shell profile (often production's) must not.
+      demoUrl:
+        flags.demo && flags.url !== undefined && flags.url !== io.env.RQ_REDIS_URL ? flags.url : undefined,
       paths: explicitPaths,
     });
   },

@@ -54,8 +54,8 @@ export interface ConsoleAppProps {
   readOnly: boolean;
   onExit: (outcome: ExitOutcome) => void;
   stopOptions?: { warmMs?: number; coldMs?: number };
-  /** Quit stops launched workers without asking (the demo's private Redis goes away too). */
-  stopLaunchedOnQuit?: boolean;
+  /** Quit at once without asking about launched workers: the demo's caller ends them. */
+  quitAtOnce?: boolean;
 }
 
 const EMPTY_LOCAL: LocalWorkersState = { workers: [], lines: [], logDir: undefined };
@@ -228,7 +228,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     notify: (text) => setNotice({ text, at: Date.now() }),
     quit: () => {
       const running = local?.running() ?? [];
-      if (running.length > 0 && props.stopLaunchedOnQuit) ctxRef.current.stopLaunchedAndQuit();
+      if (running.length > 0 && props.quitAtOnce) finish({ workers: 'stopped', detached: [] });
       else if (running.length > 0)
         dispatch({ type: 'openLayer', layer: { type: 'quit', phase: 'ask', progress: undefined } });
       else finish({ workers: 'none', detached: [] });

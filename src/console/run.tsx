@@ -1,4 +1,3 @@
-import React from 'react';
 import { render } from 'ink';
 import { parseRedisUrl } from '../redis/connection.js';
 import { RqtsError } from '../model/errors.js';
@@ -8,11 +7,14 @@ import { createConsoleClient, Poller } from './data/poller.js';
 import { LocalWorkers, rqtsWorkerCommand, type WorkerCommandBuilder } from './data/local-workers.js';
 import {
   DEMO_TASKS_DIR,
-  DEMO_WORKER_QUEUES,
   DemoFeeder,
+  demoWorkerNames,
+  demoWorkerQueues,
   prepareDemoRedis,
+  removeDemoKeys,
   type DemoRedis,
 } from './data/demo.js';
+import { checkConsoleAccess } from './data/access.js';
 
 // `rqts console` as a library call: checks the terminal, connects (never failing on an
 // unreachable Redis: the header says so and it reconnects), draws on the alternate screen,
@@ -23,7 +25,10 @@ export interface ConsoleOptions {
   readOnly?: boolean;
   /** Poll interval in milliseconds. */
   intervalMs?: number;
+  /** `--demo`: a private redis-server, unless `demoUrl` names a server to share. */
   demo?: boolean;
+  /** `--demo --url URL`: the explicitly named server the demo writes into (demo.* queues). */
+  demoUrl?: string;
   /** Import roots passed to launched workers (--path). */
   paths?: string[];
   /** How to start a launched worker; `rqts worker` by default. */
@@ -31,6 +36,8 @@ export interface ConsoleOptions {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
+  /** Route console.log into Ink's output (off where the console object cannot be replaced). */
+  patchConsole?: boolean;
 }
 
 const ALT_SCREEN_ON = '\u001b[?1049h\u001b[H';
@@ -51,8 +58,11 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   let demo: DemoRedis | undefined;
   let url = options.url;
   if (options.demo) {
-    demo = await prepareDemoRedis(options.url);
+    demo = await prepareDemoRedis({ sharedUrl: options.demoUrl });
     url = demo.url;
+    if (demo.warning) stderr.write(`Warning: ${demo.warning}\n`);
+  } else {
+    await checkConsoleAccess(url);
   }
   const { display } = parseRedisUrl(url);
   const client = createConsoleClient(url);
@@ -68,9 +78,9 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
     onChanged: () => poller.refreshNow(),
   });
   let feeder: DemoFeeder | undefined;
-  if (options.demo && local) {
-    for (const queues of DEMO_WORKER_QUEUES) local.launch({ queues, count: 1, burst: false });
-    feeder = new DemoFeeder(client);
+  if (demo && local) {
+    for (const queues of demoWorkerQueues(demo.queues)) local.launch({ queues, count: 1, burst: false });
+    feeder = new DemoFeeder(client, { queues: demo.queues });
     client.once('ready', () => void feeder?.start().catch(() => undefined));
     if (client.status === 'ready') void feeder.start().catch(() => undefined);
   }
@@ -91,7 +101,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
       display={display}
       note={demo?.note}
       readOnly={readOnly}
-      stopLaunchedOnQuit={demo?.private ?? false}
+      quitAtOnce={demo !== undefined}
       onExit={(o) => {
         outcome = o;
       }}
@@ -101,7 +111,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
       stdout,
       stderr,
       exitOnCtrlC: false,
-      patchConsole: true,
+      patchConsole: options.patchConsole ?? true,
       incrementalRendering: process.env.RQTS_INCREMENTAL === '1',
     },
   );
@@ -117,9 +127,8 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
     poller.stop();
-    feeder?.stop();
-    if (demo?.private && local && local.running().length > 0)
-      await local.stopAll({ warmMs: 3000, coldMs: 2000 });
+    await feeder?.stop();
+    if (demo) await endDemo(demo, client, local, feeder);
     client.disconnect();
     await demo?.stop();
     if (altScreen) stdout.write(ALT_SCREEN_OFF);
@@ -132,4 +141,28 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
     stdout.write('Stopped the workers this console launched.\n');
   }
   return 0;
+}
+
+/**
+ * The demo's end. Private: its workers are killed outright, since their server goes too.
+ * Shared: its workers stop cold (their horses killed, deaths registered) and then every key
+ * the demo created is removed, so the server is left as the demo found it.
+ */
+async function endDemo(
+  demo: DemoRedis,
+  client: ReturnType<typeof createConsoleClient>,
+  local: LocalWorkers | undefined,
+  feeder: DemoFeeder | undefined,
+): Promise<void> {
+  if (demo.private) {
+    await local?.killAll();
+    return;
+  }
+  const names = new Set([
+    ...(local?.names() ?? []),
+    ...(await demoWorkerNames(client, demo.queues).catch(() => [])),
+  ]);
+  // Warm first (idle ones exit at once), cold after RQ's one-second debounce of a second signal.
+  await local?.stopAll({ warmMs: 1100, coldMs: 3000 });
+  await removeDemoKeys(client, demo, names, feeder?.created ?? []);
 }

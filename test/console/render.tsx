@@ -6,7 +6,7 @@ import { stripVTControlCharacters as stripAnsi } from 'node:util';
 // Our one render wrapper (style.md habit 11): a fake terminal of a chosen size whose
 // frames we can wait on, and a stdin whose writes reach Ink 6's useInput.
 
-class FakeStdout extends EventEmitter {
+export class FakeStdout extends EventEmitter {
   readonly isTTY = true;
   frames: string[] = [];
   constructor(
@@ -26,7 +26,7 @@ class FakeStdout extends EventEmitter {
   }
 }
 
-class FakeStdin extends EventEmitter {
+export class FakeStdin extends EventEmitter {
   readonly isTTY = true;
   private pending: string[] = [];
   write = (data: string): void => {

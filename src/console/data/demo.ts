@@ -5,17 +5,52 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { connect, maskPassword } from '../../redis/connection.js';
 import { freePort } from '../../redis/free-port.js';
-import { keys } from '../../redis/keys.js';
+import { keys, REGISTRY_KINDS, workerNameFromKey } from '../../redis/keys.js';
 import { RqtsError } from '../../model/errors.js';
 import { Queue } from '../../model/queue.js';
 import { PACKAGE_ROOT } from './local-workers.js';
 
-// `rqts console --demo`: everything a newcomer needs in one command. Use the Redis at the
-// URL if one answers; otherwise start a private throwaway redis-server (and say so); the
-// console then launches two workers on the tasks shipped in examples/demo and this feeder
-// keeps them busy with quick, slow, failing and hanging jobs.
+// `rqts console --demo`: everything a newcomer needs in one command. It never touches a
+// Redis it did not start: a private throwaway redis-server by default; only an explicit
+// `--demo --url URL` writes elsewhere, into queues of its own (demo.*), and removes every
+// key it created on quit. The console launches two workers on the tasks shipped in
+// examples/demo and the feeder keeps them busy with quick, slow, failing and hanging jobs.
 
 export const DEMO_TASKS_DIR = path.join(PACKAGE_ROOT, 'examples', 'demo');
+
+/** The queues a demo uses: plain names on its private server, demo.* on a shared one. */
+export interface DemoQueues {
+  high: string;
+  normal: string;
+  low: string;
+  /** Nobody listens on it (flagged NO-WORKER). */
+  orphan: string;
+}
+
+export const PRIVATE_DEMO_QUEUES: DemoQueues = {
+  high: 'high',
+  normal: 'default',
+  low: 'low',
+  orphan: 'reports',
+};
+export const SHARED_DEMO_QUEUES: DemoQueues = {
+  high: 'demo.high',
+  normal: 'demo.default',
+  low: 'demo.low',
+  orphan: 'demo.reports',
+};
+
+export function demoQueueNames(queues: DemoQueues): string[] {
+  return [queues.high, queues.normal, queues.low, queues.orphan];
+}
+
+/** Each demo worker serves its own queue first, so the failing jobs on low get their turn. */
+export function demoWorkerQueues(queues: DemoQueues): string[][] {
+  return [
+    [queues.high, queues.normal],
+    [queues.low, queues.normal],
+  ];
+}
 
 export interface DemoRedis {
   url: string;
@@ -23,28 +58,36 @@ export interface DemoRedis {
   note: string;
   /** True when we started the server: it (and the demo workers) go away on exit. */
   private: boolean;
+  queues: DemoQueues;
+  /** On a shared server: what the demo will write there (printed before it starts). */
+  warning: string | undefined;
+  /**
+   * Worker keys without a TTL on the shared server before the demo: any worker's start-up
+   * (RQ's cleanup_ghosts, the demo's workers too) gives them one, and the demo takes it back.
+   */
+  untimedWorkers: string[];
   stop(): Promise<void>;
 }
 
 export function redisServerAvailable(binary = 'redis-server'): boolean {
   const probe = spawnSync(binary, ['--version'], { stdio: 'ignore' });
-  return probe.status === 0;
+  return probe.status === 0 && !probe.error;
 }
 
-export async function prepareDemoRedis(url: string, options: { binary?: string } = {}): Promise<DemoRedis> {
-  try {
-    const client = await connect(url, { connectTimeoutMs: 1500 });
-    client.disconnect();
-    return { url, note: `demo on ${maskPassword(url)}`, private: false, stop: async () => undefined };
-  } catch (error) {
-    if (error instanceof RqtsError && error.code !== 'UNREACHABLE') throw error;
-  }
+/**
+ * `sharedUrl`: the server the user named with --url; without it a private redis-server is
+ * started whatever answers at the default address.
+ */
+export async function prepareDemoRedis(
+  options: { sharedUrl?: string; binary?: string } = {},
+): Promise<DemoRedis> {
+  if (options.sharedUrl !== undefined) return prepareSharedDemo(options.sharedUrl);
   const binary = options.binary ?? 'redis-server';
   if (!redisServerAvailable(binary)) {
     throw new RqtsError(
       'UNREACHABLE',
-      `No Redis answers at ${maskPassword(url)} and no redis-server binary is installed`,
-      'Install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or pass --url to a running one',
+      `rqts console --demo runs its own private redis-server, and ${binary} is not installed`,
+      'Install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or pass --demo --url URL to use a server you choose',
     );
   }
   const port = await freePort();
@@ -67,7 +110,7 @@ export async function prepareDemoRedis(url: string, options: { binary?: string }
         throw new RqtsError(
           'UNREACHABLE',
           `Could not start a private redis-server on port ${port} (${(error as Error).message})`,
-          'Start Redis yourself and pass --url',
+          'Start Redis yourself and pass --demo --url URL',
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -77,10 +120,14 @@ export async function prepareDemoRedis(url: string, options: { binary?: string }
     url: privateUrl,
     note: `demo: private Redis on 127.0.0.1:${port}, discarded on exit`,
     private: true,
+    queues: PRIVATE_DEMO_QUEUES,
+    warning: undefined,
+    untimedWorkers: [],
     async stop() {
+      // The throwaway server goes with everything in it: no warm wait for anyone.
       if (server.exitCode === null && server.signalCode === null) {
         const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-        server.kill('SIGTERM');
+        server.kill('SIGKILL');
         await exited;
       }
       rmSync(dir, { recursive: true, force: true });
@@ -88,63 +135,190 @@ export async function prepareDemoRedis(url: string, options: { binary?: string }
   };
 }
 
-/** Queues the demo workers listen on, and one nobody listens on (flagged NO-WORKER). */
-// Each demo worker serves its own queue first, so the failing jobs on low get their turn.
-export const DEMO_WORKER_QUEUES: readonly string[][] = [
-  ['high', 'default'],
-  ['low', 'default'],
-];
-export const DEMO_ORPHAN_QUEUE = 'reports';
+async function prepareSharedDemo(url: string): Promise<DemoRedis> {
+  const queues = SHARED_DEMO_QUEUES;
+  const client = await connect(url, { connectTimeoutMs: 3000 });
+  let untimedWorkers: string[];
+  try {
+    const listed = await client.smembers(keys.allWorkers);
+    const ttls =
+      listed.length > 0 ? ((await listed.reduce((p, k) => p.ttl(k), client.pipeline()).exec()) ?? []) : [];
+    untimedWorkers = listed.filter((_, i) => Number(ttls[i]?.[1]) === -1);
+    // Clean-up deletes the demo queues' keys: they must be the demo's own from the start.
+    const probe = client.pipeline();
+    for (const name of demoQueueNames(queues)) probe.exists(...queueKeysOf(name));
+    const replies = (await probe.exec()) ?? [];
+    const taken = demoQueueNames(queues).filter((_, i) => Number(replies[i]?.[1] ?? 0) > 0);
+    if (taken.length > 0)
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `${maskPassword(url)} already has the demo's queue ${taken.join(', ')}`,
+        'Another demo may be running there; empty those queues or run rqts console --demo without --url (private Redis)',
+      );
+  } finally {
+    client.disconnect();
+  }
+  return {
+    url,
+    note: `demo on ${maskPassword(url)}: queues demo.*, removed on quit`,
+    private: false,
+    queues,
+    untimedWorkers,
+    warning:
+      `rqts console --demo --url ${maskPassword(url)} writes into that server: queues ${demoQueueNames(queues).join(', ')} ` +
+      '(their jobs, registries and results) and the workers it launches (rq:workers entries and hashes). ' +
+      'It removes every key it created when you quit.',
+    stop: () => Promise.resolve(),
+  };
+}
+
+/** Every per-queue key a demo queue can grow (list, registries, worker set, locks). */
+function queueKeysOf(name: string): string[] {
+  return [
+    keys.queue(name),
+    keys.intermediate(name),
+    ...REGISTRY_KINDS.map((kind) => keys.registry(kind, name)),
+    keys.workersOfQueue(name),
+    keys.cleanRegistriesLock(name),
+    keys.schedulerLock(name),
+  ];
+}
+
+/**
+ * Removes what a demo wrote to a shared server: its queues' keys, every job it created or
+ * that sits in its queues, and its workers' hashes and set entries. Call it after the demo's
+ * workers have exited (a running worker would write again).
+ */
+export async function removeDemoKeys(
+  redis: Redis,
+  demo: Pick<DemoRedis, 'queues' | 'untimedWorkers'>,
+  workerNames: Iterable<string>,
+  jobIds: Iterable<string>,
+): Promise<void> {
+  const queues = demo.queues;
+  const names = demoQueueNames(queues);
+  const read = redis.pipeline();
+  for (const name of names) {
+    read.lrange(keys.queue(name), 0, -1).lrange(keys.intermediate(name), 0, -1);
+    for (const kind of REGISTRY_KINDS) read.zrange(keys.registry(kind, name), 0, -1);
+  }
+  const listed = ((await read.exec()) ?? []).flatMap(([, ids]) =>
+    Array.isArray(ids) ? (ids as unknown[]).map(String) : [],
+  );
+  // RQ 2.x started-registry members are <job id>:<execution id>.
+  const ids = new Set([...jobIds, ...listed.map((member) => member.split(':')[0] ?? '')]);
+  ids.delete('');
+  const multi = redis.multi();
+  for (const name of names) {
+    multi.del(...queueKeysOf(name));
+    multi.srem(keys.allQueues, keys.queue(name));
+    for (const id of ids) multi.del(keys.intermediateFirstSeen(name, id));
+  }
+  for (const id of ids)
+    multi.del(keys.job(id), keys.jobDependents(id), keys.jobDependencies(id), keys.results(id));
+  for (const worker of workerNames) {
+    multi.del(keys.worker(worker), keys.pool(worker));
+    multi.srem(keys.allWorkers, keys.worker(worker));
+  }
+  for (const key of demo.untimedWorkers) multi.persist(key);
+  await multi.exec();
+}
+
+/** Workers registered on nothing but demo queues: the demo's, launched or from a demo pool. */
+export async function demoWorkerNames(redis: Redis, queues: DemoQueues): Promise<string[]> {
+  const names = new Set(demoQueueNames(queues));
+  const members = (await redis.smembers(keys.allWorkers)).filter((k) => k.startsWith(keys.worker('')));
+  if (members.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const key of members) pipeline.hget(key, 'queues');
+  const replies = (await pipeline.exec()) ?? [];
+  return members
+    .filter((_, i) => {
+      const text = replies[i]?.[1];
+      return typeof text === 'string' && text !== '' && text.split(',').every((q) => names.has(q));
+    })
+    .map(workerNameFromKey);
+}
 
 export class DemoFeeder {
   private timer: NodeJS.Timeout | undefined;
   private round = 0;
   private hangId: string | undefined;
   private lastHangAt = 0;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = false;
+  /** Every job this feeder enqueued, so a shared server can be cleaned of them. */
+  readonly created = new Set<string>();
 
   constructor(
     private readonly redis: Redis,
-    private readonly options: { everyMs?: number; maxQueued?: number } = {},
+    private readonly options: { everyMs?: number; maxQueued?: number; queues?: DemoQueues } = {},
   ) {}
 
+  private get queues(): DemoQueues {
+    return this.options.queues ?? PRIVATE_DEMO_QUEUES;
+  }
+
   async start(): Promise<void> {
-    await new Queue(DEMO_ORPHAN_QUEUE, this.redis).enqueue(
+    this.stopped = false;
+    this.running = this.first();
+    await this.running;
+    if (this.stopped) return;
+    this.timer = setInterval(() => {
+      this.running = this.running.then(() => (this.stopped ? undefined : this.feed())).catch(() => undefined);
+    }, this.options.everyMs ?? 3000);
+    this.timer.unref();
+  }
+
+  /** Stops feeding; resolves once no enqueue is in flight any more. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running.catch(() => undefined);
+  }
+
+  private async first(): Promise<void> {
+    const job = await new Queue(this.queues.orphan, this.redis).enqueue(
       'tasks.quick',
       [1],
       {},
       { description: 'tasks.quick(1)  (nobody listens on this queue: launch a worker with L)' },
     );
+    this.created.add(job.id);
     await this.feed();
-    this.timer = setInterval(() => void this.feed().catch(() => undefined), this.options.everyMs ?? 3000);
-    this.timer.unref();
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+  private note(jobs: { id: string }[]): void {
+    for (const job of jobs) this.created.add(job.id);
   }
 
   private async feed(): Promise<void> {
     this.round++;
-    const high = new Queue('high', this.redis);
-    const normal = new Queue('default', this.redis);
-    const low = new Queue('low', this.redis);
+    const high = new Queue(this.queues.high, this.redis);
+    const normal = new Queue(this.queues.normal, this.redis);
+    const low = new Queue(this.queues.low, this.redis);
     const queued = (await Promise.all([high.count(), normal.count(), low.count()])).reduce(
       (a, b) => a + b,
       0,
     );
     await this.keepOneHanging(normal);
     if (queued >= (this.options.maxQueued ?? 25)) return;
-    await high.enqueueMany([
-      { funcName: 'tasks.quick', args: [this.round] },
-      { funcName: 'tasks.quick', args: [this.round + 1] },
-    ]);
-    await normal.enqueueMany([
-      { funcName: 'tasks.quick', args: [this.round * 10] },
-      { funcName: 'tasks.slow', args: [2 + (this.round % 5)] },
-    ]);
-    if (this.round % 2 === 0) await low.enqueue('tasks.failing', [`demo failure #${this.round}`]);
-    if (this.round % 5 === 0) await low.enqueue('tasks.slow', [8]);
+    this.note(
+      await high.enqueueMany([
+        { funcName: 'tasks.quick', args: [this.round] },
+        { funcName: 'tasks.quick', args: [this.round + 1] },
+      ]),
+    );
+    this.note(
+      await normal.enqueueMany([
+        { funcName: 'tasks.quick', args: [this.round * 10] },
+        { funcName: 'tasks.slow', args: [2 + (this.round % 5)] },
+      ]),
+    );
+    if (this.round % 2 === 0)
+      this.note([await low.enqueue('tasks.failing', [`demo failure #${this.round}`])]);
+    if (this.round % 5 === 0) this.note([await low.enqueue('tasks.slow', [8])]);
   }
 
   /** One job that never ends (until you kill its horse or stop it), re-offered after 30 s. */
@@ -160,6 +334,7 @@ export class DemoFeeder {
       {},
       { timeout: 3600, description: 'tasks.hang()  (never ends: try K or S on its worker)' },
     );
+    this.created.add(job.id);
     this.hangId = job.id;
     this.lastHangAt = Date.now();
   }

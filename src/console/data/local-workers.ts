@@ -254,6 +254,17 @@ export class LocalWorkers {
     this.closeAll();
   }
 
+  /** SIGKILL to every launched process group at once (their Redis is going away). */
+  async killAll(): Promise<void> {
+    const left = this.entries.filter((e) => !e.info.exit);
+    const exited = left.map(
+      (e) => new Promise<void>((resolve) => (e.info.exit ? resolve() : e.child.once('exit', () => resolve()))),
+    );
+    for (const e of left) killGroup(e.child);
+    await Promise.all(exited);
+    this.closeAll();
+  }
+
   /** Leaves running workers alone: they keep running after the console exits. */
   detachAll(): LocalWorker[] {
     const left = this.running();
