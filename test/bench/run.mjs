@@ -4,13 +4,15 @@
 //
 // Environment: BENCH_JOBS (rqts and BullMQ drains, default 3000), BENCH_PYTHON_SIMPLE_JOBS
 // (1000), BENCH_PYTHON_FORK_JOBS (100: a fork per job is slow), BENCH_ENQUEUE_JOBS (3000),
-// BENCH_ROUNDS (3; medians are reported), BENCH_ONLY (comma-separated runner ids, e.g.
-// rqtsWorker,bullmq,rqtsIdle, to profile one), BENCH_VERBOSE=1 (Redis calls per job, by command).
+// BENCH_ROUNDS (3; medians are reported), BENCH_SETTLE_MS (30000: how long a worker idles
+// before its settled memory is read), BENCH_ONLY (comma-separated runner ids, e.g.
+// rqtsWorker,bullmq,memRqtsWorker, to profile one), BENCH_VERBOSE=1 (Redis calls per job, by
+// command). The RQTS_TRICKS_OFF switches (docs/performance.md) reach every rqts process it starts.
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { DRAIN_RUNNERS, drainOnce, startupOnce } from './lib/drain.mjs';
 import { ENQUEUE_RUNNERS, enqueueOnce } from './lib/enqueue.mjs';
-import { idleRss } from './lib/idle-rss.mjs';
+import { idleMemory, MEMORY_RUNNERS } from './lib/idle-memory.mjs';
 import { killAll } from './lib/processes.mjs';
 import { startRedis } from './lib/redis-server.mjs';
 import { fmt } from './lib/report.mjs';
@@ -35,6 +37,7 @@ const config = {
   BENCH_PYTHON_FORK_JOBS: envInt('BENCH_PYTHON_FORK_JOBS', 100),
   enqueueJobs: envInt('BENCH_ENQUEUE_JOBS', 3000),
   rounds: envInt('BENCH_ROUNDS', 3),
+  settleMs: envInt('BENCH_SETTLE_MS', 30_000),
   verbose: process.env.BENCH_VERBOSE === '1',
 };
 const pythonRq = spawnSync('/usr/bin/python3', ['-c', 'import rq; print(rq.__version__)'], {
@@ -44,8 +47,7 @@ const pythonVersion = pythonRq.status === 0 ? pythonRq.stdout.trim() : undefined
 const RUNNER_IDS = [
   ...Object.keys(DRAIN_RUNNERS),
   ...Object.keys(ENQUEUE_RUNNERS),
-  'rqtsIdle',
-  'pythonIdle',
+  ...Object.keys(MEMORY_RUNNERS),
   'pool',
 ];
 const only = process.env.BENCH_ONLY
@@ -58,7 +60,7 @@ if (unknown.length > 0) {
   );
   process.exit(1);
 }
-const wanted = (id) => (!only || only.has(id)) && (pythonVersion || !id.startsWith('python'));
+const wanted = (id) => (!only || only.has(id)) && (pythonVersion || !/^(mem)?python/i.test(id));
 
 function header(redisVersion) {
   const load = os
@@ -70,6 +72,8 @@ function header(redisVersion) {
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), ${fmt.mib(os.totalmem())} RAM, load average ${load}`,
     `Node ${process.version}, Python RQ ${pythonVersion ?? 'not installed (Python rows skipped)'}, redis-server ${redisVersion}`,
     `jobs: rqts/BullMQ drains ${config.BENCH_JOBS}, Python SimpleWorker ${config.BENCH_PYTHON_SIMPLE_JOBS}, Python fork ${config.BENCH_PYTHON_FORK_JOBS}, enqueue ${config.enqueueJobs}; ${config.rounds} round(s), medians shown`,
+    `idle memory read 1 s after a worker turns idle and after ${config.settleMs / 1000} s of idle (settled)`,
+    `performance tricks switched off (RQTS_TRICKS_OFF): ${process.env.RQTS_TRICKS_OFF || 'none'}`,
   ];
   if (os.loadavg()[0] > os.cpus().length / 2)
     lines.push('WARNING: the machine is busy; absolute figures will be low and ratios noisier than usual');
@@ -127,9 +131,11 @@ async function main() {
       }
     }
     const memory = {};
-    if (wanted('rqtsIdle')) memory.rqts = await idleRss(redis, 'rqts');
-    if (wanted('pythonIdle') && pythonVersion) memory.python = await idleRss(redis, 'python');
-    report(drains, enqueues, memory);
+    for (const [id, runner] of Object.entries(MEMORY_RUNNERS).filter(([id]) => wanted(id))) {
+      memory[id] = await idleMemory(redis, runner, config.settleMs);
+      console.log(`memory: ${runner.label}: ${memorySummary(memory[id])}`);
+    }
+    report(drains, enqueues, memory, config);
 
     // ---- Worker pool: rqts worker-pool -n 1, 2, 4 beside K Python workers (test/bench/pool.mjs) ----
     // BENCH_POOL_* variables size it; BENCH_ONLY=pool runs it alone.
@@ -140,6 +146,12 @@ async function main() {
   } finally {
     await redis.stop();
   }
+}
+
+function memorySummary({ first, settled, duringJob }) {
+  const pss = (m) => fmt.mib(m.pssBytes);
+  const during = duringJob ? `, during a job ${pss(duringJob)} (${duringJob.processes} processes)` : '';
+  return `PSS ${pss(first)} at 1 s, ${pss(settled)} settled (${settled.processes} process(es))${during}`;
 }
 
 function verboseCommands(result) {

@@ -92,6 +92,15 @@ const rqts = (workerArgs) => ({
   collect: (redis, ids) => collectRq(redis.client, ids),
 });
 
+const bull = (workerArgs) => ({
+  enqueue: (redis, n) => enqueueBull(redis.url, n),
+  command: (redis) => [
+    process.execPath,
+    [path.join(BENCH_DIR, 'bullmq_worker.mjs'), QUEUE, redis.url, ...workerArgs],
+  ],
+  collect: (redis, ids) => collectBull(redis.url, ids),
+});
+
 const python = (workerArgs) => ({
   enqueue: (redis, n) => enqueueRq(redis.client, n),
   command: (redis) => [
@@ -123,11 +132,14 @@ export const DRAIN_RUNNERS = {
     ...rqts(['-w', 'SimpleWorker']),
   },
   bullmq: {
-    label: 'BullMQ Worker (concurrency 1)',
+    label: 'BullMQ Worker (in-process, concurrency 1)',
     jobsEnv: 'BENCH_JOBS',
-    enqueue: (redis, n) => enqueueBull(redis.url, n),
-    command: (redis) => [process.execPath, [path.join(BENCH_DIR, 'bullmq_worker.mjs'), QUEUE, redis.url]],
-    collect: (redis, ids) => collectBull(redis.url, ids),
+    ...bull([]),
+  },
+  bullmqSandboxed: {
+    label: 'BullMQ sandboxed processor (child, concurrency 1)',
+    jobsEnv: 'BENCH_JOBS',
+    ...bull(['--sandboxed']),
   },
   pythonSimple: {
     label: 'Python RQ -w SimpleWorker',

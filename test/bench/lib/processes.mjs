@@ -5,7 +5,7 @@ import path from 'node:path';
 
 // Child processes the bench starts and always ends: each runner awaits its own exit, a
 // timeout or an interrupted bench kills the whole tree (GNU time's child, the rqts horse in
-// its own process group). Plus the /proc readings for the CPU and memory figures.
+// its own process group). Plus the /proc readings for the CPU figures (memory: memory.mjs).
 
 const live = new Set();
 const tempDirs = new Set();
@@ -97,30 +97,6 @@ export async function stop(proc, signal = 'SIGTERM') {
   const timer = setTimeout(() => killTree(proc.child.pid), 15_000);
   await proc.exited;
   clearTimeout(timer);
-}
-
-/** Resident set size in bytes (VmRSS), or 0 if the process is gone. */
-export function rssBytes(pid) {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * Pages only this process maps (Private_Clean + Private_Dirty of smaps_rollup): what a second
- * process of the same executable adds, its share of the node binary's pages aside.
- */
-export function privateBytes(pid) {
-  try {
-    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
-    return field('Private_Clean') + field('Private_Dirty');
-  } catch {
-    return 0;
-  }
 }
 
 // sysconf(_SC_CLK_TCK) is 100 on every Linux Node supports.

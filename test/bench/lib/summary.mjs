@@ -1,70 +1,45 @@
 import { DRAIN_RUNNERS } from './drain.mjs';
 import { ENQUEUE_RUNNERS } from './enqueue.mjs';
+import { MEMORY_RUNNERS } from './idle-memory.mjs';
 import { fmt, median, rate, table } from './report.mjs';
 
 // The closing report: one table per measurement, then each target with PASS/MISS. Every
 // ratio divides two medians from this same run; nothing is compared with stored numbers.
 
-export function report(drains, enqueues, memory) {
+export function report(drains, enqueues, memory, config) {
   const drainRate = mapValues(drains, (runs) => rate(runs.map((r) => r.n / r.spanSeconds)));
   const enqueueRate = mapValues(enqueues, (runs) => rate(runs.map((r) => r.n / r.seconds)));
   if (Object.keys(drains).length > 0) printDrains(drains, drainRate);
   if (Object.keys(enqueues).length > 0) printEnqueues(enqueues, enqueueRate);
-  if (memory.rqts || memory.python) printMemory(memory);
+  if (Object.keys(memory).length > 0) printMemory(memory, config.settleMs);
   const ratio = (rates, a, b) => (rates[a] && rates[b] ? rates[a].median / rates[b].median : NaN);
-  const pairBytes = (m) => (m ? m.workerBytes + m.childBytes : NaN);
-  const rssMiB = pairBytes(memory.rqts) / 2 ** 20;
+  const settled = (id, field = 'pssBytes') => memory[id]?.settled[field] ?? NaN;
+  const memoryRatio = (a, b, field) => settled(a, field) / settled(b, field);
+  const atLeast = (wanted) => [`>= ${wanted}x`, (v) => v >= wanted];
+  const atMost = (wanted) => [`<= ${wanted}x`, (v) => v <= wanted];
   const targets = [
+    ['rqts Worker vs BullMQ sandboxed', ratio(drainRate, 'rqtsWorker', 'bullmqSandboxed'), ...atLeast(1.5)],
+    ['rqts SimpleWorker vs BullMQ in-process', ratio(drainRate, 'rqtsSimple', 'bullmq'), ...atLeast(1.2)],
     [
-      'rqts Worker vs Python fork Worker',
-      fmt.ratio,
-      ratio(drainRate, 'rqtsWorker', 'pythonFork'),
-      '>= 15x',
-      (v) => v >= 15,
+      'settled PSS, rqts Worker + horse / BullMQ sandboxed',
+      memoryRatio('memRqtsWorker', 'memBullmqSandboxed'),
+      ...atMost(1),
     ],
     [
-      'rqts Worker vs BullMQ',
-      fmt.ratio,
-      ratio(drainRate, 'rqtsWorker', 'bullmq'),
-      '>= 0.5x',
-      (v) => v >= 0.5,
+      'settled PSS, rqts SimpleWorker / BullMQ Worker',
+      memoryRatio('memRqtsSimple', 'memBullmq'),
+      ...atMost(1),
     ],
-    [
-      'rqts SimpleWorker vs BullMQ',
-      fmt.ratio,
-      ratio(drainRate, 'rqtsSimple', 'bullmq'),
-      '>= 1x',
-      (v) => v >= 1,
-    ],
-    [
-      'rqts enqueue vs BullMQ add',
-      fmt.ratio,
-      ratio(enqueueRate, 'rqtsSingle', 'bullmqSingle'),
-      '>= 1x',
-      (v) => v >= 1,
-    ],
-    [
-      'rqts enqueueMany vs BullMQ addBulk',
-      fmt.ratio,
-      ratio(enqueueRate, 'rqtsBulk', 'bullmqBulk'),
-      '>= 1x',
-      (v) => v >= 1,
-    ],
-    [
-      'rqts Worker + horse idle RSS',
-      (v) => (Number.isFinite(v) ? `${v.toFixed(1)} MiB` : 'n/a'),
-      rssMiB,
-      '<= 100 MiB',
-      (v) => v <= 100,
-    ],
+    ['rqts enqueue vs BullMQ add', ratio(enqueueRate, 'rqtsSingle', 'bullmqSingle'), ...atLeast(1)],
+    ['rqts enqueueMany vs BullMQ addBulk', ratio(enqueueRate, 'rqtsBulk', 'bullmqBulk'), ...atLeast(1)],
   ];
-  console.log('\nTargets (ratios of medians from this run):\n');
+  console.log('\nTargets (ratios of medians, or of memory readings, from this run):\n');
   console.log(
     table(
       ['target', 'measured', 'wanted', 'result'],
-      targets.map(([name, show, value, wanted, ok]) => [
+      targets.map(([name, value, wanted, ok]) => [
         name,
-        show(value),
+        fmt.ratio(value),
         wanted,
         Number.isFinite(value) ? (ok(value) ? 'PASS' : 'MISS') : 'n/a',
       ]),
@@ -75,16 +50,29 @@ export function report(drains, enqueues, memory) {
     table(
       ['comparison', 'measured'],
       [
+        ['rqts Worker vs BullMQ in-process', fmt.ratio(ratio(drainRate, 'rqtsWorker', 'bullmq'))],
+        [
+          'rqts SimpleWorker vs BullMQ sandboxed',
+          fmt.ratio(ratio(drainRate, 'rqtsSimple', 'bullmqSandboxed')),
+        ],
+        ['rqts Worker vs Python fork Worker', fmt.ratio(ratio(drainRate, 'rqtsWorker', 'pythonFork'))],
         [
           'rqts SimpleWorker vs Python SimpleWorker',
           fmt.ratio(ratio(drainRate, 'rqtsSimple', 'pythonSimple')),
         ],
-        ['rqts Worker vs Python SimpleWorker', fmt.ratio(ratio(drainRate, 'rqtsWorker', 'pythonSimple'))],
         ['rqts enqueue vs Python q.enqueue', fmt.ratio(ratio(enqueueRate, 'rqtsSingle', 'pythonSingle'))],
         ['rqts enqueueMany vs Python enqueue_many', fmt.ratio(ratio(enqueueRate, 'rqtsBulk', 'pythonBulk'))],
         [
-          'idle RSS, rqts Worker + horse vs Python Worker',
-          fmt.ratio(pairBytes(memory.rqts) / pairBytes(memory.python)),
+          'settled distinct pages, rqts Worker + horse / BullMQ sandboxed',
+          fmt.ratio(memoryRatio('memRqtsWorker', 'memBullmqSandboxed', 'distinctBytes')),
+        ],
+        [
+          'settled distinct pages, rqts SimpleWorker / BullMQ Worker',
+          fmt.ratio(memoryRatio('memRqtsSimple', 'memBullmq', 'distinctBytes')),
+        ],
+        [
+          'settled PSS, rqts Worker + horse / Python Worker',
+          fmt.ratio(memoryRatio('memRqtsWorker', 'memPython')),
         ],
       ],
     ),
@@ -156,27 +144,32 @@ function printEnqueues(enqueues, enqueueRate) {
   );
 }
 
-function printMemory(memory) {
-  console.log('\nIdle RSS (VmRSS after one job, worker idle; highest of 10 samples over 1 s):\n');
+function printMemory(memory, settleMs) {
+  console.log(
+    `\nIdle memory after one job, worker idle: at 1 s and after ${settleMs / 1000} s (settled). PSS: smaps_rollup, summed over`,
+  );
+  console.log(
+    'the process tree (a page shared with other processes, the node binary above all, is divided among them, so',
+  );
+  console.log(
+    'PSS shrinks as the machine runs more of them); distinct pages: the frames the tree maps, each once (pagemap);',
+  );
+  console.log('RSS: VmRSS summed, shared pages once per process.\n');
+  const mib = (bytes) => (bytes === undefined ? 'n/a' : fmt.mib(bytes));
+  const row = (label, m, reading) => [
+    label,
+    reading.processes,
+    reading === m.duringJob ? '-' : mib(m.first.pssBytes),
+    mib(reading.pssBytes),
+    mib(reading.distinctBytes),
+    mib(reading.rssBytes),
+  ];
   const rows = [];
-  if (memory.rqts) {
-    const { workerBytes, childBytes, childPrivateBytes } = memory.rqts;
-    rows.push([
-      'rqts Worker + horse',
-      fmt.mib(workerBytes + childBytes),
-      `worker ${fmt.mib(workerBytes)} + horse ${fmt.mib(childBytes)}`,
-    ]);
-    rows.push([
-      '  the same, shared pages once',
-      fmt.mib(workerBytes + childPrivateBytes),
-      `worker ${fmt.mib(workerBytes)} + horse's private pages ${fmt.mib(childPrivateBytes)}`,
-    ]);
+  for (const [id, m] of Object.entries(memory)) {
+    rows.push(row(MEMORY_RUNNERS[id].label, m, m.settled));
+    if (m.duringJob) rows.push(row('  the same, forked horse running a job', m, m.duringJob));
   }
-  if (memory.python)
-    rows.push([
-      'Python RQ Worker',
-      fmt.mib(memory.python.workerBytes + memory.python.childBytes),
-      `${memory.python.children} child process(es) while idle`,
-    ]);
-  console.log(table(['worker', 'RSS', 'detail'], rows));
+  console.log(
+    table(['worker', 'processes', 'PSS 1 s', 'PSS settled', 'distinct settled', 'RSS settled'], rows),
+  );
 }
