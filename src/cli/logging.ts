@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { DestinationStream, Logger, pino as pinoFactory } from 'pino';
 import { RqtsError } from '../model/errors.js';
+import { trickOn } from '../tricks.js';
 
 // Worker logging: pino underneath, written synchronously so the last lines before a death
 // survive. On a terminal (the default) each line is RQ's human form, shaped by the
@@ -165,7 +166,7 @@ class HumanLogger implements CliLogger {
 
   /** A worker logs a few lines per job: format each second's timestamp once (unless %f). */
   private asctime(time: Date): string {
-    if (this.dateFormat.includes('%f')) return strftime(this.dateFormat, time);
+    if (!ASCTIME_CACHE || this.dateFormat.includes('%f')) return strftime(this.dateFormat, time);
     const second = Math.floor(time.getTime() / 1000);
     if (second !== this.cachedSecond) {
       this.cachedSecond = second;
@@ -178,7 +179,7 @@ class HumanLogger implements CliLogger {
     if (rank < this.threshold) return;
     const time = new Date();
     this.pending += `${this.prefix}${this.render({ message, levelName, time, name: this.name, asctime: this.asctime(time) })}\n`;
-    if (rank >= LEVEL_RANK.WARNING || this.pending.length >= FLUSH_BYTES) {
+    if (!BATCHED || rank >= LEVEL_RANK.WARNING || this.pending.length >= FLUSH_BYTES) {
       this.flush();
       return;
     }
@@ -194,6 +195,8 @@ class HumanLogger implements CliLogger {
 
 const FLUSH_DELAY_MS = 25;
 const FLUSH_BYTES = 64 * 1024;
+const BATCHED = trickOn('batched-log');
+const ASCTIME_CACHE = trickOn('log-asctime-cache');
 
 interface LogRecord {
   /** Pre-formatted %(asctime)s, when the caller caches it. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Command, type Pipeline, type Redis } from 'ioredis';
+import { trickOn } from '../tricks.js';
 
 // The producer's hot path: one EVALSHA per job whose RESP bytes we build ourselves. Through
 // defineCommand, ioredis spends ~20 µs of CPU per call on argument copies, a Buffer/string
@@ -113,7 +114,13 @@ export function queuePacked(pipeline: Pipeline, packed: Buffer): void {
   pipeline.sendCommand(new PackedCommand(packed));
 }
 
-/** A client whose key prefix ioredis would add to script keys cannot take prebuilt bytes. */
+const PREBUILT = trickOn('prebuilt-command');
+
+/**
+ * Whether calls on this client may go as prebuilt bytes: not with the trick switched off, nor
+ * on a client whose key prefix ioredis would add to script keys. Callers then take ioredis's
+ * ordinary script path, which does the same on the server.
+ */
 export function canSendPacked(client: Redis): boolean {
-  return !client.options.keyPrefix;
+  return PREBUILT && !client.options.keyPrefix;
 }

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { trickOn } from '../tricks.js';
 
 // What a job function can learn about itself: getCurrentJob() inside the function (or
 // anything it awaits) returns this. In a horse, saveMeta travels to the worker over IPC,
@@ -46,8 +47,10 @@ export function getCurrentJob(): CurrentJob | undefined {
   return slot.storage?.getStore() ?? slot.job;
 }
 
+const SLOT = trickOn('current-job-slot');
+
 export function runWithCurrentJob<T>(job: CurrentJob, fn: () => T | Promise<T>): Promise<T> {
-  if (slot.job !== undefined) {
+  if (!SLOT || slot.job !== undefined) {
     slot.storage ??= new AsyncLocalStorage<CurrentJob>();
     return Promise.resolve(slot.storage.run(job, fn));
   }
