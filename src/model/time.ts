@@ -2,26 +2,14 @@
 // (`2026-11-26T06:32:25.755554Z`). Python parses 1-6 digits or none, never an offset.
 
 import { pythonNumber } from './python-text.js';
-
-// A producer writes two timestamps per job (created, enqueued) and many jobs per millisecond;
-// toISOString is among the costlier steps of building a job (~7k instructions). The last two
-// texts are kept, so a batch created in one millisecond and enqueued in another hits both.
-const recentTimes = [Number.NaN, Number.NaN];
-const recentTexts = ['', ''];
-let older = 0;
+import { RecentMemo } from './recent-memo.js';
+import { trickOn } from '../tricks.js';
 
 export function formatTimestamp(date: Date): string {
-  const time = date.getTime();
-  if (time === recentTimes[0]) return recentTexts[0]!;
-  if (time === recentTimes[1]) return recentTexts[1]!;
   // toISOString gives milliseconds; pad to microseconds to be byte-identical with RQ.
   const iso = date.toISOString();
   // Years 0-9999 give the 24-character form; the regex is only for the rest.
-  const text = iso.length === 24 ? `${iso.slice(0, 23)}000Z` : iso.replace(/\.(\d{3})Z$/, '.$1000Z');
-  recentTimes[older] = time;
-  recentTexts[older] = text;
-  older = 1 - older;
-  return text;
+  return iso.length === 24 ? `${iso.slice(0, 23)}000Z` : iso.replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 // strptime's %m/%d/%H/%M/%S take one or two digits, %Y four, %f one to six.
@@ -47,26 +35,20 @@ function parseCanonical(text: string): Date | undefined {
   );
 }
 
-// The timestamps a worker reads share a few seconds: a job's created and enqueued times
-// (when the producer ran) and its started and heartbeat times (now). The last few validated
-// seconds are kept; one slot alone was overwritten back and forth for every job.
-const SECOND_SLOTS = 4;
-const secondTexts: string[] = new Array<string>(SECOND_SLOTS).fill('');
-const secondValues: number[] = new Array<number>(SECOND_SLOTS).fill(0);
-let nextSlot = 0;
+// Four slots: one alone was overwritten back and forth for every job (RecentMemo says why).
+const seconds = new RecentMemo<number>(trickOn('parse-memo') ? 4 : 0);
 
 /** Milliseconds of `YYYY-MM-DDTHH:MM:SS` (UTC), or undefined for text Python would reject. */
 function secondOf(text: string): number | undefined {
-  for (let i = 0; i < SECOND_SLOTS; i++) if (secondTexts[i] === text) return secondValues[i];
+  const known = seconds.get(text);
+  if (known !== undefined) return known;
   if (text[10] !== 'T') return undefined;
   const ms = Date.parse(`${text}Z`);
   if (Number.isNaN(ms)) return undefined;
   // Date.parse rolls Feb 30 over into March and 24:00 into the next day; Python rejects them,
   // so the second must print back as the text it came from.
   if (new Date(ms).toISOString().slice(0, 19) !== text) return undefined;
-  secondTexts[nextSlot] = text;
-  secondValues[nextSlot] = ms;
-  nextSlot = (nextSlot + 1) % SECOND_SLOTS;
+  seconds.set(text, ms);
   return ms;
 }
 
