@@ -1,10 +1,16 @@
-import { RqtsError } from '../model/errors.js';
-import { kebabCase, type CommandDescriptor, type FlagSpec } from './command.js';
+import meow from 'meow';
+import { kebabCase, type CommandDescriptor, type FlagSpec, type FlagTable } from './command.js';
+import { resolveFlags, usageError } from './flag-values.js';
 
-// The command line against the flag table: one line naming the flag and exit 1 for anything
-// wrong (an unknown flag, `--queue` with no value, `--ttl abc`), then env and defaults apply.
-// Hand-written rather than meow: meow and its bundled parser are 260 KB of source that every
-// long-running worker would keep in its heap to read a dozen flags once.
+// meow parses the command line against a schema generated from the command's flag table.
+// Three things it does not do the way rqts (and RQ's click) must, so argv is first checked
+// against the same table and rewritten into a form meow reads the same way:
+//  - meow prints several lines and exits 2 on an unknown flag, and takes `--queue` with no
+//    value as ''; rqts says one line naming the flag and exits 1;
+//  - meow reads `-qhigh` as -q -h -i -g -h; click (and rqts) read it as -q high;
+//  - RQ's `-ds` is one whole token naming --dequeue-strategy, not -d -s.
+// Every flag therefore reaches meow as `--long-name` or `--long-name=value`. Numbers and
+// choices are checked afterwards (flag-values.ts), where the environment and defaults apply.
 
 export interface ParsedCommandLine {
   args: string[];
@@ -22,68 +28,48 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return false;
 }
 
+type MeowFlag = { type: 'string' | 'boolean'; shortFlag?: string; isMultiple?: boolean };
+
+/** meow's flag schema for a table: numbers arrive as text, so a bad one is our one line. */
+export function meowFlags(table: FlagTable): Record<string, MeowFlag> {
+  const schema: Record<string, MeowFlag> = {};
+  for (const [key, spec] of Object.entries(table)) {
+    schema[key] = {
+      type: spec.type === 'boolean' ? 'boolean' : 'string',
+      ...(spec.short ? { shortFlag: spec.short } : {}),
+      ...(spec.multiple ? { isMultiple: true } : {}),
+    };
+  }
+  return schema;
+}
+
 export function parseCommandLine(
   command: CommandDescriptor,
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
 ): ParsedCommandLine {
-  // Keep the command line where ps and pgrep -f show it, whatever node was started with.
-  process.title = ['rqts', command.name, ...argv].join(' ');
-  const given = readTokens(command, checkTokens(command, argv));
-  const flags: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(command.flags)) {
-    flags[key] = resolveValue(command, key, spec, given.flags.get(key), env);
+  let parsed: { input: string[]; flags: Record<string, unknown> };
+  try {
+    parsed = meow({
+      importMeta: import.meta,
+      argv: canonicalTokens(command, argv),
+      // meow sets process.title from pkg (an empty one blanks it, and ps and pgrep -f then
+      // show nothing): give it the command line itself, so the process stays findable.
+      pkg: { name: ['rqts', command.name, ...argv].join(' ') },
+      help: false,
+      description: false,
+      autoHelp: false,
+      autoVersion: false,
+      allowUnknownFlags: true,
+      booleanDefault: undefined,
+      flags: meowFlags(command.flags),
+    });
+  } catch (error) {
+    // meow throws for a flag that is not repeatable given twice; it names the camelCase key.
+    const message = (error as Error).message.replace(/--(\w+)/, (_, key: string) => `--${kebabCase(key)}`);
+    throw usageError(command, message.replace(/\.$/, ''));
   }
-  return { args: given.args, flags };
-}
-
-/** Reads checkTokens' output, where every flag is known and every value is in place. */
-function readTokens(
-  command: CommandDescriptor,
-  tokens: readonly string[],
-): { args: string[]; flags: Map<string, unknown> } {
-  const args: string[] = [];
-  const flags = new Map<string, unknown>();
-  const set = ([key, spec]: [string, FlagSpec], value: unknown): void => {
-    if (spec.multiple) {
-      flags.set(key, [...((flags.get(key) as unknown[] | undefined) ?? []), value]);
-    } else if (flags.has(key)) {
-      throw usageError(command, `The flag --${kebabCase(key)} can only be set once`);
-    } else {
-      flags.set(key, value);
-    }
-  };
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] as string;
-    if (token === '--') {
-      args.push(...tokens.slice(i + 1));
-      break;
-    }
-    if (token.startsWith('--')) {
-      const [name = '', inlineValue] = splitOnce(token.slice(2), '=');
-      const found = findFlag(command, name);
-      if (found) {
-        if (found[1].type === 'boolean') set(found, inlineValue === undefined || inlineValue !== 'false');
-        else set(found, inlineValue ?? tokens[++i]);
-      } else {
-        // checkTokens let it through, so it is --no-<boolean>.
-        set(findFlag(command, name.slice(3)) as [string, FlagSpec], inlineValue === 'false');
-      }
-      continue;
-    }
-    if (token.startsWith('-') && token.length > 1 && !NEGATIVE_NUMBER.test(token)) {
-      // checkTokens splits glued short flags: this is exactly one letter.
-      const found = findShort(command, token.slice(1)) as [string, FlagSpec];
-      set(found, found[1].type === 'boolean' ? true : tokens[++i]);
-      continue;
-    }
-    args.push(token);
-  }
-  return { args, flags };
-}
-
-function usageError(command: CommandDescriptor, message: string): RqtsError {
-  return new RqtsError('BAD_ARGUMENT', message, `Run rqts ${command.name} --help to see its options`);
+  return { args: parsed.input.map(String), flags: resolveFlags(command, command.flags, parsed.flags, env) };
 }
 
 function findFlag(command: CommandDescriptor, name: string): [string, FlagSpec] | undefined {
@@ -97,19 +83,26 @@ function findShort(command: CommandDescriptor, letter: string): [string, FlagSpe
   return Object.entries(command.flags).find(([, spec]) => spec.short === letter);
 }
 
-/** Rejects unknown flags and value-less options; splits `-qhigh` into `-q high`. */
-function checkTokens(command: CommandDescriptor, argv: readonly string[]): string[] {
+/**
+ * argv with every flag known and spelt `--long-name[=value]`: unknown flags and options
+ * without a value are one line here; `-qhigh`, `-q high` and `-ds x` become `--queue=high`
+ * and `--dequeue-strategy=x`; positionals and everything after `--` pass unchanged.
+ */
+function canonicalTokens(command: CommandDescriptor, argv: readonly string[]): string[] {
   const out: string[] = [];
-  const needsValue = (flagText: string, next: string | undefined): void => {
+  const valueAfter = (flagText: string, i: number): string => {
+    const next = argv[i + 1];
     if (next === undefined || (next.startsWith('-') && next !== '-' && !NEGATIVE_NUMBER.test(next))) {
       throw usageError(command, `Option ${flagText} needs a value`);
     }
+    return next;
   };
   const aliasOf = new Map<string, string>();
   for (const [key, spec] of Object.entries(command.flags))
     for (const alias of spec.aliases ?? []) aliasOf.set(alias, `--${kebabCase(key)}`);
   for (let i = 0; i < argv.length; i++) {
-    const token = aliasOf.get(argv[i] as string) ?? (argv[i] as string);
+    const typed = argv[i] as string;
+    const token = aliasOf.get(typed) ?? typed;
     if (token === '--') {
       out.push(...argv.slice(i));
       break;
@@ -117,15 +110,18 @@ function checkTokens(command: CommandDescriptor, argv: readonly string[]): strin
     if (token.startsWith('--')) {
       const [name = '', inlineValue] = splitOnce(token.slice(2), '=');
       let found = findFlag(command, name);
+      let negated = false;
       if (!found && name.startsWith('no-')) {
-        const negated = findFlag(command, name.slice(3));
-        if (negated?.[1].type === 'boolean') found = negated;
+        found = findFlag(command, name.slice(3));
+        negated = found?.[1].type === 'boolean';
+        if (!negated) found = undefined;
       }
       if (!found) throw usageError(command, `Unknown option --${name} for rqts ${command.name}`);
-      out.push(token);
-      if (found[1].type !== 'boolean' && inlineValue === undefined) {
-        needsValue(`--${name}`, argv[i + 1]);
-        out.push(argv[++i] as string);
+      const long = `--${negated ? 'no-' : ''}${kebabCase(found[0])}`;
+      if (found[1].type === 'boolean') {
+        out.push(inlineValue === undefined ? long : `${long}=${inlineValue}`);
+      } else {
+        out.push(`${long}=${inlineValue ?? valueAfter(typed === token ? `--${name}` : typed, i++)}`);
       }
       continue;
     }
@@ -135,15 +131,13 @@ function checkTokens(command: CommandDescriptor, argv: readonly string[]): strin
         const letter = letters[j] as string;
         const found = findShort(command, letter);
         if (!found) throw usageError(command, `Unknown option -${letter} for rqts ${command.name}`);
-        out.push(`-${letter}`);
-        if (found[1].type === 'boolean') continue;
-        const rest = letters.slice(j + 1).replace(/^=/, '');
-        if (rest !== '') {
-          out.push(rest);
-        } else {
-          needsValue(`-${letter}`, argv[i + 1]);
-          out.push(argv[++i] as string);
+        const long = `--${kebabCase(found[0])}`;
+        if (found[1].type === 'boolean') {
+          out.push(long);
+          continue;
         }
+        const rest = letters.slice(j + 1).replace(/^=/, '');
+        out.push(`${long}=${rest !== '' ? rest : valueAfter(`-${letter}`, i++)}`);
         break;
       }
       continue;
@@ -156,46 +150,4 @@ function checkTokens(command: CommandDescriptor, argv: readonly string[]): strin
 function splitOnce(text: string, separator: string): [string, string | undefined] {
   const at = text.indexOf(separator);
   return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
-}
-
-function resolveValue(
-  command: CommandDescriptor,
-  key: string,
-  spec: FlagSpec,
-  given: unknown,
-  env: NodeJS.ProcessEnv,
-): unknown {
-  const flagText = `--${kebabCase(key)}`;
-  let raw: unknown = given;
-  let source = flagText;
-  if (raw === undefined || (Array.isArray(raw) && raw.length === 0)) {
-    const fromEnv = spec.env ? env[spec.env] : undefined;
-    if (fromEnv !== undefined && fromEnv !== '') {
-      source = `${spec.env} (environment)`;
-      raw =
-        spec.type === 'boolean' ? /^(1|true|yes|on)$/i.test(fromEnv) : spec.multiple ? [fromEnv] : fromEnv;
-    } else if (spec.default !== undefined) {
-      return Array.isArray(spec.default) ? [...spec.default] : spec.default;
-    } else {
-      return spec.multiple ? [] : spec.type === 'boolean' ? false : undefined;
-    }
-  }
-  const convert = (value: unknown): unknown => {
-    if (spec.type === 'boolean') return Boolean(value);
-    const text = String(value);
-    if (spec.choices && !spec.choices.includes(text)) {
-      throw usageError(
-        command,
-        `${source} must be one of ${spec.choices.join(', ')}, not ${JSON.stringify(text)}`,
-      );
-    }
-    if (spec.type === 'number') {
-      const number = /^\s*-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
-      if (!Number.isFinite(number))
-        throw usageError(command, `${source} expects a number, not ${JSON.stringify(text)}`);
-      return number;
-    }
-    return text;
-  };
-  return Array.isArray(raw) ? raw.map(convert) : convert(raw);
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defineCommand, kebabCase } from '../../src/cli/command.js';
 import { commands } from '../../src/cli/commands.js';
 import { renderCommandHelp } from '../../src/cli/help.js';
-import { parseCommandLine } from '../../src/cli/parse-flags.js';
+import { meowFlags, parseCommandLine } from '../../src/cli/parse-flags.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { captureIo, ROOT, rqts } from './run.js';
 
@@ -69,6 +69,44 @@ describe('flag parsing', () => {
     expect(parse(['--at-front=true']).flags.atFront).toBe(true);
     expect(parse(['--url=']).flags.url).toBe('');
     expect(parse(['--atFront', '-Pdir']).flags).toMatchObject({ atFront: true, path: ['dir'] });
+  });
+
+  it('reads a value that starts with a dash when it is glued or inline, and sets the process title', () => {
+    expect(parse(['-q-x', '--url=-y']).flags).toMatchObject({ queue: '-x', url: '-y' });
+    expect(parse(['--path=a=b', '-P=c']).flags.path).toEqual(['a=b', 'c']);
+    parse(['-qhigh', 'job']);
+    expect(process.title).toBe('rqts probe -qhigh job');
+  });
+
+  it("hands meow a schema generated from the flag table, and RQ's -ds stays one whole token", () => {
+    expect(meowFlags(probe.flags)).toEqual({
+      queue: { type: 'string', shortFlag: 'q' },
+      ttl: { type: 'string' },
+      path: { type: 'string', shortFlag: 'P', isMultiple: true },
+      url: { type: 'string', shortFlag: 'u' },
+      atFront: { type: 'boolean', shortFlag: 'a' },
+      mode: { type: 'string' },
+    });
+    const worker = commands.find((c) => c.name === 'worker')!;
+    const flags = (argv: string[]) => parseCommandLine(worker, argv, {}).flags;
+    expect(flags(['-ds', 'round_robin'])).toMatchObject({
+      dequeueStrategy: 'round_robin',
+      disableDefaultExceptionHandler: false,
+      withScheduler: false,
+    });
+    expect(flags(['-d', '-s'])).toMatchObject({
+      dequeueStrategy: 'default',
+      disableDefaultExceptionHandler: true,
+      withScheduler: true,
+    });
+    expect(flags(['--dequeue-strategy', 'random']).dequeueStrategy).toBe('random');
+    expect(() => flags(['-ds'])).toThrowError('Option -ds needs a value');
+    expect(() => flags(['-ds', 'sideways'])).toThrowError(
+      '--dequeue-strategy must be one of default, random, round_robin, not "sideways"',
+    );
+    expect(() => flags(['--results-ttl', '1', '--resultsTtl=2'])).toThrowError(
+      'The flag --results-ttl can only be set once',
+    );
   });
 
   it.each([
