@@ -3,7 +3,6 @@ import { isSuspended } from '../model/suspension.js';
 import { cleanupGhosts } from '../worker/store.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';
-import { releaseStartupCosts } from './startup-memory.js';
 import {
   buildWorkerWithSentry,
   createWorkerLogger,
@@ -46,7 +45,6 @@ export const workerCommand = defineCommand({
           : undefined;
       const worker = new built.cls(connection.client, built.options, { logger, afterDequeue });
       writePidFile(flags.pid);
-      releaseStartupCosts();
       await worker.work();
       return 0;
     } catch (error) {

@@ -1,9 +1,7 @@
-import './member-startup.js';
 import { isRqtsError, RqtsError } from '../model/errors.js';
 import type { CommandDescriptor } from '../cli/command.js';
 import { closeAllConnections, openConnection, type ConnectionFlagValues } from '../cli/connection-options.js';
 import { parseCommandLine } from '../cli/parse-flags.js';
-import { releaseStartupCosts } from '../cli/startup-memory.js';
 import { workerCommand } from '../cli/worker.js';
 import { buildWorkerWithSentry, createWorkerLogger, type WorkerFlagValues } from '../cli/worker-flags.js';
 import type { Worker } from '../worker/worker.js';
@@ -91,7 +89,6 @@ async function main(): Promise<number> {
     const created = new built.cls(connection.client, built.options, { logger });
     worker = created;
     created.on('worker:registered', (name) => send({ type: 'registered', name }));
-    releaseStartupCosts();
     await created.work();
     return 0;
   } catch (error) {
