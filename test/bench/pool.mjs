@@ -15,7 +15,7 @@ import { Job } from '../../dist/index.js';
 import { enqueueRq } from './lib/drain.mjs';
 import { runTimed } from './lib/processes.mjs';
 import { startRedis } from './lib/redis-server.mjs';
-import { fmt, median, table } from './lib/report.mjs';
+import { envInt, fmt, median, table } from './lib/report.mjs';
 
 const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.resolve(BENCH_DIR, '../..');
@@ -23,24 +23,15 @@ const QUEUE = 'bench';
 const CHUNK = 1000;
 const JSON_SERIALIZER = 'rq.serializers.JSONSerializer';
 
-function envInt(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name}=${raw} is not a positive integer; unset it or give e.g. ${name}=${fallback}`);
-  return value;
-}
-
 export function poolBenchConfig(env = process.env) {
   const sizes = (env.BENCH_POOL_SIZES || '1,2,4').split(',').map(Number);
   if (sizes.some((k) => !Number.isInteger(k) || k < 1))
     throw new Error(`BENCH_POOL_SIZES=${env.BENCH_POOL_SIZES} must list whole numbers, e.g. 1,2,4`);
   return {
-    jobs: envInt('BENCH_POOL_JOBS', 4000),
-    pythonForkJobs: envInt('BENCH_POOL_PYTHON_FORK_JOBS', 200),
+    jobs: envInt('BENCH_POOL_JOBS', 4000, env),
+    pythonForkJobs: envInt('BENCH_POOL_PYTHON_FORK_JOBS', 200, env),
     sizes,
-    rounds: envInt('BENCH_POOL_ROUNDS', 1),
+    rounds: envInt('BENCH_POOL_ROUNDS', 1, env),
   };
 }
 

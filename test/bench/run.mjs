@@ -15,21 +15,23 @@ import { ENQUEUE_RUNNERS, enqueueOnce } from './lib/enqueue.mjs';
 import { idleMemory, MEMORY_RUNNERS } from './lib/idle-memory.mjs';
 import { killAll } from './lib/processes.mjs';
 import { startRedis } from './lib/redis-server.mjs';
-import { fmt } from './lib/report.mjs';
+import { envInt as envIntOrThrow, fmt } from './lib/report.mjs';
+import { parseTricksOff } from '../../dist/tricks.js';
 import { report } from './lib/summary.mjs';
 // The worker-pool bench lives in its own file (owned with `rqts worker-pool`); see the call in main().
 import { poolBenchConfig, runPoolBench } from './pool.mjs';
 
+// A bad setting is one line and exit code 1, before anything starts.
 function envInt(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name}=${raw} is not a positive integer; unset it or give e.g. ${name}=${fallback}`);
+  try {
+    return envIntOrThrow(name, fallback);
+  } catch (error) {
+    console.error(error.message);
     process.exit(1);
   }
-  return value;
 }
+const tricksOff = parseTricksOff(process.env.RQTS_TRICKS_OFF);
+if (tricksOff.unknown.length > 0) process.exit(1); // dist/tricks.js has said which names, in one line
 
 const config = {
   BENCH_JOBS: envInt('BENCH_JOBS', 3000),

@@ -1,4 +1,15 @@
-// Plain-text tables and the arithmetic behind them (medians over rounds, ratios).
+// Plain-text tables and the arithmetic behind them (medians over rounds, ratios), and the
+// bench's one way of reading a count from the environment.
+
+/** A positive integer from the environment, `fallback` when unset; throws one line when bad. */
+export function envInt(name, fallback, env = process.env) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name}=${raw} is not a positive integer; unset it or give e.g. ${name}=${fallback}`);
+  return value;
+}
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
