@@ -13,6 +13,7 @@ import {
   type Serializer,
 } from './serializer.js';
 import { formatTimestamp, tryParseTimestamp } from './time.js';
+import { startedMembersOf } from './started-member.js';
 
 export type JobStatus =
   | 'queued'
@@ -378,10 +379,14 @@ export class Job implements JobData {
   /** RQ's Job.delete: out of its queue and status registry, hash and dependency sets gone. */
   async delete(connection: Redis): Promise<void> {
     const status = await this.getStatus(connection);
+    const registry = registryOfStatus(status);
+    const registryKey = registry && keys.registry(registry, this.origin);
+    // A job an RQ 2.x worker runs is in rq:wip as `id:execution_id`.
+    const members =
+      registry === 'started' ? await startedMembersOf(connection, registryKey!, this.id) : [this.id];
     const multi = connection.multi();
     multi.lrem(keys.queue(this.origin), 0, this.id);
-    const registry = registryOfStatus(status);
-    if (registry) multi.zrem(keys.registry(registry, this.origin), this.id);
+    if (registryKey && members.length > 0) multi.zrem(registryKey, ...members);
     multi.del(this.key, keys.jobDependents(this.id), keys.jobDependencies(this.id));
     await multi.exec();
   }

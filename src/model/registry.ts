@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
 import { keys, type RegistryKind } from '../redis/keys.js';
 import { InvalidJobOperation } from './errors.js';
-import { DEFAULT_FAILURE_TTL, Job } from './job.js';
+import { Job } from './job.js';
 import { withScripts } from '../redis/scripts/index.js';
 import { compress, JSONSerializer, type Serializer } from './serializer.js';
 import { formatTimestamp, unixNow } from './time.js';
-import { abandonCommands } from './transitions.js';
+import { cleanAbandoned, type CleanupOptions } from './abandoned.js';
+import { startedJobIds, startedMembersOf } from './started-member.js';
 
 // The six per-queue sorted sets. Scores mean different things per kind (rq-protocol §1):
 // started = when the job counts as abandoned, finished/failed = expiry, deferred = time of
@@ -31,17 +32,29 @@ export class Registry {
     return this.connection.zcard(this.key);
   }
 
-  /** Ids in score order, paged in Redis (start and end inclusive, as ZRANGE). */
+  /**
+   * Job ids in score order, paged in Redis (start and end inclusive, as ZRANGE). Started
+   * members are read in both forms (plain id, RQ 2.x `job_id:execution_id`).
+   */
   async jobIds(start = 0, end = -1): Promise<string[]> {
+    const members = await this.connection.zrange(this.key, start, end);
+    return this.kind === 'started' ? startedJobIds(members) : members;
+  }
+
+  /** The members as stored (for the started registry, possibly composite). */
+  async members(start = 0, end = -1): Promise<string[]> {
     return this.connection.zrange(this.key, start, end);
   }
 
   async contains(id: string): Promise<boolean> {
+    if (this.kind === 'started') return (await startedMembersOf(this.connection, this.key, id)).length > 0;
     return (await this.connection.zscore(this.key, id)) !== null;
   }
 
   async remove(id: string, options: { deleteJob?: boolean } = {}): Promise<number> {
-    const multi = this.connection.multi().zrem(this.key, id);
+    const members = this.kind === 'started' ? await startedMembersOf(this.connection, this.key, id) : [id];
+    if (members.length === 0 && !options.deleteJob) return 0;
+    const multi = this.connection.multi().zrem(this.key, ...(members.length > 0 ? members : [id]));
     if (options.deleteJob) multi.del(keys.job(id), keys.jobDependents(id), keys.jobDependencies(id));
     const replies = await multi.exec();
     return Number(replies?.[0]?.[1] ?? 0);
@@ -51,36 +64,13 @@ export class Registry {
    * Expiry clean-up as RQ does it: finished and failed drop entries whose score has
    * passed; started fails abandoned jobs (or retries them when they have retries left).
    */
-  async cleanup(now: number = unixNow()): Promise<string[]> {
+  async cleanup(now: number = unixNow(), options: CleanupOptions = {}): Promise<string[]> {
     if (this.kind === 'finished' || this.kind === 'failed') {
       await this.connection.zremrangebyscore(this.key, 0, now);
       return [];
     }
     if (this.kind !== 'started') return [];
-    const abandoned = await this.connection.zrangebyscore(this.key, 0, now);
-    if (abandoned.length === 0) return [];
-    const pipeline = this.connection.pipeline();
-    for (const id of abandoned) pipeline.hgetallBuffer(keys.job(id));
-    const hashes = (await pipeline.exec()) ?? [];
-    const multi = this.connection.multi();
-    const at = new Date();
-    abandoned.forEach((id, i) => {
-      const hash = hashes[i]?.[1] as Record<string, Buffer> | undefined;
-      if (!hash || !hash.data) return; // gone (or no data): RQ skips it, the range removal drops it
-      let job: Job;
-      try {
-        job = Job.fromHash(id, hash, this.serializer);
-      } catch {
-        // A hash we cannot read (say a garbage timeout) must still leave "executing".
-        multi.hset(keys.job(id), 'status', 'failed');
-        multi.zadd(keys.registry('failed', this.queueName), String(now + DEFAULT_FAILURE_TTL), id);
-        return;
-      }
-      abandonCommands(multi, job, at);
-    });
-    multi.zremrangebyscore(this.key, 0, now);
-    await multi.exec();
-    return abandoned;
+    return cleanAbandoned(this, now, options);
   }
 
   /** FailedJobRegistry.requeue: back to its queue as `queued`, in one atomic step. */
@@ -113,6 +103,8 @@ export class Registry {
     return job;
   }
 }
+
+export type { CleanupOptions };
 
 export interface RegistryCounts {
   started: number;

@@ -44,13 +44,15 @@ function unserializableMarker(serializer: Serializer): Buffer {
 
 /**
  * Queues the XADD for a failure; RQ sets a TTL only when the job set failure_ttl itself
- * (0 included, which drops the stream at once; negative keeps it).
+ * (0 included, which drops the stream at once; negative keeps it). `worker_name` is the
+ * worker that ran the job, '' when a clean-up failed it (as RQ 2.x writes).
  */
 export function addFailureResult(
   multi: ChainableCommander,
   jobId: string,
   excString: string,
   jobFailureTtl: number | undefined,
+  workerName = '',
 ): void {
   const key = keys.results(jobId);
   multi.xadd(
@@ -61,6 +63,8 @@ export function addFailureResult(
     '*',
     'type',
     String(RESULT_FAILED),
+    'worker_name',
+    workerName,
     'exc_string',
     compress(excString).toString('base64'),
   );

@@ -123,3 +123,11 @@ export function formatLocalDatetime(date: Date): string {
   const ms = date.getMilliseconds();
   return ms === 0 ? base : `${base}.${pad(ms, 3)}000`;
 }
+
+/** Python's str() of an aware UTC datetime, as RQ 2.x's now() prints: `2026-12-02 04:02:41.461000+00:00`. */
+export function formatUtcDatetime(date: Date): string {
+  const iso = date.toISOString(); // 2026-12-02T04:02:41.461Z
+  const ms = date.getUTCMilliseconds();
+  const base = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  return `${ms === 0 ? base : `${base}.${iso.slice(20, 23)}000`}+00:00`;
+}

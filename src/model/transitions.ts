@@ -4,7 +4,7 @@ import { plainArgs, type PackedArg } from '../redis/packed-command.js';
 import { queueScript, SCRIPTS } from '../redis/scripts/index.js';
 import { DEFAULT_FAILURE_TTL, type Job } from './job.js';
 import { addFailureResult, encodeReturnValue } from './results.js';
-import { formatLocalDatetime, formatSeconds, formatTimestamp, unixNow } from './time.js';
+import { formatLocalDatetime, formatSeconds, formatTimestamp, formatUtcDatetime, unixNow } from './time.js';
 
 // The Redis commands of each job state change (rq-protocol §6), queued into a MULTI the
 // caller owns. Callers add their own bookkeeping (worker counters) to the same MULTI, so
@@ -203,7 +203,7 @@ export function failCommands(
   // RQ expires with failure_ttl 0 too (the job is gone at once); negative means keep forever.
   if (failureTtl >= 0) expireJobKeys(multi, job, failureTtl);
   multi.zadd(keys.registry('failed', job.origin), String(failedScore(failureTtl, now)), job.id);
-  addFailureResult(multi, job.id, options.excString, job.failureTtl);
+  addFailureResult(multi, job.id, options.excString, job.failureTtl, job.workerName ?? '');
   return 'failed';
 }
 
@@ -227,24 +227,36 @@ function releaseDependents(
   ]);
 }
 
-/** The exc_info RQ 1.16 stores on a job its worker abandoned (§7.2). */
-export function abandonedExcInfo(at: Date): string {
-  return `Moved to FailedJobRegistry, due to AbandonedJobError, at ${formatLocalDatetime(at)}`;
+/** The exc_info RQ 1.16 stores on a job its worker abandoned (§7.2); 2.x prints the time in UTC. */
+export function abandonedExcInfo(at: Date, rq2 = false): string {
+  const when = rq2 ? formatUtcDatetime(at) : formatLocalDatetime(at);
+  return `Moved to FailedJobRegistry, due to AbandonedJobError, at ${when}`;
+}
+
+export interface AbandonOptions {
+  at?: Date;
+  /**
+   * The job was abandoned by an RQ 2.x worker (its member named an execution): fail it the
+   * 2.x way, with a FAILED result entry and its allow_failure dependents released.
+   */
+  rq2?: boolean;
 }
 
 /**
  * Started-registry clean-up of one abandoned job (§7.2): retried when it has retries left,
- * else failed with the AbandonedJobError text in exc_info. Unlike an ordinary failure there
- * is no result entry and no ended_at. The caller removes the expired range from rq:wip.
+ * else failed with the AbandonedJobError text in exc_info. As RQ 1.x, no result entry and no
+ * ended_at; as RQ 2.x, a result entry by no worker and dependents released. The caller
+ * removes the job's member from rq:wip.
  */
 export function abandonCommands(
   multi: ChainableCommander,
   job: Job,
-  at: Date = new Date(),
+  options: AbandonOptions = {},
 ): 'retried' | 'failed' | 'scheduled' {
+  const at = options.at ?? new Date();
   if (shouldRetry(job)) return retryCommands(multi, job, at);
   job.status = 'failed';
-  job.excInfo = abandonedExcInfo(at);
+  job.excInfo = abandonedExcInfo(at, options.rq2);
   const failureTtl = job.failureTtl ?? DEFAULT_FAILURE_TTL;
   multi.hset(job.key, job.toHash({ includeMeta: false }));
   if (failureTtl >= 0) expireJobKeys(multi, job, failureTtl);
@@ -253,6 +265,10 @@ export function abandonCommands(
     String(failedScore(failureTtl, unixNow(at.getTime()))),
     job.id,
   );
+  if (options.rq2) {
+    addFailureResult(multi, job.id, job.excInfo, job.failureTtl, '');
+    releaseDependents(multi, job, 'failed', at);
+  }
   return 'failed';
 }
 

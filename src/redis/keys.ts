@@ -51,6 +51,10 @@ export const keys = {
   // The double colon is RQ's own long-standing spelling; we must match it byte for byte.
   jobDependencies: (id: string): string => `${JOB_PREFIX}:${id}:dependencies`,
   results: (id: string): string => `rq:results:${id}`,
+  /** RQ 2.x: one run of a job (`id`, `created_at`, `last_heartbeat`), TTL = heartbeat TTL. */
+  execution: (jobId: string, executionId: string): string => `rq:execution:${jobId}:${executionId}`,
+  /** RQ 2.x: zset of a job's execution ids, scored by when each counts as expired. */
+  executions: (jobId: string): string => `rq:executions:${jobId}`,
 
   worker: (name: string): string => WORKER_PREFIX + name,
   workersOfQueue: (queue: string): string => `rq:workers:${queue}`,

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { keys } from '../redis/keys.js';
 import { Job } from '../model/job.js';
-import { Registry } from '../model/registry.js';
+import { Registry, type CleanupOptions } from '../model/registry.js';
+import { startedMembersOf } from '../model/started-member.js';
 import type { Serializer } from '../model/serializer.js';
 import { unixNow } from '../model/time.js';
 import { failCommands } from '../model/transitions.js';
@@ -22,6 +23,8 @@ export class Maintenance {
     private readonly intervalSeconds: number,
     private readonly serializer: Serializer | undefined,
     private readonly log: (message: string) => void,
+    /** The worker's exception handlers, for jobs its clean-up finds abandoned (as RQ 2.x). */
+    private readonly onAbandoned?: CleanupOptions['onAbandoned'],
   ) {}
 
   due(now = Date.now()): boolean {
@@ -38,7 +41,9 @@ export class Maintenance {
       try {
         const now = unixNow();
         await new Registry('finished', queue, this.connection, this.serializer).cleanup(now);
-        await new Registry('started', queue, this.connection, this.serializer).cleanup(now);
+        await new Registry('started', queue, this.connection, this.serializer).cleanup(now, {
+          onAbandoned: this.onAbandoned,
+        });
         await new Registry('failed', queue, this.connection, this.serializer).cleanup(now);
         await cleanWorkerRegistry(this.connection, queue);
         await this.cleanIntermediate(queue);
@@ -58,7 +63,8 @@ export class Maintenance {
     if (ids.length === 0) return;
     const startedKey = keys.registry('started', queue);
     for (const id of ids) {
-      if ((await this.connection.zscore(startedKey, id)) !== null) continue;
+      // A 2.x worker records the job it took as `id:execution_id`.
+      if ((await startedMembersOf(this.connection, startedKey, id)).length > 0) continue;
       const job = (await Job.fetchMany(this.connection, [id], this.serializer))[0];
       if (!job) {
         await this.connection.lrem(listKey, 1, id);

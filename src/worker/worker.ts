@@ -121,6 +121,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.options.maintenanceInterval,
       this.options.serializer,
       (m) => this.log.info(m),
+      (job, excString) =>
+        runExceptionHandlers(this.handlers, job, excString, (error) =>
+          this.log.error(`Exception handler failed: ${String(error)}`),
+        ),
     );
   }
 

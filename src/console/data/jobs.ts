@@ -3,6 +3,7 @@ import { keys, type RegistryKind } from '../../redis/keys.js';
 import { Job } from '../../model/job.js';
 import { decodeResultEntry, type JobResult } from '../../model/results.js';
 import { JSONSerializer } from '../../model/serializer.js';
+import { parseStartedMember, type StartedMember } from '../../model/started-member.js';
 
 // The jobs screen and the detail screen read only what is on screen: one page of ids
 // (LRANGE / ZRANGE in Redis, never the whole registry), then those jobs' hashes. Both
@@ -28,6 +29,10 @@ export interface JobPageRequest {
 
 export interface JobSummary {
   id: string;
+  /** Started jobs of an RQ 2.x worker: the execution their started-registry member names. */
+  executionId?: string;
+  /** That execution's own heartbeat (rq:execution:<id>:<execution>), when it still exists. */
+  executionHeartbeat?: Date;
   /** The hash is gone (expired or deleted) while its id is still listed. */
   missing: boolean;
   status: string | undefined;
@@ -75,9 +80,13 @@ function newestFirst(kind: JobListKind): boolean {
 
 interface PagePlan {
   request: JobPageRequest;
-  ids: string[];
+  /** What the list holds; started-registry members may be `job_id:execution_id`. */
+  members: StartedMember[];
   total: number;
 }
+
+/** Replies per started row with an execution: hash by split id, by whole member, execution. */
+const EXECUTION_ROW_COMMANDS = 3;
 
 export function planJobPage(
   pipeline: Pipeline,
@@ -100,27 +109,59 @@ export function planJobPage(
     commands: 2,
     finish(r2, base, third) {
       const total = Number(reply(r2, base, 0));
-      const ids = reply<string[]>(r2, base + 1, []);
-      for (const id of ids) third.hgetallBuffer(keys.job(id));
-      if (kind === 'failed')
-        for (const id of ids) third.xrevrangeBuffer(keys.results(id), '+', '-', 'COUNT', 1);
-      return { plan: { request, ids, total }, commands: ids.length * (kind === 'failed' ? 2 : 1) };
+      const listed = reply<string[]>(r2, base + 1, []);
+      const members = listed.map((m) =>
+        kind === 'started' ? parseStartedMember(m) : { member: m, jobId: m },
+      );
+      let commands = 0;
+      for (const m of members) {
+        third.hgetallBuffer(keys.job(m.jobId));
+        commands++;
+        if (m.executionId === undefined) continue;
+        // The whole member too, in case it is an RQ 1.x job id with a colon in it.
+        third
+          .hgetallBuffer(keys.job(m.member))
+          .hget(keys.execution(m.jobId, m.executionId), 'last_heartbeat');
+        commands += EXECUTION_ROW_COMMANDS - 1;
+      }
+      if (kind === 'failed') {
+        for (const m of members) third.xrevrangeBuffer(keys.results(m.jobId), '+', '-', 'COUNT', 1);
+        commands += members.length;
+      }
+      return { plan: { request, members, total }, commands };
     },
   };
 }
 
 export function readJobPage(plan: PagePlan, r3: Replies, base: number): JobPage {
-  const jobs = plan.ids.map((id, i): JobSummary => {
-    const hash = reply<Record<string, Buffer>>(r3, base + i, {});
-    const job = jobFromHash(id, hash);
+  let index = base;
+  const rows = plan.members.map((m) => {
+    const hash = reply<Record<string, Buffer>>(r3, index++, {});
+    if (m.executionId === undefined) return { id: m.jobId, job: jobFromHash(m.jobId, hash) };
+    const whole = reply<Record<string, Buffer>>(r3, index++, {});
+    const heartbeat = reply<string | null>(r3, index++, null);
+    const job = jobFromHash(m.jobId, hash);
+    if (!job && whole.data) return { id: m.member, job: jobFromHash(m.member, whole) };
+    const seconds = heartbeat === null ? Number.NaN : Number(heartbeat);
+    return {
+      id: m.jobId,
+      job,
+      executionId: m.executionId,
+      executionHeartbeat: Number.isFinite(seconds) ? new Date(seconds * 1000) : undefined,
+    };
+  });
+  const jobs = rows.map((row, i): JobSummary => {
     let errorLine: string | undefined;
     if (plan.request.kind === 'failed') {
-      const entries = reply<[Buffer, Buffer[]][]>(r3, base + plan.ids.length + i, []);
+      const entries = reply<[Buffer, Buffer[]][]>(r3, index + i, []);
       const first = entries[0];
       const exc = first ? safeDecode(first) : undefined;
-      errorLine = lastLine(exc?.excString ?? job?.excInfo);
+      errorLine = lastLine(exc?.excString ?? row.job?.excInfo);
     }
-    return summarize(id, job, errorLine);
+    const summary = summarize(row.id, row.job, errorLine);
+    if (row.executionId !== undefined) summary.executionId = row.executionId;
+    if (row.executionHeartbeat) summary.executionHeartbeat = row.executionHeartbeat;
+    return summary;
   });
   return { request: plan.request, total: plan.total, jobs };
 }
