@@ -1,4 +1,5 @@
 import { isRqtsError, RqtsError } from '../model/errors.js';
+import { describeNoPermission } from '../redis/acl.js';
 import { VERSION } from '../version.js';
 import type { CommandDescriptor, CommandIo } from './command.js';
 import { BIN, renderCommandHelp, renderMainHelp } from './help.js';
@@ -63,8 +64,11 @@ export async function runCli(
 }
 
 export function reportError(error: unknown, io: Pick<CommandIo, 'error' | 'env'>): void {
+  const noPermission = describeNoPermission(error);
   if (isRqtsError(error)) {
     io.error(error.toLine());
+  } else if (noPermission) {
+    io.error(`${BIN}: ${noPermission}`);
   } else {
     const message =
       error instanceof Error

@@ -5,6 +5,7 @@ import { Queue } from '../../model/queue.js';
 import { Registry } from '../../model/registry.js';
 import { resume, suspend } from '../../model/suspension.js';
 import { escapeControl } from '../text.js';
+import { describeNoPermission } from '../../redis/acl.js';
 
 // Actions and their receipts. RQ's commands are fire-and-forget: PUBLISH only says how
 // many subscribers got the message. So every command reports that count first (0: nobody
@@ -122,7 +123,7 @@ export class ActionCenter {
     } catch (error) {
       update({
         phase: 'error',
-        message: `${describeCommand(command)} failed: ${escapeControl((error as Error).message)}`,
+        message: `${describeCommand(command)} failed: ${escapeControl(describeNoPermission(error) ?? (error as Error).message)}`,
       });
     }
     if (receipt.phase === 'running') update({ phase: 'done' });
