@@ -1,3 +1,4 @@
+import { realError } from '../redis/refusal.js';
 import { RqtsError } from '../model/errors.js';
 import { isSuspended } from '../model/suspension.js';
 import { cleanupGhosts } from '../worker/store.js';
@@ -49,12 +50,10 @@ export const workerCommand = defineCommand({
       return 0;
     } catch (error) {
       if (error instanceof RqtsError) throw error;
-      logger.error(
-        `Worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
-      io.error(
-        `rqts worker stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      // EXECABORT hides the reply that caused it; show that one.
+      const real = realError(error);
+      logger.error(`Worker failed: ${real.stack ?? real.message}`);
+      io.error(`rqts worker stopped on an unexpected error: ${real.message}`);
       return 1;
     } finally {
       logger.flush();

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { escapeControl } from '../model/control-text.js';
 import { RqtsError } from '../model/errors.js';
+import { realError } from '../redis/refusal.js';
 import type { Job, JobCall } from '../model/job.js';
 import { validateQueueName } from '../model/queue.js';
 import { JSONSerializer, toBuffer } from '../model/serializer.js';
@@ -33,6 +34,7 @@ import { Scheduler } from './scheduler.js';
 import { ShutdownSignals } from './shutdown-signals.js';
 import { WorkerStore, type DequeueRequest, type DequeueResult, type DroppedId } from './store.js';
 import { QueueOrder } from './strategies.js';
+import { retryRefused } from './refused-writes.js';
 import { QueueWaiter } from './waiter.js';
 import { consoleLogger, escapingLogger, type WorkerLogger } from './worker-logger.js';
 import { VERSION } from '../version.js';
@@ -181,7 +183,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   private async bootstrap(): Promise<void> {
-    await this.store.registerBirth(this.options.workerTtl);
+    await this.persist('register the worker', () => this.store.registerBirth(this.options.workerTtl));
     await this.listener.start();
     await this.setState('started');
     await this.executor.prepare();
@@ -202,12 +204,16 @@ export class Worker extends EventEmitter<WorkerEvents> {
       await this.scheduler.stop();
     }
     while (!this.stopKind) {
-      if (this.maintenance.due()) await this.maintenance.run();
+      if (this.maintenance.due())
+        await this.persist('clean the registries', () => this.maintenance.run(), true);
       if (this.scheduler && !this.options.burst && Date.now() - this.lastSchedulerTick >= SCHEDULER_TICK_MS) {
         this.lastSchedulerTick = Date.now();
-        await this.scheduler.tick();
+        const scheduler = this.scheduler;
+        await this.persist('enqueue scheduled jobs', () => scheduler.tick(), true);
       }
-      const taken = this.takePrefetched() ?? (await this.store.dequeue(this.dequeueRequest()));
+      const taken =
+        this.takePrefetched() ??
+        (await this.persist('take a job', () => this.store.dequeue(this.dequeueRequest()), true));
       if ((taken.kind === 'job' || taken.kind === 'empty') && taken.dropped) this.logDropped(taken.dropped);
       if (taken.kind === 'unregistered') {
         await this.registerAgain();
@@ -346,7 +352,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const heartbeat = setInterval(
       () =>
         void this.busyHeartbeat(job, timeout).catch((e: unknown) =>
-          this.log.warn(`Heartbeat failed: ${String(e)}`),
+          this.log.warn(`Heartbeat failed: ${realError(e).message}`),
         ),
       this.options.jobMonitoringInterval * 1000,
     );
@@ -380,13 +386,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
           );
           return;
         }
-        this.prefetched = await this.store.finishJob(
-          job,
-          outcome.value,
-          resultTtl,
-          working,
-          this.idleTtl,
-          this.mayPrefetch() ? this.dequeueRequest() : undefined,
+        this.prefetched = await this.persist(`record job ${job.id} as finished`, () =>
+          this.store.finishJob(
+            job,
+            outcome.value,
+            resultTtl,
+            working,
+            this.idleTtl,
+            this.mayPrefetch() ? this.dequeueRequest() : undefined,
+          ),
         );
         this.state = 'idle';
         this.emit('job:finished', job, outcome.value);
@@ -422,11 +430,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
     status: 'failed' | 'stopped',
     working: number,
   ): Promise<void> {
-    const result = await this.store.failJob(
-      job,
-      { excString, status, defaultHandler: !this.options.disableDefaultExceptionHandler },
-      working,
-      this.idleTtl,
+    const result = await this.persist(`record job ${job.id} as ${status}`, () =>
+      this.store.failJob(
+        job,
+        { excString, status, defaultHandler: !this.options.disableDefaultExceptionHandler },
+        working,
+        this.idleTtl,
+      ),
     );
     this.state = 'idle';
     this.emit('job:failed', job, excString, result);
@@ -502,7 +512,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (this.state === state && ttl === undefined) return;
     if (this.state !== state) this.log.debug(`State ${this.state} -> ${state}`);
     this.state = state;
-    if (await this.store.setState(state, ttl)) return;
+    if (await this.persist(`set the worker ${state}`, () => this.store.setState(state, ttl), true)) return;
     await this.registerAgain();
   }
 
@@ -512,8 +522,22 @@ export class Worker extends EventEmitter<WorkerEvents> {
    */
   private async registerAgain(): Promise<void> {
     this.log.warn(`Worker key ${this.store.key} was gone from Redis; registering again`);
-    await this.store.registerBirth(this.options.workerTtl);
-    await this.store.setState(this.state, this.idleTtl);
+    await this.persist('register the worker', async () => {
+      await this.store.registerBirth(this.options.workerTtl);
+      await this.store.setState(this.state, this.idleTtl);
+    });
+  }
+
+  /**
+   * One step, sent again while Redis refuses writes (OOM, LOADING, READONLY, MASTERDOWN).
+   * `idle`: a step with no outcome at stake, abandoned once a stop was asked for.
+   */
+  private persist<T>(what: string, step: () => Promise<T>, idle = false): Promise<T> {
+    return retryRefused(what, step, {
+      warn: (line) => this.log.warn(line),
+      info: (line) => this.log.info(line),
+      giveUp: () => (idle ? this.stopKind !== undefined : this.stopKind === 'cold'),
+    });
   }
 
   private async teardown(): Promise<void> {
