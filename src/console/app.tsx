@@ -31,7 +31,7 @@ import { escapeControl, sparkline } from './text.js';
 import { Header, Tabs } from './views/Header.js';
 import { Footer } from './views/Footer.js';
 import { StatusLine } from './views/StatusLine.js';
-import { TableScreen } from './views/TableScreen.js';
+import { TableScreen, tableView, type TableView } from './views/TableScreen.js';
 import { TextPane } from './views/TextPane.js';
 import { LogsView } from './views/LogsView.js';
 import { helpLines } from './views/HelpView.js';
@@ -61,7 +61,6 @@ export interface ConsoleAppProps {
 const EMPTY_LOCAL: LocalWorkersState = { workers: [], lines: [], logDir: undefined };
 const noSubscribe = (): (() => void) => () => undefined;
 const emptyLocal = (): LocalWorkersState => EMPTY_LOCAL;
-const SPARK_WIDTH = 20;
 
 function useTerminalSize(): { columns: number; rows: number } {
   const { stdout } = useStdout();
@@ -79,6 +78,18 @@ function useTerminalSize(): { columns: number; rows: number } {
   }, [stdout]);
   return size;
 }
+
+/** What the layout left out or scrolled past, for the tab line. */
+function layoutNote(view: TableView<unknown>, wide: boolean): string {
+  const { plan } = view;
+  if (wide)
+    return ` · wide${plan.scrolledPast > 0 ? ` ←${plan.scrolledPast}` : ''}${plan.moreRight ? ' →' : ''} (w fits)`;
+  return plan.hidden > 0 ? ` · ${plan.hidden} more col${plan.hidden === 1 ? '' : 's'} (w)` : '';
+}
+
+/** The smallest terminal the console lays out for; below it, one line says so. */
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 24;
 
 function layerHeight(ui: UiState): number {
   switch (ui.layer?.type) {
@@ -143,6 +154,8 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const chrome = 2 + (bannerShown ? 1 : 0) + 1 + 1 + 1 + layerHeight(ui);
   const bodyHeight = Math.max(3, size.rows - 1 - chrome);
   const width = Math.max(40, size.columns);
+  // The header's sparklines are the first thing to give way on a narrow terminal.
+  const sparkWidth = width >= 140 ? 20 : width >= 110 ? 10 : 0;
 
   // Jobs screen: one page read in Redis; the page holding the cursor is on screen.
   const pageSize = Math.max(1, bodyHeight - 2);
@@ -287,20 +300,33 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     ui.filters[t].text
       ? ` · filter ${ui.filters[t].regex ? 're' : ''}/${escapeControl(ui.filters[t].text)}/ (Esc clears)`
       : '';
-  const tableSummary = (t: 'workers' | 'queues', shown: number, total: number): string =>
-    `${shown}/${total} ${t} · sort ${ui.sorts[t].column}${ui.sorts[t].descending ? '↓' : '↑'}${filterText(t)}`;
+  const tableSummary = (
+    t: 'workers' | 'queues',
+    shown: number,
+    total: number,
+    view: TableView<unknown>,
+  ): string => `${shown}/${total} ${t}${layoutNote(view, ui.wide)}${filterText(t)}`;
   // What the workers and queues tables share: the frame they draw in.
-  const tableFrame = { width, height: bodyHeight, now, loading };
+  const tableFrame = { height: bodyHeight, loading };
+  const viewFrame = { width, height: bodyHeight, now, loading, wide: ui.wide };
   switch (ui.screen) {
     case 'workers': {
       const w = windowFor('workers', sortedWorkers.length, bodyHeight - 1);
-      tabExtra = tableSummary('workers', sortedWorkers.length, allWorkers.length);
+      const table = { columns: WORKER_COLUMNS, rows: sortedWorkers, start: w.start };
+      const view = tableView({
+        ...table,
+        ...viewFrame,
+        error: model.workersError,
+        scroll: ui.hscroll.workers,
+        sorted: ui.sorts.workers.column,
+      });
+      tabExtra = tableSummary('workers', sortedWorkers.length, allWorkers.length, view);
       body = (
         <TableScreen
-          columns={WORKER_COLUMNS}
-          rows={sortedWorkers}
+          {...table}
+          view={view}
+          sort={ui.sorts.workers}
           cursor={w.cursor}
-          start={w.start}
           {...tableFrame}
           rowKey={(r) => r.name}
           error={model.workersError}
@@ -315,13 +341,21 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     }
     case 'queues': {
       const w = windowFor('queues', sortedQueues.length, bodyHeight - 1);
-      tabExtra = tableSummary('queues', sortedQueues.length, allQueues.length);
+      const table = { columns: QUEUE_COLUMNS, rows: sortedQueues, start: w.start };
+      const view = tableView({
+        ...table,
+        ...viewFrame,
+        error: model.queuesError,
+        scroll: ui.hscroll.queues,
+        sorted: ui.sorts.queues.column,
+      });
+      tabExtra = tableSummary('queues', sortedQueues.length, allQueues.length, view);
       body = (
         <TableScreen
-          columns={QUEUE_COLUMNS}
-          rows={sortedQueues}
+          {...table}
+          view={view}
+          sort={ui.sorts.queues}
           cursor={w.cursor}
-          start={w.start}
           {...tableFrame}
           rowKey={(r) => r.name}
           error={model.queuesError}
@@ -336,7 +370,16 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     }
     case 'jobs': {
       const cursor = selectedIndex(ui, 'jobs', model);
-      tabExtra = `${filterText('jobs')}`;
+      const table = {
+        columns: jobColumns(ui.jobs.kind),
+        rows: jobRows,
+        offset: pageOffset,
+        start: pageOffset,
+        height: bodyHeight - 1,
+        loading: loading || (wantPage && !pageMatches),
+      };
+      const view = tableView({ ...table, width, now });
+      tabExtra = `${layoutNote(view, false).replace(/^ · /, '')}${filterText('jobs')}`;
       body = (
         <Box flexDirection="column" height={bodyHeight}>
           <JobsTabs
@@ -348,16 +391,10 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
             total={model.jobs.total}
           />
           <TableScreen
-            columns={jobColumns(ui.jobs.kind)}
-            rows={jobRows}
-            offset={pageOffset}
+            {...table}
+            view={view}
             cursor={cursor}
-            start={pageOffset}
-            width={width}
-            height={bodyHeight - 1}
-            now={now}
             rowKey={(r) => r.id}
-            loading={loading || (wantPage && !pageMatches)}
             emptyText={
               jobsQueue === undefined
                 ? 'No queue yet.'
@@ -400,6 +437,12 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     }
   }
 
+  if (size.columns < MIN_COLUMNS || size.rows < MIN_ROWS)
+    return (
+      <Text wrap="truncate">
+        {`rqts console needs at least ${MIN_COLUMNS}×${MIN_ROWS}; this terminal is ${size.columns}×${size.rows}: enlarge it (q quits)`}
+      </Text>
+    );
   const rate = recentRate(poll.rates, now);
   const latest = receipts[receipts.length - 1];
   const showNotice = notice !== undefined && (!latest || notice.at >= latest.startedAt);
@@ -420,12 +463,12 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
         finishedRate={rate.finished}
         failedRate={rate.failed}
         finishedSpark={sparkline(
-          bucketize(poll.rates, now, 10, SPARK_WIDTH, (s) => s.finished),
-          SPARK_WIDTH,
+          bucketize(poll.rates, now, 10, sparkWidth, (s) => s.finished),
+          sparkWidth,
         )}
         failedSpark={sparkline(
-          bucketize(poll.rates, now, 10, SPARK_WIDTH, (s) => s.failed),
-          SPARK_WIDTH,
+          bucketize(poll.rates, now, 10, sparkWidth, (s) => s.failed),
+          sparkWidth,
         )}
         suspended={snapshot?.suspended ?? false}
         readOnly={readOnly}
@@ -455,7 +498,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       {layer?.type === 'quit' && layer.phase === 'stopping' ? (
         <Text> </Text>
       ) : (
-        <Footer context={layer?.type ?? ui.screen} readOnly={readOnly} />
+        <Footer context={layer?.type ?? ui.screen} readOnly={readOnly} width={width} />
       )}
     </Box>
   );

@@ -3,6 +3,7 @@ import type { ActionCenter } from './data/actions.js';
 import { JOB_LIST_KINDS } from './data/jobs.js';
 import { WORKER_COLUMNS, QUEUE_COLUMNS } from './data/columns.js';
 import { cycleSort } from './data/table.js';
+import { maxScroll } from './data/layout.js';
 import { handleAction } from './action-keys.js';
 import { rowsOf, selectedJob, selectedQueue, selectedWorker, type ConsoleModel } from './selectors.js';
 import {
@@ -279,6 +280,19 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
           ? { ...sort, descending: !sort.descending }
           : cycleSort<never>(columns as never, sort, id === 'table.sortNext' ? 1 : -1);
       return dispatch({ type: 'sort', table: ui.screen, sort: next });
+    }
+    case 'table.wide':
+      return dispatch({ type: 'toggleWide' });
+    case 'table.scrollLeft':
+    case 'table.scrollRight': {
+      if (!ui.wide || (ui.screen !== 'workers' && ui.screen !== 'queues')) return;
+      const columns = ui.screen === 'workers' ? WORKER_COLUMNS : QUEUE_COLUMNS;
+      return dispatch({
+        type: 'hscroll',
+        table: ui.screen,
+        delta: id === 'table.scrollRight' ? 1 : -1,
+        max: maxScroll(columns),
+      });
     }
     case 'app.refresh':
       return ctx.refresh();

@@ -33,6 +33,9 @@ export type BindingId =
   | 'table.sortNext'
   | 'table.sortPrev'
   | 'table.sortReverse'
+  | 'table.wide'
+  | 'table.scrollLeft'
+  | 'table.scrollRight'
   | 'app.quit'
   | 'app.refresh'
   | 'action.killHorse'
@@ -184,6 +187,27 @@ export const KEYMAP: readonly Binding[] = [
     keys: ['o'],
     label: '',
     help: 'Reverse the sort order.',
+    contexts: ['workers', 'queues'],
+  },
+  {
+    id: 'table.wide',
+    keys: ['w'],
+    label: 'wide',
+    help: 'Show every column at full width (← → scroll sideways); again to fit the terminal.',
+    contexts: ['workers', 'queues'],
+  },
+  {
+    id: 'table.scrollLeft',
+    keys: ['left', 'h'],
+    label: '',
+    help: 'In the wide view: scroll the columns left.',
+    contexts: ['workers', 'queues'],
+  },
+  {
+    id: 'table.scrollRight',
+    keys: ['right', 'l'],
+    label: '',
+    help: 'In the wide view: scroll the columns right.',
     contexts: ['workers', 'queues'],
   },
   { id: 'app.refresh', keys: ['ctrl+l'], label: '', help: 'Refresh now.', contexts: SCREENS },

@@ -10,21 +10,31 @@ export function displayWidth(text: string): number {
   return stringWidth(text);
 }
 
-/** Cuts to `width` terminal columns (ellipsis when cut) and pads with spaces to exactly `width`. */
-export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+/**
+ * Cuts to `width` terminal columns (an ellipsis marks the cut) and pads with spaces to
+ * exactly `width`. `keep: 'end'` cuts the head instead: worker names differ at their end
+ * (`…console2053.1`), not in the host prefix they share.
+ */
+export function fit(
+  text: string,
+  width: number,
+  align: 'left' | 'right' = 'left',
+  keep: 'start' | 'end' = 'start',
+): string {
   if (width <= 0) return '';
   let out = text;
   let w = stringWidth(out);
   if (w > width) {
-    let cut = '';
+    const chars = keep === 'end' ? [...out].reverse() : [...out];
+    const kept: string[] = [];
     let used = 0;
-    for (const ch of out) {
+    for (const ch of chars) {
       const cw = stringWidth(ch);
       if (used + cw > width - 1) break;
-      cut += ch;
+      kept.push(ch);
       used += cw;
     }
-    out = `${cut}…`;
+    out = keep === 'end' ? `…${kept.reverse().join('')}` : `${kept.join('')}…`;
     w = used + 1;
   }
   const pad = ' '.repeat(Math.max(0, width - w));

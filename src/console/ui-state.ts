@@ -63,6 +63,10 @@ export interface UiState {
   scroll: { detail: number; help: number };
   /** Logs screen sticks to the newest line until the user scrolls up. */
   followLogs: boolean;
+  /** Every column at full width, scrolled sideways, instead of fitting the terminal. */
+  wide: boolean;
+  /** Wide view: unpinned columns scrolled past, per table. */
+  hscroll: { workers: number; queues: number };
 }
 
 export const INITIAL_UI: UiState = {
@@ -81,6 +85,8 @@ export const INITIAL_UI: UiState = {
   detail: undefined,
   scroll: { detail: 0, help: 0 },
   followLogs: true,
+  wide: false,
+  hscroll: { workers: 0, queues: 0 },
 };
 
 export type UiAction =
@@ -96,7 +102,9 @@ export type UiAction =
   | { type: 'openLayer'; layer: Layer }
   | { type: 'updateLayer'; layer: Layer }
   | { type: 'closeLayer' }
-  | { type: 'applyFilter'; table: TableId; filter: Filter };
+  | { type: 'applyFilter'; table: TableId; filter: Filter }
+  | { type: 'toggleWide' }
+  | { type: 'hscroll'; table: 'workers' | 'queues'; delta: number; max: number };
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
   switch (action.type) {
@@ -157,6 +165,12 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, layer: action.layer };
     case 'closeLayer':
       return { ...state, layer: undefined };
+    case 'toggleWide':
+      return { ...state, wide: !state.wide };
+    case 'hscroll': {
+      const next = Math.max(0, Math.min(action.max, state.hscroll[action.table] + action.delta));
+      return { ...state, hscroll: { ...state.hscroll, [action.table]: next } };
+    }
     case 'applyFilter':
       return {
         ...state,

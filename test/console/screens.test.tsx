@@ -36,12 +36,12 @@ describe('console screens', () => {
       (f) => f.includes('alpha-0') && f.includes('gamma-0') && !f.includes('beta-0'),
     );
     expect(frame).toContain('filter re/^(a|g)/');
-    await ui.r.press(KEYS.escape, '>', 'o');
-    await ui.r.waitForFrame('sort pool↓');
-    await ui.r.press('>');
-    frame = await ui.r.waitForFrame('sort state↓');
+    // The sorted column carries its arrow in the table header (POOL, hidden on a fleet
+    // without pools, is skipped over by the eye but not by the cycle).
+    await ui.r.press(KEYS.escape, '>', 'o', '>');
+    frame = await ui.r.waitForFrame('STATE↓');
     await ui.r.press('<', '<', 'o');
-    await ui.r.waitForFrame('sort name↑');
+    await ui.r.waitForFrame('NAME↑');
   });
 
   it('escapes control characters in names and descriptions', async () => {

@@ -6,7 +6,8 @@ import {
   windowStart,
 } from '../../src/console/data/selection.js';
 import { cycleSort, filterRows, sortRows } from '../../src/console/data/table.js';
-import { layoutWidths } from '../../src/console/data/columns.js';
+import { planLayout } from '../../src/console/data/layout.js';
+import { WORKER_COLUMNS } from '../../src/console/data/columns.js';
 import { INITIAL_UI, launchFields, parseLaunchDraft, uiReducer } from '../../src/console/ui-state.js';
 
 describe('selection keyed by identity', () => {
@@ -71,8 +72,36 @@ describe('filter and sort', () => {
     });
   });
   it('lays columns out to fill the width exactly', () => {
-    const widths = layoutWidths([{ width: 4 }, { width: 5, flex: 1 }, { width: 3, flex: 2 }], 30);
-    expect(widths.reduce((a, b) => a + b, 0) + 2).toBe(30);
+    const columns = [
+      { id: 'a', title: 'A', width: 4, priority: 1 },
+      { id: 'b', title: 'B', width: 5, flex: 1, priority: 1 },
+      { id: 'c', title: 'C', width: 3, flex: 2, priority: 2 },
+    ];
+    const plan = planLayout(columns, [['aaaa', 'bbbbb', 'ccc']], 30);
+    expect(plan.shown).toEqual([0, 1, 2]);
+    expect(plan.widths.reduce((a, b) => a + b, 0) + 2).toBe(30);
+  });
+  it('drops columns by priority on a narrow terminal, never the state or the flags', () => {
+    const columns = [
+      { id: 'name', title: 'NAME', width: 10, priority: 1 },
+      { id: 'rest', title: 'REST', width: 30, priority: 3 },
+      { id: 'state', title: 'STATE', width: 5, priority: 1 },
+      { id: 'flags', title: 'FLAGS', width: 5, priority: 1 },
+    ];
+    const plan = planLayout(columns, [['worker-1', 'x'.repeat(30), 'busy', 'DEAF']], 40);
+    expect(plan.shown).toEqual([0, 2, 3]);
+    expect(plan.hidden).toBe(1);
+    const wide = planLayout(columns, [['worker-1', 'x'.repeat(30), 'busy', 'DEAF']], 40, { wide: true });
+    expect(wide.shown).toEqual([0, 1, 2, 3]);
+    expect(wide.moreRight).toBe(true);
+  });
+  it('sizes columns to what is on screen and hides an empty POOL', () => {
+    const cells = [WORKER_COLUMNS.map((c) => (c.id === 'name' ? 'w1' : c.id === 'state' ? 'idle' : ''))];
+    const plan = planLayout(WORKER_COLUMNS, cells, 220);
+    const ids = plan.shown.map((i) => WORKER_COLUMNS[i]?.id);
+    expect(ids).not.toContain('pool');
+    expect(ids).toContain('flags');
+    expect(plan.widths[ids.indexOf('state')]).toBe('STATE'.length);
   });
 });
 

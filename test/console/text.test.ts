@@ -16,6 +16,7 @@ describe('text helpers', () => {
     expect(fit('abcdef', 4)).toBe('abc…');
     expect(fit('7', 3, 'right')).toBe('  7');
     expect(fit('日本語です', 5)).toBe('日本…');
+    expect(fit('fleet-host07.console2053.1', 14, 'left', 'end')).toBe('…console2053.1');
   });
 
   it('formats durations compactly', () => {

@@ -2,18 +2,17 @@ import { escapeControl, formatCount, formatDuration } from '../text.js';
 import type { QueueRow, WorkerFlag, WorkerRow } from './derive.js';
 import type { JobListKind, JobSummary } from './jobs.js';
 import type { Sortable } from './table.js';
+import type { LayoutColumn } from './layout.js';
 
-// Column definitions for the tables: titles, widths, how to sort, and how to turn a row
-// into escaped text. Views only lay these strings out; only visible rows are formatted.
+// Column definitions for the tables: titles, widths and priorities (see layout.ts), how to
+// sort, and how to turn a row into escaped text. Only the rows on screen are formatted.
 
 export type Tone = 'normal' | 'good' | 'warn' | 'bad' | 'dim' | 'accent';
 
-export interface Column<Row> extends Sortable<Row> {
-  title: string;
-  width: number;
-  /** Takes a share of the width left over by fixed columns. */
-  flex?: number;
+export interface Column<Row> extends Sortable<Row>, LayoutColumn {
   align?: 'left' | 'right';
+  /** Which end survives a cut: names keep their distinguishing end. */
+  keep?: 'start' | 'end';
   text: (row: Row, now: number) => string;
   tone?: (row: Row) => Tone;
 }
@@ -48,11 +47,23 @@ function stateTone(row: WorkerRow): Tone {
 }
 
 export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
-  { id: 'launched', title: '', width: 1, text: (r) => (r.launched ? '◆' : ' '), tone: () => 'accent' },
+  {
+    id: 'launched',
+    title: '',
+    width: 1,
+    priority: 1,
+    pin: true,
+    hideEmpty: true,
+    text: (r) => (r.launched ? '◆' : ' '),
+    tone: () => 'accent',
+  },
   {
     id: 'name',
     title: 'NAME',
-    width: 18,
+    width: 20,
+    priority: 1,
+    pin: true,
+    keep: 'end',
     flex: 1,
     sortValue: (r) => r.name,
     text: (r) => escapeControl(r.name),
@@ -60,14 +71,18 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
   {
     id: 'pool',
     title: 'POOL',
-    width: 10,
+    width: 6,
+    priority: 4,
+    hideEmpty: true,
+    keep: 'end',
     sortValue: (r) => r.pool,
     text: (r) => escapeControl(r.pool ?? ''),
   },
   {
     id: 'state',
     title: 'STATE',
-    width: 9,
+    width: 5,
+    priority: 1,
     sortValue: (r) => r.state,
     text: (r) => escapeControl(r.state),
     tone: stateTone,
@@ -75,7 +90,9 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
   {
     id: 'queues',
     title: 'QUEUES',
-    width: 12,
+    width: 6,
+    max: 40,
+    priority: 4,
     sortValue: (r) => r.queues.join(','),
     text: (r) => escapeControl(r.queues.join(',')),
   },
@@ -83,6 +100,7 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
     id: 'job',
     title: 'CURRENT JOB',
     width: 16,
+    priority: 2,
     flex: 2,
     sortValue: (r) => r.job?.description ?? r.currentJobId,
     text: (r) => (r.currentJobId ? escapeControl(r.job?.description ?? r.currentJobId) : ''),
@@ -90,7 +108,8 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
   {
     id: 'elapsed',
     title: 'ELAPSED/LIMIT',
-    width: 13,
+    width: 7,
+    priority: 2,
     align: 'right',
     sortValue: (r) => r.jobElapsedSeconds,
     text: (r) =>
@@ -102,7 +121,8 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
   {
     id: 'heartbeat',
     title: 'BEAT',
-    width: 7,
+    width: 4,
+    priority: 3,
     align: 'right',
     sortValue: (r) => r.heartbeatAgeSeconds,
     text: (r) => formatDuration(r.heartbeatAgeSeconds),
@@ -111,7 +131,8 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
   {
     id: 'ok',
     title: 'OK',
-    width: 6,
+    width: 4,
+    priority: 4,
     align: 'right',
     sortValue: (r) => r.successful,
     text: (r) => formatCount(r.successful),
@@ -119,7 +140,8 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
   {
     id: 'failed',
     title: 'FAIL',
-    width: 6,
+    width: 4,
+    priority: 4,
     align: 'right',
     sortValue: (r) => r.failed,
     text: (r) => formatCount(r.failed),
@@ -128,7 +150,8 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
   {
     id: 'work',
     title: 'WORKED',
-    width: 7,
+    width: 6,
+    priority: 5,
     align: 'right',
     sortValue: (r) => r.totalWorkingSeconds,
     text: (r) => formatDuration(r.totalWorkingSeconds),
@@ -136,14 +159,17 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
   {
     id: 'where',
     title: 'PID@HOST',
-    width: 16,
+    width: 8,
+    max: 40,
+    priority: 5,
     sortValue: (r) => `${r.hostname ?? ''}:${String(r.pid ?? 0).padStart(10, '0')}`,
     text: (r) => (r.ghost ? '' : escapeControl(`${r.pid ?? '?'}@${r.hostname ?? '?'}`)),
   },
   {
     id: 'flags',
     title: 'FLAGS',
-    width: 14,
+    width: 5,
+    priority: 1,
     sortValue: (r) => (r.flags.length === 0 ? undefined : r.flags.join(' ')),
     text: (r) => workerFlagsText(r.flags),
     tone: (r) =>
@@ -169,11 +195,13 @@ const count = (
   pick: (r: QueueRow) => number,
   title: string,
   id: string,
+  priority: number,
   tone?: (r: QueueRow) => Tone,
 ): Column<QueueRow> => ({
   id,
   title,
-  width: Math.max(title.length, 7),
+  width: title.length,
+  priority,
   align: 'right',
   sortValue: pick,
   text: (r) => formatCount(pick(r)),
@@ -184,7 +212,10 @@ export const QUEUE_COLUMNS: readonly Column<QueueRow>[] = [
   {
     id: 'name',
     title: 'QUEUE',
-    width: 16,
+    width: 12,
+    priority: 1,
+    pin: true,
+    keep: 'end',
     flex: 1,
     sortValue: (r) => r.name,
     text: (r) => escapeControl(r.name),
@@ -193,29 +224,33 @@ export const QUEUE_COLUMNS: readonly Column<QueueRow>[] = [
     (r) => r.queued,
     'QUEUED',
     'queued',
+    1,
     (r) => (r.flags.includes('no-worker') ? 'bad' : 'normal'),
   ),
-  count((r) => r.started, 'STARTED', 'started'),
-  count((r) => r.finished, 'FINISHED', 'finished'),
+  count((r) => r.started, 'STARTED', 'started', 3),
+  count((r) => r.finished, 'FINISHED', 'finished', 4),
   count(
     (r) => r.failed,
     'FAILED',
     'failed',
+    2,
     (r) => (r.failed > 0 ? 'warn' : 'normal'),
   ),
-  count((r) => r.deferred, 'DEFERRED', 'deferred'),
-  count((r) => r.scheduled, 'SCHEDULED', 'scheduled'),
-  count((r) => r.canceled, 'CANCELED', 'canceled'),
+  count((r) => r.deferred, 'DEFERRED', 'deferred', 5),
+  count((r) => r.scheduled, 'SCHEDULED', 'scheduled', 5),
+  count((r) => r.canceled, 'CANCELED', 'canceled', 5),
   count(
     (r) => r.workers,
     'WORKERS',
     'workers',
+    2,
     (r) => (r.workers === 0 ? 'dim' : 'normal'),
   ),
   {
     id: 'oldest',
     title: 'OLDEST',
-    width: 8,
+    width: 6,
+    priority: 2,
     align: 'right',
     sortValue: (r) => r.oldestAgeSeconds,
     text: (r) => (r.oldestAgeSeconds === undefined ? '' : formatDuration(r.oldestAgeSeconds)),
@@ -223,7 +258,8 @@ export const QUEUE_COLUMNS: readonly Column<QueueRow>[] = [
   {
     id: 'flags',
     title: 'FLAGS',
-    width: 14,
+    width: 5,
+    priority: 1,
     sortValue: (r) => (r.flags.length === 0 ? undefined : r.flags.join(' ')),
     text: (r) => r.flags.map((f) => (f === 'no-worker' ? 'NO-WORKER' : 'unregistered')).join(' '),
     tone: (r) => (r.flags.includes('no-worker') ? 'bad' : 'dim'),
@@ -245,7 +281,8 @@ export function jobColumns(kind: JobListKind): Column<JobSummary>[] {
   const age: Column<JobSummary> = {
     id: 'age',
     title: kind === 'started' ? 'RUNNING' : kind === 'queued' ? 'WAITING' : 'AGE',
-    width: 8,
+    width: 5,
+    priority: 2,
     align: 'right',
     text: (j, now) => {
       const date = jobAgeDate(j, kind);
@@ -253,11 +290,12 @@ export function jobColumns(kind: JobListKind): Column<JobSummary>[] {
     },
   };
   const columns: Column<JobSummary>[] = [
-    { id: 'id', title: 'JOB ID', width: 36, text: (j) => escapeControl(j.id) },
+    { id: 'id', title: 'JOB ID', width: 12, max: 36, priority: 1, text: (j) => escapeControl(j.id) },
     {
       id: 'status',
       title: 'STATUS',
-      width: 9,
+      width: 6,
+      priority: 1,
       text: (j) => (j.missing ? 'gone' : escapeControl(j.status ?? '?')),
       tone: (j) =>
         j.missing
@@ -271,7 +309,8 @@ export function jobColumns(kind: JobListKind): Column<JobSummary>[] {
     {
       id: 'description',
       title: 'DESCRIPTION',
-      width: 20,
+      width: 16,
+      priority: 2,
       flex: 2,
       text: (j) =>
         j.missing
@@ -279,13 +318,22 @@ export function jobColumns(kind: JobListKind): Column<JobSummary>[] {
           : escapeControl(j.description ?? j.funcName ?? (j.pickled ? '(pickled payload)' : '?')),
     },
     age,
-    { id: 'worker', title: 'WORKER', width: 14, flex: 1, text: (j) => escapeControl(j.workerName ?? '') },
+    {
+      id: 'worker',
+      title: 'WORKER',
+      width: 8,
+      priority: 3,
+      keep: 'end',
+      hideEmpty: true,
+      text: (j) => escapeControl(j.workerName ?? ''),
+    },
   ];
   if (kind === 'failed')
     columns.push({
       id: 'error',
       title: 'ERROR',
-      width: 20,
+      width: 16,
+      priority: 2,
       flex: 2,
       text: (j) => escapeControl(j.errorLine ?? ''),
       tone: () => 'bad',
@@ -302,23 +350,4 @@ export function jobHaystack(job: JobSummary): string {
     job.workerName ?? '',
     job.errorLine ?? '',
   ].join(' ');
-}
-
-/** Splits `total` columns among fixed widths and flex shares (one space between columns). */
-export function layoutWidths(columns: readonly { width: number; flex?: number }[], total: number): number[] {
-  const gaps = Math.max(0, columns.length - 1);
-  const fixed = columns.reduce((n, c) => n + c.width, 0) + gaps;
-  const spare = Math.max(0, total - fixed);
-  const shares = columns.reduce((n, c) => n + (c.flex ?? 0), 0);
-  let given = 0;
-  const widths = columns.map((c) => {
-    if (!c.flex || shares === 0) return c.width;
-    const extra = Math.floor((spare * c.flex) / shares);
-    given += extra;
-    return c.width + extra;
-  });
-  // Hand the rounding remainder to the first flex column so rows fill the screen exactly.
-  const firstFlex = columns.findIndex((c) => c.flex);
-  if (firstFlex >= 0 && shares > 0) widths[firstFlex] = (widths[firstFlex] ?? 0) + (spare - given);
-  return widths;
 }
