@@ -48,6 +48,8 @@ export const consoleCommand = defineCommand({
     // React's development build re-checks everything on each render; an on-call console
     // redrawing every second wants the production one (set before React is first loaded).
     process.env.NODE_ENV ??= 'production';
+    const { boundInkCaches } = await import('../console/ink-cache-bound.js');
+    boundInkCaches(); // before Ink loads: its text caches would grow for as long as we run
     const { runConsole } = await import('../console/run.js');
     return runConsole({
       url,
