@@ -17,6 +17,7 @@ export {
   DEFAULT_FAILURE_TTL,
 } from './model/job.js';
 export { Queue, type EnqueueOptions, type EnqueueSpec, parseTimeout } from './model/queue.js';
+export { type CallbackOptions, type CallbackSpec } from './model/callbacks.js';
 export { Registry, type RegistryCounts } from './model/registry.js';
 export { latestResult, allResults, type JobResult } from './model/results.js';
 export { JSONSerializer, resolveSerializer, type Serializer } from './model/serializer.js';

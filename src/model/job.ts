@@ -71,6 +71,10 @@ export interface JobData {
   successCallbackName: string;
   failureCallbackName: string;
   stoppedCallbackName: string;
+  /** Seconds each callback may run (RQ 1.15+); written only with the callback's name. */
+  successCallbackTimeout?: number;
+  failureCallbackTimeout?: number;
+  stoppedCallbackTimeout?: number;
   /** Legacy text of the last failure; RQ keeps it compressed in the hash. */
   excInfo?: string;
 }
@@ -97,6 +101,9 @@ export class Job implements JobData {
   successCallbackName = '';
   failureCallbackName = '';
   stoppedCallbackName = '';
+  successCallbackTimeout?: number;
+  failureCallbackTimeout?: number;
+  stoppedCallbackTimeout?: number;
   excInfo?: string;
   /** The raw `data` field; decoded lazily so pickled jobs still show their metadata. */
   private rawData: Buffer | undefined;
@@ -258,6 +265,12 @@ export class Job implements JobData {
     if (this.failureTtl !== undefined) fields.push('failure_ttl', String(this.failureTtl));
     if (this.ttl !== undefined) fields.push('ttl', String(this.ttl));
     if (this.retriesLeft !== undefined) fields.push('retries_left', String(this.retriesLeft));
+    if (this.successCallbackTimeout !== undefined)
+      fields.push('success_callback_timeout', String(this.successCallbackTimeout));
+    if (this.failureCallbackTimeout !== undefined)
+      fields.push('failure_callback_timeout', String(this.failureCallbackTimeout));
+    if (this.stoppedCallbackTimeout !== undefined)
+      fields.push('stopped_callback_timeout', String(this.stoppedCallbackTimeout));
     // json.dumps spelling (", " separators), as Python writes these two fields.
     if (this.retryIntervals) fields.push('retry_intervals', pythonJsonDumps(this.retryIntervals));
     if (this.dependencyIds.length > 0) {
@@ -301,6 +314,9 @@ export class Job implements JobData {
     job.successCallbackName = textField(hash, 'success_callback_name') ?? '';
     job.failureCallbackName = textField(hash, 'failure_callback_name') ?? '';
     job.stoppedCallbackName = textField(hash, 'stopped_callback_name') ?? '';
+    job.successCallbackTimeout = intField(hash, 'success_callback_timeout', id, problems);
+    job.failureCallbackTimeout = intField(hash, 'failure_callback_timeout', id, problems);
+    job.stoppedCallbackTimeout = intField(hash, 'stopped_callback_timeout', id, problems);
     const intervals = textField(hash, 'retry_intervals');
     if (intervals) {
       const parsed = safeJson(intervals, []);

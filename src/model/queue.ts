@@ -8,13 +8,14 @@ import {
   type RegistryKind,
 } from '../redis/keys.js';
 import { callScript, callScriptMany, SCRIPTS, withScripts } from '../redis/scripts/index.js';
+import { setCallbacks, type CallbackOptions } from './callbacks.js';
 import { RqtsError } from './errors.js';
 import { DEFAULT_TIMEOUT, Job, type JobCall } from './job.js';
 import { Registry, type RegistryCounts } from './registry.js';
 import { JSONSerializer, type Serializer } from './serializer.js';
 import { enqueueDependentScriptArgs, enqueueScriptArgs, scheduleCommands } from './transitions.js';
 
-export interface EnqueueOptions {
+export interface EnqueueOptions extends CallbackOptions {
   jobId?: string;
   /** Seconds, or RQ's unit strings ('90s', '5m', '2h', '1d'); -1 for no limit. */
   timeout?: number | string;
@@ -181,6 +182,7 @@ export class Queue {
       job.retriesLeft = spec.retry.max;
       job.retryIntervals = intervals;
     }
+    setCallbacks(job, spec);
     return job;
   }
 

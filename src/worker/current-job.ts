@@ -16,9 +16,17 @@ export interface JobPayload {
   /** Seconds, -1 for none. */
   timeout: number;
   meta: Record<string, unknown>;
+  /** Set when this run is one of the job's callbacks rather than the job function itself. */
+  callback?: CallbackRun;
 }
 
-export interface CurrentJob extends JobPayload {
+/** A callback run: what the worker hands the callback besides the job (CurrentJob). */
+export type CallbackRun =
+  | { kind: 'success'; name: string; result: unknown }
+  | { kind: 'failure'; name: string; excString: string }
+  | { kind: 'stopped'; name: string };
+
+export interface CurrentJob extends Omit<JobPayload, 'callback'> {
   /** Aborted when the job is stopped or times out; long jobs may watch it to stop early. */
   signal: AbortSignal;
   /** Persists `meta` (only that field, as RQ's save_meta). */

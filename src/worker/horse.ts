@@ -30,6 +30,7 @@ export class HorseExecutor implements Executor {
   private child: ChildProcess | undefined;
   private ready: Promise<void> | undefined;
   private running: Running | undefined;
+  private starting: { killReason: KillReason | undefined } | undefined;
   private jobsRun = 0;
   private readonly readyPids = new Set<number>();
   private closed = false;
@@ -153,9 +154,19 @@ export class HorseExecutor implements Executor {
   }
 
   async execute(job: JobPayload, context: ExecuteContext): Promise<ExecOutcome> {
-    if (this.options.maxJobsPerHorse !== undefined && this.jobsRun >= this.options.maxJobsPerHorse)
-      await this.recycle();
-    await this.prepare();
+    // A kill that arrives while a horse is still being readied (say a stop-job right after
+    // the previous job's horse was killed) must not be lost: it ends this job before it runs.
+    const starting: { killReason: KillReason | undefined } = { killReason: undefined };
+    this.starting = starting;
+    try {
+      if (this.options.maxJobsPerHorse !== undefined && this.jobsRun >= this.options.maxJobsPerHorse)
+        await this.recycle();
+      await this.prepare();
+    } finally {
+      this.starting = undefined;
+    }
+    if (starting.killReason)
+      return { kind: 'died', reason: starting.killReason, rawStatus: SIGKILL, signal: 'SIGKILL' };
     const child = this.child;
     if (!child) throw new Error('no horse available');
     return new Promise<ExecOutcome>((resolve) => {
@@ -171,6 +182,10 @@ export class HorseExecutor implements Executor {
   }
 
   kill(reason: KillReason): boolean {
+    if (!this.running && this.starting) {
+      this.starting.killReason ??= reason;
+      return true;
+    }
     if (!this.running || !this.child?.pid) return false;
     this.running.killReason ??= reason;
     killGroup(this.child.pid);
@@ -199,6 +214,7 @@ export class HorseExecutor implements Executor {
 }
 
 const EXIT_DRAIN_MS = 100;
+const SIGKILL = constants.signals.SIGKILL;
 
 function killGroup(pid: number): void {
   try {

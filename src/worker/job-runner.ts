@@ -1,5 +1,5 @@
 import { cachedExport, loadExport } from '../model/load-export.js';
-import { runWithCurrentJob, type CurrentJob, type JobPayload } from './current-job.js';
+import { runWithCurrentJob, type CallbackRun, type CurrentJob, type JobPayload } from './current-job.js';
 
 export type { JobPayload };
 
@@ -19,26 +19,53 @@ export async function runJobFunction(
   roots: readonly string[],
   hooks: { signal: () => AbortSignal; saveMeta: (meta: Record<string, unknown>) => Promise<void> },
 ): Promise<RunOutcome> {
-  let fn = cachedExport(payload.funcName, roots);
+  const callback = payload.callback;
+  const name = callback?.name ?? payload.funcName;
+  let fn = cachedExport(name, roots);
   if (fn === undefined) {
     try {
-      fn = await loadExport(payload.funcName, roots);
+      fn = await loadExport(name, roots);
     } catch (error) {
       return { ok: false, excString: describeError(error) };
     }
   }
   if (typeof fn !== 'function') {
-    return { ok: false, excString: `TypeError: ${payload.funcName} is not a function (it is ${typeof fn})` };
+    return { ok: false, excString: `TypeError: ${name} is not a function (it is ${typeof fn})` };
   }
   const current = new RunningJob(payload, hooks);
-  const callArgs = Object.keys(payload.kwargs).length > 0 ? [...payload.args, payload.kwargs] : payload.args;
+  const callArgs = callback
+    ? callbackArgs(current, callback)
+    : Object.keys(payload.kwargs).length > 0
+      ? [...payload.args, payload.kwargs]
+      : payload.args;
   try {
     const value: unknown = await runWithCurrentJob(current, () =>
       (fn as (...a: unknown[]) => unknown)(...callArgs),
     );
-    return checkSerializable(payload.funcName, value);
+    // A callback's return value means nothing to RQ; only whether it threw.
+    return callback ? { ok: true, value: null } : checkSerializable(payload.funcName, value);
   } catch (error) {
     return { ok: false, excString: describeError(error) };
+  }
+}
+
+/**
+ * RQ calls on_success(job, connection, result), on_failure(job, connection, type, value,
+ * traceback) and on_stopped(job, connection). A horse has no Redis connection, and a
+ * failure reaches it as text, so JS callbacks get (job, result), (job, excString), (job).
+ */
+function callbackArgs(job: CurrentJob, callback: CallbackRun): unknown[] {
+  switch (callback.kind) {
+    case 'success':
+      return [job, callback.result];
+    case 'failure':
+      return [job, callback.excString];
+    case 'stopped':
+      return [job];
+    default: {
+      const unreachable: never = callback;
+      return unreachable;
+    }
   }
 }
 

@@ -16,7 +16,10 @@ import {
   type WorkerRecord,
   type WorkerState,
 } from '../model/worker-record.js';
+import type { JobCallback } from '../model/callbacks.js';
+import { settleCallbacks } from './callbacks.js';
 import { CommandListener } from './command-listener.js';
+import type { CallbackRun } from './current-job.js';
 import { settledWithin } from './deadline.js';
 import {
   describeDeath,
@@ -308,7 +311,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (typeof payload === 'string') {
       await this.recordFailure(job, payload, 'failed', 0);
     } else {
-      const outcome = await this.execute(job, payload);
+      const outcome = await settleCallbacks(job, await this.execute(job, payload), payload.timeout, {
+        run: (callback, run) => this.runCallback(job, payload, callback, run),
+        warn: (message) => this.log.warn(message),
+      });
       await this.record(job, outcome, (Date.now() - startedAt) / 1000, payload.timeout);
     }
     this.current = undefined;
@@ -343,9 +349,25 @@ export class Worker extends EventEmitter<WorkerEvents> {
     };
   }
 
+  /** One callback of the job, in the horse like the job, under the callback's own timeout. */
+  private async runCallback(
+    job: Job,
+    payload: JobPayload,
+    callback: JobCallback,
+    run: CallbackRun,
+  ): Promise<ExecOutcome> {
+    this.log.debug(`Running ${callback.kind} callback ${callback.name} for ${job.id}`);
+    // As RQ's job.heartbeat(now, callback timeout): the started entry outlives the callback.
+    await this.store.jobHeartbeat(
+      job,
+      callback.timeout + 60,
+      (Date.now() - (this.current?.startedAt ?? Date.now())) / 1000,
+    );
+    return this.execute(job, { ...payload, callback: run }, callback.timeout);
+  }
+
   /** Runs the payload under the death penalty, with the busy heartbeat going. */
-  private async execute(job: Job, payload: JobPayload): Promise<ExecOutcome> {
-    const timeout = payload.timeout;
+  private async execute(job: Job, payload: JobPayload, timeout = payload.timeout): Promise<ExecOutcome> {
     const penalty = new (this.deathPenalty ?? TimerDeathPenalty)(timeout, () =>
       this.executor.kill('timeout'),
     );
