@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sendKillHorseCommand, sendStopJobCommand } from '../../src/model/commands.js';
@@ -14,8 +15,14 @@ import { JSON_SERIALIZER, reap, startRqtsWorker } from './worker-interop.js';
 // must run as often on rqts as on Python.
 
 const CB_DIR = path.join(FIXTURES, 'callbacks');
-// Beside the project root in a clone (../shared/peers); RQ_PEERS_DIR overrides (worktrees).
-const PEERS_DIR = process.env.RQ_PEERS_DIR ?? path.resolve(ROOT, '../shared/peers');
+// Beside the project root in a clone (../shared/peers), one level up from a worktree under
+// wt/; RQ_PEERS_DIR overrides. A missing folder fails the version check below, loudly.
+const PEERS_DIR =
+  process.env.RQ_PEERS_DIR ??
+  ['../shared/peers', '../../shared/peers']
+    .map((relative) => path.resolve(ROOT, relative))
+    .find((dir) => existsSync(dir)) ??
+  path.resolve(ROOT, '../shared/peers');
 
 interface Peer {
   label: string;
