@@ -202,8 +202,8 @@ function scheduleTime(scheduleIn: string | undefined, scheduleAt: string | undef
   }
   if (scheduleAt === undefined) return undefined;
   const match = LOCAL_TIME.exec(scheduleAt);
-  const [year, month, day, hour, minute, second] = (match?.slice(1) ?? []).map(Number) as number[];
-  const date = match ? new Date(year!, month! - 1, day!, hour!, minute!, second!) : undefined;
+  const [year, month, day, hour, minute, second] = (match?.slice(1) ?? []).map<number>(Number);
+  const date = match ? new Date(year!, month! - 1, day, hour, minute, second) : undefined;
   // Date rolls 2026-02-30 over into March; a time that does not print back was not a real one.
   if (!date || date.getMonth() !== month! - 1 || date.getDate() !== day! || date.getHours() !== hour) {
     throw new RqtsError(

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { DestinationStream, Logger, pino as pinoFactory } from 'pino';
+import type { DestinationStream, pino as pinoFactory } from 'pino';
 import { RqtsError } from '../model/errors.js';
 import { trickOn } from '../tricks.js';
 
@@ -75,7 +75,7 @@ export function createLogger(options: LoggingOptions = {}): CliLogger {
         timestamp: pino.stdTimeFunctions.isoTime,
       },
       destination,
-    ) as Logger & CliLogger;
+    );
   }
   return new HumanLogger(
     LEVEL_RANK[level],

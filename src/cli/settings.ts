@@ -115,7 +115,7 @@ export function parseSettings(values: Record<string, unknown>, file: string): Cl
         .filter(Boolean);
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
       throw bad(name, 'a list of queue names');
-    return [...(value as string[])];
+    return [...value];
   };
   const settings: CliSettings = {
     file,
@@ -132,7 +132,7 @@ export function parseSettings(values: Record<string, unknown>, file: string): Cl
     sentryDsn: text('SENTRY_DSN'),
     dictConfig: values.DICT_CONFIG ?? undefined,
   };
-  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as CliSettings;
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
 }
 
 /** RQ's SENTINEL dict; INSTANCES as [host, port] pairs (RQ's tuples), "host:port" or {host, port}. */

@@ -184,7 +184,7 @@ function forwardedArgv(flags: Record<string, unknown>): string[] {
     } else if (Array.isArray(value)) {
       for (const item of value) argv.push(`${flag}=${String(item)}`);
     } else if (value !== undefined) {
-      argv.push(`${flag}=${String(value)}`);
+      argv.push(`${flag}=${value as string}`);
     }
   }
   return argv;

@@ -12,9 +12,7 @@ function confirm(ctx: ControllerContext, request: ConfirmRequest): void {
   ctx.dispatch({ type: 'openLayer', layer: { type: 'confirm', request, focus: 'cancel' } });
 }
 
-function jobTargetOfScreen(
-  ctx: ControllerContext,
-):
+function jobTargetOfScreen(ctx: ControllerContext):
   | {
       id: string;
       worker: string | undefined;

@@ -1,6 +1,7 @@
 import React, {
   useCallback,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useReducer,
   useRef,
@@ -62,15 +63,20 @@ const EMPTY_LOCAL: LocalWorkersState = { workers: [], lines: [], logDir: undefin
 const noSubscribe = (): (() => void) => () => undefined;
 const emptyLocal = (): LocalWorkersState => EMPTY_LOCAL;
 
-function useTerminalSize(): { columns: number; rows: number } {
+type TerminalSize = { columns: number; rows: number };
+const readSize = (stdout: NodeJS.WriteStream): TerminalSize => ({
+  columns: stdout.columns || 100,
+  rows: stdout.rows || 30,
+});
+
+// A notice's time is taken when an event handler raises it, never during render.
+const stampNotice = (text: string): { text: string; at: number } => ({ text, at: Date.now() });
+
+function useTerminalSize(): TerminalSize {
   const { stdout } = useStdout();
-  const read = (): { columns: number; rows: number } => ({
-    columns: stdout.columns || 100,
-    rows: stdout.rows || 30,
-  });
-  const [size, setSize] = useState(read);
+  const [size, setSize] = useState(() => readSize(stdout));
   useEffect(() => {
-    const onResize = (): void => setSize(read());
+    const onResize = (): void => setSize(readSize(stdout));
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);
@@ -90,6 +96,30 @@ function layoutNote(view: TableView<unknown>, wide: boolean): string {
 /** The smallest terminal the console lays out for; below it, one line says so. */
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 24;
+
+type ScrolledTable = Exclude<TableId, 'jobs'>;
+type ScrollWindow = { cursor: number; start: number };
+
+// Scroll windows keep the cursor visible while moving as little as possible: each start
+// depends on the previous one, kept as state and adjusted during render (React's pattern
+// for state derived from the previous render) rather than in a ref written while rendering.
+function useScrollWindows(
+  tables: Record<ScrolledTable, { cursor: number; total: number }>,
+  height: number,
+): Record<ScrolledTable, ScrollWindow> {
+  const [starts, setStarts] = useState<Record<ScrolledTable, number>>({ workers: 0, queues: 0, logs: 0 });
+  const next = {} as Record<ScrolledTable, number>;
+  const windows = {} as Record<ScrolledTable, ScrollWindow>;
+  let moved = false;
+  for (const table of Object.keys(tables) as ScrolledTable[]) {
+    const { cursor, total } = tables[table];
+    next[table] = windowStart(cursor, starts[table], height, total);
+    if (next[table] !== starts[table]) moved = true;
+    windows[table] = { cursor, start: next[table] };
+  }
+  if (moved) setStarts(next);
+  return windows;
+}
 
 function layerHeight(ui: UiState): number {
   switch (ui.layer?.type) {
@@ -123,7 +153,9 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   }, []);
   const [notice, setNotice] = useState<{ text: string; at: number } | undefined>(undefined);
   const snapshot = poll.snapshot;
-  const now = snapshot?.takenAt ?? Date.now();
+  // Before the first snapshot nothing on screen is timed, so the mount time serves.
+  const [mountedAt] = useState(() => Date.now());
+  const now = snapshot?.takenAt ?? mountedAt;
 
   const launched = useMemo(
     () => new Set(localState.workers.filter((w) => w.poolSize === undefined).map((w) => w.name)),
@@ -171,21 +203,20 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     );
   }, [ui.screen, ui.detail, snapshot, allWorkers, now]);
   const help = useMemo(() => helpLines(readOnly), [readOnly]);
-  const inputs: ModelInputs = {
-    snapshot,
-    allWorkers,
-    allQueues,
-    lines: localState.lines,
-    pageSize,
-    detailLineCount: detailLines.length,
-    helpLineCount: help.length,
-  };
-  const model = useMemo(
-    () => deriveModel(ui, inputs),
-    [ui, snapshot, allWorkers, allQueues, localState.lines, pageSize, detailLines.length, help.length],
+  const inputs: ModelInputs = useMemo(
+    () => ({
+      snapshot,
+      allWorkers,
+      allQueues,
+      lines: localState.lines,
+      pageSize,
+      detailLineCount: detailLines.length,
+      helpLineCount: help.length,
+    }),
+    [snapshot, allWorkers, allQueues, localState.lines, pageSize, detailLines.length, help.length],
   );
+  const model = useMemo(() => deriveModel(ui, inputs), [ui, inputs]);
   const inputsRef = useRef(inputs);
-  inputsRef.current = inputs;
   const jobsQueue = model.jobs.queue;
   const pageOffset = model.jobs.offset;
   const pageMatches = model.pageMatches;
@@ -223,22 +254,20 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     canLaunch: local !== undefined && !readOnly,
     launch: (spec) => {
       if (spec.pool !== undefined && local?.running().some((w) => w.name === spec.pool)) {
-        return setNotice({
-          text: `A pool named ${spec.pool} is already running here; pick another name`,
-          at: Date.now(),
-        });
+        return setNotice(stampNotice(`A pool named ${spec.pool} is already running here; pick another name`));
       }
       const started = local?.launch(spec) ?? [];
       const what = (w: LocalWorker): string =>
         `${spec.pool === undefined ? '' : `pool of ${spec.count} `}${w.name} (pid ${w.pid ?? '?'})`;
-      setNotice({
-        text: `Launched ${started.map(what).join(', ')} on ${spec.queues.join(',')}${spec.burst ? ', burst' : ''}; output in Logs (4)`,
-        at: Date.now(),
-      });
+      setNotice(
+        stampNotice(
+          `Launched ${started.map(what).join(', ')} on ${spec.queues.join(',')}${spec.burst ? ', burst' : ''}; output in Logs (4)`,
+        ),
+      );
       poller.refreshNow();
     },
     refresh: () => poller.refreshNow(),
-    notify: (text) => setNotice({ text, at: Date.now() }),
+    notify: (text) => setNotice(stampNotice(text)),
     quit: () => {
       const running = local?.running() ?? [];
       if (running.length > 0 && props.quitAtOnce) finish({ workers: 'stopped', detached: [] });
@@ -269,7 +298,11 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     leaveLaunchedAndQuit: () => finish({ workers: 'detached', detached: local?.detachAll() ?? [] }),
   };
   const ctxRef = useRef(ctx);
-  ctxRef.current = ctx;
+  // Keys are handled after the commit that rendered them, so the refs are current by then.
+  useLayoutEffect(() => {
+    ctxRef.current = ctx;
+    inputsRef.current = inputs;
+  });
   // A stable handler: Ink re-subscribes useInput whenever the handler's identity changes.
   // Each key sees the state the previous keys produced (perhaps not rendered yet), and
   // the rows derived from it: filter, sort and page as they will be on screen.
@@ -284,14 +317,14 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   );
   useInput(onInput);
 
-  // Scroll windows keep the cursor visible while moving as little as possible.
-  const starts = useRef<Record<TableId, number>>({ workers: 0, queues: 0, jobs: 0, logs: 0 });
-  const windowFor = (table: TableId, total: number, height: number): { cursor: number; start: number } => {
-    const cursor = selectedIndex(ui, table, model);
-    const start = windowStart(cursor, starts.current[table], height, total);
-    starts.current[table] = start;
-    return { cursor, start };
-  };
+  const windows = useScrollWindows(
+    {
+      workers: { cursor: selectedIndex(ui, 'workers', model), total: sortedWorkers.length },
+      queues: { cursor: selectedIndex(ui, 'queues', model), total: sortedQueues.length },
+      logs: { cursor: selectedIndex(ui, 'logs', model), total: model.logs.length },
+    },
+    bodyHeight - 1,
+  );
 
   const loading = snapshot === undefined;
   let body: React.JSX.Element;
@@ -311,7 +344,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const viewFrame = { width, height: bodyHeight, now, loading, wide: ui.wide };
   switch (ui.screen) {
     case 'workers': {
-      const w = windowFor('workers', sortedWorkers.length, bodyHeight - 1);
+      const w = windows.workers;
       const table = { columns: WORKER_COLUMNS, rows: sortedWorkers, start: w.start };
       const view = tableView({
         ...table,
@@ -340,7 +373,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       break;
     }
     case 'queues': {
-      const w = windowFor('queues', sortedQueues.length, bodyHeight - 1);
+      const w = windows.queues;
       const table = { columns: QUEUE_COLUMNS, rows: sortedQueues, start: w.start };
       const view = tableView({
         ...table,
@@ -415,7 +448,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       break;
     }
     case 'logs': {
-      const w = windowFor('logs', model.logs.length, bodyHeight - 1);
+      const w = windows.logs;
       tabExtra = `${ui.followLogs ? 'following' : 'paused (G follows)'}${filterText('logs')}`;
       body = (
         <LogsView

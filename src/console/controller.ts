@@ -5,6 +5,7 @@ import { WORKER_COLUMNS, QUEUE_COLUMNS } from './data/columns.js';
 import { cycleSort } from './data/table.js';
 import { maxScroll } from './data/layout.js';
 import { handleAction } from './action-keys.js';
+import { hasControlCharacter } from './text.js';
 import { rowsOf, selectedJob, selectedQueue, selectedWorker, type ConsoleModel } from './selectors.js';
 import {
   adjacentScreen,
@@ -45,7 +46,7 @@ function tableOf(screen: UiState['screen']): TableId | undefined {
 }
 
 const isText = (input: string, key: KeyInfo): boolean =>
-  input.length > 0 && !key.ctrl && !key.meta && !/[\u0000-\u001f\u007f]/.test(input);
+  input.length > 0 && !key.ctrl && !key.meta && !hasControlCharacter(input);
 
 /** What a single character of a burst means as a key. */
 function keyOfChar(ch: string): { input: string; key: KeyInfo } {
@@ -278,7 +279,7 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
       const next =
         id === 'table.sortReverse'
           ? { ...sort, descending: !sort.descending }
-          : cycleSort<never>(columns as never, sort, id === 'table.sortNext' ? 1 : -1);
+          : cycleSort<never>(columns, sort, id === 'table.sortNext' ? 1 : -1);
       return dispatch({ type: 'sort', table: ui.screen, sort: next });
     }
     case 'table.wide':

@@ -6,6 +6,12 @@ import stringWidth from 'string-width';
 
 export { escapeControl, escapeLines } from '../model/control-text.js';
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const C0_OR_DEL = /[\u0000-\u001f\u007f]/;
+
+/** Whether a key's input is a control sequence rather than typed text. */
+export const hasControlCharacter = (text: string): boolean => C0_OR_DEL.test(text);
+
 export function displayWidth(text: string): number {
   return stringWidth(text);
 }

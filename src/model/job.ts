@@ -51,7 +51,7 @@ export interface JobCall {
 export interface JobData {
   id: string;
   origin: string;
-  status?: JobStatus | string;
+  status?: JobStatus | (string & {});
   description?: string;
   /** Seconds; -1 means no limit; undefined means the worker's default. */
   timeout?: number;
@@ -82,7 +82,7 @@ export interface JobData {
 export class Job implements JobData {
   id: string;
   origin: string;
-  status?: JobStatus | string;
+  status?: JobStatus | (string & {});
   description?: string;
   timeout?: number;
   resultTtl?: number;

@@ -120,7 +120,7 @@ export function pythonRepr(value: unknown): string {
     const entries = Object.entries(value as Record<string, unknown>);
     return `{${entries.map(([k, v]) => `${reprString(k)}: ${pythonRepr(v)}`).join(', ')}}`;
   }
-  return String(value);
+  return `${value as string}`; // only primitives are left here
 }
 
 // str.isprintable() is false for these categories (the ASCII space excepted).

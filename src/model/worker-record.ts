@@ -5,7 +5,7 @@ import { tryParseTimestamp } from './time.js';
 // The read side of a worker hash (rq-protocol §2), for rqts and Python workers alike.
 // Foreign hashes may miss any field or hold garbage: readers never throw on them.
 
-export type WorkerState = 'started' | 'idle' | 'busy' | 'suspended' | string;
+export type WorkerState = 'started' | 'idle' | 'busy' | 'suspended' | (string & {});
 
 export interface WorkerRecord {
   name: string;

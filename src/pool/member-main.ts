@@ -1,5 +1,4 @@
 import { isRqtsError, RqtsError } from '../model/errors.js';
-import type { CommandDescriptor } from '../cli/command.js';
 import { closeAllConnections, openConnection, type ConnectionFlagValues } from '../cli/connection-options.js';
 import { parseCommandLine } from '../cli/parse-flags.js';
 import { workerCommand } from '../cli/worker.js';
@@ -70,7 +69,7 @@ async function main(): Promise<number> {
   let flags: ConnectionFlagValues & WorkerFlagValues;
   let args: string[];
   try {
-    const parsed = parseCommandLine(workerCommand as CommandDescriptor, process.argv.slice(2), process.env);
+    const parsed = parseCommandLine(workerCommand, process.argv.slice(2), process.env);
     // parseCommandLine builds exactly the keys of workerCommand's flag table.
     flags = parsed.flags as ConnectionFlagValues & WorkerFlagValues;
     args = parsed.args;

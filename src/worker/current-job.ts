@@ -71,7 +71,7 @@ export function runWithCurrentJob<T>(job: CurrentJob, fn: () => T | Promise<T>):
     result = fn();
   } catch (error) {
     release();
-    return Promise.reject(error);
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
   return Promise.resolve(result).finally(release);
 }

@@ -15,7 +15,7 @@ export interface ExecuteContext {
   roots: string[];
   /** Called when the job really starts (a horse may first need to boot): arm timeouts here. */
   onStarted?: () => void;
-  saveMeta(meta: Record<string, unknown>): Promise<void>;
+  saveMeta: (meta: Record<string, unknown>) => Promise<void>;
 }
 
 export interface Executor {

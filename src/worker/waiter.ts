@@ -67,10 +67,11 @@ export class QueueWaiter {
     else this.interrupted = true;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
     this.interrupt();
     for (const client of this.clients.values()) client.disconnect();
     this.clients.clear();
+    return Promise.resolve();
   }
 }

@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import React from 'react';
 import { ConsoleApp, type ExitOutcome } from '../../src/console/app.js';
 import { ActionCenter } from '../../src/console/data/actions.js';
 import { LocalWorkers, type WorkerCommandBuilder } from '../../src/console/data/local-workers.js';

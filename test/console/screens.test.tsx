@@ -39,7 +39,7 @@ describe('console screens', () => {
     // The sorted column carries its arrow in the table header (POOL, hidden on a fleet
     // without pools, is skipped over by the eye but not by the cycle).
     await ui.r.press(KEYS.escape, '>', 'o', '>');
-    frame = await ui.r.waitForFrame('STATE↓');
+    await ui.r.waitForFrame('STATE↓');
     await ui.r.press('<', '<', 'o');
     await ui.r.waitForFrame('NAME↑');
   });
@@ -97,9 +97,11 @@ describe('console screens', () => {
       await ui.r.press('2');
       await ui.r.waitForFrame(/broken\s+1\s+0\s+0\s+3/);
       await ui.r.press('/', 'b', 'r', 'o', 'k', KEYS.enter);
-      let frame = await ui.r.waitForFrame(/broken.*NO-WORKER/);
+      await ui.r.waitForFrame(/broken.*NO-WORKER/);
       await ui.r.press(KEYS.enter, KEYS.right, KEYS.right); // queued -> started -> failed
-      frame = await ui.r.waitForFrame((f) => f.includes('RuntimeError: boom') && f.includes(' failed 3 '));
+      let frame = await ui.r.waitForFrame(
+        (f) => f.includes('RuntimeError: boom') && f.includes(' failed 3 '),
+      );
       expect(frame).toContain(failing[0]?.id.slice(0, 8));
 
       await ui.r.press(KEYS.enter);
@@ -142,12 +144,12 @@ describe('console screens', () => {
 
   it('the launch dialog validates its fields, toggles burst with space, and Esc closes it', async () => {
     await ui.r.press('1', 'L');
-    let frame = await ui.r.waitForFrame('Launch rqts workers');
+    const frame = await ui.r.waitForFrame('Launch rqts workers');
     expect(frame).toMatch(/queues\s+served/); // the selected worker's queues
     await ui.r.press(KEYS.tab, KEYS.backspace, '0', KEYS.enter);
     await ui.r.waitForFrame('How many: a whole number from 1 to 50');
     await ui.r.press(KEYS.tab, ' ');
-    frame = await ui.r.waitForFrame('burst (exit when the queues are empty)');
+    await ui.r.waitForFrame('burst (exit when the queues are empty)');
     await ui.r.press(KEYS.escape);
     await ui.r.waitForFrame((f) => !f.includes('Launch rqts workers'));
   });

@@ -58,7 +58,7 @@ export function describeWorkerActions(title: string, startWorker: WorkerStarter,
       expect(frame).toContain(`target: ${name}`);
       expect(frame).toContain('[ Cancel ]');
       await ui.r.press(KEYS.enter); // Cancel is focused: nothing happens
-      frame = await ui.r.waitForFrame((f) => !f.includes('Kill the horse'));
+      await ui.r.waitForFrame((f) => !f.includes('Kill the horse'));
       expect(await redis.client.hget(keys.job(jobId), 'status')).toBe('started');
 
       await ui.r.press('K', 'y');

@@ -20,7 +20,7 @@ function errorOf(action: () => unknown): RqtsError {
     action();
   } catch (error) {
     if (error instanceof RqtsError) return error;
-    throw new Error(`expected an RqtsError, got ${String(error)}`);
+    throw new Error(`expected an RqtsError, got ${String(error)}`, { cause: error });
   }
   throw new Error('expected an error');
 }

@@ -250,7 +250,7 @@ function queueFromReplies(name: string, known: boolean, replies: Replies, base: 
     name,
     known,
     queued: Number(reply(replies, base, 0)),
-    counts: counts as RegistryCounts,
+    counts: counts,
     oldestJobId: head ?? undefined,
     oldestEnqueuedAt: undefined,
   };
