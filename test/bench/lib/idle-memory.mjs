@@ -138,7 +138,7 @@ export async function idleMemory(redis, runner, settleMs) {
     }
     return { first, settled, duringJob };
   } catch (error) {
-    throw new Error(`${error.message}\n${proc.output().slice(-2000)}`);
+    throw new Error(`${error.message}\n${proc.output().slice(-2000)}`, { cause: error });
   } finally {
     await stop(proc);
   }
