@@ -1,10 +1,11 @@
 // A zlib stream holding one stored (uncompressed) deflate block, written and read without
 // zlib. Why: deflateSync builds a zlib stream object and a ~256 KiB deflate state per call,
 // and a small payload gains nothing from deflate (a 34-byte call compresses to 42 bytes).
-// Measured on the project's 2-core VM (2026-12-02, test/bench micro loop, Node 20, minimum
-// of 7 rounds, the machine shared): writing a 34-byte job payload 1.4 µs instead of
-// deflateSync's 83 µs; reading it 0.6 µs instead of inflateSync's 11.6 µs. In `npm run bench`
-// the producer's CPU per job and the worker's are the figures to watch (docs/performance.md).
+// Measured with test/bench/stored-zlib.mjs (2026-12-02, the 2-core VM shared by 8 agents, load
+// average ~25; minimum of 7 rounds): a 34-byte job payload is written in 2.8 µs instead of
+// deflateSync's 187 µs and read in 1.4 µs instead of inflateSync's 37 µs; at 200 bytes 7.2 vs
+// 206 µs and 5.1 vs 64 µs. In `npm run bench:tricks` the producer's and the worker's CPU per
+// job show what that is worth per job (docs/performance.md).
 // Switch off: RQTS_TRICKS_OFF=stored-zlib (then deflateSync/inflateSync do all the work).
 // Remove: delete this module and its two calls in serializer.ts; the data stays readable,
 // since what it writes is an ordinary zlib stream that zlib.decompress and inflateSync read.
