@@ -338,7 +338,8 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     shown: number,
     total: number,
     view: TableView<unknown>,
-  ): string => `${shown}/${total} ${t}${layoutNote(view, ui.wide)}${filterText(t)}`;
+  ): string =>
+    `${shown}/${total} ${t}${t === 'workers' && ui.flaggedOnly ? ' · flagged only (! all)' : ''}${layoutNote(view, ui.wide)}${filterText(t)}`;
   // What the workers and queues tables share: the frame they draw in.
   const tableFrame = { height: bodyHeight, loading };
   const viewFrame = { width, height: bodyHeight, now, loading, wide: ui.wide };
@@ -520,7 +521,9 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
           )}
         />
       ) : null}
-      {layer?.type === 'filter' ? <FilterPrompt layer={layer} /> : null}
+      {layer?.type === 'filter' ? (
+        <FilterPrompt layer={layer} active={layer.find ? '' : ui.filters[layer.table].text} />
+      ) : null}
       {showNotice ? (
         <Text wrap="truncate" color="yellow">
           {notice.text}

@@ -106,7 +106,11 @@ function handleLayerKey(
         });
       return;
     case 'filter':
-      if (id === 'input.submit')
+      if (id === 'input.submit' && layer.find) {
+        const jobId = layer.draft.trim();
+        dispatch({ type: 'closeLayer' });
+        if (jobId !== '') dispatch({ type: 'openDetail', target: { kind: 'job', id: jobId } });
+      } else if (id === 'input.submit')
         dispatch({
           type: 'applyFilter',
           table: layer.table,
@@ -233,11 +237,14 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
       return;
     }
     case 'nav.back':
+      // Always one step nearer home, never a bounce between two screens: the filter,
+      // then the detail back to where it was opened, then the workers screen.
       if (table && ui.filters[table].text !== '')
         return dispatch({ type: 'applyFilter', table, filter: { text: '', regex: false } });
-      if (ui.history.length > 0) return dispatch({ type: 'back' });
-      if (ui.screen !== 'workers') dispatch({ type: 'go', screen: 'workers' });
-      return;
+      if (table === 'workers' && ui.flaggedOnly) return dispatch({ type: 'toggleFlagged' });
+      if ((ui.screen === 'detail' || ui.screen === 'help') && ui.history.length > 0)
+        return dispatch({ type: 'back' });
+      return dispatch({ type: 'home' });
     case 'nav.nextScreen':
     case 'nav.prevScreen':
       return goScreen(
@@ -264,12 +271,20 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
       });
     }
     case 'table.filter':
+      // The prompt opens empty (the active filter is shown beside it): typing replaces it.
       if (table)
         dispatch({
           type: 'openLayer',
-          layer: { type: 'filter', table, draft: ui.filters[table].text, regex: ui.filters[table].regex },
+          layer: { type: 'filter', table, draft: '', regex: ui.filters[table].regex },
         });
       return;
+    case 'app.find':
+      return dispatch({
+        type: 'openLayer',
+        layer: { type: 'filter', table: 'jobs', draft: '', regex: false, find: true },
+      });
+    case 'table.flaggedOnly':
+      return dispatch({ type: 'toggleFlagged' });
     case 'table.sortNext':
     case 'table.sortPrev':
     case 'table.sortReverse': {

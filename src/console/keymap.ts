@@ -34,6 +34,8 @@ export type BindingId =
   | 'table.sortPrev'
   | 'table.sortReverse'
   | 'table.wide'
+  | 'table.flaggedOnly'
+  | 'app.find'
   | 'table.scrollLeft'
   | 'table.scrollRight'
   | 'app.quit'
@@ -125,7 +127,7 @@ export const KEYMAP: readonly Binding[] = [
     id: 'nav.back',
     keys: ['escape', 'backspace'],
     label: 'back',
-    help: 'Clear the filter, or go back to the previous screen.',
+    help: 'Clear the filter, else leave the detail for the screen it came from, else go to the workers screen.',
     contexts: SCREENS,
   },
   { id: 'nav.nextScreen', keys: ['tab'], label: '', help: 'Next screen.', contexts: SCREENS },
@@ -165,7 +167,7 @@ export const KEYMAP: readonly Binding[] = [
     id: 'table.filter',
     keys: ['/'],
     label: 'filter',
-    help: 'Filter rows by substring (ctrl+r in the prompt switches to a regular expression).',
+    help: 'Filter rows by substring, with queue: state: flag: func: qualifiers (ctrl+r in the prompt switches to a regular expression).',
     contexts: TABLES,
   },
   {
@@ -195,6 +197,20 @@ export const KEYMAP: readonly Binding[] = [
     label: 'wide',
     help: 'Show every column at full width (← → scroll sideways); again to fit the terminal.',
     contexts: ['workers', 'queues'],
+  },
+  {
+    id: 'table.flaggedOnly',
+    keys: ['!'],
+    label: 'flagged',
+    help: 'Show only the flagged workers (dead, stale, overtime, deaf, ghost), or all again.',
+    contexts: ['workers'],
+  },
+  {
+    id: 'app.find',
+    keys: [':'],
+    label: '',
+    help: 'Find a job by id, in every queue and registry, and open it.',
+    contexts: SCREENS,
   },
   {
     id: 'table.scrollLeft',

@@ -1,9 +1,18 @@
 import type { ConsoleModel } from './selectors.js';
-import type { QueueRow, WorkerRow } from './data/derive.js';
+import { isFlagged, type QueueRow, type WorkerRow } from './data/derive.js';
 import type { LogLine } from './data/local-workers.js';
 import type { Snapshot } from './data/snapshot.js';
 import { filterRows, sortRows } from './data/table.js';
-import { jobHaystack, QUEUE_COLUMNS, queueHaystack, WORKER_COLUMNS, workerHaystack } from './data/columns.js';
+import {
+  jobFields,
+  jobHaystack,
+  QUEUE_COLUMNS,
+  queueFields,
+  queueHaystack,
+  WORKER_COLUMNS,
+  workerFields,
+  workerHaystack,
+} from './data/columns.js';
 import type { UiState } from './ui-state.js';
 
 // The rows each screen shows for a given UI state: filtered, sorted, paged. Pure, so the
@@ -28,8 +37,9 @@ export interface DerivedModel extends ConsoleModel {
 
 export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
   const { snapshot } = inputs;
-  const workers = filterRows(inputs.allWorkers, workerHaystack, ui.filters.workers);
-  const queues = filterRows(inputs.allQueues, queueHaystack, ui.filters.queues);
+  const candidates = ui.flaggedOnly ? inputs.allWorkers.filter(isFlagged) : inputs.allWorkers;
+  const workers = filterRows(candidates, workerHaystack, ui.filters.workers, workerFields);
+  const queues = filterRows(inputs.allQueues, queueHaystack, ui.filters.queues, queueFields);
   const logs = filterRows(inputs.lines, (l) => `${l.worker} ${l.text}`, ui.filters.logs);
   const jobsQueue = ui.jobs.queue ?? inputs.allQueues[0]?.name;
   const pageOffset = Math.floor(ui.selection.jobs.index / inputs.pageSize) * inputs.pageSize;
@@ -44,7 +54,7 @@ export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
     workers: sortRows(workers.rows, WORKER_COLUMNS, ui.sorts.workers, (w) => w.name),
     queues: sortRows(queues.rows, QUEUE_COLUMNS, ui.sorts.queues, (q) => q.name),
     jobs: {
-      rows: pageMatches && page ? filterRows(page.jobs, jobHaystack, ui.filters.jobs).rows : [],
+      rows: pageMatches && page ? filterRows(page.jobs, jobHaystack, ui.filters.jobs, jobFields).rows : [],
       offset: pageOffset,
       total: pageMatches && page ? page.total : 0,
       queue: jobsQueue,

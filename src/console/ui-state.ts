@@ -43,7 +43,14 @@ export function launchFields(draft: LaunchDraft): readonly LaunchField[] {
 
 export type Layer =
   | { type: 'confirm'; request: ConfirmRequest; focus: 'cancel' | 'confirm' }
-  | { type: 'filter'; table: TableId; draft: string; regex: boolean }
+  | {
+      type: 'filter';
+      table: TableId;
+      draft: string;
+      regex: boolean;
+      /** The `:` prompt: a job id to find, not a filter. */
+      find?: boolean;
+    }
   | { type: 'launch'; draft: LaunchDraft; field: LaunchField; error: string | undefined }
   | { type: 'quit'; phase: 'ask' | 'stopping'; progress: string | undefined };
 
@@ -67,6 +74,8 @@ export interface UiState {
   wide: boolean;
   /** Wide view: unpinned columns scrolled past, per table. */
   hscroll: { workers: number; queues: number };
+  /** Workers screen: only the flagged ones. */
+  flaggedOnly: boolean;
 }
 
 export const INITIAL_UI: UiState = {
@@ -87,6 +96,7 @@ export const INITIAL_UI: UiState = {
   followLogs: true,
   wide: false,
   hscroll: { workers: 0, queues: 0 },
+  flaggedOnly: false,
 };
 
 export type UiAction =
@@ -104,6 +114,8 @@ export type UiAction =
   | { type: 'closeLayer' }
   | { type: 'applyFilter'; table: TableId; filter: Filter }
   | { type: 'toggleWide' }
+  | { type: 'toggleFlagged' }
+  | { type: 'home' }
   | { type: 'hscroll'; table: 'workers' | 'queues'; delta: number; max: number };
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
@@ -167,6 +179,14 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, layer: undefined };
     case 'toggleWide':
       return { ...state, wide: !state.wide };
+    case 'toggleFlagged':
+      return {
+        ...state,
+        flaggedOnly: !state.flaggedOnly,
+        selection: { ...state.selection, workers: { ...state.selection.workers, index: 0 } },
+      };
+    case 'home':
+      return state.screen === 'workers' ? state : { ...state, screen: 'workers', history: [] };
     case 'hscroll': {
       const next = Math.max(0, Math.min(action.max, state.hscroll[action.table] + action.delta));
       return { ...state, hscroll: { ...state.hscroll, [action.table]: next } };

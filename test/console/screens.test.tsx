@@ -57,7 +57,9 @@ describe('console screens', () => {
     const frame = await ui.r.waitForFrame('evil\\e[2J\\x07desc');
     expect(frame).toContain('queue served');
     expect(ui.r.stdout.frames.some((f) => f.includes('\u001b[2J') || f.includes('\u0007'))).toBe(false);
-    await ui.r.press(KEYS.escape); // back to queues
+    await ui.r.press(KEYS.escape); // Esc leads home: the workers screen
+    await ui.r.waitForFrame(/1 Workers .*3\/3 workers/);
+    await ui.r.press('2'); // the queues keep their filter
     await ui.r.waitForFrame('filter /serv/');
     await ui.r.press(KEYS.escape); // clears the queues filter
     await ui.r.waitForFrame((f) => !f.includes('filter /serv/'));

@@ -1,7 +1,7 @@
 import { escapeControl, formatCount, formatDuration } from '../text.js';
 import type { QueueRow, WorkerFlag, WorkerRow } from './derive.js';
 import type { JobListKind, JobSummary } from './jobs.js';
-import type { Sortable } from './table.js';
+import type { RowFields, Sortable } from './table.js';
 import type { LayoutColumn } from './layout.js';
 
 // Column definitions for the tables: titles, widths and priorities (see layout.ts), how to
@@ -265,6 +265,27 @@ export const QUEUE_COLUMNS: readonly Column<QueueRow>[] = [
     tone: (r) => (r.flags.includes('no-worker') ? 'bad' : 'dim'),
   },
 ];
+
+export function workerFields(row: WorkerRow): RowFields {
+  return {
+    queue: row.queues,
+    state: [row.state],
+    flag: workerFlagsText(row.flags).split(' '),
+    func: [row.job?.description ?? ''],
+  };
+}
+
+export function queueFields(row: QueueRow): RowFields {
+  return { queue: [row.name], flag: row.flags };
+}
+
+export function jobFields(job: JobSummary): RowFields {
+  return {
+    queue: [job.origin ?? ''],
+    state: [job.status ?? ''],
+    func: [job.funcName ?? '', job.description ?? ''],
+  };
+}
 
 export function queueHaystack(row: QueueRow): string {
   return [row.name, ...row.flags].join(' ');

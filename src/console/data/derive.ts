@@ -177,6 +177,11 @@ export function deriveQueueRows(
   });
 }
 
+/** A worker that needs a look (the header's ⚑ count, the flagged-only view). */
+export function isFlagged(row: WorkerRow): boolean {
+  return row.flags.some((f) => f !== 'stopping');
+}
+
 export interface Totals {
   workers: number;
   byState: Record<string, number>;
@@ -195,7 +200,7 @@ export function deriveTotals(workerRows: readonly WorkerRow[], queueRows: readon
   for (const w of workerRows) {
     if (w.ghost) ghosts++;
     else byState[w.state] = (byState[w.state] ?? 0) + 1;
-    if (w.flags.some((f) => f !== 'stopping')) flagged++;
+    if (isFlagged(w)) flagged++;
   }
   return {
     workers: workerRows.length - ghosts,

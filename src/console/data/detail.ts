@@ -34,6 +34,13 @@ export function jobDetailLines(detail: JobDetail | undefined, now: number, reque
   if (!detail || detail.id !== requestedId)
     return [{ text: `Loading job ${escapeControl(requestedId)}…`, tone: 'dim' }];
   const lines: Line[] = [{ text: `Job ${escapeControl(detail.id)}`, bold: true }];
+  lines.push(
+    field(
+      'listed in',
+      detail.where.length > 0 ? escapeControl(detail.where.join(', ')) : 'no queue or registry',
+      detail.where.length > 1 ? 'bad' : detail.where.length === 0 ? 'dim' : 'normal',
+    ),
+  );
   const job = detail.job;
   if (!job) {
     lines.push({ text: escapeControl(detail.error ?? 'No such job'), tone: 'bad' });

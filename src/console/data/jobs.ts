@@ -60,6 +60,8 @@ export interface JobDetail {
   id: string;
   job: Job | undefined;
   result: JobResult | undefined;
+  /** Where the id is listed: "queue emails (position 3 of 12)", "failed registry of emails". */
+  where: string[];
   /** Registry scores of the job's queue (helps explain "abandoned at"/"expires at"). */
   error: string | undefined;
 }
@@ -170,44 +172,88 @@ interface DetailPlan {
   id: string;
   hash: Record<string, Buffer>;
   result: JobResult | undefined;
+  /** The queues searched for the id (its origin, or every queue when the hash is gone). */
+  searched: string[];
 }
 
+const DETAIL_REGISTRIES: readonly RegistryKind[] = [
+  'started',
+  'failed',
+  'finished',
+  'deferred',
+  'scheduled',
+  'canceled',
+];
+
+/**
+ * A job by id, wherever it is: its hash and latest result in round trip 2, then in round
+ * trip 3 its place in its queue and registries (in every queue's, when the hash is gone,
+ * so `:` finds a listed id whose hash expired).
+ */
 export function planJobDetail(
   pipeline: Pipeline,
   id: string,
 ): {
   commands: number;
-  finish: (r2: Replies, base: number, third: Pipeline) => { plan: DetailPlan; commands: number };
+  finish: (
+    r2: Replies,
+    base: number,
+    third: Pipeline,
+    queues: readonly string[],
+  ) => { plan: DetailPlan; commands: number };
 } {
   pipeline.hgetallBuffer(keys.job(id)).xrevrangeBuffer(keys.results(id), '+', '-', 'COUNT', 1);
   return {
     commands: 2,
-    finish(r2, base) {
+    finish(r2, base, third, queues) {
       const hash = reply<Record<string, Buffer>>(r2, base, {});
       const entries = reply<[Buffer, Buffer[]][]>(r2, base + 1, []);
       const first = entries[0];
-      return { plan: { id, hash, result: first ? safeDecode(first) : undefined }, commands: 0 };
+      const origin = hash.origin?.toString();
+      const searched = origin ? [origin] : [...queues];
+      for (const q of searched) {
+        third.lpos(keys.queue(q), id);
+        for (const kind of DETAIL_REGISTRIES) third.zscore(keys.registry(kind, q), id);
+      }
+      return {
+        plan: { id, hash, result: first ? safeDecode(first) : undefined, searched },
+        commands: searched.length * (1 + DETAIL_REGISTRIES.length),
+      };
     },
   };
 }
 
-export function readJobDetail(plan: DetailPlan): JobDetail {
+export function readJobDetail(plan: DetailPlan, r3: Replies = [], base = 0): JobDetail {
+  const where: string[] = [];
+  plan.searched.forEach((q, i) => {
+    const at = base + i * (1 + DETAIL_REGISTRIES.length);
+    const position = reply<number | null>(r3, at, null);
+    if (position !== null) where.push(`queue ${q} (position ${position + 1})`);
+    DETAIL_REGISTRIES.forEach((kind, k) => {
+      if (reply<string | null>(r3, at + 1 + k, null) !== null) where.push(`${kind} registry of ${q}`);
+    });
+  });
   if (!plan.hash.data)
     return {
       id: plan.id,
       job: undefined,
       result: plan.result,
-      error: 'No such job: it expired or was deleted',
+      where,
+      error:
+        where.length > 0
+          ? 'Its hash is gone (expired or deleted), yet its id is still listed'
+          : 'No such job in any queue or registry (a wrong id, or it expired or was deleted)',
     };
   try {
     return {
       id: plan.id,
       job: Job.fromHash(plan.id, plan.hash, JSONSerializer),
       result: plan.result,
+      where,
       error: undefined,
     };
   } catch (error) {
-    return { id: plan.id, job: undefined, result: plan.result, error: (error as Error).message };
+    return { id: plan.id, job: undefined, result: plan.result, where, error: (error as Error).message };
   }
 }
 

@@ -183,7 +183,12 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
   thirdCount += headQueues.length;
   const pageFinish = pagePlan ? pagePlan.finish(r2.replies, pageBase, third) : undefined;
   const detailFinish = detailPlan
-    ? detailPlan.finish(r2.replies, pageBase + (pagePlan?.commands ?? 0), third)
+    ? detailPlan.finish(
+        r2.replies,
+        pageBase + (pagePlan?.commands ?? 0),
+        third,
+        queues.map((q) => q.name),
+      )
     : undefined;
   thirdCount += (pageFinish?.commands ?? 0) + (detailFinish?.commands ?? 0);
 
@@ -217,7 +222,9 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
   queues.sort((a, b) => a.name.localeCompare(b.name));
   const pageStart3 = headBase + headQueues.length;
   const jobPage = pageFinish ? readJobPage(pageFinish.plan, r3, pageStart3) : undefined;
-  const detail = detailFinish ? readJobDetail(detailFinish.plan) : undefined;
+  const detail = detailFinish
+    ? readJobDetail(detailFinish.plan, r3, pageStart3 + (pageFinish?.commands ?? 0))
+    : undefined;
 
   return {
     takenAt: Date.now(),

@@ -7,34 +7,61 @@ export interface Filter {
 
 export const NO_FILTER: Filter = { text: '', regex: false };
 
+/** Qualifiers a filter understands: `queue:emails state:busy flag:stale func:send`. */
+export const QUALIFIERS = ['queue', 'state', 'flag', 'func'] as const;
+export type Qualifier = (typeof QUALIFIERS)[number];
+/** What a row offers the qualifiers (a qualifier the row lacks matches nothing). */
+export type RowFields = Partial<Record<Qualifier, readonly string[]>>;
+
 export interface CompiledFilter {
-  test(haystack: string): boolean;
+  test(haystack: string, fields?: RowFields): boolean;
   /** Set when a regular expression does not compile; the filter then matches everything. */
   error: string | undefined;
 }
 
+const QUALIFIED = new RegExp(`^(${QUALIFIERS.join('|')}):(.*)$`, 'i');
+
+/**
+ * Splits `queue:emails state:busy timeout` into qualified terms and the free text, which
+ * is a substring (or, with `regex`, a regular expression) over the row's haystack.
+ */
+export function parseFilter(text: string): { terms: [Qualifier, string][]; free: string } {
+  const terms: [Qualifier, string][] = [];
+  const free: string[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const m = QUALIFIED.exec(word);
+    if (m?.[1] && m[2] !== undefined) terms.push([m[1].toLowerCase() as Qualifier, m[2].toLowerCase()]);
+    else free.push(word);
+  }
+  return { terms, free: free.join(' ') };
+}
+
 export function compileFilter(filter: Filter): CompiledFilter {
-  if (filter.text === '') return { test: () => true, error: undefined };
-  if (filter.regex) {
+  if (filter.text.trim() === '') return { test: () => true, error: undefined };
+  const { terms, free } = parseFilter(filter.text);
+  const qualified = (fields: RowFields | undefined): boolean =>
+    terms.every(([q, value]) => (fields?.[q] ?? []).some((v) => v.toLowerCase().includes(value)));
+  if (filter.regex && free !== '') {
     try {
-      const re = new RegExp(filter.text, 'i');
-      return { test: (h) => re.test(h), error: undefined };
+      const re = new RegExp(free, 'i');
+      return { test: (h, f) => qualified(f) && re.test(h), error: undefined };
     } catch (error) {
       return { test: () => true, error: `bad regular expression: ${(error as Error).message}` };
     }
   }
-  const needle = filter.text.toLowerCase();
-  return { test: (h) => h.toLowerCase().includes(needle), error: undefined };
+  const needle = free.toLowerCase();
+  return { test: (h, f) => qualified(f) && h.toLowerCase().includes(needle), error: undefined };
 }
 
 export function filterRows<Row>(
   rows: readonly Row[],
   haystack: (row: Row) => string,
   filter: Filter,
+  fields?: (row: Row) => RowFields,
 ): { rows: Row[]; error: string | undefined } {
   const compiled = compileFilter(filter);
   if (filter.text === '') return { rows: [...rows], error: undefined };
-  return { rows: rows.filter((r) => compiled.test(haystack(r))), error: compiled.error };
+  return { rows: rows.filter((r) => compiled.test(haystack(r), fields?.(r))), error: compiled.error };
 }
 
 export interface SortState {

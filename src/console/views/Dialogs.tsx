@@ -2,6 +2,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { launchFields, type LaunchDraft, type LaunchField, type Layer } from '../ui-state.js';
 import { bindingOf, displayKey, type BindingId } from '../keymap.js';
+import { escapeControl } from '../text.js';
 
 function keyOf(id: BindingId): string {
   return displayKey(bindingOf(id).keys[0] ?? '');
@@ -63,16 +64,36 @@ export function ConfirmDialog({
   );
 }
 
-export function FilterPrompt({ layer }: { layer: Extract<Layer, { type: 'filter' }> }): React.JSX.Element {
+export function FilterPrompt({
+  layer,
+  active,
+}: {
+  layer: Extract<Layer, { type: 'filter' }>;
+  /** The filter in force, shown beside the empty prompt. */
+  active: string;
+}): React.JSX.Element {
+  if (layer.find)
+    return (
+      <Text wrap="truncate">
+        <Text color="cyan" bold>
+          job id:{' '}
+        </Text>
+        <Text>{escapeControl(layer.draft)}</Text>
+        <Text inverse> </Text>
+        <Text color="gray">
+          {`   ${keyOf('input.submit')} find in every queue and registry · ${keyOf('input.cancel')} cancel`}
+        </Text>
+      </Text>
+    );
   return (
     <Text wrap="truncate">
       <Text color="cyan" bold>
         {layer.regex ? 'regex/' : '/'}
       </Text>
-      <Text>{layer.draft}</Text>
+      <Text>{escapeControl(layer.draft)}</Text>
       <Text inverse> </Text>
       <Text color="gray">
-        {`   ${keyOf('input.submit')} apply · ${keyOf('input.cancel')} cancel · ${keyOf('filter.toggleRegex')} ${layer.regex ? 'substring' : 'regex'}`}
+        {`   ${active ? `now /${escapeControl(active)}/ · ` : ''}queue: state: flag: func: · ${keyOf('input.submit')} apply · ${keyOf('input.cancel')} cancel · ${keyOf('filter.toggleRegex')} ${layer.regex ? 'substring' : 'regex'}`}
       </Text>
     </Text>
   );
