@@ -28,6 +28,8 @@ export interface WorkerRecord {
   pythonVersion: string | undefined;
   /** rqts-only: the `rqts worker-pool` this worker belongs to (the hash's rqts_pool field). */
   pool: string | undefined;
+  /** rqts-only: the horse's resident set at the last busy heartbeat (horse_rss), if known. */
+  horseRssBytes: number | undefined;
   /** Every field as stored, for detail views. */
   raw: Record<string, string>;
 }
@@ -59,6 +61,7 @@ export function workerRecordFromHash(name: string, hash: Record<string, string>)
     version: hash.version,
     pythonVersion: hash.python_version,
     pool: hash.rqts_pool || undefined,
+    horseRssBytes: hash.horse_rss ? num(hash.horse_rss) : undefined,
     raw: hash,
   };
 }

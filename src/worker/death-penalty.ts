@@ -1,3 +1,4 @@
+import { explainDeath } from './horse-vitals.js';
 import { RqtsError } from '../model/errors.js';
 import { loadExport } from '../model/load-export.js';
 import type { ExecOutcome } from './executor.js';
@@ -67,10 +68,13 @@ export function describeDeath(
         status: 'failed',
       };
     default: {
-      // RQ's text, trailing "; " included, so log searches written for Python keep working.
+      // RQ's text first, trailing "; " included, so log searches written for Python keep
+      // working; then what rqts saw of the death (signal, memory, the OOM killer).
       const signalPart = outcome.signal ? ` (signal ${outcome.rawStatus & 0x7f})` : '';
+      const cause = outcome.reason === 'kill-horse' ? 'kill-horse' : 'crashed';
+      const why = explainDeath(cause, outcome.signal, outcome.rawStatus >> 8, outcome.vitals);
       return {
-        excString: `Work-horse terminated unexpectedly; waitpid returned ${outcome.rawStatus}${signalPart}; `,
+        excString: `Work-horse terminated unexpectedly; waitpid returned ${outcome.rawStatus}${signalPart}; ${why}`,
         status: 'failed',
       };
     }

@@ -1,3 +1,4 @@
+import type { HorseVitals } from './horse-vitals.js';
 import type { JobPayload } from './job-runner.js';
 
 // How a worker runs a job: in a reusable horse process (Worker) or in its own process
@@ -9,7 +10,14 @@ export type ExecOutcome =
   | { kind: 'succeeded'; value: unknown }
   | { kind: 'failed'; excString: string }
   /** The horse died or was killed before answering. */
-  | { kind: 'died'; reason: KillReason | 'crashed'; rawStatus: number; signal: string | undefined };
+  | {
+      kind: 'died';
+      reason: KillReason | 'crashed';
+      rawStatus: number;
+      signal: string | undefined;
+      /** What the horse's memory and cgroup showed, where a horse process was sampled. */
+      vitals?: HorseVitals;
+    };
 
 export interface ExecuteContext {
   roots: string[];
@@ -21,6 +29,8 @@ export interface ExecuteContext {
 export interface Executor {
   /** Process id of the horse while one exists (undefined for in-process execution). */
   readonly horsePid: number | undefined;
+  /** The running job's horse's resident set at its last sample (undefined in-process). */
+  readonly horseRssBytes?: number | undefined;
   /** Starts whatever must be warm before the first job. */
   prepare(): Promise<void>;
   execute(job: JobPayload, context: ExecuteContext): Promise<ExecOutcome>;

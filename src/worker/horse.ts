@@ -7,6 +7,7 @@ import { settledWithin } from './deadline.js';
 import { encodeMessage, HORSE_CHANNEL_FD, isFromHorse, lineReader, type ToHorse } from './horse-protocol.js';
 import type { ExecOutcome, ExecuteContext, Executor, KillReason } from './executor.js';
 import type { JobPayload } from './job-runner.js';
+import { VitalsSampler } from './horse-vitals.js';
 
 // One horse process reused across jobs (design.md "The horse"): modules stay loaded, and a
 // crash, a kill or a timeout costs only the horse. A fresh one is started right after a
@@ -24,6 +25,7 @@ interface Running {
   resolve: (outcome: ExecOutcome) => void;
   killReason: KillReason | undefined;
   saveMeta: ExecuteContext['saveMeta'];
+  vitals: VitalsSampler | undefined;
 }
 
 export class HorseExecutor implements Executor {
@@ -46,6 +48,10 @@ export class HorseExecutor implements Executor {
 
   get horsePid(): number | undefined {
     return this.child?.pid;
+  }
+
+  get horseRssBytes(): number | undefined {
+    return this.running?.vitals?.rssBytes;
   }
 
   async prepare(): Promise<void> {
@@ -98,6 +104,7 @@ export class HorseExecutor implements Executor {
           return;
         }
         this.running = undefined;
+        running.vitals?.finish();
         if (message.exiting && this.child === child) {
           // Never hand the next job to a horse on its way out; prepare() starts a new one.
           this.child = undefined;
@@ -144,6 +151,7 @@ export class HorseExecutor implements Executor {
         reason: running.killReason ?? 'crashed',
         rawStatus,
         signal: signal ?? undefined,
+        vitals: running.vitals?.finish(),
       });
     }
     // Keep a warm horse ready for the next job, unless we are closing. A horse that died
@@ -170,7 +178,8 @@ export class HorseExecutor implements Executor {
     const child = this.child;
     if (!child) throw new Error('no horse available');
     return new Promise<ExecOutcome>((resolve) => {
-      this.running = { jobId: job.id, resolve, killReason: undefined, saveMeta: context.saveMeta };
+      const vitals = child.pid === undefined ? undefined : new VitalsSampler(child.pid);
+      this.running = { jobId: job.id, resolve, killReason: undefined, saveMeta: context.saveMeta, vitals };
       this.send(child, { type: 'run', job, roots: context.roots });
       context.onStarted?.();
     });

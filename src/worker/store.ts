@@ -277,10 +277,12 @@ export class WorkerStore {
   }
 
   /** Busy heartbeat (rq-protocol §2.3 maintain_heartbeats), one MULTI. */
-  async jobHeartbeat(job: Job, ttl: number, workingSeconds: number): Promise<void> {
+  async jobHeartbeat(job: Job, ttl: number, workingSeconds: number, horseRssBytes?: number): Promise<void> {
     const now = new Date();
     const multi = this.connection.multi();
-    multi.hset(this.key, 'current_job_working_time', formatSeconds(workingSeconds));
+    // horse_rss: an rqts field (Python RQ ignores fields it does not know) for the console.
+    const rss = horseRssBytes === undefined ? [] : ['horse_rss', String(horseRssBytes)];
+    multi.hset(this.key, 'current_job_working_time', formatSeconds(workingSeconds), ...rss);
     this.heartbeatCommands(multi, ttl);
     // HSETNX-free: only touch the job hash if it still exists (result_ttl 0 may have deleted it).
     multi.hset(job.key, 'last_heartbeat', formatTimestamp(now));

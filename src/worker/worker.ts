@@ -485,7 +485,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           ? timeout + 60
           : 420
         : (timeout > 0 ? Math.max(1, Math.min(timeout - elapsed, interval)) : interval) + 60;
-    await this.store.jobHeartbeat(job, Math.ceil(ttl), elapsed);
+    await this.store.jobHeartbeat(job, Math.ceil(ttl), elapsed, this.executor.horseRssBytes);
   }
 
   private onCommand(command: WorkerCommand): void {

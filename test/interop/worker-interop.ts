@@ -86,6 +86,9 @@ export function reap(
 
 /** The exc_string RQ records when a horse is SIGKILLed (kill-horse), rq-protocol §6.7. */
 export const HORSE_KILLED = 'Work-horse terminated unexpectedly; waitpid returned 9 (signal 9); ';
+/** What an rqts worker records for the same death: RQ's text first, then what it saw. */
+export const RQTS_HORSE_KILLED =
+  /^Work-horse terminated unexpectedly; waitpid returned 9 \(signal 9\); killed by a kill-horse command \(peak RSS /;
 /** The exc_string RQ records for stop-job. */
 export const STOPPED = 'Job stopped by user, work-horse terminated.';
 
