@@ -15,6 +15,7 @@ export {
   DEFAULT_TIMEOUT,
   DEFAULT_RESULT_TTL,
   DEFAULT_FAILURE_TTL,
+  validateJobId,
 } from './model/job.js';
 export { Queue, type EnqueueOptions, type EnqueueSpec, parseTimeout } from './model/queue.js';
 export { type CallbackOptions, type CallbackSpec } from './model/callbacks.js';

@@ -48,7 +48,11 @@ export const enqueueCommand = defineCommand({
       valueName: 'TEXT',
       description: 'Job description (default: the call string)',
     },
-    jobId: { type: 'string', valueName: 'ID', description: 'Use this job id instead of a random one' },
+    jobId: {
+      type: 'string',
+      valueName: 'ID',
+      description: 'Use this job id instead of a random one (letters, digits, _ and - only)',
+    },
     atFront: { type: 'boolean', description: 'Put the job at the front of the queue' },
     dependsOn: {
       type: 'string',

@@ -131,7 +131,10 @@ export class Job implements JobData {
     options: Partial<Omit<JobData, 'id'>> & { id?: string; origin: string },
     serializer: Serializer = JSONSerializer,
   ): Job {
-    const job = new Job({ id: options.id ?? randomUUID(), origin: options.origin }, serializer);
+    const job = new Job(
+      { id: options.id === undefined ? randomUUID() : validateJobId(options.id), origin: options.origin },
+      serializer,
+    );
     // The constructor's generic copy costs more than the rest of a producer's job building.
     const fields = job as unknown as Record<string, unknown>;
     for (const field in options) {
@@ -406,6 +409,20 @@ export class Job implements JobData {
     multi.del(this.key, keys.jobDependents(this.id), keys.jobDependencies(this.id));
     await multi.exec();
   }
+}
+
+// RQ 2.8's rule for custom ids. 2.x splits started-registry members and execution keys at
+// `:`, so a 2.x worker drops a job whose id has one; 1.x accepted anything.
+const JOB_ID = /^[A-Za-z0-9_-]+$/;
+
+/** Returns the id when RQ 2.8+ would accept it, else throws one line saying what to use. */
+export function validateJobId(id: string): string {
+  if (JOB_ID.test(id)) return id;
+  throw new RqtsError(
+    'BAD_ARGUMENT',
+    id === '' ? 'The job id is empty' : `Job id ${JSON.stringify(id)} is not allowed`,
+    'Use only letters, digits, _ and - (RQ 2.8+ workers refuse other ids), e.g. tenant-42, or none for a generated one',
+  );
 }
 
 export function registryOfStatus(

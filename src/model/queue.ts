@@ -129,12 +129,6 @@ export class Queue {
     // Python reads these fields with int(): "1.5" in the hash would break every Python reader.
     checkWholeSeconds('result_ttl', spec.resultTtl);
     checkWholeSeconds('failure_ttl', spec.failureTtl);
-    if (spec.jobId !== undefined && spec.jobId === '')
-      throw new RqtsError(
-        'BAD_ARGUMENT',
-        'The job id is empty',
-        'Give a non-empty id, or none for a generated one',
-      );
     if (
       spec.meta !== undefined &&
       (typeof spec.meta !== 'object' || spec.meta === null || Array.isArray(spec.meta))

@@ -199,6 +199,7 @@ describe('rqts enqueue', () => {
     [['body=@missing.txt'], /^Cannot read file "missing.txt" for keyword argument body: not found\./],
     [['--timeout', 'soon'], /^Timeout "soon" is not a number of seconds\./],
     [['--timeout', '0'], /^Timeout 0 is not allowed\./],
+    [['--job-id', 'tenant:42'], /^Job id "tenant:42" is not allowed\. Use only letters, digits, _ and -/],
     [['-q', 'two words'], /^Queue name "two words" is not allowed\. Use a name without spaces or commas/],
     [['--result-ttl', '1.5'], /^--result-ttl 1\.5 is not a whole number of seconds\./],
     [['--ttl', 'x'], /^--ttl expects a number, not "x"\./],
@@ -235,7 +236,7 @@ describe('rqts enqueue', () => {
   });
 
   it('the binary prints the same single line on stderr and exits 1', async () => {
-    for (const extra of [[':{bad'], ['-q', 'two words']]) {
+    for (const extra of [[':{bad'], ['-q', 'two words'], ['--job-id', 'tenant:42']]) {
       const io = captureIo();
       await runCli(['enqueue', '--url', redis.url, 'tasks.f', ...extra], io);
       const run = await enqueue('tasks.f', ...extra);

@@ -106,8 +106,11 @@ describe('sending commands', () => {
 
 describe.skipIf(!pythonRqAvailable())("payloads byte-equal to Python RQ's", () => {
   it('Python send_*_command publishes exactly what encodeCommand writes', async () => {
-    const job = await new Queue('cmd', redis.client).enqueue('tasks.a', [], {}, { jobId: 'jöb "1"' });
-    await redis.client.hset(job.key, 'worker_name', 'w1');
+    // An id only RQ 1.x accepts (rqts refuses to enqueue it), written as a 1.x producer would.
+    const queued = await new Queue('cmd', redis.client).enqueue('tasks.a', []);
+    const job = { id: 'jöb "1"' };
+    await redis.client.rename(queued.key, keys.job(job.id));
+    await redis.client.hset(keys.job(job.id), 'worker_name', 'w1');
     const messages = await nextMessages(3, async () => {
       const py = await runPython(
         `

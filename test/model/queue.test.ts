@@ -119,7 +119,7 @@ describe('Queue.enqueue', () => {
       [],
       {},
       {
-        jobId: 'my-id:1',
+        jobId: 'my-id_1',
         atFront: true,
         ttl: 300,
         resultTtl: -1,
@@ -130,9 +130,9 @@ describe('Queue.enqueue', () => {
         retry: { max: 3, interval: [10, 20, 40] },
       },
     );
-    expect(custom.id).toBe('my-id:1');
-    expect(await queue.jobIds()).toEqual(['my-id:1', first.id]);
-    const hash = await rawHash('my-id:1');
+    expect(custom.id).toBe('my-id_1');
+    expect(await queue.jobIds()).toEqual(['my-id_1', first.id]);
+    const hash = await rawHash('my-id_1');
     expect(hash.ttl?.toString()).toBe('300');
     expect(hash.result_ttl?.toString()).toBe('-1');
     expect(hash.failure_ttl?.toString()).toBe('3600');
@@ -141,10 +141,10 @@ describe('Queue.enqueue', () => {
     expect(hash.meta?.toString()).toBe('{"team": "ops", "\\u00fc": [1]}');
     expect(hash.retries_left?.toString()).toBe('3');
     expect(hash.retry_intervals?.toString()).toBe('[10, 20, 40]');
-    const ttl = await redis.client.ttl(keys.job('my-id:1'));
+    const ttl = await redis.client.ttl(keys.job('my-id_1'));
     expect(ttl).toBeGreaterThan(290);
     expect(ttl).toBeLessThanOrEqual(300);
-    const back = await Job.fetch(redis.client, 'my-id:1');
+    const back = await Job.fetch(redis.client, 'my-id_1');
     expect(back.meta).toEqual({ team: 'ops', ü: [1] });
     expect([back.ttl, back.resultTtl, back.failureTtl, back.timeout, back.retriesLeft]).toEqual([
       300, -1, 3600, 300, 3,
@@ -193,6 +193,13 @@ describe('Queue.enqueue', () => {
       ['result_ttl fraction', () => queue.enqueue('tasks.a', [], {}, { resultTtl: 2.5 })],
       ['timeout 0', () => queue.enqueue('tasks.a', [], {}, { timeout: 0 })],
       ['empty id', () => queue.enqueue('tasks.a', [], {}, { jobId: '' })],
+      // RQ 2.8's rule: a 2.x worker splits ids at ':' and refuses anything but [A-Za-z0-9_-].
+      ['colon id', () => queue.enqueue('tasks.a', [], {}, { jobId: 'tenant:42' })],
+      ['dotted id', () => queue.enqueue('tasks.a', [], {}, { jobId: 'a.b' })],
+      ['accented id', () => queue.enqueue('tasks.a', [], {}, { jobId: 'jöb' })],
+      ['scheduled colon id', () => queue.enqueueIn(60, 'tasks.a', [], {}, { jobId: 'x:1' })],
+      ['colon id in a batch', () => queue.enqueueMany([{ funcName: 'tasks.a', jobId: 'b:1' }])],
+      ['dependent colon id', () => queue.enqueue('tasks.a', [], {}, { jobId: 'c:1', dependsOn: ['p'] })],
       [
         'meta array',
         () => queue.enqueue('tasks.a', [], {}, { meta: [] as unknown as Record<string, unknown> }),
