@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Job } from '../../src/model/job.js';
 import { Queue } from '../../src/model/queue.js';
-import { allResults, latestResult } from '../../src/model/results.js';
+import { addResult, allResults, latestResult, type ResultType } from '../../src/model/results.js';
 import { unixNow } from '../../src/model/time.js';
 import { failCommands, finishCommands, type FailOptions } from '../../src/model/transitions.js';
 import { keys } from '../../src/redis/keys.js';
@@ -92,6 +92,8 @@ describe('success results', () => {
     expect(raw[0]?.[1]).toEqual([
       'type',
       '1',
+      'worker_name',
+      'w1',
       'return_value',
       Buffer.from('{"a": [1, "\\u00e9"]}').toString('base64'),
     ]);
@@ -224,5 +226,41 @@ describe.skipIf(!pythonRqAvailable())('Python RQ reads what the transitions wrot
       type: 'failed',
       excString: traceback,
     });
+  });
+
+  it('every entry carries worker_name, as RQ 2.x readers expect', async () => {
+    const success = await startedJob();
+    const failure = await startedJob();
+    await finish(success, 7, 100);
+    await fail(failure, { excString: 'boom' });
+    expect(await latestResult(redis.client, success.id)).toMatchObject({
+      type: 'successful',
+      workerName: 'w1',
+    });
+    expect(await latestResult(redis.client, failure.id)).toMatchObject({ type: 'failed', workerName: 'w1' });
+  });
+
+  it('decodes each type RQ 2.10 writes, with its execution', async () => {
+    const types: ResultType[] = ['successful', 'failed', 'stopped', 'retried', 'max_retries_exceeded'];
+    const startedAt = new Date(1_796_187_592_074);
+    const endedAt = new Date(1_796_187_592_097);
+    const multi = redis.client.multi();
+    for (const type of types)
+      addResult(multi, 'typed', {
+        type,
+        workerName: 'w2',
+        excString: type === 'successful' ? undefined : `${type} text`,
+        returnValue: type === 'successful' ? [1] : undefined,
+        execution: { id: `e-${type}`, startedAt, endedAt },
+      });
+    await multi.exec();
+    const read = (await allResults(redis.client, 'typed')).reverse();
+    expect(read.map((r) => [r.type, r.typeCode])).toEqual(types.map((t, i) => [t, i + 1]));
+    expect(read[0]).toMatchObject({ returnValue: [1], workerName: 'w2', execution: { id: 'e-successful' } });
+    expect(read[4]).toMatchObject({ excString: 'max_retries_exceeded text' });
+    expect(read[3]?.execution).toEqual({ id: 'e-retried', startedAt, endedAt });
+    // A type from a later release is kept by number and read as a failure.
+    await redis.client.xadd(keys.results('typed'), '*', 'type', '9');
+    expect(await latestResult(redis.client, 'typed')).toMatchObject({ type: 'failed', typeCode: 9 });
   });
 });

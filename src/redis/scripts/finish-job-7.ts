@@ -38,10 +38,12 @@ local function finishJob(K, A, mode, workerExists, dependencies)
     end
     if ttl ~= 0 then
       redis.call('HSET', K[1], 'status', 'finished', 'ended_at', ended)
+      -- worker_name as RQ 2.x writes it (1.x readers ignore it): the name the start wrote.
+      local worker = redis.call('HGET', K[1], 'worker_name') or ''
       if A[5] ~= '' then
-        redis.call('XADD', K[4], 'MAXLEN', '~', '10', '*', 'type', '1', 'return_value', A[5])
+        redis.call('XADD', K[4], 'MAXLEN', '~', '10', '*', 'type', '1', 'worker_name', worker, 'return_value', A[5])
       else
-        redis.call('XADD', K[4], 'MAXLEN', '~', '10', '*', 'type', '1')
+        redis.call('XADD', K[4], 'MAXLEN', '~', '10', '*', 'type', '1', 'worker_name', worker)
       end
       if ttl > 0 then redis.call('EXPIRE', K[4], ttl) else redis.call('PERSIST', K[4]) end
       if ttl > 0 then redis.call('ZADD', K[3], now + ttl, id) else redis.call('ZADD', K[3], '+inf', id) end
