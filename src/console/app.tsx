@@ -485,7 +485,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     <Box flexDirection="column" width={width}>
       <Header
         width={width}
-        display={props.display}
+        display={poll.primary ? `${props.display}, primary ${poll.primary}` : props.display}
         serverVersion={poll.serverVersion}
         latencyMs={snapshot?.latencyMs}
         intervalMs={poll.intervalMs}

@@ -1,5 +1,5 @@
 import { render } from 'ink';
-import { parseRedisUrl } from '../redis/connection.js';
+import { describeTarget, parseRedisUrl } from '../redis/connection.js';
 import { RqtsError } from '../model/errors.js';
 import { ConsoleApp, type ExitOutcome } from './app.js';
 import { ActionCenter } from './data/actions.js';
@@ -64,7 +64,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   } else {
     await checkConsoleAccess(url);
   }
-  const { display } = parseRedisUrl(url);
+  const display = describeTarget(url);
   const client = createConsoleClient(url);
   const poller = new Poller(client, { intervalMs: options.intervalMs });
   const readOnly = options.readOnly ?? false;

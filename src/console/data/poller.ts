@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { failoverOptions, parseRedisUrl } from '../../redis/connection.js';
+import { connectedAddress, failoverOptions, parseRedisUrl } from '../../redis/connection.js';
 import { readSnapshot, type Snapshot, type SnapshotRequest } from './snapshot.js';
 import { countersOf, pushSample, rateBetween, type Counters, type RateSample } from './rates.js';
 import type { JobPageRequest } from './jobs.js';
@@ -19,6 +19,8 @@ export interface PollerState {
   rates: RateSample[];
   ticks: number;
   intervalMs: number;
+  /** Behind Sentinel: the primary's address now (it changes with a failover). */
+  primary?: string;
 }
 
 export interface PollerOptions {
@@ -168,6 +170,7 @@ export class Poller {
         rates,
         serverVersion: snapshot.serverVersion ?? this.state.serverVersion,
         ticks: this.state.ticks + 1,
+        primary: this.redis.options.sentinels ? connectedAddress(this.redis) : undefined,
       };
     } catch (error) {
       const raw = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
