@@ -89,6 +89,15 @@ export interface FinishOptions {
   ended: Date;
   /** The worker's own bookkeeping, done in the same atomic step. */
   worker?: { key: string; workingSeconds: number; idleTtl: number };
+  /** Finish only while the job is still `worker`'s, under started-registry `member` (see the script). */
+  fence?: StepFence;
+}
+
+/** Which worker must still hold a job, under which started-registry member, and the call's token. */
+export interface StepFence {
+  member: string;
+  worker: string;
+  token: string;
 }
 
 /**
@@ -99,7 +108,7 @@ export function finishCommands(multi: ChainableCommander, job: Job, options: Fin
   queueScript(multi, SCRIPTS.finishJob, finishScriptArgs(job, options));
 }
 
-/** Keys and arguments of scripts/finish-job-7.ts (7 keys, 13 arguments); marks the job finished. */
+/** Keys and arguments of scripts/finish-job-7.ts (7 keys, 16 arguments); marks the job finished. */
 export function finishScriptArgs(job: Job, options: FinishOptions): (string | Buffer)[] {
   const { keys: scriptKeys, args } = finishScriptParts(job, options);
   return plainArgs([...scriptKeys, ...args]);
@@ -163,6 +172,9 @@ export function finishScriptParts(
       texts.deferredPrefix,
       texts.allQueues,
       job.dependencyIds.length > 0 ? '1' : '0',
+      options.fence?.member ?? '',
+      options.fence?.worker ?? '',
+      options.fence?.token ?? '',
     ],
   };
 }
@@ -174,6 +186,8 @@ export interface FailOptions {
   status?: 'failed' | 'stopped';
   /** --disable-default-exception-handler: the job leaves every registry with no result. */
   defaultHandler?: boolean;
+  /** The job's started-registry member, when it is not the job id. */
+  member?: string;
 }
 
 export function shouldRetry(job: Job, status: 'failed' | 'stopped' = 'failed'): boolean {
@@ -188,7 +202,7 @@ export function failCommands(
 ): 'retried' | 'failed' | 'scheduled' {
   const status = options.status ?? 'failed';
   job.endedAt = options.ended;
-  multi.zrem(keys.registry('started', job.origin), job.id);
+  multi.zrem(keys.registry('started', job.origin), options.member ?? job.id);
   if (shouldRetry(job, status)) return retryCommands(multi, job, options.ended);
   job.status = status;
   // Only dependents that allow dependency failures qualify; the script checks.

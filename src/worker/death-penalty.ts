@@ -14,6 +14,12 @@ export interface DeathPenalty {
 
 export type DeathPenaltyClass = new (timeoutSeconds: number, kill: () => void) => DeathPenalty;
 
+/**
+ * Counts the time this process was running, not wall time: a worker stopped (SIGSTOP, a VM
+ * pause) finds its monotonic clock far ahead when it resumes, and a plain timer would kill
+ * a job that was not running either. A tick that comes much later than asked counts as one
+ * tick.
+ */
 export class TimerDeathPenalty implements DeathPenalty {
   private timer: NodeJS.Timeout | undefined;
 
@@ -23,14 +29,32 @@ export class TimerDeathPenalty implements DeathPenalty {
   ) {}
 
   arm(): void {
-    if (this.timeoutSeconds > 0) this.timer = setTimeout(this.kill, this.timeoutSeconds * 1000);
+    if (this.timeoutSeconds <= 0) return;
+    const limit = this.timeoutSeconds * 1000;
+    const tick = Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, limit / 10));
+    let counted = 0;
+    let last = performance.now();
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const gap = now - last;
+      last = now;
+      counted += gap > tick + PAUSE_MS ? tick : gap;
+      if (counted < limit) return;
+      this.disarm();
+      this.kill();
+    }, tick);
   }
 
   disarm(): void {
-    clearTimeout(this.timer);
+    clearInterval(this.timer);
     this.timer = undefined;
   }
 }
+
+const MIN_TICK_MS = 20;
+const MAX_TICK_MS = 500;
+/** A tick this much later than asked means the process was not running. */
+const PAUSE_MS = 2000;
 
 export async function loadDeathPenaltyClass(
   dotted: string | undefined,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
@@ -17,6 +18,7 @@ import { RqtsError } from '../model/errors.js';
 import { Job } from '../model/job.js';
 import { JSONSerializer, toBuffer, type Serializer } from '../model/serializer.js';
 import { formatSeconds, formatTimestamp, unixNow } from '../model/time.js';
+import { recordCommands } from '../redis/command-recorder.js';
 import { failCommands, finishScriptParts, type FinishTexts } from '../model/transitions.js';
 import type { WorkerState } from '../model/worker-record.js';
 
@@ -76,9 +78,15 @@ export class WorkerStore {
     | 'one'
     | 'zero'
     | 'simple'
-    | 'horse',
+    | 'horse'
+    | 'allWorkers',
     Fixed
   >;
+  /** The started-registry member each job was taken under, when it is not the job id. */
+  private readonly members = new WeakMap<Job, string>();
+  /** Step tokens: unique per call of this worker, so a replayed call can tell it ran. */
+  private readonly tokenPrefix = randomBytes(4).toString('hex');
+  private steps = 0;
 
   constructor(
     readonly connection: Redis,
@@ -103,6 +111,7 @@ export class WorkerStore {
       zero: new Fixed('0'),
       simple: new Fixed('simple'),
       horse: new Fixed('horse'),
+      allWorkers: new Fixed(keys.allWorkers),
     };
   }
 
@@ -196,11 +205,22 @@ export class WorkerStore {
     );
   }
 
-  /** dequeue-n's key pairs and 9 arguments; texts that never change for this worker are Fixed. */
+  private nextToken(): string {
+    this.steps += 1;
+    return `${this.tokenPrefix}.${this.steps}`;
+  }
+
+  /** The member the worker's dequeue wrote for `job` in its started registry. */
+  memberOf(job: Job): string {
+    return this.members.get(job) ?? job.id;
+  }
+
+  /** dequeue-n's key pairs and 11 arguments; texts that never change for this worker are Fixed. */
   private dequeueParts(
     request: DequeueRequest,
     now: string,
     nowSeconds: string,
+    token: string = this.nextToken(),
   ): { keys: PackedArg[]; args: PackedArg[] } {
     const fixed = this.fixedTexts;
     const scriptKeys: PackedArg[] = [];
@@ -221,6 +241,8 @@ export class WorkerStore {
         mode,
         fixed.suspended,
         this.knownFieldsOnly ? fixed.one : fixed.zero,
+        fixed.allWorkers,
+        token,
       ],
     };
   }
@@ -266,14 +288,31 @@ export class WorkerStore {
    * Puts a job this worker took but never started back at the front of its queue (a stop
    * arrived after it was fetched along with the previous job's finish).
    */
-  async returnToQueue(job: Job): Promise<void> {
-    const multi = this.connection.multi();
-    multi.zrem(keys.registry('started', job.origin), job.id);
-    multi.hset(job.key, 'status', 'queued', 'started_at', '', 'worker_name', '');
-    multi.lpush(keys.queue(job.origin), job.id);
-    multi.hdel(this.key, 'current_job');
-    multi.hset(this.key, 'state', 'idle');
-    await execChecked(multi);
+  async returnToQueue(job: Job): Promise<StepOutcome> {
+    const { commander, args } = recordCommands();
+    commander.zrem(keys.registry('started', job.origin), this.memberOf(job));
+    commander.hset(job.key, 'status', 'queued', 'started_at', '', 'worker_name', '');
+    commander.lpush(keys.queue(job.origin), job.id);
+    commander.hdel(this.key, 'current_job');
+    commander.hset(this.key, 'state', 'idle');
+    return this.fencedBatch(job, args);
+  }
+
+  /**
+   * Commands that end this worker's hold on a job, run only while it still holds it
+   * (scripts/fenced-batch-3.ts): 'ok', 'replayed' (a lost reply's second send), or why not.
+   */
+  private async fencedBatch(job: Job, args: (string | Buffer)[]): Promise<StepOutcome> {
+    const reply = await this.scripts.rqtsFencedBatch(
+      job.key,
+      keys.registry('started', job.origin),
+      this.key,
+      this.memberOf(job),
+      this.identity.name,
+      this.nextToken(),
+      ...args,
+    );
+    return stepOutcome(reply);
   }
 
   /** Busy heartbeat (rq-protocol §2.3 maintain_heartbeats), one MULTI. */
@@ -286,10 +325,20 @@ export class WorkerStore {
     this.heartbeatCommands(multi, ttl);
     // HSETNX-free: only touch the job hash if it still exists (result_ttl 0 may have deleted it).
     multi.hset(job.key, 'last_heartbeat', formatTimestamp(now));
-    multi.zadd(keys.registry('started', job.origin), 'XX', String(unixNow(now.getTime()) + ttl), job.id);
+    multi.zadd(
+      keys.registry('started', job.origin),
+      'XX',
+      String(unixNow(now.getTime()) + ttl),
+      this.memberOf(job),
+    );
     const replies = await multi.exec();
-    // A reply of 1 means the field was created: the job hash had vanished, so remove the stub.
-    if (Number(replies?.[3]?.[1]) === 1) await this.connection.del(job.key);
+    // A reply of 1 means the field was created: the hash had vanished, so remove the stub.
+    // Our own hash gone (stopped past its TTL) leaves the worker unregistered, and its next
+    // dequeue registers it again, rather than a stub outside rq:workers that no reader lists.
+    const stubs: string[] = [];
+    if (Number(replies?.[3]?.[1]) === 1) stubs.push(job.key);
+    if (Number(replies?.[0]?.[1]) === 1) stubs.push(this.key);
+    if (stubs.length > 0) await this.connection.del(...stubs);
   }
 
   async saveMeta(jobId: string, meta: Record<string, unknown>): Promise<void> {
@@ -329,20 +378,28 @@ export class WorkerStore {
     workingSeconds: number,
     idleTtl: number,
     next?: DequeueRequest,
-  ): Promise<DequeueResult | undefined> {
+  ): Promise<{ outcome: StepOutcome; next: DequeueResult | undefined }> {
     const ended = new Date();
+    const token = this.nextToken();
     const finish = finishScriptParts(
       job,
-      { returnValue, resultTtl, ended, worker: { key: this.key, workingSeconds, idleTtl } },
+      {
+        returnValue,
+        resultTtl,
+        ended,
+        worker: { key: this.key, workingSeconds, idleTtl },
+        fence: { member: this.memberOf(job), worker: this.identity.name, token },
+      },
       this.queueTexts(job.origin).finish,
       this.fixedTexts.workerKey,
     );
     if (!next) {
-      await this.scripts.rqtsFinishJob(...plainArgs([...finish.keys, ...finish.args]));
-      return undefined;
+      const reply = await this.scripts.rqtsFinishJob(...plainArgs([...finish.keys, ...finish.args]));
+      return { outcome: stepOutcome(reply), next: undefined };
     }
     // The next job starts at the instant this one ended; parts in finish-dequeue-n's order.
-    const dequeue = this.dequeueParts(next, formatTimestamp(ended), String(unixNow(ended.getTime())));
+    // One token for both halves: a replay is told apart by the finish's check.
+    const dequeue = this.dequeueParts(next, formatTimestamp(ended), String(unixNow(ended.getTime())), token);
     const args = finish.keys;
     for (const key of dequeue.keys) args.push(key);
     for (const arg of finish.args) args.push(arg);
@@ -354,10 +411,16 @@ export class WorkerStore {
     args: PackedArg[],
     numKeys: number,
     queues: readonly string[],
-  ): Promise<DequeueResult> {
-    const viaIoredis = async (): Promise<[number, DequeueReply]> =>
+  ): Promise<{ outcome: StepOutcome; next: DequeueResult }> {
+    const viaIoredis = async (): Promise<[number | Buffer, DequeueReply]> =>
       this.scripts.rqtsFinishDequeueBuffer(numKeys, ...plainArgs(args));
-    if (!this.packed) return this.parseDequeue((await viaIoredis())[1], queues);
+    const parse = (
+      reply: [number | Buffer, DequeueReply],
+    ): { outcome: StepOutcome; next: DequeueResult } => ({
+      outcome: stepOutcome(reply[0]),
+      next: this.parseDequeue(reply[1], queues),
+    });
+    if (!this.packed) return parse(await viaIoredis());
     // Written as prebuilt bytes (redis/packed-command.ts); NOSCRIPT means it did not run, so
     // the same call goes again the ordinary way, which loads the script.
     const script = this.finishDequeueScript(numKeys);
@@ -366,8 +429,8 @@ export class WorkerStore {
         if (isNoScript(error)) return viaIoredis();
         throw error;
       },
-    )) as [number, DequeueReply];
-    return this.parseDequeue(reply[1], queues);
+    )) as [number | Buffer, DequeueReply];
+    return parse(reply);
   }
 
   /** One script object per key count, so its packed EVALSHA prefix is built once. */
@@ -403,13 +466,34 @@ export class WorkerStore {
     failure: { excString: string; status?: 'failed' | 'stopped'; defaultHandler?: boolean },
     workingSeconds: number,
     idleTtl: number,
-  ): Promise<'failed' | 'retried' | 'scheduled'> {
-    const multi = this.connection.multi();
-    const result = failCommands(multi, job, { ...failure, ended: new Date() });
-    this.afterJobCommands(multi, workingSeconds, 'failed_job_count', idleTtl, failure.status !== 'stopped');
-    await execChecked(multi);
-    return result;
+  ): Promise<{ outcome: StepOutcome; result: 'failed' | 'retried' | 'scheduled' }> {
+    const { commander, args } = recordCommands();
+    const result = failCommands(commander, job, {
+      ...failure,
+      ended: new Date(),
+      member: this.memberOf(job),
+    });
+    this.afterJobCommands(
+      commander,
+      workingSeconds,
+      'failed_job_count',
+      idleTtl,
+      failure.status !== 'stopped',
+    );
+    return { outcome: await this.fencedBatch(job, args), result };
   }
+}
+
+/**
+ * How a fenced step went: written; a lost reply's second send that found the first one had
+ * written; or, as `dropped`, why the job was no longer this worker's to write.
+ */
+export type StepOutcome = { kind: 'written' } | { kind: 'replayed' } | { kind: 'dropped'; reason: string };
+
+function stepOutcome(reply: unknown): StepOutcome {
+  if (typeof reply === 'number' || reply === 'ok') return { kind: 'written' };
+  const text = String(reply);
+  return text === 'replayed' ? { kind: 'replayed' } : { kind: 'dropped', reason: text };
 }
 
 function droppedIds(flat: (number | Buffer)[], queues: readonly string[]): DroppedId[] {
@@ -417,12 +501,6 @@ function droppedIds(flat: (number | Buffer)[], queues: readonly string[]): Dropp
   for (let i = 0; i + 1 < flat.length; i += 2)
     dropped.push({ queue: queues[Number(flat[i]) - 1] ?? '?', id: String(flat[i + 1]) });
   return dropped;
-}
-
-async function execChecked(multi: ChainableCommander): Promise<void> {
-  const replies = await multi.exec();
-  const failed = replies?.find(([error]) => error);
-  if (failed?.[0]) throw failed[0];
 }
 
 /** RQ's cleanup_ghosts at worker start: a listed worker key without a TTL gets one. */

@@ -35,7 +35,13 @@ import { Maintenance } from './maintenance.js';
 import { dequeueTimeout, withDefaults, type ResolvedWorkerOptions, type WorkerOptions } from './options.js';
 import { Scheduler } from './scheduler.js';
 import { ShutdownSignals } from './shutdown-signals.js';
-import { WorkerStore, type DequeueRequest, type DequeueResult, type DroppedId } from './store.js';
+import {
+  WorkerStore,
+  type DequeueRequest,
+  type DequeueResult,
+  type DroppedId,
+  type StepOutcome,
+} from './store.js';
 import { QueueOrder } from './strategies.js';
 import { retryRefused } from './refused-writes.js';
 import { QueueWaiter } from './waiter.js';
@@ -408,7 +414,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           );
           return;
         }
-        this.prefetched = await this.persist(`record job ${job.id} as finished`, () =>
+        const finished = await this.persist(`record job ${job.id} as finished`, () =>
           this.store.finishJob(
             job,
             outcome.value,
@@ -418,7 +424,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
             this.mayPrefetch() ? this.dequeueRequest() : undefined,
           ),
         );
+        this.prefetched = finished.next;
         this.state = 'idle';
+        if (this.dropped(job, 'finished', finished.outcome)) return;
         this.emit('job:finished', job, outcome.value);
         this.log.info(`${job.origin}: Job OK (${escapeControl(job.id)})`);
         this.log.info(
@@ -452,7 +460,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     status: 'failed' | 'stopped',
     working: number,
   ): Promise<void> {
-    const result = await this.persist(`record job ${job.id} as ${status}`, () =>
+    const { outcome, result } = await this.persist(`record job ${job.id} as ${status}`, () =>
       this.store.failJob(
         job,
         { excString, status, defaultHandler: !this.options.disableDefaultExceptionHandler },
@@ -461,6 +469,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       ),
     );
     this.state = 'idle';
+    if (this.dropped(job, status, outcome, `: ${excString.split('\n').at(-1) ?? ''}`)) return;
     this.emit('job:failed', job, excString, result);
     const what =
       status === 'stopped'
@@ -474,6 +483,23 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await runExceptionHandlers(this.handlers, job, excString, (error) =>
       this.log.error(`Exception handler failed: ${String(error)}`),
     );
+  }
+
+  /**
+   * True when the write was fenced off: the job stopped being ours while it ran (this worker
+   * was stopped or cut off past its TTL, maintenance failed the job, another worker took it),
+   * so its outcome is not ours to record. Logged, and the worker carries on.
+   */
+  private dropped(job: Job, what: string, outcome: StepOutcome, detail = ''): boolean {
+    if (outcome.kind === 'replayed')
+      this.log.warn(
+        `Job ${escapeControl(job.id)}: the ${what} write was sent twice over a lost connection; it counted once`,
+      );
+    if (outcome.kind !== 'dropped') return false;
+    this.log.warn(
+      `Job ${escapeControl(job.id)}: dropping its ${what} outcome, because ${outcome.reason} (this worker lost it, probably stopped or cut off past its TTL)${detail}`,
+    );
+    return true;
   }
 
   private async busyHeartbeat(job: Job, timeout: number): Promise<void> {
@@ -568,6 +594,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (unstarted?.kind === 'job')
       await this.store
         .returnToQueue(unstarted.job)
+        .then((outcome) => this.dropped(unstarted.job, 'return-to-queue', outcome))
         .catch((error: unknown) =>
           this.log.error(`Could not return job ${unstarted.job.id} to its queue: ${String(error)}`),
         );

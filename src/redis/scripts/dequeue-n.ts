@@ -11,21 +11,26 @@ import { JOB_HASH_FIELDS } from '../job-fields.js';
 // ARGV[8]  suspension key (rq:suspended)
 // ARGV[9]  '1' to return only the job fields rqts reads (JOB_HASH_FIELDS, in that order),
 //          '0' for the whole hash (a custom job class may read fields of its own)
+// ARGV[10] the registration set (rq:workers)
+// ARGV[11] this call's step token, unique per call of this worker ('' for none)
 // Guarantee: a job id leaves its queue and enters its started registry, with the job marked
 // `started` for this worker and the worker marked `busy` on it, in one atomic step. There is
 // no moment at which the id is in no list and no registry, so a worker killed at any point
 // leaves the job either queued or started (and the abandoned-job clean-up of Python RQ or
 // rqts fails it with a reason). Ids whose hash has no `data` (expired or deleted jobs) are
 // dropped, as RQ's dequeue drops them, and named in the reply so the worker can log them.
-// A worker whose own key is gone (Redis restarted or flushed) takes nothing: it must register
-// again first, or it would work invisibly under a stub hash.
+// A worker whose own key is gone (Redis restarted or flushed), or who is no longer in
+// rq:workers, takes nothing: it must register again first, or it would work invisibly.
+// Replay: a call whose token the worker hash already holds (`rqts_step`) ran before, and its
+// reply was lost on a dropped connection (ioredis sends unanswered commands again after a
+// reconnect); it pops nothing and answers the job it took then, if the worker still has it.
 // Returns nil (nothing queued), 'suspended', 'unregistered', or {queue index (1-based), id,
 // HMGET of JOB_HASH_FIELDS or HGETALL of the job, [dropped]}; with ids dropped and no job,
 // {0, '', {}, dropped}. `dropped` lists queue index, id, queue index, id … of the ids dropped.
-// The body as a Lua function reading its key pairs from K after position k0 and its 9
+// The body as a Lua function reading its key pairs from K after position k0 and its 11
 // arguments from A after position a0 (no copies: this runs once per job), so the
 // finish-and-dequeue script can run it after a finish in the same call. `workerExists`
-// may be given when the caller already asked (nil: ask). The field list is spelled out in
+// may be given when the caller already asked (nil: ask); so may `replay` (nil: check the token). The field list is spelled out in
 // the script text rather than built as a table on every call.
 const QUOTED_FIELDS = JOB_HASH_FIELDS.map((field) => `'${field}'`).join(', ');
 
@@ -35,10 +40,31 @@ function fieldNumber(field: (typeof JOB_HASH_FIELDS)[number]): number {
 }
 
 export const DEQUEUE_FN = `
-local function dequeue(K, k0, A, a0, workerExists)
+local function jobFields(jobKey, known)
+  if known then return redis.call('HMGET', jobKey, ${QUOTED_FIELDS}) end
+  return redis.call('HGETALL', jobKey)
+end
+
+local function replayedDequeue(K, k0, A, a0)
+  local id = redis.call('HGET', A[a0 + 1], 'current_job')
+  if not id then return nil end
+  for i = k0 + 1, #K, 2 do
+    if redis.call('ZSCORE', K[i + 1], id) then
+      local jobKey = A[a0 + 2] .. id
+      if redis.call('HGET', jobKey, 'worker_name') ~= A[a0 + 3] then return nil end
+      return {(i - k0 + 1) / 2, id, jobFields(jobKey, A[a0 + 9] == '1')}
+    end
+  end
+  return nil
+end
+
+local function dequeue(K, k0, A, a0, workerExists, replay)
   local workerKey = A[a0 + 1]
   if workerExists == nil then workerExists = redis.call('EXISTS', workerKey) == 1 end
-  if not workerExists then return 'unregistered' end
+  if not workerExists or redis.call('SISMEMBER', A[a0 + 10], workerKey) == 0 then return 'unregistered' end
+  local token = A[a0 + 11]
+  if replay == nil then replay = token ~= '' and redis.call('HGET', workerKey, 'rqts_step') == token end
+  if replay then return replayedDequeue(K, k0, A, a0) end
   if redis.call('EXISTS', A[a0 + 8]) == 1 then return 'suspended' end
   local dropped = nil
   for i = k0 + 1, #K, 2 do
@@ -64,7 +90,7 @@ local function dequeue(K, k0, A, a0, workerExists)
         redis.call('ZADD', K[i + 1], tonumber(A[a0 + 5]) + ttl, id)
         redis.call('HSET', jobKey, 'status', 'started', 'started_at', now, 'last_heartbeat', now, 'worker_name', A[a0 + 3])
         redis.call('PERSIST', jobKey)
-        redis.call('HSET', workerKey, 'current_job', id, 'current_job_working_time', '0', 'state', 'busy', 'last_heartbeat', now)
+        redis.call('HSET', workerKey, 'current_job', id, 'current_job_working_time', '0', 'state', 'busy', 'last_heartbeat', now, 'rqts_step', token)
         redis.call('EXPIRE', workerKey, ttl)
         local index = (i - k0 + 1) / 2
         if known then
@@ -89,5 +115,5 @@ end
 `;
 
 export const DEQUEUE_N = `${DEQUEUE_FN}
-return dequeue(KEYS, 0, ARGV, 0, nil)
+return dequeue(KEYS, 0, ARGV, 0, nil, nil)
 `;

@@ -4,9 +4,12 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 
 // KEYS[1..7]   the keys of finish-job-7.ts
 // KEYS[8..]    the key pairs of dequeue-n.ts (queue list, its started registry), in priority order
-// ARGV[1..13]  the arguments of finish-job-7.ts (ARGV[8], the worker update, is implied: counters
+// ARGV[1..16]  the arguments of finish-job-7.ts (ARGV[8], the worker update, is implied: counters
 //              here, the state with the dequeue)
-// ARGV[14..22] the 9 arguments of dequeue-n.ts
+// ARGV[17..27] the 11 arguments of dequeue-n.ts
+// A job fenced off (no longer this worker's) is not finished, and the next dequeue still
+// happens. A replayed call (its token already in the worker hash) writes nothing and answers
+// the job its first run took.
 // Guarantee: a job's success step and the worker's next dequeue in one atomic call, one
 // command and one reply per job while a queue has work (a pipeline of two script calls
 // cost the worker a second command to build and parse, and Redis a second script run).
@@ -17,8 +20,8 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 export const FINISH_DEQUEUE_N = `${RELEASE_DEPENDENTS_FN}${FINISH_JOB_FN}${DEQUEUE_FN}
 local workerExists = redis.call('EXISTS', KEYS[5]) == 1
 local finished = finishJob(KEYS, ARGV, '2', workerExists, ARGV[13] == '1')
-local taken = dequeue(KEYS, 7, ARGV, 13, workerExists)
-if (type(taken) ~= 'table' or taken[1] == 0) and taken ~= 'unregistered' then
+local taken = dequeue(KEYS, 7, ARGV, 16, workerExists, finished == 'replayed')
+if finished ~= 'replayed' and (type(taken) ~= 'table' or taken[1] == 0) and taken ~= 'unregistered' then
   redis.call('HDEL', KEYS[5], 'current_job')
   redis.call('HSET', KEYS[5], 'current_job_working_time', '0', 'state', 'idle', 'last_heartbeat', ARGV[2])
   redis.call('EXPIRE', KEYS[5], ARGV[7])

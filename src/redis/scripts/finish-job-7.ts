@@ -18,18 +18,40 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 //          (and only if the worker hash exists), '0' not at all
 // ARGV[9..12]  job key prefix, queue key prefix, deferred registry prefix, rq:queues
 // ARGV[13] '1' when the job has dependencies (its dependencies set gets the result TTL), else '0'
+// ARGV[14] the job's started-registry member as its worker wrote it ('' for the job id)
+// ARGV[15] the worker that must still hold the job ('' for no fence)
+// ARGV[16] the call's step token ('' for none), kept in the worker hash as `rqts_step`
 // Guarantee: RQ 1.16's whole success step (rq-protocol §6.5) in one atomic call: the job is
 // finished with its result, out of the started registry, its dependents released and the
 // worker's counters moved, or none of it. A job hash deleted while the job ran is not
 // brought back. Returns 1, or 0 when the job hash was gone.
+// Fence: with ARGV[15], the job must still be this worker's (its member in the started
+// registry, its worker_name ARGV[15]); else nothing is written and the reason comes back as
+// text, so a worker that was stopped past its TTL cannot finish a job maintenance already
+// failed or another worker took. A call whose token the worker hash holds already ran (its
+// reply was lost and the client sent it again): it answers 'replayed' and writes nothing.
 // The success step as a Lua function over its own key and argument tables, so the
 // finish-and-dequeue script can run it in the same call (Lua scripts cannot call each other).
 // `mode` is ARGV[8]'s meaning: '1' full worker update, '2' counters only (the caller sets the
 // state), '0' none. `workerExists` may be given when the caller already asked (nil: ask).
 // `dependencies` false skips the EXPIRE of a dependencies set the job never had.
 export const FINISH_JOB_FN = `
+local function finishFence(K, A)
+  local token, holder = A[16], A[15]
+  if token and token ~= '' and redis.call('HGET', K[5], 'rqts_step') == token then return 'replayed' end
+  if not holder or holder == '' then return nil end
+  if not redis.call('ZSCORE', K[2], A[14]) then return 'it is no longer in the started registry' end
+  local owner = redis.call('HGET', K[1], 'worker_name')
+  if owner ~= holder then return 'its worker_name is now ' .. (owner or 'unset') end
+  return nil
+end
+
 local function finishJob(K, A, mode, workerExists, dependencies)
   local id, ended, ttl, now = A[1], A[2], tonumber(A[3]), tonumber(A[4])
+  local fenced = finishFence(K, A)
+  if fenced then return fenced end
+  local member = A[14]
+  if not member or member == '' then member = id end
   local exists = redis.call('EXISTS', K[1]) == 1
   if exists then
     if redis.call('EXISTS', K[6]) == 1 then
@@ -57,8 +79,9 @@ local function finishJob(K, A, mode, workerExists, dependencies)
       redis.call('PERSIST', K[1])
     end
   end
-  redis.call('ZREM', K[2], id)
+  redis.call('ZREM', K[2], member)
   if mode == '2' and workerExists == nil then workerExists = redis.call('EXISTS', K[5]) == 1 end
+  if A[16] and A[16] ~= '' and (mode == '1' or workerExists) then redis.call('HSET', K[5], 'rqts_step', A[16]) end
   if mode == '1' or (mode == '2' and workerExists) then
     redis.call('HINCRBY', K[5], 'successful_job_count', 1)
     redis.call('HINCRBYFLOAT', K[5], 'total_working_time', A[6])

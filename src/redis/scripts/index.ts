@@ -16,6 +16,7 @@ import { EMPTY_QUEUE_1 } from './empty-queue-1.js';
 import { ENQUEUE_DEPENDENT_4 } from './enqueue-dependent-4.js';
 import { ENQUEUE_JOB_3 } from './enqueue-job-3.js';
 import { ENQUEUE_SCHEDULED_2 } from './enqueue-scheduled-2.js';
+import { FENCED_BATCH_3 } from './fenced-batch-3.js';
 import { FINISH_DEQUEUE_N } from './finish-dequeue-n.js';
 import { FINISH_JOB_7 } from './finish-job-7.js';
 import { RELEASE_DEPENDENTS_1 } from './release-dependents-1.js';
@@ -36,10 +37,12 @@ export interface ScriptCommands {
   rqtsFinishDequeueBuffer(
     numKeys: number,
     ...keysAndArgs: (string | number | Buffer)[]
-  ): Promise<[number, DequeueReply]>;
+  ): Promise<[number | Buffer, DequeueReply]>;
   rqtsRequeueFailed(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
   rqtsEnqueueScheduled(...keysAndArgs: (string | number)[]): Promise<string[]>;
-  rqtsFinishJob(...keysAndArgs: (string | number | Buffer)[]): Promise<number>;
+  /** 1 for the job finished, 0 for its hash gone, else 'replayed' or why it was fenced off. */
+  rqtsFinishJob(...keysAndArgs: (string | number | Buffer)[]): Promise<number | string>;
+  rqtsFencedBatch(...keysAndArgs: (string | number | Buffer)[]): Promise<string>;
   rqtsEnqueueJob(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
 }
 
@@ -52,6 +55,7 @@ export function withScripts(client: Redis): Redis & ScriptCommands {
     client.defineCommand('rqtsFinishDequeue', { lua: FINISH_DEQUEUE_N });
     client.defineCommand('rqtsRequeueFailed', { numberOfKeys: 4, lua: REQUEUE_FAILED_4 });
     client.defineCommand('rqtsEnqueueScheduled', { numberOfKeys: 2, lua: ENQUEUE_SCHEDULED_2 });
+    client.defineCommand('rqtsFencedBatch', { numberOfKeys: 3, lua: FENCED_BATCH_3 });
     for (const script of QUEUEABLE)
       client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
     registered.add(client);
