@@ -12,7 +12,8 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { Poller } from './data/poller.js';
 import type { ActionCenter } from './data/actions.js';
 import type { LocalWorker, LocalWorkers, LocalWorkersState } from './data/local-workers.js';
-import { deriveQueueRows, deriveTotals, deriveWorkerRows } from './data/derive.js';
+import { deriveOrphans, deriveQueueRows, deriveTotals, deriveWorkerRows } from './data/derive.js';
+import { Timeline } from './data/timeline.js';
 import { bucketize, recentRate } from './data/rates.js';
 import { jobColumns, QUEUE_COLUMNS, WORKER_COLUMNS } from './data/columns.js';
 import { deriveModel, type ModelInputs } from './model.js';
@@ -55,6 +56,8 @@ export interface ConsoleAppProps {
   readOnly: boolean;
   onExit: (outcome: ExitOutcome) => void;
   stopOptions?: { warmMs?: number; coldMs?: number };
+  /** What the console saw happen; one is made from the poller when not given. */
+  timeline?: Timeline;
   /** Quit at once without asking about launched workers: the demo's caller ends them. */
   quitAtOnce?: boolean;
 }
@@ -62,6 +65,8 @@ export interface ConsoleAppProps {
 const EMPTY_LOCAL: LocalWorkersState = { workers: [], lines: [], logDir: undefined };
 const noSubscribe = (): (() => void) => () => undefined;
 const emptyLocal = (): LocalWorkersState => EMPTY_LOCAL;
+/** How long the "Redis restarted" banner stays (the timeline keeps it). */
+const RESTART_BANNER_MS = 5 * 60_000;
 
 type TerminalSize = { columns: number; rows: number };
 const readSize = (stdout: NodeJS.WriteStream): TerminalSize => ({
@@ -143,6 +148,9 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const poll = useSyncExternalStore(poller.subscribe, poller.getState);
   const receipts = useSyncExternalStore(actions.subscribe, actions.getState);
   const localState = useSyncExternalStore(local?.subscribe ?? noSubscribe, local?.getState ?? emptyLocal);
+  const [timeline] = useState(() => props.timeline ?? new Timeline(poller));
+  const events = useSyncExternalStore(timeline.subscribe, timeline.getState);
+  useEffect(() => timeline.observeReceipts(receipts), [timeline, receipts]);
   const [ui, reactDispatch] = useReducer(uiReducer, INITIAL_UI);
   // Keys can arrive faster than React renders (fast typing, a paste): the controller must
   // judge each key against the state the previous keys produced, not the last render's.
@@ -166,23 +174,32 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     [localState.workers],
   );
   const allWorkers = useMemo(
-    () => (snapshot ? deriveWorkerRows(snapshot, snapshot.takenAt, launched, launchedPools) : []),
-    [snapshot, launched, launchedPools],
+    () =>
+      snapshot
+        ? deriveWorkerRows(snapshot, snapshot.takenAt, launched, launchedPools, events.lastQueues)
+        : [],
+    [snapshot, launched, launchedPools, events.lastQueues],
+  );
+  const orphans = useMemo(
+    () => (snapshot ? deriveOrphans(snapshot, allWorkers, snapshot.takenAt) : []),
+    [snapshot, allWorkers],
   );
   const allQueues = useMemo(
     () => (snapshot ? deriveQueueRows(snapshot, allWorkers, snapshot.takenAt) : []),
     [snapshot, allWorkers],
   );
   const totals = useMemo(
-    () => (snapshot ? deriveTotals(allWorkers, allQueues) : undefined),
-    [snapshot, allWorkers, allQueues],
+    () => (snapshot ? deriveTotals(allWorkers, allQueues, orphans) : undefined),
+    [snapshot, allWorkers, allQueues, orphans],
   );
+  const restartShown = events.restart !== undefined && now - events.restart.at < RESTART_BANNER_MS;
   // Layout: everything but the body has a known height, so the body fills the rest and
   // the frame stays one line short of the terminal (a full frame makes Ink clear the screen).
   const bannerShown =
     (poll.connection !== 'ready' && poll.connection !== 'connecting') ||
     (poll.connection === 'connecting' && !totals) ||
-    Boolean(snapshot?.suspended);
+    Boolean(snapshot?.suspended) ||
+    restartShown;
   const chrome = 2 + (bannerShown ? 1 : 0) + 1 + 1 + 1 + layerHeight(ui);
   const bodyHeight = Math.max(3, size.rows - 1 - chrome);
   const width = Math.max(40, size.columns);
@@ -267,7 +284,10 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       poller.refreshNow();
     },
     refresh: () => poller.refreshNow(),
-    notify: (text) => setNotice(stampNotice(text)),
+    notify: (text) => {
+      setNotice(stampNotice(text));
+      timeline.add('notice', text);
+    },
     quit: () => {
       const running = local?.running() ?? [];
       if (running.length > 0 && props.quitAtOnce) finish({ workers: 'stopped', detached: [] });
@@ -507,6 +527,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
         suspended={snapshot?.suspended ?? false}
         readOnly={readOnly}
         note={props.note}
+        restart={restartShown ? events.restart?.text : undefined}
         now={now}
       />
       <Tabs screen={ui.screen} extra={tabExtra} />

@@ -4,6 +4,9 @@ import {
   deriveTotals,
   deriveWorkerRow,
   heartbeatLevel,
+  heartbeatWindow,
+  isConsumer,
+  orphanReason,
 } from '../../src/console/data/derive.js';
 import { bucketize, countersOf, rateBetween } from '../../src/console/data/rates.js';
 import type { CurrentJob, Snapshot, WorkerEntry } from '../../src/console/data/snapshot.js';
@@ -13,8 +16,13 @@ import { formatTimestamp } from '../../src/model/time.js';
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 const ago = (s: number): string => formatTimestamp(new Date(NOW - s * 1000));
 
-function worker(name: string, hash: Record<string, string>, listeners = 1): WorkerEntry {
-  return { name, record: workerRecordFromHash(name, hash), listeners };
+function worker(
+  name: string,
+  hash: Record<string, string>,
+  listeners = 1,
+  pttlMs: number | undefined = undefined,
+): WorkerEntry {
+  return { name, record: workerRecordFromHash(name, hash), listeners, pttlMs };
 }
 
 describe('heartbeat age judged by state', () => {
@@ -26,6 +34,68 @@ describe('heartbeat age judged by state', () => {
     expect(heartbeatLevel('busy', 60)).toBe('late');
     expect(heartbeatLevel('busy', 95)).toBe('stale');
     expect(heartbeatLevel('busy', undefined)).toBe('unknown');
+  });
+});
+
+describe('heartbeat judged by the window each worker set (PTTL + age)', () => {
+  // `rq worker --worker-ttl 20`, idle: TTL 80 at each beat, a beat every 5 s.
+  const pttlAfter = (ttl: number, age: number): number => (ttl - age) * 1000;
+  it('a --worker-ttl 20 idle worker is late a beat after its first missed one, then stale', () => {
+    expect(heartbeatWindow('idle', 3, pttlAfter(80, 3))).toMatchObject({
+      intervalSeconds: 5,
+      graceSeconds: 2.5,
+      source: 'ttl',
+    });
+    expect(heartbeatLevel('idle', 4, pttlAfter(80, 4))).toBe('ok');
+    expect(heartbeatLevel('idle', 8, pttlAfter(80, 8))).toBe('late');
+    expect(heartbeatLevel('idle', 13, pttlAfter(80, 13))).toBe('stale');
+  });
+  it('a busy worker with --job-monitoring-interval 60 (TTL 120) is fine at 70 s, where the default would cry', () => {
+    expect(heartbeatLevel('busy', 70, pttlAfter(120, 70))).toBe('ok');
+    expect(heartbeatLevel('busy', 70)).toBe('late');
+    expect(heartbeatLevel('busy', 80, pttlAfter(120, 80))).toBe('late');
+    expect(heartbeatLevel('busy', 111, pttlAfter(120, 111))).toBe('stale');
+  });
+  it('falls back to RQ defaults when the key has no TTL', () => {
+    expect(heartbeatWindow('busy', 10, -1).source).toBe('default');
+    expect(heartbeatLevel('idle', 450, -1)).toBe('late');
+  });
+});
+
+describe('orphaned started jobs', () => {
+  const live = deriveWorkerRow(
+    worker('w', { state: 'busy', queues: 'q', current_job: 'j1', last_heartbeat: ago(1) }, 1, 89_000),
+    new Map(),
+    NOW,
+    new Set(),
+  );
+  const deaf = deriveWorkerRow(
+    worker('k', { state: 'busy', queues: 'q', current_job: 'j2', last_heartbeat: ago(1) }, 0, 89_000),
+    new Map(),
+    NOW,
+    new Set(),
+  );
+  const rows = new Map([
+    ['w', live],
+    ['k', deaf],
+  ]);
+  const job = (id: string, workerName: string, deadline = NOW / 1000 + 60) => ({
+    id,
+    workerName,
+    deadline,
+    status: 'started',
+    startedAt: new Date(NOW - 60_000),
+  });
+  it('is not orphaned while its worker runs it', () => {
+    expect(orphanReason(job('j1', 'w'), rows, NOW)).toBeUndefined();
+    // Deaf but beating: commands are lost, the job is not (yet).
+    expect(orphanReason(job('j2', 'k'), rows, NOW)).toBeUndefined();
+  });
+  it('names why it is orphaned', () => {
+    expect(orphanReason(job('j9', 'gone'), rows, NOW)).toBe('no-worker');
+    expect(orphanReason(job('j3', 'w'), rows, NOW)).toBe('not-current');
+    expect(orphanReason(job('j1', 'w', NOW / 1000 - 1), rows, NOW)).toBe('deadline');
+    expect(orphanReason({ ...job('j1', 'gone'), status: 'finished' }, rows, NOW)).toBeUndefined();
   });
 });
 
@@ -87,7 +157,12 @@ describe('worker rows', () => {
   });
 
   it('marks ghosts and dead workers', () => {
-    const ghost = deriveWorkerRow({ name: 'g', record: undefined, listeners: 0 }, jobs, NOW, new Set());
+    const ghost = deriveWorkerRow(
+      { name: 'g', record: undefined, listeners: 0, pttlMs: -2 },
+      jobs,
+      NOW,
+      new Set(),
+    );
     expect(ghost.ghost).toBe(true);
     expect(ghost.flags).toEqual(['ghost']);
     const dead = deriveWorkerRow(
@@ -119,8 +194,10 @@ function snapshotOf(workers: WorkerEntry[], takenAt = NOW): Snapshot {
     durationMs: 1,
     roundTrips: 3,
     serverVersion: undefined,
+    server: undefined,
     suspended: false,
     workers,
+    started: [],
     queues: [
       {
         name: 'busyq',
@@ -129,6 +206,7 @@ function snapshotOf(workers: WorkerEntry[], takenAt = NOW): Snapshot {
         counts: { started: 1, finished: 2, failed: 3, deferred: 0, scheduled: 0, canceled: 0 },
         oldestJobId: 'x',
         oldestEnqueuedAt: new Date(NOW - 60_000),
+        startedHead: [],
       },
       {
         name: 'orphan',
@@ -137,6 +215,7 @@ function snapshotOf(workers: WorkerEntry[], takenAt = NOW): Snapshot {
         counts: { started: 0, finished: 0, failed: 1, deferred: 0, scheduled: 0, canceled: 0 },
         oldestJobId: 'y',
         oldestEnqueuedAt: undefined,
+        startedHead: [],
       },
     ],
     currentJobs: new Map(),
@@ -149,7 +228,7 @@ describe('queue rows and totals', () => {
   it('counts live listeners and flags a queue with jobs and no worker', () => {
     const snap = snapshotOf([
       worker('a', { state: 'idle', queues: 'busyq', last_heartbeat: ago(1) }),
-      { name: 'g', record: undefined, listeners: 0 },
+      { name: 'g', record: undefined, listeners: 0, pttlMs: -2 },
     ]);
     const rows = snap.workers.map((w) => deriveWorkerRow(w, snap.currentJobs, NOW, new Set()));
     const queues = deriveQueueRows(snap, rows, NOW);
@@ -158,6 +237,7 @@ describe('queue rows and totals', () => {
       ['orphan', 0, ['no-worker']],
     ]);
     expect(queues[0]?.oldestAgeSeconds).toBe(60);
+    expect(rows.map(isConsumer)).toEqual([true, false]);
     const totals = deriveTotals(rows, queues);
     expect(totals).toMatchObject({
       workers: 1,

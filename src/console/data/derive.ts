@@ -1,29 +1,74 @@
 import type { RegistryCounts } from '../../model/registry.js';
-import type { CurrentJob, QueueEntry, Snapshot, WorkerEntry } from './snapshot.js';
+import type { CurrentJob, QueueEntry, Snapshot, StartedEntry, WorkerEntry } from './snapshot.js';
 
 // Pure functions from a snapshot (plus the clock) to what the screens show. No I/O here:
 // everything is unit-tested with hand-built snapshots.
 
 /**
- * How often a worker in a given state refreshes last_heartbeat, and the TTL it sets on
- * its key (rq-protocol §2.3): idle workers beat at least every 405 s (BLPOP timeout,
- * TTL 480); busy ones every 30 s (job monitoring interval, TTL 90).
+ * RQ's defaults (rq-protocol §2.3), used only when a worker key has no TTL to read: idle
+ * workers beat at least every 405 s (BLPOP timeout, TTL 480); busy ones every 30 s (job
+ * monitoring interval, TTL 90).
  */
 export const HEARTBEAT_POLICY = {
   busy: { intervalSeconds: 30, ttlSeconds: 90 },
   idle: { intervalSeconds: 405, ttlSeconds: 480 },
 } as const;
-/** Slack for network and scheduling jitter before a heartbeat counts as late. */
-const HEARTBEAT_GRACE_SECONDS = 15;
 
 export type HeartbeatLevel = 'ok' | 'late' | 'stale' | 'unknown';
 
-export function heartbeatLevel(state: string, ageSeconds: number | undefined): HeartbeatLevel {
-  if (ageSeconds === undefined) return 'unknown';
+/** The heartbeat window a worker set for itself at its last beat. */
+export interface HeartbeatWindow {
+  /** The TTL it gave its key then (s): remaining PTTL plus the time since last_heartbeat. */
+  ttlSeconds: number;
+  /** How often it beats in its state (s): busy TTL − 60, otherwise TTL − 75 (RQ's rule). */
+  intervalSeconds: number;
+  /** Slack before a beat counts as missed: half an interval, 2 to 15 s. */
+  graceSeconds: number;
+  /** 'ttl' when read from the key; 'default' (RQ's constants) when the key has no TTL. */
+  source: 'ttl' | 'default';
+}
+
+/**
+ * RQ sets the worker key's TTL at every beat: busy, job_monitoring_interval + 60; idle,
+ * worker_ttl + 60 with a beat every worker_ttl − 15 (its BLPOP timeout). So the TTL read back
+ * gives the interval the worker promised, whatever --worker-ttl or monitoring interval it runs.
+ */
+export function heartbeatWindow(
+  state: string,
+  ageSeconds: number | undefined,
+  pttlMs: number | undefined,
+): HeartbeatWindow {
+  const grace = (interval: number): number => Math.min(15, Math.max(2, interval / 2));
+  if (pttlMs !== undefined && pttlMs >= 0 && ageSeconds !== undefined) {
+    const ttl = pttlMs / 1000 + ageSeconds;
+    const interval = Math.max(1, state === 'busy' ? ttl - 60 : ttl - 75);
+    return { ttlSeconds: ttl, intervalSeconds: interval, graceSeconds: grace(interval), source: 'ttl' };
+  }
   const policy = state === 'busy' ? HEARTBEAT_POLICY.busy : HEARTBEAT_POLICY.idle;
-  if (ageSeconds <= policy.intervalSeconds + HEARTBEAT_GRACE_SECONDS) return 'ok';
-  if (ageSeconds <= policy.ttlSeconds) return 'late';
-  return 'stale';
+  return {
+    ttlSeconds: policy.ttlSeconds,
+    intervalSeconds: policy.intervalSeconds,
+    graceSeconds: 15,
+    source: 'default',
+  };
+}
+
+/**
+ * late-hb: one beat missed (older than an interval plus grace). STALE-HB: two missed, or
+ * one missed with the key about to expire, i.e. a frozen (SIGSTOPped) or wedged worker.
+ */
+export function heartbeatLevel(
+  state: string,
+  ageSeconds: number | undefined,
+  pttlMs?: number,
+): HeartbeatLevel {
+  if (ageSeconds === undefined) return 'unknown';
+  const w = heartbeatWindow(state, ageSeconds, pttlMs);
+  if (ageSeconds <= w.intervalSeconds + w.graceSeconds) return 'ok';
+  if (w.source === 'default') return ageSeconds <= w.ttlSeconds ? 'late' : 'stale';
+  const remaining = w.ttlSeconds - ageSeconds;
+  if (ageSeconds > 2 * w.intervalSeconds + w.graceSeconds || remaining < w.graceSeconds) return 'stale';
+  return 'late';
 }
 
 export type WorkerFlag = 'ghost' | 'dead' | 'stale' | 'late' | 'overtime' | 'deaf' | 'stopping';
@@ -39,6 +84,8 @@ export interface WorkerRow {
   jobTimeoutSeconds: number | undefined;
   heartbeatAgeSeconds: number | undefined;
   heartbeat: HeartbeatLevel;
+  /** The window its heartbeat is judged by (undefined for a ghost). */
+  window: HeartbeatWindow | undefined;
   successful: number;
   failed: number;
   totalWorkingSeconds: number;
@@ -55,13 +102,18 @@ function ageSeconds(date: Date | undefined, now: number): number | undefined {
   return date ? Math.max(0, (now - date.getTime()) / 1000) : undefined;
 }
 
-/** `launchedPools`: pools this console launched; their workers count as launched too. */
+/**
+ * `launchedPools`: pools this console launched; their workers count as launched too.
+ * `lastQueues`: each worker's queues as last seen, so a ghost row keeps them (and a filter
+ * on a queue still shows it).
+ */
 export function deriveWorkerRow(
   entry: WorkerEntry,
   currentJobs: ReadonlyMap<string, CurrentJob>,
   now: number,
   launched: ReadonlySet<string>,
   launchedPools: ReadonlySet<string> = new Set(),
+  lastQueues: ReadonlyMap<string, readonly string[]> = new Map(),
 ): WorkerRow {
   const record = entry.record;
   if (!record) {
@@ -69,13 +121,14 @@ export function deriveWorkerRow(
       name: entry.name,
       ghost: true,
       state: 'ghost',
-      queues: [],
+      queues: [...(lastQueues.get(entry.name) ?? [])],
       currentJobId: undefined,
       job: undefined,
       jobElapsedSeconds: undefined,
       jobTimeoutSeconds: undefined,
       heartbeatAgeSeconds: undefined,
       heartbeat: 'unknown',
+      window: undefined,
       successful: 0,
       failed: 0,
       totalWorkingSeconds: 0,
@@ -95,7 +148,8 @@ export function deriveWorkerRow(
       : undefined;
   const timeout = job?.timeout !== undefined && job.timeout > 0 ? job.timeout : undefined;
   const hbAge = ageSeconds(record.lastHeartbeat, now);
-  const heartbeat = heartbeatLevel(record.state, hbAge);
+  const window = heartbeatWindow(record.state, hbAge, entry.pttlMs);
+  const heartbeat = heartbeatLevel(record.state, hbAge, entry.pttlMs);
   const flags: WorkerFlag[] = [];
   if (record.death) flags.push('dead');
   if (heartbeat === 'stale') flags.push('stale');
@@ -115,6 +169,7 @@ export function deriveWorkerRow(
     jobTimeoutSeconds: timeout,
     heartbeatAgeSeconds: hbAge,
     heartbeat,
+    window,
     successful: record.successfulJobCount,
     failed: record.failedJobCount,
     totalWorkingSeconds: record.totalWorkingTime,
@@ -132,8 +187,16 @@ export function deriveWorkerRows(
   now: number,
   launched: ReadonlySet<string> = new Set(),
   launchedPools: ReadonlySet<string> = new Set(),
+  lastQueues: ReadonlyMap<string, readonly string[]> = new Map(),
 ): WorkerRow[] {
-  return snapshot.workers.map((w) => deriveWorkerRow(w, snapshot.currentJobs, now, launched, launchedPools));
+  return snapshot.workers.map((w) =>
+    deriveWorkerRow(w, snapshot.currentJobs, now, launched, launchedPools, lastQueues),
+  );
+}
+
+/** Can this worker take a job from its queues? Not when dead, a ghost, deaf or frozen. */
+export function isConsumer(row: WorkerRow): boolean {
+  return !row.ghost && !row.flags.some((f) => f === 'dead' || f === 'deaf' || f === 'stale');
 }
 
 export type QueueFlag = 'no-worker' | 'unregistered';
@@ -153,7 +216,7 @@ export function deriveQueueRows(
 ): QueueRow[] {
   const listening = new Map<string, number>();
   for (const w of workerRows) {
-    if (w.ghost || w.flags.includes('dead')) continue;
+    if (!isConsumer(w)) continue;
     for (const q of w.queues) listening.set(q, (listening.get(q) ?? 0) + 1);
   }
   return snapshot.queues.map((q: QueueEntry): QueueRow => {
@@ -182,6 +245,60 @@ export function isFlagged(row: WorkerRow): boolean {
   return row.flags.some((f) => f !== 'stopping');
 }
 
+/** Why a started job is nobody's any more (ORPHANED); undefined while someone runs it. */
+export type OrphanReason =
+  'no-worker' | 'ghost' | 'dead' | 'stale' | 'deaf-late' | 'not-current' | 'deadline';
+
+/** A job's start and its worker's record are written together; allow a refresh for slow readers. */
+const NOT_CURRENT_GRACE_MS = 5000;
+
+export function orphanReason(
+  job: Pick<StartedEntry, 'id' | 'deadline' | 'workerName' | 'status' | 'startedAt'>,
+  workers: ReadonlyMap<string, WorkerRow>,
+  now: number,
+): OrphanReason | undefined {
+  if (job.status !== 'started') return undefined;
+  if (Number.isFinite(job.deadline) && job.deadline * 1000 < now) return 'deadline';
+  if (!job.workerName) return undefined;
+  const worker = workers.get(job.workerName);
+  if (!worker) return 'no-worker';
+  if (worker.ghost) return 'ghost';
+  if (worker.flags.includes('dead')) return 'dead';
+  if (worker.heartbeat === 'stale') return 'stale';
+  if (worker.flags.includes('deaf') && worker.heartbeat === 'late') return 'deaf-late';
+  const settled = !job.startedAt || now - job.startedAt.getTime() > NOT_CURRENT_GRACE_MS;
+  if (worker.currentJobId !== job.id && settled) return 'not-current';
+  return undefined;
+}
+
+export const ORPHAN_TEXT: Record<OrphanReason, string> = {
+  'no-worker': 'its worker is gone',
+  ghost: 'its worker is a ghost (hash gone)',
+  dead: 'its worker registered its death',
+  stale: 'its worker stopped beating (frozen?)',
+  'deaf-late': 'its worker is deaf and late',
+  'not-current': 'its worker runs another job now',
+  deadline: 'its started-registry deadline has passed',
+};
+
+export interface OrphanedJob extends StartedEntry {
+  reason: OrphanReason;
+}
+
+export function deriveOrphans(
+  snapshot: Snapshot,
+  workerRows: readonly WorkerRow[],
+  now: number,
+): OrphanedJob[] {
+  const byName = new Map(workerRows.map((w) => [w.name, w]));
+  const out: OrphanedJob[] = [];
+  for (const job of snapshot.started) {
+    const reason = orphanReason(job, byName, now);
+    if (reason) out.push({ ...job, reason });
+  }
+  return out;
+}
+
 export interface Totals {
   workers: number;
   byState: Record<string, number>;
@@ -191,9 +308,14 @@ export interface Totals {
   started: number;
   failed: number;
   queues: number;
+  orphaned: number;
 }
 
-export function deriveTotals(workerRows: readonly WorkerRow[], queueRows: readonly QueueRow[]): Totals {
+export function deriveTotals(
+  workerRows: readonly WorkerRow[],
+  queueRows: readonly QueueRow[],
+  orphans: readonly OrphanedJob[] = [],
+): Totals {
   const byState: Record<string, number> = {};
   let ghosts = 0;
   let flagged = 0;
@@ -211,5 +333,6 @@ export function deriveTotals(workerRows: readonly WorkerRow[], queueRows: readon
     started: queueRows.reduce((n, q) => n + q.started, 0),
     failed: queueRows.reduce((n, q) => n + q.failed, 0),
     queues: queueRows.length,
+    orphaned: orphans.length,
   };
 }

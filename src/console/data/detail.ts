@@ -117,6 +117,15 @@ export function jobDetailLines(detail: JobDetail | undefined, now: number, reque
   return lines;
 }
 
+function heartbeatWindowText(row: WorkerRow): string {
+  const w = row.window;
+  if (!w) return 'no window';
+  const every = `beats every ${formatDuration(w.intervalSeconds)}`;
+  return w.source === 'ttl'
+    ? `${every}: its key got a ${formatDuration(w.ttlSeconds)} TTL at the last beat`
+    : `${every} (RQ's default: its key has no TTL to read)`;
+}
+
 export function workerDetailLines(
   row: WorkerRow | undefined,
   entry: WorkerEntry | undefined,
@@ -147,7 +156,7 @@ export function workerDetailLines(
   lines.push(
     field(
       'heartbeat',
-      `${formatDuration(row.heartbeatAgeSeconds)} ago (${row.heartbeat}; ${row.state === 'busy' ? 'busy workers beat every 30s' : 'idle workers beat at least every 405s'})`,
+      `${formatDuration(row.heartbeatAgeSeconds)} ago (${row.heartbeat}; ${heartbeatWindowText(row)})`,
     ),
   );
   lines.push(

@@ -258,7 +258,8 @@ export class LocalWorkers {
   async killAll(): Promise<void> {
     const left = this.entries.filter((e) => !e.info.exit);
     const exited = left.map(
-      (e) => new Promise<void>((resolve) => (e.info.exit ? resolve() : e.child.once('exit', () => resolve()))),
+      (e) =>
+        new Promise<void>((resolve) => (e.info.exit ? resolve() : e.child.once('exit', () => resolve()))),
     );
     for (const e of left) killGroup(e.child);
     await Promise.all(exited);

@@ -51,6 +51,8 @@ export function createConsoleClient(url: string): Redis {
   return client;
 }
 
+class StaleRead extends Error {}
+
 export class Poller {
   private state: PollerState;
   private readonly listeners = new Set<() => void>();
@@ -63,6 +65,10 @@ export class Poller {
   private readonly log: (line: string) => void;
   /** The socket's own complaint (ECONNREFUSED…), more telling than the command's error. */
   private socketError: string | undefined;
+  /** INFO server is read again after every (re)connection: a restart changes its run_id. */
+  private infoWanted = true;
+  /** Counts connections: a snapshot read across a reconnect may come from a new server. */
+  private epoch = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -74,6 +80,8 @@ export class Poller {
     });
     redis.on('ready', () => {
       this.socketError = undefined;
+      this.infoWanted = true;
+      this.epoch++;
     });
     this.state = {
       connection: 'connecting',
@@ -155,9 +163,21 @@ export class Poller {
     if (this.stopped) return;
     this.inFlight = true;
     const began = Date.now();
+    let stale = false;
     try {
-      const wantVersion = this.state.connection !== 'ready' || this.state.serverVersion === undefined;
-      const snapshot = await readSnapshot(this.redis, { ...this.request, wantVersion });
+      const wantVersion =
+        this.infoWanted || this.state.connection !== 'ready' || this.state.serverVersion === undefined;
+      this.infoWanted = false;
+      const epoch = this.epoch;
+      const snapshot = await readSnapshot(this.redis, { ...this.request, wantVersion }).catch(
+        (error: unknown) => {
+          if (wantVersion) this.infoWanted = true;
+          throw error;
+        },
+      );
+      // ioredis resends unanswered commands after reconnecting: this read may be half from a
+      // restarted server, without the INFO that tells. Read again, INFO included.
+      if (epoch !== this.epoch && !wantVersion) throw new StaleRead();
       this.setConnection('ready');
       const counters = countersOf(snapshot);
       let rates = this.state.rates;
@@ -173,23 +193,14 @@ export class Poller {
         primary: this.redis.options.sentinels ? connectedAddress(this.redis) : undefined,
       };
     } catch (error) {
-      const raw = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
-      // ioredis's "Stream isn't writeable…" only says we are offline; say why, if the socket told us.
-      const offline = /Stream isn't writeable|Connection is closed|enableOfflineQueue/i.test(raw);
-      const message = offline ? (this.socketError ?? 'connection lost') : raw;
-      this.setConnection(
-        this.redis.status === 'reconnecting' || this.redis.status === 'connecting'
-          ? 'reconnecting'
-          : 'unreachable',
-        message,
-      );
-      // Counter deltas across an outage would show a bogus spike.
-      this.counters = undefined;
-      this.state = { ...this.state, ticks: this.state.ticks + 1 };
+      if (error instanceof StaleRead) {
+        stale = true;
+        this.rerun = true;
+      } else this.recordFailure(error);
     } finally {
       this.inFlight = false;
     }
-    this.emit();
+    if (!stale) this.emit();
     if (this.stopped) return;
     if (this.rerun) {
       this.rerun = false;
@@ -198,6 +209,22 @@ export class Poller {
     }
     const wait = Math.max(50, this.state.intervalMs - (Date.now() - began));
     this.timer = setTimeout(() => void this.tick(), wait);
+  }
+
+  private recordFailure(error: unknown): void {
+    const raw = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
+    // ioredis's "Stream isn't writeable…" only says we are offline; say why, if the socket told us.
+    const offline = /Stream isn't writeable|Connection is closed|enableOfflineQueue/i.test(raw);
+    const message = offline ? (this.socketError ?? 'connection lost') : raw;
+    this.setConnection(
+      this.redis.status === 'reconnecting' || this.redis.status === 'connecting'
+        ? 'reconnecting'
+        : 'unreachable',
+      message,
+    );
+    // Counter deltas across an outage would show a bogus spike.
+    this.counters = undefined;
+    this.state = { ...this.state, ticks: this.state.ticks + 1 };
   }
 
   private emit(): void {

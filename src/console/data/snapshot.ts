@@ -34,6 +34,26 @@ export interface WorkerEntry {
   record: WorkerRecord | undefined;
   /** Subscribers on rq:pubsub:<name>: 0 means nobody would hear a command. */
   listeners: number;
+  /** PTTL of the worker key in ms: -1 no TTL, -2 gone, undefined unknown. */
+  pttlMs: number | undefined;
+}
+
+/** A started-registry entry: its job, its deadline (score) and who runs it per the job hash. */
+export interface StartedEntry {
+  queue: string;
+  id: string;
+  /** The registry score: when the job counts as abandoned (Unix seconds). */
+  deadline: number;
+  workerName: string | undefined;
+  status: string | undefined;
+  description: string | undefined;
+  startedAt: Date | undefined;
+}
+
+/** What INFO server says about the server's life (a changed run_id is a restart). */
+export interface ServerIdentity {
+  runId: string | undefined;
+  uptimeSeconds: number | undefined;
 }
 
 export interface CurrentJob {
@@ -54,6 +74,8 @@ export interface QueueEntry {
   counts: RegistryCounts;
   oldestJobId: string | undefined;
   oldestEnqueuedAt: Date | undefined;
+  /** Head of the started registry (at most STARTED_SCAN_LIMIT), read for the ORPHANED flag. */
+  startedHead: { id: string; deadline: number }[];
 }
 
 export interface Snapshot {
@@ -62,8 +84,12 @@ export interface Snapshot {
   durationMs: number;
   roundTrips: number;
   serverVersion: string | undefined;
+  /** Read with the version (first tick, after each reconnect). */
+  server: ServerIdentity | undefined;
   suspended: boolean;
   workers: WorkerEntry[];
+  /** The first STARTED_SCAN_LIMIT entries of every queue's started registry. */
+  started: StartedEntry[];
   queues: QueueEntry[];
   currentJobs: Map<string, CurrentJob>;
   jobPage: JobPage | undefined;
@@ -101,6 +127,18 @@ export function parseServerVersion(info: string): string | undefined {
   return /redis_version:([^\r\n]+)/.exec(info)?.[1];
 }
 
+export function parseServerIdentity(info: string): ServerIdentity {
+  const uptime = /uptime_in_seconds:(\d+)/.exec(info)?.[1];
+  return {
+    runId: /run_id:([0-9a-f]+)/.exec(info)?.[1],
+    uptimeSeconds: uptime === undefined ? undefined : Number(uptime),
+  };
+}
+
+/** Started jobs read per queue and refresh, for the ORPHANED judgement (a fixed cost). */
+export const STARTED_SCAN_LIMIT = 100;
+const STARTED_FIELDS = ['worker_name', 'status', 'description', 'started_at'] as const;
+
 const CURRENT_JOB_FIELDS = [
   'description',
   'status',
@@ -125,36 +163,41 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
     .sort();
   const queueKeys = reply<string[]>(r1, 1, []).filter((k) => k.startsWith(keys.queue('')));
   const suspended = reply<number>(r1, 2, 0) === 1;
-  const serverVersion = request.wantVersion ? parseServerVersion(reply<string>(r1, 3, '')) : undefined;
+  const info = request.wantVersion ? reply<string>(r1, 3, '') : undefined;
+  const serverVersion = info === undefined ? undefined : parseServerVersion(info);
+  const server = info === undefined || info === '' ? undefined : parseServerIdentity(info);
 
   // Round trip 2.
   const second = redis.pipeline();
-  for (const key of workerKeys) second.hgetall(key);
+  // PTTL next to each hash: with last_heartbeat it gives the TTL the worker set at its beat.
+  for (const key of workerKeys) second.hgetall(key).pttl(key);
   const workerNames = workerKeys.map(workerNameFromKey);
   if (workerNames.length > 0)
     second.call('PUBSUB', 'NUMSUB', ...workerNames.map((n) => keys.workerChannel(n)));
-  const r2WorkerEnd = workerKeys.length + (workerNames.length > 0 ? 1 : 0);
+  const r2WorkerEnd = workerKeys.length * 2 + (workerNames.length > 0 ? 1 : 0);
   const r2 = { replies: [] as Replies };
   // Queue names come from rq:queues now; queues only named by workers are added after
   // the worker hashes arrive, so their sizes are read in round trip 3 (rare, and still fixed).
   const knownQueues = queueKeys.map(queueNameFromKey).sort();
-  const QUEUE_STRIDE = 2 + REGISTRY_KINDS.length;
+  const QUEUE_STRIDE = 3 + REGISTRY_KINDS.length;
   for (const name of knownQueues) planQueueSizes(second, name);
   const pagePlan = request.jobPage ? planJobPage(second, request.jobPage) : undefined;
   const detailPlan = request.detailJobId ? planJobDetail(second, request.detailJobId) : undefined;
   r2.replies = await exec(second);
   roundTrips++;
 
-  const numsub = workerNames.length > 0 ? reply<unknown[]>(r2.replies, workerKeys.length, []) : [];
+  const numsub = workerNames.length > 0 ? reply<unknown[]>(r2.replies, workerKeys.length * 2, []) : [];
   const listenersByChannel = new Map<string, number>();
   for (let i = 0; i + 1 < numsub.length; i += 2)
     listenersByChannel.set(String(numsub[i]), Number(numsub[i + 1]));
   const workers: WorkerEntry[] = workerNames.map((name, i) => {
-    const hash = reply<Record<string, string>>(r2.replies, i, {});
+    const hash = reply<Record<string, string>>(r2.replies, i * 2, {});
+    const pttl = reply<number | null>(r2.replies, i * 2 + 1, null);
     return {
       name,
       record: Object.keys(hash).length > 0 ? workerRecordFromHash(name, hash) : undefined,
       listeners: listenersByChannel.get(keys.workerChannel(name)) ?? 0,
+      pttlMs: pttl === null ? undefined : Number(pttl),
     };
   });
   const queues: QueueEntry[] = knownQueues.map((name, q) =>
@@ -177,6 +220,10 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
   const extraBase = thirdCount;
   for (const name of extraQueues) planQueueSizes(third, name);
   thirdCount += extraQueues.length * QUEUE_STRIDE;
+  const startedHeads = queues.flatMap((q) => q.startedHead.map((e) => ({ queue: q.name, ...e })));
+  const startedBase = thirdCount;
+  for (const e of startedHeads) third.hmget(keys.job(e.id), ...STARTED_FIELDS);
+  thirdCount += startedHeads.length;
   const headBase = thirdCount;
   const headQueues = queues.filter((q) => q.oldestJobId !== undefined);
   for (const q of headQueues) third.hmget(keys.job(q.oldestJobId ?? ''), 'enqueued_at', 'created_at');
@@ -212,6 +259,18 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
       exists: createdAt !== null && createdAt !== undefined,
     });
   });
+  const startedJobs: StartedEntry[] = startedHeads.map((e, i) => {
+    const [workerName, status, description, startedAt] = reply<(string | null)[]>(r3, startedBase + i, []);
+    return {
+      queue: e.queue,
+      id: e.id,
+      deadline: e.deadline,
+      workerName: workerName || undefined,
+      status: status ?? undefined,
+      description: description ?? undefined,
+      startedAt: tryParseTimestamp(startedAt),
+    };
+  });
   extraQueues.forEach((name, q) =>
     queues.push(queueFromReplies(name, false, r3, extraBase + q * QUEUE_STRIDE)),
   );
@@ -232,8 +291,10 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
     durationMs: performance.now() - started,
     roundTrips,
     serverVersion,
+    server,
     suspended,
     workers,
+    started: startedJobs,
     queues,
     currentJobs,
     jobPage,
@@ -245,6 +306,7 @@ function planQueueSizes(pipeline: ReturnType<Redis['pipeline']>, name: string): 
   pipeline.llen(keys.queue(name));
   for (const kind of REGISTRY_KINDS) pipeline.zcard(keys.registry(kind, name));
   pipeline.lindex(keys.queue(name), 0);
+  pipeline.zrange(keys.registry('started', name), 0, STARTED_SCAN_LIMIT - 1, 'WITHSCORES');
 }
 
 function queueFromReplies(name: string, known: boolean, replies: Replies, base: number): QueueEntry {
@@ -253,6 +315,11 @@ function queueFromReplies(name: string, known: boolean, replies: Replies, base: 
     counts[kind] = Number(reply(replies, base + 1 + k, 0));
   });
   const head = reply<string | null>(replies, base + 1 + REGISTRY_KINDS.length, null);
+  const flat = reply<string[]>(replies, base + 2 + REGISTRY_KINDS.length, []);
+  const startedHead: { id: string; deadline: number }[] = [];
+  // RQ 2.x members are <job id>:<execution id>; job ids never hold a colon there.
+  for (let i = 0; i + 1 < flat.length; i += 2)
+    startedHead.push({ id: (flat[i] ?? '').split(':')[0] ?? '', deadline: Number(flat[i + 1]) });
   return {
     name,
     known,
@@ -260,5 +327,6 @@ function queueFromReplies(name: string, known: boolean, replies: Replies, base: 
     counts: counts,
     oldestJobId: head ?? undefined,
     oldestEnqueuedAt: undefined,
+    startedHead,
   };
 }

@@ -23,6 +23,8 @@ export interface HeaderProps {
   suspended: boolean;
   readOnly: boolean;
   note: string | undefined;
+  /** "Redis restarted at …" while recent. */
+  restart?: string;
   now: number;
 }
 
@@ -79,6 +81,12 @@ export function Header(props: HeaderProps): React.JSX.Element {
                 ⚑ {totals.flagged} flagged
               </Text>
             ) : null}
+            {totals.orphaned > 0 ? (
+              <Text color="red" bold>
+                {' '}
+                {totals.orphaned} ORPHANED
+              </Text>
+            ) : null}
             <Sep />
             <Text>
               queued {formatCount(totals.queued)} started {formatCount(totals.started)}{' '}
@@ -100,6 +108,10 @@ export function Header(props: HeaderProps): React.JSX.Element {
         </Text>
       ) : props.connection === 'connecting' && !totals ? (
         <Text color="gray">connecting to {escapeControl(props.display)}…</Text>
+      ) : props.restart ? (
+        <Text wrap="truncate" backgroundColor="yellow" color="black" bold>
+          {` ⚠ ${escapeControl(props.restart)} `}
+        </Text>
       ) : props.suspended ? (
         <Text wrap="truncate" backgroundColor="yellow" color="black" bold>
           {' ⏸ SUSPENDED: workers start no new jobs (P resumes) '}
