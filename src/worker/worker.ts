@@ -191,7 +191,26 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return this.jobsDone > 0;
   }
 
+  private readonly onReconnecting = (): void =>
+    this.log.warn(
+      'Lost the connection to Redis; reconnecting (unanswered commands are sent again, and every worker step is safe to send twice)',
+    );
+
+  /** Listened to from bootstrap on, when the first connection is long made: a ready is a reconnect. */
+  private readonly onReconnected = (): void => this.log.info('Reconnected to Redis');
+
+  private watchConnection(on: boolean): void {
+    if (on) {
+      this.connection.on('reconnecting', this.onReconnecting);
+      this.connection.on('ready', this.onReconnected);
+    } else {
+      this.connection.off('reconnecting', this.onReconnecting);
+      this.connection.off('ready', this.onReconnected);
+    }
+  }
+
   private async bootstrap(): Promise<void> {
+    this.watchConnection(true);
     await this.persist('register the worker', () => this.store.registerBirth(this.options.workerTtl));
     await this.listener.start();
     await this.setState('started');
@@ -589,6 +608,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   private async teardown(): Promise<void> {
+    this.watchConnection(false);
     // A job fetched with the last finish but never started goes back where it was.
     const unstarted = this.takePrefetched();
     if (unstarted?.kind === 'job')
