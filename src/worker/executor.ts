@@ -36,5 +36,7 @@ export interface Executor {
   execute(job: JobPayload, context: ExecuteContext): Promise<ExecOutcome>;
   /** Ends the running job now; false when nothing runs or it cannot be killed. */
   kill(reason: KillReason): boolean;
+  /** Fires the running job's AbortSignal without ending it (a graceful stop's first step). */
+  abort(reason: string): boolean;
   close(): Promise<void>;
 }

@@ -24,7 +24,9 @@ channel.on('error', () => process.exit(0));
 // more than "work-horse terminated".
 let runningJobId: string | undefined;
 let titleFuncName: string | undefined;
-let neverAborted: AbortController | undefined;
+// The running job's signal: aborted only by a graceful stop (a plain stop, a timeout or a
+// kill ends the whole process instead). Made on first use, as most jobs never ask for it.
+let jobAbort: AbortController | undefined;
 let roots: string[] = [];
 
 function sameRoots(a: readonly string[], b: readonly string[]): boolean {
@@ -57,9 +59,9 @@ channel.on(
           process.title = `rqts: horse running ${job.funcName}`;
         }
         runningJobId = job.id;
+        jobAbort = undefined;
         void runJobFunction(job, roots, {
-          // Never aborted in a horse: a stop or a timeout kills the whole process instead.
-          signal: () => (neverAborted ??= new AbortController()).signal,
+          signal: () => (jobAbort ??= new AbortController()).signal,
           saveMeta: (meta) =>
             new Promise<void>((resolve) => {
               const id = ++seq;
@@ -70,6 +72,11 @@ channel.on(
           runningJobId = undefined;
           send({ type: 'done', jobId: job.id, outcome });
         });
+        return;
+      }
+      case 'abort': {
+        if (message.jobId === runningJobId)
+          (jobAbort ??= new AbortController()).abort(new Error(message.reason));
         return;
       }
       default: {

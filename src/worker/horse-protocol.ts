@@ -4,7 +4,11 @@ import type { JobPayload, RunOutcome } from './job-runner.js';
 // user code only; every Redis write stays in the worker, so killing a horse can never
 // leave a half-written job.
 
-export type ToHorse = { type: 'run'; job: JobPayload; roots: string[] } | { type: 'meta-saved'; seq: number };
+export type ToHorse =
+  | { type: 'run'; job: JobPayload; roots: string[] }
+  | { type: 'meta-saved'; seq: number }
+  /** A graceful stop: the running job's AbortSignal fires; the kill comes later, if needed. */
+  | { type: 'abort'; jobId: string; reason: string };
 
 export type FromHorse =
   | { type: 'ready' }
@@ -21,7 +25,7 @@ export function isFromHorse(message: unknown): message is FromHorse {
 export function isToHorse(message: unknown): message is ToHorse {
   if (!message || typeof message !== 'object') return false;
   const type = (message as { type?: unknown }).type;
-  return type === 'run' || type === 'meta-saved';
+  return type === 'run' || type === 'meta-saved' || type === 'abort';
 }
 
 /**

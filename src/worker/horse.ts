@@ -201,6 +201,13 @@ export class HorseExecutor implements Executor {
     return true;
   }
 
+  abort(reason: string): boolean {
+    const running = this.running;
+    if (!running || !this.child) return false;
+    this.send(this.child, { type: 'abort', jobId: running.jobId, reason });
+    return true;
+  }
+
   private async recycle(): Promise<void> {
     const child = this.child;
     if (!child) return;

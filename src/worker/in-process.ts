@@ -50,5 +50,12 @@ export class InProcessExecutor implements Executor {
     return true;
   }
 
+  abort(reason: string): boolean {
+    const current = this.current;
+    if (!current) return false;
+    (current.controller ??= new AbortController()).abort(new Error(reason));
+    return true;
+  }
+
   async close(): Promise<void> {}
 }

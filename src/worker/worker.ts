@@ -66,6 +66,8 @@ export interface WorkerEvents {
 interface CurrentRun {
   job: Job;
   startedAt: number;
+  /** A graceful stop in progress: when the signal was aborted, and the kill it arms. */
+  gracefulStop?: { abortedAt: number; graceSeconds: number; kill: NodeJS.Timeout };
 }
 
 export interface WorkerDeps {
@@ -416,6 +418,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   private async record(job: Job, outcome: ExecOutcome, working: number, timeout: number): Promise<void> {
+    const graceful = this.current?.gracefulStop;
+    if (graceful) {
+      clearTimeout(graceful.kill);
+      await this.recordFailure(job, gracefulStopReason(outcome, graceful), 'stopped', working);
+      return;
+    }
     switch (outcome.kind) {
       case 'succeeded': {
         const resultTtl = job.resultTtl ?? this.options.resultTtl;
@@ -550,13 +558,27 @@ export class Worker extends EventEmitter<WorkerEvents> {
           this.log.info(`Not working on job ${command.job_id}, ignoring stop-job`);
           return;
         }
-        this.executor.kill('stop-job');
+        if (command.graceful !== undefined) this.stopGracefully(this.current, command.graceful);
+        else this.executor.kill('stop-job');
         return;
       default: {
         const unreachable: never = command;
         return unreachable;
       }
     }
+  }
+
+  /** A stop that lets the job clean up: its AbortSignal fires now, the kill after the grace. */
+  private stopGracefully(current: CurrentRun, graceSeconds: number): void {
+    if (current.gracefulStop) return;
+    if (!this.executor.abort(`stop-job: ${graceSeconds} s to clean up`)) {
+      this.executor.kill('stop-job');
+      return;
+    }
+    this.log.info(`Stopping job ${current.job.id} gracefully: ${graceSeconds} s before its horse is killed`);
+    const kill = setTimeout(() => this.executor.kill('stop-job'), graceSeconds * 1000);
+    kill.unref();
+    current.gracefulStop = { abortedAt: Date.now(), graceSeconds, kill };
   }
 
   /** First call: warm (finish the current job, then stop). Second: cold (kill it now). */
@@ -650,4 +672,14 @@ const DEATH_REGISTRATION_MS = 5000;
 function effectiveTimeout(job: Job): number {
   // RQ treats an empty or 0 timeout as the default 180 s.
   return job.timeout === undefined || job.timeout === 0 ? 180 : job.timeout;
+}
+
+/** A graceful stop ends the job stopped whatever it did after the signal; say what that was. */
+function gracefulStopReason(outcome: ExecOutcome, stop: { abortedAt: number; graceSeconds: number }): string {
+  const after = ((Date.now() - stop.abortedAt) / 1000).toFixed(1);
+  if (outcome.kind === 'died' && outcome.reason === 'stop-job')
+    return `Job stopped by user: it did not end within its ${stop.graceSeconds} s grace period after the abort signal; work-horse terminated.`;
+  const how =
+    outcome.kind === 'succeeded' ? 'returned' : outcome.kind === 'failed' ? 'raised' : 'its horse died';
+  return `Job stopped gracefully by user: after the abort signal it ${how} within ${after} s (grace period ${stop.graceSeconds} s).`;
 }
