@@ -39,6 +39,7 @@ import { LogsView } from './views/LogsView.js';
 import { helpLines } from './views/HelpView.js';
 import { ConfirmDialog, FilterPrompt, LaunchDialog, QuitDialog } from './views/Dialogs.js';
 import { JobsTabs } from './views/JobsTabs.js';
+import { searchSummary, type JobSearch, type SearchState } from './data/job-search.js';
 
 export interface ExitOutcome {
   workers: 'none' | 'stopped' | 'detached';
@@ -60,6 +61,8 @@ export interface ConsoleAppProps {
   timeline?: Timeline;
   /** Quit at once without asking about launched workers: the demo's caller ends them. */
   quitAtOnce?: boolean;
+  /** Searches a whole registry for the jobs filter; without it the filter covers the page. */
+  search?: JobSearch;
 }
 
 const EMPTY_LOCAL: LocalWorkersState = { workers: [], lines: [], logDir: undefined };
@@ -67,6 +70,7 @@ const noSubscribe = (): (() => void) => () => undefined;
 const emptyLocal = (): LocalWorkersState => EMPTY_LOCAL;
 /** How long the "Redis restarted" banner stays (the timeline keeps it). */
 const RESTART_BANNER_MS = 5 * 60_000;
+const noSearch = (): SearchState | undefined => undefined;
 
 type TerminalSize = { columns: number; rows: number };
 const readSize = (stdout: NodeJS.WriteStream): TerminalSize => ({
@@ -220,8 +224,17 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     );
   }, [ui.screen, ui.detail, snapshot, allWorkers, now]);
   const help = useMemo(() => helpLines(readOnly), [readOnly]);
+  const searchState = useSyncExternalStore(
+    props.search?.subscribe ?? noSubscribe,
+    props.search?.getState ?? noSearch,
+  );
+  const search = useMemo(
+    () => (props.search ? { state: searchState } : undefined),
+    [props.search, searchState],
+  );
   const inputs: ModelInputs = useMemo(
     () => ({
+      search,
       snapshot,
       allWorkers,
       allQueues,
@@ -230,7 +243,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       detailLineCount: detailLines.length,
       helpLineCount: help.length,
     }),
-    [snapshot, allWorkers, allQueues, localState.lines, pageSize, detailLines.length, help.length],
+    [search, snapshot, allWorkers, allQueues, localState.lines, pageSize, detailLines.length, help.length],
   );
   const model = useMemo(() => deriveModel(ui, inputs), [ui, inputs]);
   const inputsRef = useRef(inputs);
@@ -241,7 +254,14 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const sortedWorkers = model.workers;
   const sortedQueues = model.queues;
   const detailJobId = ui.screen === 'detail' && ui.detail?.kind === 'job' ? ui.detail.id : undefined;
-  const wantPage = ui.screen === 'jobs' && jobsQueue !== undefined;
+  const searchRequest = model.searchRequest;
+  const searching = searchRequest !== undefined;
+  const wantPage = ui.screen === 'jobs' && jobsQueue !== undefined && !searching;
+  useEffect(() => {
+    if (!props.search) return;
+    if (searchRequest) props.search.start(searchRequest);
+    else props.search.clear();
+  }, [props.search, searchRequest]);
   useEffect(() => {
     poller.setRequest({
       jobPage:
@@ -284,6 +304,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       poller.refreshNow();
     },
     refresh: () => poller.refreshNow(),
+    cancelSearch: () => props.search?.cancel(),
     notify: (text) => {
       setNotice(stampNotice(text));
       timeline.add('notice', text);
@@ -424,16 +445,21 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     }
     case 'jobs': {
       const cursor = selectedIndex(ui, 'jobs', model);
+      // Search results are all held: a window a page at a time keeps the cursor in them.
+      const rowsShown = Math.max(1, bodyHeight - 2);
       const table = {
         columns: jobColumns(ui.jobs.kind),
         rows: jobRows,
         offset: pageOffset,
-        start: pageOffset,
+        start: searching ? Math.floor(cursor / rowsShown) * rowsShown : pageOffset,
         height: bodyHeight - 1,
-        loading: loading || (wantPage && !pageMatches),
+        loading: loading || (searching ? !pageMatches : wantPage && !pageMatches),
       };
       const view = tableView({ ...table, width, now });
-      tabExtra = `${layoutNote(view, false).replace(/^ · /, '')}${filterText('jobs')}`;
+      // A search's progress and outcome come first: they say what "no match" means.
+      tabExtra = model.search
+        ? `${searchSummary(model.search)}${filterText('jobs')}`
+        : `${layoutNote(view, false).replace(/^ · /, '')}${filterText('jobs')}`;
       body = (
         <Box flexDirection="column" height={bodyHeight}>
           <JobsTabs
@@ -452,7 +478,11 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
             emptyText={
               jobsQueue === undefined
                 ? 'No queue yet.'
-                : `No ${ui.jobs.kind} job in ${escapeControl(jobsQueue)}${ui.filters.jobs.text ? ' matching the filter' : ''}.`
+                : ui.filters.jobs.text && !searching
+                  ? `No ${ui.jobs.kind} job on this page of ${escapeControl(jobsQueue)} matches the filter (other pages are not searched).`
+                  : searching && model.search?.phase === 'running'
+                    ? `No match yet; searching ${escapeControl(jobsQueue)}'s ${ui.jobs.kind} jobs…`
+                    : `No ${ui.jobs.kind} job in ${escapeControl(jobsQueue)}${ui.filters.jobs.text ? ' matches the filter (the whole registry was searched)' : ''}.`
             }
           />
         </Box>

@@ -33,6 +33,8 @@ export interface ControllerContext {
   canLaunch: boolean;
   launch: (spec: { queues: string[]; count: number; burst: boolean; pool?: string }) => void;
   refresh: () => void;
+  /** Stops the jobs filter's registry search, keeping what it found. */
+  cancelSearch: () => void;
   notify: (text: string) => void;
   quit: () => void;
   stopLaunchedAndQuit: () => void;
@@ -239,6 +241,7 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
     case 'nav.back':
       // Always one step nearer home, never a bounce between two screens: the filter,
       // then the detail back to where it was opened, then the workers screen.
+      if (table === 'jobs' && model.search?.phase === 'running') return ctx.cancelSearch();
       if (table && ui.filters[table].text !== '')
         return dispatch({ type: 'applyFilter', table, filter: { text: '', regex: false } });
       if (table === 'workers' && ui.flaggedOnly) return dispatch({ type: 'toggleFlagged' });

@@ -14,11 +14,14 @@ import {
   workerHaystack,
 } from './data/columns.js';
 import type { UiState } from './ui-state.js';
+import { sameRequest, type SearchRequest, type SearchState } from './data/job-search.js';
 
 // The rows each screen shows for a given UI state: filtered, sorted, paged. Pure, so the
 // key handler can recompute it for state that has not been rendered yet (keys in a burst).
 
 export interface ModelInputs {
+  /** The whole-registry search, when this console has one (else the filter is per page). */
+  search?: { state: SearchState | undefined };
   snapshot: Snapshot | undefined;
   allWorkers: readonly WorkerRow[];
   allQueues: readonly QueueRow[];
@@ -33,6 +36,8 @@ export interface DerivedModel extends ConsoleModel {
   queuesError: string | undefined;
   /** The jobs page on screen is the one the UI asks for (else it is still loading). */
   pageMatches: boolean;
+  /** The jobs filter's registry search: what it asks for, and its state once it runs. */
+  searchRequest: SearchRequest | undefined;
 }
 
 export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
@@ -42,8 +47,17 @@ export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
   const queues = filterRows(inputs.allQueues, queueHaystack, ui.filters.queues, queueFields);
   const logs = filterRows(inputs.lines, (l) => `${l.worker} ${l.text}`, ui.filters.logs);
   const jobsQueue = ui.jobs.queue ?? inputs.allQueues[0]?.name;
-  const pageOffset = Math.floor(ui.selection.jobs.index / inputs.pageSize) * inputs.pageSize;
+  const pageOffset =
+    inputs.search && ui.filters.jobs.text.trim() !== ''
+      ? 0
+      : Math.floor(ui.selection.jobs.index / inputs.pageSize) * inputs.pageSize;
   const page = snapshot?.jobPage;
+  const searchRequest =
+    inputs.search && jobsQueue !== undefined && ui.filters.jobs.text.trim() !== ''
+      ? { queue: jobsQueue, kind: ui.jobs.kind, filter: ui.filters.jobs }
+      : undefined;
+  const searchState = inputs.search?.state;
+  const search = searchRequest && sameRequest(searchState?.request, searchRequest) ? searchState : undefined;
   const pageMatches =
     page !== undefined &&
     page.request.queue === jobsQueue &&
@@ -53,12 +67,15 @@ export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
   return {
     workers: sortRows(workers.rows, WORKER_COLUMNS, ui.sorts.workers, (w) => w.name),
     queues: sortRows(queues.rows, QUEUE_COLUMNS, ui.sorts.queues, (q) => q.name),
-    jobs: {
-      rows: pageMatches && page ? filterRows(page.jobs, jobHaystack, ui.filters.jobs, jobFields).rows : [],
-      offset: pageOffset,
-      total: pageMatches && page ? page.total : 0,
-      queue: jobsQueue,
-    },
+    jobs: searchRequest
+      ? { rows: search?.matches ?? [], offset: 0, total: search?.matches.length ?? 0, queue: jobsQueue }
+      : {
+          rows:
+            pageMatches && page ? filterRows(page.jobs, jobHaystack, ui.filters.jobs, jobFields).rows : [],
+          offset: pageOffset,
+          total: pageMatches && page ? page.total : 0,
+          queue: jobsQueue,
+        },
     logs: logs.rows,
     suspended: snapshot?.suspended ?? false,
     detailLineCount: inputs.detailLineCount,
@@ -74,6 +91,8 @@ export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
       : undefined,
     workersError: workers.error,
     queuesError: queues.error,
-    pageMatches,
+    pageMatches: searchRequest ? search !== undefined : pageMatches,
+    searchRequest,
+    search,
   };
 }

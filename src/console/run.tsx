@@ -4,6 +4,7 @@ import { RqtsError } from '../model/errors.js';
 import { ConsoleApp, type ExitOutcome } from './app.js';
 import { ActionCenter } from './data/actions.js';
 import { createConsoleClient, Poller } from './data/poller.js';
+import { JobSearch } from './data/job-search.js';
 import { LocalWorkers, rqtsWorkerCommand, type WorkerCommandBuilder } from './data/local-workers.js';
 import {
   DEMO_TASKS_DIR,
@@ -97,6 +98,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
     <ConsoleApp
       poller={poller}
       actions={actions}
+      search={new JobSearch(client)}
       local={local}
       display={display}
       note={demo?.note}

@@ -1,4 +1,5 @@
 import type { JobSummary } from './data/jobs.js';
+import type { SearchState } from './data/job-search.js';
 import type { QueueRow, WorkerRow } from './data/derive.js';
 import type { LogLine } from './data/local-workers.js';
 import { resolveIndex, type Rows } from './data/selection.js';
@@ -8,6 +9,8 @@ import type { TableId, UiState } from './ui-state.js';
 // and the views.
 
 export interface ConsoleModel {
+  /** The jobs filter's whole-registry search, when one is on screen. */
+  search?: SearchState | undefined;
   workers: WorkerRow[];
   queues: QueueRow[];
   jobs: { rows: JobSummary[]; offset: number; total: number; queue: string | undefined };

@@ -5,6 +5,7 @@ import { ConsoleApp, type ExitOutcome } from '../../src/console/app.js';
 import { ActionCenter } from '../../src/console/data/actions.js';
 import { LocalWorkers, type WorkerCommandBuilder } from '../../src/console/data/local-workers.js';
 import { createConsoleClient, Poller } from '../../src/console/data/poller.js';
+import { JobSearch } from '../../src/console/data/job-search.js';
 import { maskPassword } from '../../src/redis/connection.js';
 import { PYTHON, spawnPython } from '../helpers/python.js';
 import { renderConsole, type Rendered } from './render.js';
@@ -44,6 +45,7 @@ export function startConsole(
     <ConsoleApp
       poller={poller}
       actions={actions}
+      search={new JobSearch(client)}
       local={local}
       display={maskPassword(url)}
       readOnly={options.readOnly ?? false}
