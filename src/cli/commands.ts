@@ -4,6 +4,7 @@ import { emptyCommand } from './empty.js';
 import { enqueueCommand } from './enqueue.js';
 import { infoCommand } from './info.js';
 import { killHorseCommand } from './kill-horse.js';
+import { metricsCommand } from './metrics.js';
 import { requeueCommand } from './requeue.js';
 import { resumeCommand } from './resume.js';
 import { shutdownCommand } from './shutdown.js';
@@ -19,6 +20,7 @@ export const commands: readonly CommandDescriptor[] = [
   workerPoolCommand,
   consoleCommand,
   infoCommand,
+  metricsCommand,
   enqueueCommand,
   emptyCommand,
   requeueCommand,

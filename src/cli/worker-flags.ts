@@ -15,6 +15,7 @@ import { Worker } from '../worker/worker.js';
 import type { FlagTable, FlagValues } from './command.js';
 import { createLogger, LOGGING_LEVELS, type CliLogger } from './logging.js';
 import type { CliSettings } from './settings.js';
+import { metricsHostFlag } from './metrics.js';
 
 // The flags of `rq worker` 1.16 (rq-protocol §8.3), shared by `rqts worker` and
 // `rqts worker-pool`, and the one function that turns them into WorkerOptions.
@@ -44,6 +45,13 @@ export const loggingFlags = {
 } as const satisfies FlagTable;
 
 export const workerFlags = {
+  metricsPort: {
+    type: 'number',
+    valueName: 'PORT',
+    description:
+      "Serve Prometheus metrics on PORT (GET /metrics): this worker's job counters and state, its queues' sizes and oldest-job age",
+  },
+  ...metricsHostFlag,
   burst: { type: 'boolean', short: 'b', description: 'Quit when every queue is empty' },
   withScheduler: {
     type: 'boolean',

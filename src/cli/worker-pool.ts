@@ -9,6 +9,9 @@ import { cleanupGhosts } from '../worker/store.js';
 import { defineCommand, kebabCase, type FlagTable } from './command.js';
 import { connectionFlags, openConnection, type ConnectionFlagValues } from './connection-options.js';
 import { createLogger } from './logging.js';
+import { metricsHostFlag, startMetricsEndpoint } from './metrics.js';
+import type { MetricsServer } from '../metrics/metrics.js';
+import type { OpenedConnection } from './connection-options.js';
 import {
   buildWorkerOptions,
   effectiveLevel,
@@ -24,7 +27,14 @@ import {
 // hands each member the same `rqts worker` argv (src/pool/pool.ts does the supervising).
 
 // --name/-n and --pid are per worker in `rqts worker`; the pool gives them its own meaning.
-const { name: _memberName, pid: _memberPid, burst: _memberBurst, ...memberFlags } = workerFlags;
+const {
+  name: _memberName,
+  pid: _memberPid,
+  burst: _memberBurst,
+  metricsPort: _memberMetricsPort,
+  metricsHost: _memberMetricsHost,
+  ...memberFlags
+} = workerFlags;
 
 const poolFlags = {
   numWorkers: {
@@ -46,6 +56,13 @@ const poolFlags = {
     short: 'b',
     description: 'Each worker quits when the queues are empty; the pool exits when all have',
   },
+  metricsPort: {
+    type: 'number',
+    valueName: 'PORT',
+    description:
+      "Serve Prometheus metrics for every member on one endpoint, PORT (GET /metrics), and the pool's queues",
+  },
+  ...metricsHostFlag,
 } as const satisfies FlagTable;
 
 /** The flags each member receives, as `rqts worker` spells them. */
@@ -114,6 +131,19 @@ export const workerPoolCommand = defineCommand({
       prefix: '[pool] ',
     });
     const logger = flags.logJson ? base.child({ pool: poolName }) : base;
+    let metricsConnection: OpenedConnection | undefined;
+    let metrics: MetricsServer | undefined;
+    if (flags.metricsPort !== undefined) {
+      metricsConnection = await openConnection(flags, {
+        persistent: true,
+        connectionName: 'rqts-pool-metrics',
+      });
+      metrics = await startMetricsEndpoint(metricsConnection.client, flags.metricsPort, flags.metricsHost, {
+        pool: poolName,
+        queues,
+      });
+      logger.info(`Metrics for the pool on http://${flags.metricsHost}:${metrics.port}/metrics`);
+    }
     const pool = startPool({
       workerArgs: [...forwardedArgv(flags), '--', ...args],
       numWorkers: flags.numWorkers,
@@ -142,6 +172,8 @@ export const workerPoolCommand = defineCommand({
       return 1;
     } finally {
       signals.remove();
+      await metrics?.close();
+      await metricsConnection?.close();
       logger.flush();
     }
   },

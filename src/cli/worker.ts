@@ -4,6 +4,8 @@ import { isSuspended } from '../model/suspension.js';
 import { cleanupGhosts } from '../worker/store.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';
+import { startMetricsEndpoint } from './metrics.js';
+import type { MetricsServer } from '../metrics/metrics.js';
 import {
   buildWorkerWithSentry,
   createWorkerLogger,
@@ -29,6 +31,7 @@ export const workerCommand = defineCommand({
   async run({ args, flags, io }) {
     const connection = await openConnection(flags, { persistent: true });
     const logger = createWorkerLogger(flags, connection.settings);
+    let metrics: MetricsServer | undefined;
     try {
       const built = await buildWorkerWithSentry(args, flags, connection, (m) => logger.warn(m));
       if (await isSuspended(connection.client)) {
@@ -45,6 +48,15 @@ export const workerCommand = defineCommand({
           ? () => process.kill(process.pid, 'SIGKILL')
           : undefined;
       const worker = new built.cls(connection.client, built.options, { logger, afterDequeue });
+      if (flags.metricsPort !== undefined) {
+        const names = new Set<string>();
+        worker.on('worker:registered', (name: string) => names.add(name));
+        metrics = await startMetricsEndpoint(connection.client, flags.metricsPort, flags.metricsHost, {
+          workerNames: () => names,
+          queues: built.options.queues,
+        });
+        logger.info(`Metrics on http://${flags.metricsHost}:${metrics.port}/metrics`);
+      }
       writePidFile(flags.pid);
       await worker.work();
       return 0;
@@ -56,6 +68,7 @@ export const workerCommand = defineCommand({
       io.error(`rqts worker stopped on an unexpected error: ${real.message}`);
       return 1;
     } finally {
+      await metrics?.close();
       logger.flush();
       await connection.close();
     }
