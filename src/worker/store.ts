@@ -321,6 +321,8 @@ export class WorkerStore {
     const multi = this.connection.multi();
     // horse_rss: an rqts field (Python RQ ignores fields it does not know) for the console.
     const rss = horseRssBytes === undefined ? [] : ['horse_rss', String(horseRssBytes)];
+    // Asked first, in the same MULTI: whether the worker hash still existed before this beat.
+    multi.exists(this.key);
     multi.hset(this.key, 'current_job_working_time', formatSeconds(workingSeconds), ...rss);
     this.heartbeatCommands(multi, ttl);
     // HSETNX-free: only touch the job hash if it still exists (result_ttl 0 may have deleted it).
@@ -336,8 +338,8 @@ export class WorkerStore {
     // Our own hash gone (stopped past its TTL) leaves the worker unregistered, and its next
     // dequeue registers it again, rather than a stub outside rq:workers that no reader lists.
     const stubs: string[] = [];
-    if (Number(replies?.[3]?.[1]) === 1) stubs.push(job.key);
-    if (Number(replies?.[0]?.[1]) === 1) stubs.push(this.key);
+    if (Number(replies?.[4]?.[1]) === 1) stubs.push(job.key);
+    if (Number(replies?.[0]?.[1]) === 0) stubs.push(this.key);
     if (stubs.length > 0) await this.connection.del(...stubs);
   }
 
