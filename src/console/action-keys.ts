@@ -2,6 +2,7 @@ import type { Command } from './data/actions.js';
 import type { ControllerContext } from './controller.js';
 import { selectedJob, selectedQueue, selectedWorker } from './selectors.js';
 import { escapeControl } from './text.js';
+import { ORPHAN_TEXT } from './data/derive.js';
 import type { BindingId } from './keymap.js';
 import type { ConfirmRequest } from './ui-state.js';
 
@@ -67,6 +68,8 @@ const DESTRUCTIVE: ReadonlySet<Command['kind']> = new Set([
   'emptyQueue',
   'requeueAll',
   'suspend',
+  'failOrphan',
+  'requeueOrphan',
 ]);
 
 export function handleAction(id: BindingId, ctx: ControllerContext): void {
@@ -160,9 +163,34 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
         },
       });
     }
+    case 'action.failOrphan':
     case 'action.requeue': {
       const job = jobTargetOfScreen(ctx);
       if (!job) return ctx.notify('No job selected');
+      const orphan = ctx.orphans.get(job.id);
+      if (id === 'action.failOrphan' || (job.status === 'started' && orphan)) {
+        if (!orphan)
+          return ctx.notify(
+            `Job ${escapeControl(job.id)} is not ORPHANED (${escapeControl(job.status ?? '?')}): S stops a running job`,
+          );
+        const fail = id === 'action.failOrphan';
+        const why = ORPHAN_TEXT[orphan.reason];
+        const reason = fail ? `orphaned: ${why}` : why;
+        return confirm(ctx, {
+          title: fail ? 'Fail this orphaned job?' : 'Requeue this orphaned job at the front?',
+          target: `job ${escapeControl(job.id)}`,
+          details: [
+            `${escapeControl(orphan.description ?? '?')} on ${escapeControl(orphan.queue)}: ${why}${orphan.workerName ? ` (${escapeControl(orphan.workerName)})` : ''}`,
+            fail
+              ? 'It leaves the started registry for the failed one in one step, with a result naming why.'
+              : 'It leaves the started registry and goes back to the front of its queue in one step; it runs again.',
+          ],
+          confirmLabel: fail ? 'Fail job' : 'Requeue at front',
+          command: fail
+            ? { kind: 'failOrphan', queue: orphan.queue, jobId: job.id, worker: orphan.workerName, reason }
+            : { kind: 'requeueOrphan', queue: orphan.queue, jobId: job.id, worker: orphan.workerName },
+        });
+      }
       if (job.status !== 'failed' && job.status !== 'stopped')
         return ctx.notify(
           `Job ${escapeControl(job.id)} is ${escapeControl(job.status ?? '?')}: only failed jobs can be requeued`,

@@ -188,6 +188,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     () => (snapshot ? deriveOrphans(snapshot, allWorkers, snapshot.takenAt) : []),
     [snapshot, allWorkers],
   );
+  const orphanMap = useMemo(() => new Map(orphans.map((o) => [o.id, o])), [orphans]);
   const allQueues = useMemo(
     () => (snapshot ? deriveQueueRows(snapshot, allWorkers, snapshot.takenAt) : []),
     [snapshot, allWorkers],
@@ -288,6 +289,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     bodyHeight,
     readOnly,
     actions,
+    orphans: orphanMap,
     canLaunch: local !== undefined && !readOnly,
     launch: (spec) => {
       if (spec.pool !== undefined && local?.running().some((w) => w.name === spec.pool)) {

@@ -1,5 +1,6 @@
 import { keyName, resolveKey, type BindingId, type KeyInfo } from './keymap.js';
 import type { ActionCenter } from './data/actions.js';
+import type { OrphanedJob } from './data/derive.js';
 import { JOB_LIST_KINDS } from './data/jobs.js';
 import { WORKER_COLUMNS, QUEUE_COLUMNS } from './data/columns.js';
 import { cycleSort } from './data/table.js';
@@ -30,6 +31,8 @@ export interface ControllerContext {
   bodyHeight: number;
   readOnly: boolean;
   actions: ActionCenter;
+  /** ORPHANED started jobs by id (the fix keys act only on these). */
+  orphans: ReadonlyMap<string, OrphanedJob>;
   canLaunch: boolean;
   launch: (spec: { queues: string[]; count: number; burst: boolean; pool?: string }) => void;
   refresh: () => void;
@@ -84,7 +87,10 @@ export function handleKey(input: string, key: KeyInfo, ctx: ControllerContext): 
   const layer = ctx.ui.layer;
   const id = resolveKey(layer ? layer.type : ctx.ui.screen, input, key, { readOnly: ctx.readOnly });
   if (layer) return handleLayerKey(layer, id, input, key, ctx);
-  if (id) handleScreenBinding(id, ctx);
+  if (id) return handleScreenBinding(id, ctx);
+  // In --read-only an action key does nothing: say so rather than stay silent.
+  if (ctx.readOnly && resolveKey(ctx.ui.screen, input, key) !== undefined)
+    ctx.notify(`read-only: ${keyName(input, key) ?? input} is disabled`);
 }
 
 function handleLayerKey(

@@ -46,6 +46,7 @@ export type BindingId =
   | 'action.removeGhost'
   | 'action.launch'
   | 'action.requeue'
+  | 'action.failOrphan'
   | 'action.requeueAll'
   | 'action.emptyQueue'
   | 'action.suspendToggle'
@@ -282,9 +283,18 @@ export const KEYMAP: readonly Binding[] = [
     id: 'action.requeue',
     keys: ['r'],
     label: 'requeue',
-    help: 'Requeue the selected failed job.',
-    contexts: ['jobs', 'detail'],
+    help: 'Requeue the selected failed job, or an ORPHANED started job (at the front, asks first).',
+    contexts: ['workers', 'jobs', 'detail'],
     action: true,
+  },
+  {
+    id: 'action.failOrphan',
+    keys: ['F'],
+    label: 'fail orphan',
+    help: 'Fail an ORPHANED started job (its worker is gone, frozen or runs another job): to the failed registry, naming why (r requeues it at the front instead).',
+    contexts: ['workers', 'jobs', 'detail'],
+    action: true,
+    confirm: true,
   },
   {
     id: 'action.requeueAll',

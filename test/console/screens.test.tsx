@@ -188,6 +188,8 @@ describe('console with --read-only', () => {
     await ui.r.press('K', 'D', 'L', 'P');
     await ui.r.press('j');
     expect(ui.r.lastFrame()).not.toMatch(/Kill the horse|Shut this worker|Launch rqts|Suspend all/);
+    await ui.r.press('K');
+    await ui.r.waitForFrame('read-only: K is disabled', 5000);
   });
 });
 

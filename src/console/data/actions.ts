@@ -5,6 +5,11 @@ import { Queue } from '../../model/queue.js';
 import { Registry } from '../../model/registry.js';
 import { resume, suspend } from '../../model/suspension.js';
 import { escapeControl } from '../text.js';
+import { DEFAULT_FAILURE_TTL } from '../../model/job.js';
+import { compress } from '../../model/serializer.js';
+import { formatTimestamp, unixNow } from '../../model/time.js';
+import { failedScore } from '../../model/transitions.js';
+import { RESOLVE_ORPHAN_5 } from '../../redis/scripts/resolve-orphan-5.js';
 import { describeNoPermission } from '../../redis/acl.js';
 
 // Actions and their receipts. RQ's commands are fire-and-forget: PUBLISH only says how
@@ -19,6 +24,8 @@ export type Command =
   | { kind: 'removeGhost'; worker: string }
   | { kind: 'terminateLaunched'; worker: string }
   | { kind: 'requeue'; queue: string; jobId: string }
+  | { kind: 'failOrphan'; queue: string; jobId: string; worker: string | undefined; reason: string }
+  | { kind: 'requeueOrphan'; queue: string; jobId: string; worker: string | undefined }
   | { kind: 'requeueAll'; queue: string }
   | { kind: 'emptyQueue'; queue: string }
   | { kind: 'suspend' }
@@ -65,6 +72,10 @@ export function describeCommand(command: Command): string {
       return `SIGTERM launched worker ${escapeControl(command.worker)}`;
     case 'requeue':
       return `requeue ${escapeControl(command.jobId)}`;
+    case 'failOrphan':
+      return `fail orphaned ${escapeControl(command.jobId)}`;
+    case 'requeueOrphan':
+      return `requeue orphaned ${escapeControl(command.jobId)} (front)`;
     case 'requeueAll':
       return `requeue all failed of ${escapeControl(command.queue)}`;
     case 'emptyQueue':
@@ -248,6 +259,18 @@ export class ActionCenter {
         await new Registry('failed', command.queue, this.redis).requeue(command.jobId);
         return update({ phase: 'done', message: `${what}: back in queue ${escapeControl(command.queue)}` });
       }
+      case 'failOrphan':
+      case 'requeueOrphan': {
+        const done = await resolveOrphan(this.redis, command);
+        return update({
+          phase: done ? 'done' : 'no-effect',
+          message: done
+            ? command.kind === 'failOrphan'
+              ? `${what}: moved to the failed registry of ${escapeControl(command.queue)}`
+              : `${what}: back at the front of ${escapeControl(command.queue)}`
+            : `${what}: it is no longer a started job in ${escapeControl(command.queue)}; left it alone`,
+        });
+      }
       case 'requeueAll': {
         const registry = new Registry('failed', command.queue, this.redis);
         let count = 0;
@@ -352,6 +375,40 @@ export class ActionCenter {
   private emit(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/**
+ * Fails or requeues an orphaned started job in one script. The failure reads as RQ's own
+ * clean-up would write it: status failed, the failed registry, a FAILED result naming why.
+ */
+async function resolveOrphan(
+  redis: Redis,
+  command: Extract<Command, { kind: 'failOrphan' | 'requeueOrphan' }>,
+): Promise<boolean> {
+  const now = new Date();
+  const { jobId, queue } = command;
+  const fail = command.kind === 'failOrphan';
+  const failureTtl = Number((await redis.hget(keys.job(jobId), 'failure_ttl')) || DEFAULT_FAILURE_TTL);
+  const text = fail
+    ? `Moved to FailedJobRegistry by rqts console at ${formatTimestamp(now)}: ${command.reason}${command.worker ? ` (worker ${command.worker})` : ''}`
+    : '';
+  const replies = await redis.eval(
+    RESOLVE_ORPHAN_5,
+    5,
+    keys.registry('started', queue),
+    keys.job(jobId),
+    fail ? keys.registry('failed', queue) : keys.queue(queue),
+    fail ? keys.results(jobId) : keys.allQueues,
+    keys.worker(command.worker ?? ''),
+    jobId,
+    fail ? 'fail' : 'requeue',
+    formatTimestamp(now),
+    String(failedScore(failureTtl, unixNow(now.getTime()))),
+    fail ? compress(text).toString('base64') : '',
+    String(failureTtl),
+    command.worker ?? '',
+  );
+  return Number(replies) === 1;
 }
 
 export function plural(n: number, word: string): string {
