@@ -75,10 +75,10 @@ describe('console: finding things', () => {
     await ui.r.press('2', '/', ...'bulk', KEYS.enter, KEYS.enter);
     await ui.r.waitForFrame('queue bulk');
     await ui.r.press('/', ...'needle', KEYS.enter);
-    let frame = await ui.r.waitForFrame('1 match in the whole registry (1,200 searched)');
+    const frame = await ui.r.waitForFrame('1 match in the whole registry (1,200 searched)');
     expect(frame).toContain('tasks.needle(1111)');
     await ui.r.press('/', ...'func:nowhere', KEYS.enter);
-    frame = await ui.r.waitForFrame('no match in the registry (searched all 1,200)');
+    await ui.r.waitForFrame('no match in the registry (searched all 1,200)');
     await ui.r.press(KEYS.escape, KEYS.escape, '2', KEYS.escape);
     await ui.r.waitForFrame((f) => f.includes('queues') && !f.includes('filter /bulk/'));
     await ui.r.press('1');
