@@ -26,12 +26,28 @@ export interface WorkerRecord {
   pid: number | undefined;
   version: string | undefined;
   pythonVersion: string | undefined;
+  /** What runs it, for a version column: `rqts 0.1.0`, `RQ 2.10.0`, or `?`. */
+  software: string;
+  /** Major of the RQ protocol it speaks (the `version` field): 2 writes composite members. */
+  rqMajor: number | undefined;
   /** rqts-only: the `rqts worker-pool` this worker belongs to (the hash's rqts_pool field). */
   pool: string | undefined;
   /** rqts-only: the horse's resident set at the last busy heartbeat (horse_rss), if known. */
   horseRssBytes: number | undefined;
   /** Every field as stored, for detail views. */
   raw: Record<string, string>;
+}
+
+// rqts writes the RQ version it speaks in `version` and names itself in python_version.
+function softwareOf(hash: Record<string, string>): string {
+  const rqts = /^rqts (\S+)/.exec(hash.python_version ?? '');
+  if (rqts) return `rqts ${rqts[1]}`;
+  return hash.version ? `RQ ${hash.version}` : '?';
+}
+
+function majorOf(version: string | undefined): number | undefined {
+  const major = Number(/^(\d+)\./.exec(version ?? '')?.[1]);
+  return Number.isInteger(major) ? major : undefined;
 }
 
 function num(text: string | undefined): number {
@@ -60,6 +76,8 @@ export function workerRecordFromHash(name: string, hash: Record<string, string>)
     pid: Number.isInteger(pid) ? pid : undefined,
     version: hash.version,
     pythonVersion: hash.python_version,
+    software: softwareOf(hash),
+    rqMajor: majorOf(hash.version),
     pool: hash.rqts_pool || undefined,
     horseRssBytes: hash.horse_rss ? num(hash.horse_rss) : undefined,
     raw: hash,

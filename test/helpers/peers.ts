@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { PYTHON } from './python.js';
+import { beforeAll, describe } from 'vitest';
+import { PYTHON, usePeerEnv } from './python.js';
 import { ROOT } from './rqts-process.js';
 
 // The Python RQ releases the interop tests run against: Debian's python3-rq (RQ 1.13, PYTHONPATH
@@ -62,3 +63,21 @@ function discover(): Peer[] {
 
 /** Every peer, in version order; empty when no Python RQ is installed at all. */
 export const PEERS: readonly Peer[] = discover();
+
+/**
+ * One describe block per peer, titled with its version; inside it every Python process
+ * (runPython, runProcess of python3, spawnPython) loads that peer. Blocks run one after
+ * the other, so the peer set by a block's first hook holds for its tests.
+ */
+export function describeEachPeer(title: string, body: (peer: Peer) => void): void {
+  describe.each(PEERS.map((peer) => [peer.version, peer] as const))(
+    `${title} (RQ %s)`,
+    // A test here starts many Python processes (each loads RQ): on a busy machine that alone
+    // passed the default 60 s, so the peers' blocks get more, not their tests fewer checks.
+    { timeout: 150_000 },
+    (_version, peer) => {
+      beforeAll(() => usePeerEnv(peer.env));
+      body(peer);
+    },
+  );
+}

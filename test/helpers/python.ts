@@ -7,6 +7,15 @@ export function pythonRqAvailable(): boolean {
   return spawnSync(PYTHON, ['-c', 'import rq'], { stdio: 'ignore' }).status === 0;
 }
 
+// The RQ release every Python process of this file speaks as (test/helpers/peers.ts sets it
+// per describe block); empty means Debian's RQ 1.13.
+let peerEnv: Record<string, string> = {};
+
+/** Makes later Python processes load another RQ release (its PYTHONPATH). */
+export function usePeerEnv(env: Record<string, string>): void {
+  peerEnv = env;
+}
+
 export interface PythonResult {
   code: number | null;
   stdout: string;
@@ -31,7 +40,7 @@ export async function runProcess(
 ): Promise<PythonResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...(command === PYTHON ? peerEnv : {}), ...env },
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -55,7 +64,7 @@ export function spawnPython(
   cwd?: string,
 ): ChildProcess & { output: () => string } {
   const child = spawn(PYTHON, args, {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...peerEnv, ...env },
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

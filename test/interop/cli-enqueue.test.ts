@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeEachPeer } from '../helpers/peers.js';
 import { Job } from '../../src/model/job.js';
 import { latestResult } from '../../src/model/results.js';
-import { pythonRqAvailable, runProcess, runPython } from '../helpers/python.js';
+import { runProcess, runPython } from '../helpers/python.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { rqts } from '../cli/run.js';
 
@@ -10,7 +11,7 @@ import { rqts } from '../cli/run.js';
 const JSON_SERIALIZER = 'rq.serializers.JSONSerializer';
 const PY = '/usr/bin/python3';
 
-describe.skipIf(!pythonRqAvailable())('interop with Python RQ: rqts enqueue and requeue', () => {
+describeEachPeer('interop with Python RQ: rqts enqueue and requeue', (peer) => {
   let redis: TestRedis;
   useRedis((started) => (redis = started));
 
@@ -73,7 +74,8 @@ import os
 from redis import Redis
 from rq.job import Job
 from rq.serializers import JSONSerializer
-print(Job.fetch('div-1', connection=Redis.from_url(os.environ['REDIS_URL']), serializer=JSONSerializer).get_status())
+status = Job.fetch('div-1', connection=Redis.from_url(os.environ['REDIS_URL']), serializer=JSONSerializer).get_status()
+print(getattr(status, 'value', status))  # an Enum from RQ 1.16 on
 `,
       { REDIS_URL: redis.url },
     );

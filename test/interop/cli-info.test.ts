@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeEachPeer } from '../helpers/peers.js';
 import { Queue } from '../../src/model/queue.js';
 import { formatTimestamp, unixNow } from '../../src/model/time.js';
 import { failCommands } from '../../src/model/transitions.js';
 import { keys } from '../../src/redis/keys.js';
-import { pythonRqAvailable, runProcess, runPython } from '../helpers/python.js';
+import { runProcess, runPython } from '../helpers/python.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { rqts } from '../cli/run.js';
 
@@ -20,7 +21,7 @@ interface InfoDoc {
   workers: { name: string; state: string; queues: string[] }[];
 }
 
-describe.skipIf(!pythonRqAvailable())('interop with Python RQ: rqts info and suspension', () => {
+describeEachPeer('interop with Python RQ: rqts info and suspension', (peer) => {
   let redis: TestRedis;
   useRedis((started) => (redis = started));
 
@@ -99,7 +100,8 @@ for i in range(4):
         .trim()
         .split('\n')
         .map((line) => {
-          const [, name, count] = /^queue (\S+) (\d+)$/.exec(line) ?? [];
+          // RQ 1.16+ adds ", N executing, N finished, N failed".
+          const [, name, count] = /^queue (\S+) (\d+)(?:, .*)?$/.exec(line) ?? [];
           return [name, Number(count)];
         }),
     );

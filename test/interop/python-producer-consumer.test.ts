@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeEachPeer } from '../helpers/peers.js';
 import { Job, latestResult, Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
-import { pythonRqAvailable, runProcess, runPython } from '../helpers/python.js';
+import { runProcess, runPython } from '../helpers/python.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 
 const JSON_SERIALIZER = 'rq.serializers.JSONSerializer';
 
-describe.skipIf(!pythonRqAvailable())('interop with Python RQ: jobs', () => {
+describeEachPeer('interop with Python RQ: jobs', (peer) => {
   let redis: TestRedis;
   useRedis((started) => (redis = started));
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEachPeer } from '../helpers/peers.js';
 import { keys } from '../../src/redis/keys.js';
 import { FIXTURES, isAlive, type RqtsProcess } from '../helpers/rqts-process.js';
-import { pythonRqAvailable } from '../helpers/python.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import {
@@ -19,7 +19,7 @@ import {
 
 // RQ's pub/sub commands sent by Python's rq.command helpers to an rqts worker.
 
-describe.skipIf(!pythonRqAvailable())('interop: Python rq.command senders act on an rqts worker', () => {
+describeEachPeer('interop: Python rq.command senders act on an rqts worker', (peer) => {
   const NAME = 'js-commanded';
   let redis: TestRedis;
   let worker: RqtsProcess;

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachPeer } from '../helpers/peers.js';
 import { InvalidJobOperation, Queue, sendStopJobCommand } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { runRqts } from '../helpers/rqts-process.js';
-import { pythonRqAvailable, spawnPython } from '../helpers/python.js';
+import { spawnPython } from '../helpers/python.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import {
@@ -20,7 +21,7 @@ import {
 
 // RQ's pub/sub commands sent by rqts (CLI and library) to a Python RQ 1.13 worker stuck in a job.
 
-describe.skipIf(!pythonRqAvailable())('interop: rqts senders act on a Python RQ worker', () => {
+describeEachPeer('interop: rqts senders act on a Python RQ worker', (peer) => {
   const NAME = 'pyw';
   let redis: TestRedis;
   let pyWorker: ReturnType<typeof spawnPython>;

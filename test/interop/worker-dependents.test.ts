@@ -1,14 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeEachPeer } from '../helpers/peers.js';
 import { Job, latestResult } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
-import { pythonRqAvailable, runPython } from '../helpers/python.js';
+import { runPython } from '../helpers/python.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FIXTURES, runRqts, killSpawned } from '../helpers/rqts-process.js';
 
 // Jobs a Python producer chained with depends_on are released by the rqts worker that
 // finishes (or fails) their parent, exactly once.
 
-describe.skipIf(!pythonRqAvailable())('dependents of jobs run by an rqts worker', () => {
+describeEachPeer('dependents of jobs run by an rqts worker', (peer) => {
   let redis: TestRedis;
   useRedis((started) => (redis = started), killSpawned);
 

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachPeer } from '../helpers/peers.js';
 import { FIXTURES } from '../helpers/rqts-process.js';
-import { pythonRqAvailable } from '../helpers/python.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { py, reap, startRqtsWorker } from './worker-interop.js';
 import type { RqtsProcess } from '../helpers/rqts-process.js';
@@ -39,7 +39,7 @@ for job_id in json.loads(os.environ['IDS']):
 out(views)
 `;
 
-describe.skipIf(!pythonRqAvailable())('interop: Python producer, rqts worker', () => {
+describeEachPeer('interop: Python producer, rqts worker', (peer) => {
   let redis: TestRedis;
   const workers: RqtsProcess[] = [];
   beforeAll(async () => {

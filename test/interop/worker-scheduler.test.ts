@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeEachPeer } from '../helpers/peers.js';
 import { Job, latestResult, Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
-import { pythonRqAvailable, runPython } from '../helpers/python.js';
+import { runPython } from '../helpers/python.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FIXTURES, runRqts, spawnRqts, killSpawned } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 
-describe.skipIf(!pythonRqAvailable())('rqts worker --with-scheduler', () => {
+describeEachPeer('rqts worker --with-scheduler', (peer) => {
   let redis: TestRedis;
   useRedis((started) => (redis = started), killSpawned);
 

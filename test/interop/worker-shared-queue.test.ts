@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachPeer } from '../helpers/peers.js';
 import { keys } from '../../src/redis/keys.js';
 import type { RqtsProcess } from '../helpers/rqts-process.js';
-import { pythonRqAvailable, spawnPython } from '../helpers/python.js';
+import { spawnPython } from '../helpers/python.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import {
@@ -36,7 +37,7 @@ interface Outcome {
   workers: Record<string, { successful: number; failed: number }>;
 }
 
-describe.skipIf(!pythonRqAvailable())('interop: an rqts worker and a Python worker share one queue', () => {
+describeEachPeer('interop: an rqts worker and a Python worker share one queue', (peer) => {
   let redis: TestRedis;
   let jsWorker: RqtsProcess;
   let pyWorker: ReturnType<typeof spawnPython>;

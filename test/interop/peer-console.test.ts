@@ -1,0 +1,72 @@
+import { expect, it } from 'vitest';
+import { readSnapshot } from '../../src/console/data/snapshot.js';
+import { keys } from '../../src/redis/keys.js';
+import { describeEachPeer } from '../helpers/peers.js';
+import { spawnPython } from '../helpers/python.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
+import { killSpawned, spawnRqts } from '../helpers/rqts-process.js';
+import { waitFor } from '../helpers/wait.js';
+import { JSON_SERIALIZER, PY_FIXTURES, py, reap } from './worker-interop.js';
+
+// What the console's data layer and `rqts info --json` show of a running Python worker of
+// each release: its version, and its running job by job id (with the execution for 2.x).
+
+describeEachPeer('a running Python worker seen by the console and rqts info', (peer) => {
+  let redis: TestRedis;
+  const pythons: ReturnType<typeof spawnPython>[] = [];
+  useRedis(
+    (started) => (redis = started),
+    () => {
+      reap(pythons);
+      killSpawned();
+    },
+  );
+
+  it('its running job is listed by id with its execution; its version is in the snapshot and --json', async () => {
+    await py(redis.url, `queue('seen').enqueue('pytasks.hang', job_id='held-1')\nout(True)`);
+    const worker = spawnPython(
+      [
+        '-m',
+        'rq.cli',
+        'worker',
+        '--url',
+        redis.url,
+        '-S',
+        JSON_SERIALIZER,
+        '--path',
+        PY_FIXTURES,
+        '-n',
+        'pyw',
+        'seen',
+      ],
+      peer.env,
+    );
+    pythons.push(worker);
+    await waitFor(
+      async () => (await redis.client.hget(keys.job('held-1'), 'status')) === 'started',
+      30_000,
+      `worker running held-1; output:\n${worker.output()}`,
+    );
+
+    const snap = await readSnapshot(redis.client, {
+      jobPage: { queue: 'seen', kind: 'started', offset: 0, limit: 10 },
+      detailJobId: 'held-1',
+    });
+    const row = snap.jobPage?.jobs[0];
+    expect(row).toMatchObject({ id: 'held-1', missing: false, status: 'started', workerName: 'pyw' });
+    if (peer.major >= 2) {
+      expect(row?.executionId).toMatch(/^[0-9a-f]+$/);
+      expect(Date.now() - (row?.executionHeartbeat?.getTime() ?? 0)).toBeLessThan(60_000);
+    } else {
+      expect(row?.executionId).toBeUndefined();
+    }
+    expect(snap.detail?.job?.id).toBe('held-1');
+    const record = snap.workers.find((w) => w.name === 'pyw')?.record;
+    expect(record).toMatchObject({ software: `RQ ${peer.version}`, rqMajor: peer.major });
+
+    const info = spawnRqts(['info', '--url', redis.url, '--json']);
+    expect(await info.exited).toBe(0);
+    const doc = JSON.parse(info.output()) as { workers: { name: string; software: string }[] };
+    expect(doc.workers.find((w) => w.name === 'pyw')?.software).toBe(`RQ ${peer.version}`);
+  });
+});
