@@ -4,12 +4,10 @@ import type { CommandDescriptor } from './command.js';
 import { commands } from './commands.js';
 import { renderCommandHelp } from './help.js';
 
-// The README's CLI reference is generated from the same descriptors as --help, between two
-// markers; test/cli/readme.test.ts fails when it is stale. Regenerate with:
-//   npm run build && node dist/cli/reference.js --write
+// docs/cli.md's reference is generated from the same descriptors as --help, between two
+// markers; test/cli/readme.test.ts fails when it is stale. Regenerate with `npm run docs`.
 
-export const REFERENCE_START =
-  '<!-- cli-reference:start (generated: npm run build && node dist/cli/reference.js --write) -->';
+export const REFERENCE_START = '<!-- cli-reference:start (generated: npm run docs) -->';
 export const REFERENCE_END = '<!-- cli-reference:end -->';
 
 export function renderReference(list: readonly CommandDescriptor[] = commands): string {
@@ -31,7 +29,7 @@ export function renderReference(list: readonly CommandDescriptor[] = commands): 
 export function withReference(readme: string, reference: string = renderReference()): string {
   const start = readme.indexOf(REFERENCE_START.slice(0, REFERENCE_START.indexOf(' (')));
   const end = readme.indexOf(REFERENCE_END);
-  if (start === -1 || end === -1 || end < start) throw new Error('README.md has no cli-reference markers');
+  if (start === -1 || end === -1 || end < start) throw new Error('docs/cli.md has no cli-reference markers');
   return readme.slice(0, start) + reference + readme.slice(end + REFERENCE_END.length);
 }
 
@@ -41,12 +39,12 @@ export function extractReference(readme: string): string | undefined {
   return start === -1 || end === -1 ? undefined : readme.slice(start, end + REFERENCE_END.length);
 }
 
-const README = fileURLToPath(new URL('../../README.md', import.meta.url));
+const REFERENCE_FILE = fileURLToPath(new URL('../../docs/cli.md', import.meta.url));
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv.includes('--write')) {
-    writeFileSync(README, withReference(readFileSync(README, 'utf8')));
-    console.log(`Updated the CLI reference in ${README}`);
+    writeFileSync(REFERENCE_FILE, withReference(readFileSync(REFERENCE_FILE, 'utf8')));
+    console.log(`Updated the CLI reference in ${REFERENCE_FILE}`);
   } else {
     console.log(renderReference());
   }
