@@ -107,7 +107,7 @@ describe('ACL users with the least-privilege rules', () => {
       const frame = await ui.r.waitForFrame(/Redis refused it/, 10_000);
       const line = frame.split('\n').find((l) => l.includes('Redis refused it')) ?? '';
       expect(line).toMatch(
-        /shutdown → acl-w failed: Redis refused it: this user has no permissions to run the 'publish' command \(this ACL user's rule forbids it; roles in docs\/redis.md\)/,
+        /failed: Redis refused it: this user has no permissions to run the 'publish' command \(this ACL user's rule forbids it; roles in docs\/redis.md\).*shutdown → acl-w/,
       );
       expect(frame.split('\n').filter((l) => /NOPERM|no permissions/.test(l))).toHaveLength(1);
       expect(await denials()).toEqual(['console command publish']);
