@@ -59,7 +59,7 @@ describe.skipIf(!built)('launching a worker pool from the console', () => {
         (f) => (f.match(/◆ web-w\d-\S+\s+web\s+(idle|busy)\s+pooled/g) ?? []).length === 2,
         30_000,
       );
-      expect(frame).toMatch(/NAME\s+POOL\s+STATE/);
+      expect(frame).toMatch(/NAME↑?\s+POOL\s+STATE/); // the sorted column carries its arrow
       const workers = await findWorkers(redis.client);
       expect(workers.map((w) => w.pool)).toEqual(['web', 'web']);
       const memberPids = workers.map((w) => w.pid ?? 0);
