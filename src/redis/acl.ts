@@ -1,11 +1,13 @@
+import { keys, PREFIX } from './keys.js';
+
 // Least-privilege Redis ACL rules for the three ways rqts connects, as `ACL SETUSER name on
 // >password <rule>` takes them. docs/redis.md prints them and test/production/acl.test.ts
 // runs each role as such a user, so the rules and the docs cannot drift from what rqts
 // really sends (scripts' inner commands included: Redis checks those against the ACL too).
 
 /** Every RQ key and channel starts with rq: (src/redis/keys); nothing else is touched. */
-const KEYS = '~rq:*';
-const CHANNELS = '&rq:pubsub:*';
+const KEYS = `~${PREFIX}*`;
+const CHANNELS = `&${keys.workerChannel('*')}`;
 
 /** What any rqts client sends on connecting: the ready check, its name, the cluster check. */
 const CONNECT = ['ping', 'info', 'quit', 'select', 'client|setname', 'client|getname'];

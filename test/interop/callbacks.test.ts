@@ -194,6 +194,9 @@ function exceptionLine(exc: string | null, side: 'py' | 'ts'): string | null {
     .map((line) => line.trim())
     .filter(Boolean);
   const line = (side === 'py' ? lines[lines.length - 1] : lines[0]) ?? '';
+  // rqts keeps RQ's horse-death text and then says why the horse died: compare RQ's part.
+  const rqPart = /^(Work-horse terminated unexpectedly; waitpid returned [^;]*;)/.exec(line);
+  if (rqPart) return rqPart[1]!;
   return line.replace(/^(?:[a-z_][\w]*\.)+(?=[A-Z])/, '');
 }
 

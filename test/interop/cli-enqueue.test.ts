@@ -11,7 +11,7 @@ import { rqts } from '../cli/run.js';
 const JSON_SERIALIZER = 'rq.serializers.JSONSerializer';
 const PY = '/usr/bin/python3';
 
-describeEachPeer('interop with Python RQ: rqts enqueue and requeue', (peer) => {
+describeEachPeer('interop with Python RQ: rqts enqueue and requeue', (_peer) => {
   let redis: TestRedis;
   useRedis((started) => (redis = started));
 

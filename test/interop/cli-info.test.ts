@@ -21,7 +21,7 @@ interface InfoDoc {
   workers: { name: string; state: string; queues: string[] }[];
 }
 
-describeEachPeer('interop with Python RQ: rqts info and suspension', (peer) => {
+describeEachPeer('interop with Python RQ: rqts info and suspension', (_peer) => {
   let redis: TestRedis;
   useRedis((started) => (redis = started));
 

@@ -7,7 +7,7 @@ import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 
 const JSON_SERIALIZER = 'rq.serializers.JSONSerializer';
 
-describeEachPeer('interop with Python RQ: jobs', (peer) => {
+describeEachPeer('interop with Python RQ: jobs', (_peer) => {
   let redis: TestRedis;
   useRedis((started) => (redis = started));
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachPeer } from '../helpers/peers.js';
 import { keys } from '../../src/redis/keys.js';
 import { FIXTURES, isAlive, type RqtsProcess } from '../helpers/rqts-process.js';
@@ -19,7 +19,7 @@ import {
 
 // RQ's pub/sub commands sent by Python's rq.command helpers to an rqts worker.
 
-describeEachPeer('interop: Python rq.command senders act on an rqts worker', (peer) => {
+describeEachPeer('interop: Python rq.command senders act on an rqts worker', (_peer) => {
   const NAME = 'js-commanded';
   let redis: TestRedis;
   let worker: RqtsProcess;

@@ -21,7 +21,7 @@ import {
 
 // RQ's pub/sub commands sent by rqts (CLI and library) to a Python RQ 1.13 worker stuck in a job.
 
-describeEachPeer('interop: rqts senders act on a Python RQ worker', (peer) => {
+describeEachPeer('interop: rqts senders act on a Python RQ worker', (_peer) => {
   const NAME = 'pyw';
   let redis: TestRedis;
   let pyWorker: ReturnType<typeof spawnPython>;

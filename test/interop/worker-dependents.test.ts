@@ -9,7 +9,7 @@ import { FIXTURES, runRqts, killSpawned } from '../helpers/rqts-process.js';
 // Jobs a Python producer chained with depends_on are released by the rqts worker that
 // finishes (or fails) their parent, exactly once.
 
-describeEachPeer('dependents of jobs run by an rqts worker', (peer) => {
+describeEachPeer('dependents of jobs run by an rqts worker', (_peer) => {
   let redis: TestRedis;
   useRedis((started) => (redis = started), killSpawned);
 

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachPeer } from '../helpers/peers.js';
 import { keys } from '../../src/redis/keys.js';
 import { FIXTURES, type RqtsProcess } from '../helpers/rqts-process.js';
@@ -37,7 +37,7 @@ function infoLine(info: string): string {
   return line.replace(/\. jobs: \d+ finished, \d+ failed$/, '');
 }
 
-describeEachPeer('interop: Python discovers a running rqts worker', (peer) => {
+describeEachPeer('interop: Python discovers a running rqts worker', (_peer) => {
   let redis: TestRedis;
   let worker: RqtsProcess;
   beforeAll(async () => {

@@ -39,7 +39,7 @@ for job_id in json.loads(os.environ['IDS']):
 out(views)
 `;
 
-describeEachPeer('interop: Python producer, rqts worker', (peer) => {
+describeEachPeer('interop: Python producer, rqts worker', (_peer) => {
   let redis: TestRedis;
   const workers: RqtsProcess[] = [];
   beforeAll(async () => {

@@ -7,7 +7,7 @@ import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FIXTURES, runRqts, spawnRqts, killSpawned } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 
-describeEachPeer('rqts worker --with-scheduler', (peer) => {
+describeEachPeer('rqts worker --with-scheduler', (_peer) => {
   let redis: TestRedis;
   useRedis((started) => (redis = started), killSpawned);
 

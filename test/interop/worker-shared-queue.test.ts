@@ -37,7 +37,7 @@ interface Outcome {
   workers: Record<string, { successful: number; failed: number }>;
 }
 
-describeEachPeer('interop: an rqts worker and a Python worker share one queue', (peer) => {
+describeEachPeer('interop: an rqts worker and a Python worker share one queue', (_peer) => {
   let redis: TestRedis;
   let jsWorker: RqtsProcess;
   let pyWorker: ReturnType<typeof spawnPython>;
