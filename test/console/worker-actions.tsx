@@ -65,7 +65,7 @@ export function describeWorkerActions(title: string, startWorker: WorkerStarter,
       await ui.r.press('K', 'y');
       frame = await ui.r.waitForFrame('horse killed', 20_000);
       expect(frame).toContain('heard by 1 listener');
-      expect(frame).toContain(`job ${jobId} ended failed (in the failed registry)`);
+      expect(frame).toContain(`job ${jobId.slice(0, 8)}… ended failed (in the failed registry)`);
       expect(await redis.client.zscore(keys.registry('failed', queue), jobId)).not.toBeNull();
       await ui.r.waitForFrame((f) => rowOf(f).includes('idle'), 20_000);
     });
@@ -75,7 +75,7 @@ export function describeWorkerActions(title: string, startWorker: WorkerStarter,
       await ui.r.press('S');
       await ui.r.waitForFrame('Stop this job?');
       await ui.r.press(KEYS.tab, KEYS.enter); // move focus to "Stop job" and press it
-      const frame = await ui.r.waitForFrame(`job ${jobId} ended stopped`, 20_000);
+      const frame = await ui.r.waitForFrame(`job ${jobId.slice(0, 8)}… ended stopped`, 20_000);
       expect(frame).toContain('heard by 1 listener');
       expect(await redis.client.hget(keys.job(jobId), 'status')).toBe('stopped');
       expect(await redis.client.zscore(keys.registry('failed', queue), jobId)).not.toBeNull();
