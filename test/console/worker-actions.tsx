@@ -22,7 +22,7 @@ export function describeWorkerActions(title: string, startWorker: WorkerStarter,
     const name = 'console-target-1';
     const rowOf = (frame: string): string =>
       // Long names are cut at the head (…tail), so the row is found by the name's tail.
-      frame.split('\n').find((l) => l.includes(name.slice(-12))) ?? '';
+      frame.split('\n').find((l) => l.includes(name.slice(-12)) && !l.includes('→')) ?? ''; // not the receipt
 
     beforeAll(async () => {
       redis = await startRedis();
