@@ -3,9 +3,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CommandDescriptor } from './command.js';
 import { commands } from './commands.js';
 import { renderCommandHelp } from './help.js';
+import { keymapMarkdown } from '../console/keymap.js';
 
-// docs/cli.md's reference is generated from the same descriptors as --help, between two
-// markers; test/cli/readme.test.ts fails when it is stale. Regenerate with `npm run docs`.
+// The docs' generated sections come from the same data as the product: docs/cli.md's reference
+// from the descriptors behind --help, docs/console.md's key table from the keymap behind the help
+// screen and hints. Tests fail when either is stale; `npm run docs` regenerates both.
 
 export const REFERENCE_START = '<!-- cli-reference:start (generated: npm run docs) -->';
 export const REFERENCE_END = '<!-- cli-reference:end -->';
@@ -39,12 +41,29 @@ export function extractReference(readme: string): string | undefined {
   return start === -1 || end === -1 ? undefined : readme.slice(start, end + REFERENCE_END.length);
 }
 
+const KEYMAP_PATTERN = /(<!-- keymap:start[^\n]*-->\n)([\s\S]*?)(\n<!-- keymap:end -->)/;
+
+/** The key table between docs/console.md's keymap markers, or undefined without them. */
+export function extractKeyTable(doc: string): string | undefined {
+  return KEYMAP_PATTERN.exec(doc)?.[2];
+}
+
+export function withKeyTable(doc: string, table: string = keymapMarkdown()): string {
+  if (!KEYMAP_PATTERN.test(doc)) throw new Error('docs/console.md has no keymap markers');
+  return doc.replace(
+    KEYMAP_PATTERN,
+    (_m, start: string, _old: string, end: string) => `${start}${table}${end}`,
+  );
+}
+
 const REFERENCE_FILE = fileURLToPath(new URL('../../docs/cli.md', import.meta.url));
+const CONSOLE_FILE = fileURLToPath(new URL('../../docs/console.md', import.meta.url));
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv.includes('--write')) {
     writeFileSync(REFERENCE_FILE, withReference(readFileSync(REFERENCE_FILE, 'utf8')));
-    console.log(`Updated the CLI reference in ${REFERENCE_FILE}`);
+    writeFileSync(CONSOLE_FILE, withKeyTable(readFileSync(CONSOLE_FILE, 'utf8')));
+    console.log(`Updated the CLI reference in ${REFERENCE_FILE} and the key table in ${CONSOLE_FILE}`);
   } else {
     console.log(renderReference());
   }
