@@ -39,6 +39,9 @@ export interface ConsoleOptions {
   stderr?: NodeJS.WriteStream;
   /** Route console.log into Ink's output (off where the console object cannot be replaced). */
   patchConsole?: boolean;
+  /** Write every frame whole (Ink's debug mode): a fake terminal then sees frames even under CI=true,
+   *  where Ink otherwise holds them back until exit. */
+  everyFrame?: boolean;
 }
 
 const ALT_SCREEN_ON = '\u001b[?1049h\u001b[H';
@@ -114,6 +117,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
       stderr,
       exitOnCtrlC: false,
       patchConsole: options.patchConsole ?? true,
+      debug: options.everyFrame ?? false,
       incrementalRendering: process.env.RQTS_INCREMENTAL === '1',
     },
   );

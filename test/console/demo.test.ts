@@ -47,6 +47,7 @@ function startDemoConsole(options: { url: string; demoUrl?: string }): {
     demoUrl: options.demoUrl,
     intervalMs: 250,
     patchConsole: false,
+    everyFrame: true,
     stdin: stdin as unknown as NodeJS.ReadStream,
     stdout: stdout as unknown as NodeJS.WriteStream,
     stderr: stderr as unknown as NodeJS.WriteStream,
