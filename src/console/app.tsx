@@ -14,6 +14,7 @@ import type { ActionCenter } from './data/actions.js';
 import type { LocalWorker, LocalWorkers, LocalWorkersState } from './data/local-workers.js';
 import { deriveOrphans, deriveQueueRows, deriveTotals, deriveWorkerRows } from './data/derive.js';
 import { Timeline } from './data/timeline.js';
+import { eventLines, eventsSummary } from './views/events.js';
 import { bucketize, recentRate } from './data/rates.js';
 import { jobColumns, QUEUE_COLUMNS, WORKER_COLUMNS } from './data/columns.js';
 import { deriveModel, type ModelInputs } from './model.js';
@@ -225,6 +226,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     );
   }, [ui.screen, ui.detail, snapshot, allWorkers, now]);
   const help = useMemo(() => helpLines(readOnly), [readOnly]);
+  const eventText = useMemo(() => eventLines(events.events), [events.events]);
   const searchState = useSyncExternalStore(
     props.search?.subscribe ?? noSubscribe,
     props.search?.getState ?? noSearch,
@@ -243,8 +245,19 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       pageSize,
       detailLineCount: detailLines.length,
       helpLineCount: help.length,
+      eventLineCount: eventText.length,
     }),
-    [search, snapshot, allWorkers, allQueues, localState.lines, pageSize, detailLines.length, help.length],
+    [
+      search,
+      snapshot,
+      allWorkers,
+      allQueues,
+      localState.lines,
+      pageSize,
+      detailLines.length,
+      help.length,
+      eventText.length,
+    ],
   );
   const model = useMemo(() => deriveModel(ui, inputs), [ui, inputs]);
   const inputsRef = useRef(inputs);
@@ -514,6 +527,12 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
           logDir={localState.logDir}
         />
       );
+      break;
+    }
+    case 'events': {
+      const max = Math.max(0, eventText.length - bodyHeight);
+      body = <TextPane lines={eventText} scroll={Math.min(ui.scroll.events, max)} height={bodyHeight} />;
+      tabExtra = eventsSummary(events.events);
       break;
     }
     case 'help': {

@@ -194,8 +194,13 @@ function move(ctx: ControllerContext, motion: Motion): void {
           : motion === 'pageDown'
             ? page
             : 0;
-  if (ui.screen === 'detail' || ui.screen === 'help') {
-    const total = ui.screen === 'detail' ? model.detailLineCount : model.helpLineCount;
+  if (ui.screen === 'detail' || ui.screen === 'help' || ui.screen === 'events') {
+    const total =
+      ui.screen === 'detail'
+        ? model.detailLineCount
+        : ui.screen === 'help'
+          ? model.helpLineCount
+          : model.eventLineCount;
     const max = Math.max(0, total - ctx.bodyHeight);
     return dispatch({
       type: 'scroll',
@@ -268,6 +273,8 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
       return goScreen(ctx, 'jobs');
     case 'screen.logs':
       return goScreen(ctx, 'logs');
+    case 'screen.events':
+      return goScreen(ctx, 'events');
     case 'screen.help':
       return goScreen(ctx, 'help');
     case 'jobs.prevRegistry':

@@ -2,14 +2,14 @@
 // table are all rendered from it, and views dispatch the ids it returns: nothing else
 // in the console compares raw keys (a test checks every entry and every collision).
 
-export type ScreenId = 'workers' | 'queues' | 'jobs' | 'detail' | 'logs' | 'help';
+export type ScreenId = 'workers' | 'queues' | 'jobs' | 'detail' | 'logs' | 'events' | 'help';
 /** Layers that sit on top of a screen and take every key while open. */
 export type LayerId = 'confirm' | 'launch' | 'filter' | 'quit';
 export type Context = ScreenId | LayerId;
 
-export const SCREENS: readonly ScreenId[] = ['workers', 'queues', 'jobs', 'detail', 'logs', 'help'];
+export const SCREENS: readonly ScreenId[] = ['workers', 'queues', 'jobs', 'detail', 'logs', 'events', 'help'];
 const TABLES: readonly ScreenId[] = ['workers', 'queues', 'jobs', 'logs'];
-const SCROLLING: readonly ScreenId[] = [...TABLES, 'detail', 'help'];
+const SCROLLING: readonly ScreenId[] = [...TABLES, 'detail', 'events', 'help'];
 
 export type BindingId =
   | 'nav.up'
@@ -26,6 +26,7 @@ export type BindingId =
   | 'screen.queues'
   | 'screen.jobs'
   | 'screen.logs'
+  | 'screen.events'
   | 'screen.help'
   | 'jobs.prevRegistry'
   | 'jobs.nextRegistry'
@@ -149,7 +150,14 @@ export const KEYMAP: readonly Binding[] = [
     help: 'Logs of the workers this console launched.',
     contexts: SCREENS,
   },
-  { id: 'screen.help', keys: ['?', '5'], label: 'help', help: 'This help.', contexts: SCREENS },
+  {
+    id: 'screen.events',
+    keys: ['5', 'e'],
+    label: 'events',
+    help: 'Event timeline, newest first: workers appearing and dying, flags raised and cleared, orphaned jobs, Redis restarts, outages and failovers, every action sent.',
+    contexts: SCREENS,
+  },
+  { id: 'screen.help', keys: ['?', '6'], label: 'help', help: 'This help.', contexts: SCREENS },
   {
     id: 'jobs.prevRegistry',
     keys: ['left', 'h', '['],

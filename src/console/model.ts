@@ -29,6 +29,7 @@ export interface ModelInputs {
   pageSize: number;
   detailLineCount: number;
   helpLineCount: number;
+  eventLineCount: number;
 }
 
 export interface DerivedModel extends ConsoleModel {
@@ -80,6 +81,7 @@ export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
     suspended: snapshot?.suspended ?? false,
     detailLineCount: inputs.detailLineCount,
     helpLineCount: inputs.helpLineCount,
+    eventLineCount: inputs.eventLineCount,
     detailJob: detailJob
       ? {
           id: detailJob.id,

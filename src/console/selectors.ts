@@ -18,6 +18,7 @@ export interface ConsoleModel {
   suspended: boolean;
   detailLineCount: number;
   helpLineCount: number;
+  eventLineCount: number;
   /** Status of the job open in the detail screen, when known. */
   detailJob:
     | {

@@ -51,6 +51,21 @@ describe('incidents the console must say', () => {
         20_000,
       );
       expect(banner).not.toContain('only-w ');
+
+      // The event timeline tells the story, newest first.
+      await c.r.press('5');
+      const story = await c.r.waitForFrame(/Redis restarted at/, 5000);
+      const order = [
+        /redis\s+Redis restarted at/,
+        /flag\s+only-w: .*GHOST|worker\s+only-w became a ghost/,
+        /only-w: .*DEAF.* raised/,
+      ];
+      const at = order.map((re) => story.split('\n').findIndex((line) => re.test(line)));
+      expect(
+        at.every((i) => i >= 0),
+        `timeline lines ${JSON.stringify(at)} in:\n${story}`,
+      ).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
     } finally {
       await c.close();
     }

@@ -161,6 +161,14 @@ describe.each(CASES)(
         'the started registry to empty',
       );
       await ui?.r.waitForFrame(`, primary ${newPrimary}`, 15_000);
+      if (ui) {
+        // The failover is in the event timeline, with both addresses.
+        await ui.r.press('5');
+        await ui.r.waitForFrame(
+          `Sentinel failover: primary is now ${newPrimary} (was 127.0.0.1:${group.primary.port})`,
+          10_000,
+        );
+      }
       await ui?.close();
       const result = {
         ...(await account(replica, ids, runsFile)),

@@ -43,6 +43,7 @@ export class Timeline {
   private previous: { snapshot: Snapshot; rows: Map<string, WorkerRow>; orphans: Set<string> } | undefined;
   private runId: string | undefined;
   private connection: PollerState['connection'] | undefined;
+  private primary: string | undefined;
   private ticks = -1;
   private readonly receiptPhases = new Map<number, string>();
   private unsubscribe: (() => void) | undefined;
@@ -102,6 +103,15 @@ export class Timeline {
       )
         this.add('redis', 'Redis reachable again', 'good', poll.since);
       this.connection = poll.connection;
+    }
+    if (poll.primary !== undefined && poll.primary !== this.primary) {
+      if (this.primary !== undefined)
+        this.add(
+          'redis',
+          `Sentinel failover: primary is now ${escapeControl(poll.primary)} (was ${escapeControl(this.primary)})`,
+          'warn',
+        );
+      this.primary = poll.primary;
     }
     const snapshot = poll.snapshot;
     if (!snapshot || snapshot === this.previous?.snapshot) return;

@@ -126,7 +126,8 @@ const TAB_LABELS: [ScreenId, string][] = [
   ['queues', '2 Queues'],
   ['jobs', '3 Jobs'],
   ['logs', '4 Logs'],
-  ['help', '5 Help'],
+  ['events', '5 Events'],
+  ['help', '6 Help'],
 ];
 
 export function Tabs({ screen, extra }: { screen: ScreenId; extra: string }): React.JSX.Element {

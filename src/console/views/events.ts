@@ -1,0 +1,29 @@
+import type { Line } from '../data/detail.js';
+import type { TimelineEvent } from '../data/timeline.js';
+import { formatClock } from '../text.js';
+
+// The event timeline as text lines, newest first: at 3 a.m. the question is "what just
+// happened", so the latest event is the first line, and each names its kind in a fixed column
+// so the eye can run down "worker / flag / job / redis / action".
+
+export function eventLines(events: readonly TimelineEvent[]): Line[] {
+  if (events.length === 0)
+    return [
+      {
+        text: 'Nothing has happened since the console started: workers appearing or dying, flags, orphaned jobs, Redis restarts and every action you send will show here.',
+        tone: 'dim',
+      },
+    ];
+  const lines: Line[] = [];
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    lines.push({ text: `${formatClock(new Date(e.at))}  ${e.kind.padEnd(6)}  ${e.text}`, tone: e.tone });
+  }
+  return lines;
+}
+
+/** The tab line's summary: how many events, and how many of them went wrong. */
+export function eventsSummary(events: readonly TimelineEvent[]): string {
+  const bad = events.filter((e) => e.tone === 'bad').length;
+  return `${events.length} event${events.length === 1 ? '' : 's'}${bad > 0 ? ` · ${bad} bad` : ''} · newest first`;
+}
