@@ -301,6 +301,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     model,
     bodyHeight,
     readOnly,
+    redisUnreachable: poll.connection === 'reconnecting' || poll.connection === 'unreachable',
     actions,
     orphans: orphanMap,
     canLaunch: local !== undefined && !readOnly,

@@ -1,4 +1,4 @@
-import { keyName, resolveKey, type BindingId, type KeyInfo } from './keymap.js';
+import { bindingOf, keyName, resolveKey, type BindingId, type KeyInfo } from './keymap.js';
 import type { ActionCenter } from './data/actions.js';
 import type { OrphanedJob } from './data/derive.js';
 import { JOB_LIST_KINDS } from './data/jobs.js';
@@ -30,6 +30,8 @@ export interface ControllerContext {
   model: ConsoleModel;
   bodyHeight: number;
   readOnly: boolean;
+  /** Redis does not answer: an action would only fail with the client's text after a dialog. */
+  redisUnreachable: boolean;
   actions: ActionCenter;
   /** ORPHANED started jobs by id (the fix keys act only on these). */
   orphans: ReadonlyMap<string, OrphanedJob>;
@@ -87,6 +89,11 @@ export function handleKey(input: string, key: KeyInfo, ctx: ControllerContext): 
   const layer = ctx.ui.layer;
   const id = resolveKey(layer ? layer.type : ctx.ui.screen, input, key, { readOnly: ctx.readOnly });
   if (layer) return handleLayerKey(layer, id, input, key, ctx);
+  // Launching needs no Redis answer now (a worker waits for it); every other action does.
+  if (id && ctx.redisUnreachable && bindingOf(id).action && id !== 'action.launch')
+    return ctx.notify(
+      `Redis unreachable: nothing sent (${keyName(input, key) ?? input} works again once it answers)`,
+    );
   if (id) return handleScreenBinding(id, ctx);
   // In --read-only an action key does nothing: say so rather than stay silent.
   if (ctx.readOnly && resolveKey(ctx.ui.screen, input, key) !== undefined)

@@ -215,9 +215,15 @@ describe('console when Redis goes away', () => {
       /\((ECONNREFUSED|connect ECONNREFUSED|connection lost|Connection is closed)[^)]*\)/,
     );
     expect(frame).toContain('up-0'); // the last data stays on screen
+    // An action while Redis is away: said at once, no dialog that could only fail.
+    await ui.r.press('D');
+    const refused = await ui.r.waitForFrame(
+      'Redis unreachable: nothing sent (D works again once it answers)',
+    );
+    expect(refused).not.toMatch(/Cancel|Shut down/);
     await redis.startServer();
     await ui.r.waitForFrame(
-      (f) => !f.includes('Redis unreachable') && f.includes('No worker is registered'),
+      (f) => !f.includes('Redis unreachable since') && f.includes('No worker is registered'),
       20_000,
     );
   });
