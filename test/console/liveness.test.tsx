@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { peersDir } from '../helpers/peers.js';
 import { describe, expect, it } from 'vitest';
 import { Queue } from '../../src/model/queue.js';
 import { keys } from '../../src/redis/keys.js';
@@ -14,7 +16,7 @@ import { parseTimestamp } from '../../src/model/time.js';
 // --worker-ttl 20 and a 5 s monitoring interval are flagged a beat after the first one they
 // miss, and their jobs become ORPHANED; a healthy worker beating every 60 s never flaps.
 
-const RQ_210 = '/work/shared/peers/rq-2.10.0';
+const RQ_210 = path.join(peersDir() ?? '../shared/peers', 'rq-2.10.0');
 const INTERVAL = 5;
 const SHORT = ['--worker-ttl', '20', '--job-monitoring-interval', String(INTERVAL)];
 

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sendKillHorseCommand, sendStopJobCommand } from '../../src/model/commands.js';
@@ -7,6 +6,7 @@ import { pythonRqAvailable, runPython, spawnPython } from '../helpers/python.js'
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import { JSON_SERIALIZER, reap, startRqtsWorker } from './worker-interop.js';
+import { peersDir } from '../helpers/peers.js';
 
 // The same jobs, with on_success / on_failure / on_stopped callbacks, enqueued by Python and
 // run side by side: one queue drained by a Python RQ worker running cbtasks.py, one by an
@@ -15,14 +15,9 @@ import { JSON_SERIALIZER, reap, startRqtsWorker } from './worker-interop.js';
 // must run as often on rqts as on Python.
 
 const CB_DIR = path.join(FIXTURES, 'callbacks');
-// Beside the project root in a clone (../shared/peers), one level up from a worktree under
-// wt/; RQ_PEERS_DIR overrides. A missing folder fails the version check below, loudly.
-const PEERS_DIR =
-  process.env.RQ_PEERS_DIR ??
-  ['../shared/peers', '../../shared/peers']
-    .map((relative) => path.resolve(ROOT, relative))
-    .find((dir) => existsSync(dir)) ??
-  path.resolve(ROOT, '../shared/peers');
+// Found as every interop test finds it (test/helpers/peers.ts); a missing folder fails the
+// version check below, loudly.
+const PEERS_DIR = peersDir() ?? path.resolve(ROOT, '../shared/peers');
 
 interface Peer {
   label: string;
