@@ -27,6 +27,19 @@ export const consoleCommand = defineCommand({
       valueName: 'SECONDS',
       description: 'Refresh interval in seconds',
     },
+    slowFactor: {
+      type: 'number',
+      default: 3,
+      valueName: 'N',
+      description:
+        "Flag a running job SLOW once it has run N times its function's usual time (the p95 of recent finished runs)",
+    },
+    slowFloor: {
+      type: 'number',
+      default: 5,
+      valueName: 'SECONDS',
+      description: 'Never flag a job SLOW before it has run this long (quick functions jitter)',
+    },
     demo: {
       type: 'boolean',
       description:
@@ -39,6 +52,13 @@ export const consoleCommand = defineCommand({
         'BAD_ARGUMENT',
         `--interval ${flags.interval} is out of range`,
         'Give seconds between 0.1 and 3600',
+      );
+    }
+    if (!(flags.slowFactor >= 1) || !(flags.slowFloor >= 0)) {
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `--slow-factor ${flags.slowFactor} / --slow-floor ${flags.slowFloor} is out of range`,
+        'Give a factor of at least 1 and a floor of 0 seconds or more',
       );
     }
     const { settings, paths } = await readConnectionOptions(flags);
@@ -55,6 +75,7 @@ export const consoleCommand = defineCommand({
       url,
       readOnly: flags.readOnly,
       intervalMs: flags.interval * 1000,
+      slow: { factor: flags.slowFactor, floorSeconds: flags.slowFloor },
       demo: flags.demo,
       // Only a URL given on the command line points the demo at a server: RQ_REDIS_URL in a
       // shell profile (often production's) must not.

@@ -12,6 +12,7 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { Poller } from './data/poller.js';
 import type { ActionCenter } from './data/actions.js';
 import type { LocalWorker, LocalWorkers, LocalWorkersState } from './data/local-workers.js';
+import { DEFAULT_SLOW, type SlowThresholds } from './data/runtimes.js';
 import { deriveOrphans, deriveQueueRows, deriveTotals, deriveWorkerRows } from './data/derive.js';
 import { Timeline } from './data/timeline.js';
 import { eventLines, eventsSummary } from './views/events.js';
@@ -58,6 +59,8 @@ export interface ConsoleAppProps {
   readOnly: boolean;
   onExit: (outcome: ExitOutcome) => void;
   stopOptions?: { warmMs?: number; coldMs?: number };
+  /** When a running job counts as SLOW (`--slow-factor`, `--slow-floor`). */
+  slow?: SlowThresholds;
   /** What the console saw happen; one is made from the poller when not given. */
   timeline?: Timeline;
   /** Quit at once without asking about launched workers: the demo's caller ends them. */
@@ -178,12 +181,20 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     () => new Set(localState.workers.filter((w) => w.poolSize !== undefined).map((w) => w.name)),
     [localState.workers],
   );
+  const runtimes = poll.runtimes;
+  const runtimesVersion = poll.runtimesVersion;
+  const slowThresholds = props.slow ?? DEFAULT_SLOW;
   const allWorkers = useMemo(
     () =>
       snapshot
-        ? deriveWorkerRows(snapshot, snapshot.takenAt, launched, launchedPools, events.lastQueues)
+        ? deriveWorkerRows(snapshot, snapshot.takenAt, launched, launchedPools, events.lastQueues, {
+            stats: (func) => runtimes.stats(func),
+            thresholds: slowThresholds,
+          })
         : [],
-    [snapshot, launched, launchedPools, events.lastQueues],
+    // runtimesVersion: the book changes in place; its version says when.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [snapshot, launched, launchedPools, events.lastQueues, runtimes, runtimesVersion, slowThresholds],
   );
   const orphans = useMemo(
     () => (snapshot ? deriveOrphans(snapshot, allWorkers, snapshot.takenAt) : []),

@@ -1,3 +1,4 @@
+import type { SlowThresholds } from './data/runtimes.js';
 import { render } from 'ink';
 import { describeTarget, parseRedisUrl } from '../redis/connection.js';
 import { RqtsError } from '../model/errors.js';
@@ -26,6 +27,8 @@ export interface ConsoleOptions {
   readOnly?: boolean;
   /** Poll interval in milliseconds. */
   intervalMs?: number;
+  /** When a running job counts as SLOW. */
+  slow?: SlowThresholds;
   /** `--demo`: a private redis-server, unless `demoUrl` names a server to share. */
   demo?: boolean;
   /** `--demo --url URL`: the explicitly named server the demo writes into (demo.* queues). */
@@ -106,6 +109,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
       display={display}
       note={demo?.note}
       readOnly={readOnly}
+      slow={options.slow}
       quitAtOnce={demo !== undefined}
       onExit={(o) => {
         outcome = o;

@@ -5,6 +5,7 @@ import { ConsoleApp, type ExitOutcome } from '../../src/console/app.js';
 import { ActionCenter } from '../../src/console/data/actions.js';
 import { LocalWorkers, type WorkerCommandBuilder } from '../../src/console/data/local-workers.js';
 import { createConsoleClient, Poller } from '../../src/console/data/poller.js';
+import type { SlowThresholds } from '../../src/console/data/runtimes.js';
 import { JobSearch } from '../../src/console/data/job-search.js';
 import { maskPassword } from '../../src/redis/connection.js';
 import { PYTHON, spawnPython } from '../helpers/python.js';
@@ -28,6 +29,7 @@ export function startConsole(
     columns?: number;
     rows?: number;
     intervalMs?: number;
+    slow?: SlowThresholds;
   } = {},
 ): ConsoleUnderTest {
   const client = createConsoleClient(url);
@@ -51,6 +53,7 @@ export function startConsole(
       readOnly={options.readOnly ?? false}
       onExit={(o) => exits.push(o)}
       stopOptions={{ warmMs: 5000, coldMs: 3000 }}
+      slow={options.slow}
     />,
     { columns: options.columns ?? 180, rows: options.rows ?? 40 },
   );

@@ -23,6 +23,7 @@ const FLAG_TEXT: Record<WorkerFlag, string> = {
   stale: 'STALE-HB',
   late: 'late-hb',
   overtime: 'OVERTIME',
+  slow: 'SLOW',
   deaf: 'DEAF',
   stopping: 'stopping',
 };

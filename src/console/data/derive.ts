@@ -1,4 +1,5 @@
 import type { RegistryCounts } from '../../model/registry.js';
+import { DEFAULT_SLOW, functionOf, isSlow, type RunStats, type SlowThresholds } from './runtimes.js';
 import type { CurrentJob, QueueEntry, Snapshot, StartedEntry, WorkerEntry } from './snapshot.js';
 
 // Pure functions from a snapshot (plus the clock) to what the screens show. No I/O here:
@@ -71,7 +72,13 @@ export function heartbeatLevel(
   return 'late';
 }
 
-export type WorkerFlag = 'ghost' | 'dead' | 'stale' | 'late' | 'overtime' | 'deaf' | 'stopping';
+export type WorkerFlag = 'ghost' | 'dead' | 'stale' | 'late' | 'overtime' | 'slow' | 'deaf' | 'stopping';
+
+/** What the SLOW flag judges by: the learnt run times and the thresholds. */
+export interface SlowJudge {
+  stats: (func: string | undefined) => RunStats | undefined;
+  thresholds: SlowThresholds;
+}
 
 export interface WorkerRow {
   name: string;
@@ -95,6 +102,8 @@ export interface WorkerRow {
   pool: string | undefined;
   listeners: number;
   launched: boolean;
+  /** The current job's function's usual run time, when learnt. */
+  usual: RunStats | undefined;
   flags: WorkerFlag[];
 }
 
@@ -114,6 +123,7 @@ export function deriveWorkerRow(
   launched: ReadonlySet<string>,
   launchedPools: ReadonlySet<string> = new Set(),
   lastQueues: ReadonlyMap<string, readonly string[]> = new Map(),
+  slow?: SlowJudge,
 ): WorkerRow {
   const record = entry.record;
   if (!record) {
@@ -137,6 +147,7 @@ export function deriveWorkerRow(
       pool: undefined,
       listeners: entry.listeners,
       launched: launched.has(entry.name),
+      usual: undefined,
       flags: ['ghost'],
     };
   }
@@ -155,6 +166,10 @@ export function deriveWorkerRow(
   if (heartbeat === 'stale') flags.push('stale');
   else if (heartbeat === 'late') flags.push('late');
   if (elapsed !== undefined && timeout !== undefined && elapsed > timeout) flags.push('overtime');
+  const usual = record.currentJob ? slow?.stats(functionOf(job?.description)) : undefined;
+  // OVERTIME says more than SLOW: one flag for one problem.
+  if (!flags.includes('overtime') && isSlow(usual, elapsed, slow?.thresholds ?? DEFAULT_SLOW))
+    flags.push('slow');
   // A dying worker unsubscribes first, so "deaf" would only repeat "dead".
   if (entry.listeners === 0 && !record.death) flags.push('deaf');
   if (record.shutdownRequested && !record.death) flags.push('stopping');
@@ -178,6 +193,7 @@ export function deriveWorkerRow(
     pool: record.pool,
     listeners: entry.listeners,
     launched: launched.has(entry.name) || (record.pool !== undefined && launchedPools.has(record.pool)),
+    usual,
     flags,
   };
 }
@@ -188,9 +204,10 @@ export function deriveWorkerRows(
   launched: ReadonlySet<string> = new Set(),
   launchedPools: ReadonlySet<string> = new Set(),
   lastQueues: ReadonlyMap<string, readonly string[]> = new Map(),
+  slow?: SlowJudge,
 ): WorkerRow[] {
   return snapshot.workers.map((w) =>
-    deriveWorkerRow(w, snapshot.currentJobs, now, launched, launchedPools, lastQueues),
+    deriveWorkerRow(w, snapshot.currentJobs, now, launched, launchedPools, lastQueues, slow),
   );
 }
 

@@ -3,6 +3,7 @@ import { workerFlagsText } from './columns.js';
 import type { WorkerRow } from './derive.js';
 import type { JobDetail } from './jobs.js';
 import type { WorkerEntry } from './snapshot.js';
+import { distributionText, slowText } from './runtimes.js';
 import { escapeControl, escapeLines, formatDuration, formatTimestampWithAge } from '../text.js';
 
 // The detail screen's text, built as plain lines (escaped) so the view only scrolls them.
@@ -176,6 +177,18 @@ export function workerDetailLines(
         row.flags.includes('overtime') ? 'bad' : 'normal',
       ),
     );
+    lines.push(
+      row.usual
+        ? field(
+            'usual run time',
+            row.flags.includes('slow')
+              ? `SLOW: ${slowText(row.usual, row.jobElapsedSeconds)}`
+              : distributionText(row.usual),
+            row.flags.includes('slow') ? 'bad' : 'normal',
+          )
+        : field('usual run time', 'not learnt yet (no finished runs of this function seen)', 'dim'),
+    );
+    if (row.usual && row.flags.includes('slow')) lines.push(field('', distributionText(row.usual)));
   }
   lines.push(blank, section('Hash fields'));
   const raw = entry?.record?.raw ?? {};

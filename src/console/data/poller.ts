@@ -3,6 +3,8 @@ import { connectedAddress, failoverOptions, parseRedisUrl } from '../../redis/co
 import { readSnapshot, type Snapshot, type SnapshotRequest } from './snapshot.js';
 import { countersOf, pushSample, rateBetween, type Counters, type RateSample } from './rates.js';
 import type { JobPageRequest } from './jobs.js';
+import { RuntimeBook } from './runtimes.js';
+import { sampleFinishedRuns } from './runtime-sampler.js';
 
 // One poller per console: reads a snapshot per tick, never two at once (a slow Redis
 // delays the next tick instead of piling requests up), and owns the connection state.
@@ -21,6 +23,10 @@ export interface PollerState {
   intervalMs: number;
   /** Behind Sentinel: the primary's address now (it changes with a failover). */
   primary?: string;
+  /** Usual run times per function, learnt from finished jobs (the SLOW flag). */
+  runtimes: RuntimeBook;
+  /** The book's version when this state was made: a memo key for views. */
+  runtimesVersion: number;
 }
 
 export interface PollerOptions {
@@ -92,6 +98,8 @@ export class Poller {
       rates: [],
       ticks: 0,
       intervalMs: options.intervalMs ?? 1000,
+      runtimes: new RuntimeBook(),
+      runtimesVersion: 0,
     };
   }
 
@@ -178,6 +186,12 @@ export class Poller {
       // ioredis resends unanswered commands after reconnecting: this read may be half from a
       // restarted server, without the INFO that tells. Read again, INFO included.
       if (epoch !== this.epoch && !wantVersion) throw new StaleRead();
+      // Run times are a hint, not the picture: a failed sample leaves the book as it was.
+      await sampleFinishedRuns(
+        this.redis,
+        snapshot.queues.map((q) => q.name),
+        this.state.runtimes,
+      ).catch(() => undefined);
       this.setConnection('ready');
       const counters = countersOf(snapshot);
       let rates = this.state.rates;
@@ -190,6 +204,7 @@ export class Poller {
         rates,
         serverVersion: snapshot.serverVersion ?? this.state.serverVersion,
         ticks: this.state.ticks + 1,
+        runtimesVersion: this.state.runtimes.version,
         primary: this.redis.options.sentinels ? connectedAddress(this.redis) : undefined,
       };
     } catch (error) {
