@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { RqtsError } from '../model/errors.js';
 
-// RQ's `rq enqueue` argument syntax (rq-protocol §8.3), so scripts written for rq work:
+// RQ's `rq enqueue` argument syntax (docs/protocol.md §8.3), so scripts written for rq work:
 //   value       positional text          key=value    keyword text
 //   :json       positional JSON          key:=json    keyword JSON
 //   @file / key=@file / :@file           the value is read from that file (then parsed)

@@ -2,7 +2,7 @@ import { formatLocalDatetime } from '../model/time.js';
 import type { WorkerRecord } from '../model/worker-record.js';
 import type { InfoSnapshot } from './info-data.js';
 
-// `rq info`'s text, byte for byte where rq 1.16 defines it (rq-protocol §8.2), so eyes and
+// `rq info`'s text, byte for byte where rq 1.16 defines it (docs/protocol.md §8.2), so eyes and
 // scripts used to rq read it unchanged; plus a JSON document for scripts. Pure functions of
 // a snapshot: tests render without Redis.
 

@@ -17,7 +17,7 @@ import { createLogger, LOGGING_LEVELS, type CliLogger } from './logging.js';
 import type { CliSettings } from './settings.js';
 import { metricsHostFlag } from './metrics.js';
 
-// The flags of `rq worker` 1.16 (rq-protocol §8.3), shared by `rqts worker` and
+// The flags of `rq worker` 1.16 (docs/protocol.md §8.3), shared by `rqts worker` and
 // `rqts worker-pool`, and the one function that turns them into WorkerOptions.
 
 export const loggingFlags = {

@@ -5,7 +5,7 @@ import type { Serializer } from './serializer.js';
 import { legacyReading, parseStartedMember, type StartedMember } from './started-member.js';
 import { abandonCommands, abandonedExcInfo, failedScore } from './transitions.js';
 
-// The started registry's clean-up (rq-protocol §7.2): members whose score has passed belong
+// The started registry's clean-up (docs/protocol.md §7.2): members whose score has passed belong
 // to jobs whose worker stopped heartbeating. Each such *job* is failed or retried, and exactly
 // the member that was read leaves rq:wip: never a range removal that could take a member
 // refreshed a moment later, and never a member dropped because its hash was not found

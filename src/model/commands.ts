@@ -5,7 +5,7 @@ import { Job } from './job.js';
 import { pythonJsonDumps } from './python-text.js';
 import type { Serializer } from './serializer.js';
 
-// RQ's pub/sub commands (rq-protocol §4). Payloads are written exactly as Python's
+// RQ's pub/sub commands (docs/protocol.md §4). Payloads are written exactly as Python's
 // json.dumps writes them, because a malformed payload silently deafens a Python worker.
 
 export type WorkerCommand =

@@ -180,7 +180,7 @@ export class Queue {
     return job;
   }
 
-  /** One MULTI/EXEC, one round trip (rq-protocol §6.1). */
+  /** One MULTI/EXEC, one round trip (docs/protocol.md §6.1). */
   async enqueue(
     funcName: string,
     args: unknown[] = [],

@@ -8,7 +8,7 @@ import { formatTimestamp, unixNow } from './time.js';
 import { cleanAbandoned, type CleanupOptions } from './abandoned.js';
 import { startedJobIds, startedMembersOf } from './started-member.js';
 
-// The six per-queue sorted sets. Scores mean different things per kind (rq-protocol §1):
+// The six per-queue sorted sets. Scores mean different things per kind (docs/protocol.md §1):
 // started = when the job counts as abandoned, finished/failed = expiry, deferred = time of
 // deferral, scheduled = when to run, canceled = time of cancel.
 

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 // Members of the started registry (rq:wip:<q>) come in two forms: RQ 1.x (and rqts speaking
-// 1.x) write the job id, RQ 2.x writes `job_id:execution_id` (rq-protocol §9). Every reader
+// 1.x) write the job id, RQ 2.x writes `job_id:execution_id` (docs/protocol.md §9). Every reader
 // of rq:wip goes through here, so a 2.x member is never mistaken for a job id that has no hash.
 
 export interface StartedMember {

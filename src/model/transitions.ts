@@ -6,7 +6,7 @@ import { DEFAULT_FAILURE_TTL, type Job } from './job.js';
 import { addFailureResult, encodeReturnValue } from './results.js';
 import { formatLocalDatetime, formatSeconds, formatTimestamp, formatUtcDatetime, unixNow } from './time.js';
 
-// The Redis commands of each job state change (rq-protocol §6), queued into a MULTI the
+// The Redis commands of each job state change (docs/protocol.md §6), queued into a MULTI the
 // caller owns. Callers add their own bookkeeping (worker counters) to the same MULTI, so
 // every transition lands in one atomic step and one round trip.
 

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { keys, workerNameFromKey } from '../redis/keys.js';
 import { tryParseTimestamp } from './time.js';
 
-// The read side of a worker hash (rq-protocol §2), for rqts and Python workers alike.
+// The read side of a worker hash (docs/protocol.md §2), for rqts and Python workers alike.
 // Foreign hashes may miss any field or hold garbage: readers never throw on them.
 
 export type WorkerState = 'started' | 'idle' | 'busy' | 'suspended' | (string & {});

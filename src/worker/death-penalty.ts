@@ -76,7 +76,7 @@ export function timeoutMessage(seconds: number): string {
   return `JobTimeoutException: Task exceeded maximum timeout value (${seconds} seconds)`;
 }
 
-/** What a job's failure says when its horse died (rq-protocol §6.7), by cause. */
+/** What a job's failure says when its horse died (docs/protocol.md §6.7), by cause. */
 export function describeDeath(
   outcome: Extract<ExecOutcome, { kind: 'died' }>,
   timeout: number,

@@ -8,7 +8,7 @@ import { unixNow } from '../model/time.js';
 import { failCommands } from '../model/transitions.js';
 import { cleanWorkerRegistry } from '../model/worker-record.js';
 
-// Registry clean-up every maintenance interval (rq-protocol §7), under RQ's per-queue lock
+// Registry clean-up every maintenance interval (docs/protocol.md §7), under RQ's per-queue lock
 // so Python and rqts workers sharing a queue do not both clean it.
 
 const LOCK_SECONDS = 899;

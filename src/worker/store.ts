@@ -22,7 +22,7 @@ import { recordCommands } from '../redis/command-recorder.js';
 import { failCommands, finishScriptParts, type FinishTexts } from '../model/transitions.js';
 import type { WorkerState } from '../model/worker-record.js';
 
-// Every Redis write a worker makes, as RQ 1.16 makes them (rq-protocol §2, §3, §6), each
+// Every Redis write a worker makes, as RQ 1.16 makes them (docs/protocol.md §2, §3, §6), each
 // state change in one MULTI or one script: one round trip per step of a job's life.
 
 /** The RQ release whose wire format rqts speaks; Python readers show it as the version. */
@@ -115,7 +115,7 @@ export class WorkerStore {
     };
   }
 
-  /** A name is taken while its hash exists without a `death` field (rq-protocol §3.3). */
+  /** A name is taken while its hash exists without a `death` field (docs/protocol.md §3.3). */
   async assertNameFree(): Promise<void> {
     const [exists, dead] = await Promise.all([
       this.connection.exists(this.key),
@@ -315,7 +315,7 @@ export class WorkerStore {
     return stepOutcome(reply);
   }
 
-  /** Busy heartbeat (rq-protocol §2.3 maintain_heartbeats), one MULTI. */
+  /** Busy heartbeat (docs/protocol.md §2.3 maintain_heartbeats), one MULTI. */
   async jobHeartbeat(job: Job, ttl: number, workingSeconds: number, horseRssBytes?: number): Promise<void> {
     const now = new Date();
     const multi = this.connection.multi();

@@ -1,6 +1,6 @@
 import type { DequeueStrategy } from './options.js';
 
-// The order in which queues are tried for the next job (rq-protocol §6.3).
+// The order in which queues are tried for the next job (docs/protocol.md §6.3).
 
 export class QueueOrder {
   private order: string[];

@@ -48,7 +48,7 @@ import { QueueWaiter } from './waiter.js';
 import { consoleLogger, escapingLogger, type WorkerLogger } from './worker-logger.js';
 import { VERSION } from '../version.js';
 
-// The worker lifecycle (rq-protocol §3, §6): birth, listen, take a job atomically, run it
+// The worker lifecycle (docs/protocol.md §3, §6): birth, listen, take a job atomically, run it
 // in the executor, record the outcome in one MULTI, loop; death on every exit path.
 
 export type WorkerClassName = 'Worker' | 'SimpleWorker';

@@ -84,7 +84,7 @@ export function reap(
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
-/** The exc_string RQ records when a horse is SIGKILLed (kill-horse), rq-protocol §6.7. */
+/** The exc_string RQ records when a horse is SIGKILLed (kill-horse), docs/protocol.md §6.7. */
 export const HORSE_KILLED = 'Work-horse terminated unexpectedly; waitpid returned 9 (signal 9); ';
 /** What an rqts worker records for the same death: RQ's text first, then what it saw. */
 export const RQTS_HORSE_KILLED =

@@ -28,7 +28,7 @@ function ours(): Record<string, string> {
 }
 
 describe('key names', () => {
-  it('match RQ 1.16 (rq-protocol §1)', () => {
+  it('match RQ 1.16 (docs/protocol.md §1)', () => {
     expect(ours()).toEqual({
       allQueues: 'rq:queues',
       allWorkers: 'rq:workers',

@@ -6,7 +6,7 @@ import type { CurrentJob, QueueEntry, Snapshot, StartedEntry, WorkerEntry } from
 // everything is unit-tested with hand-built snapshots.
 
 /**
- * RQ's defaults (rq-protocol §2.3), used only when a worker key has no TTL to read: idle
+ * RQ's defaults (docs/protocol.md §2.3), used only when a worker key has no TTL to read: idle
  * workers beat at least every 405 s (BLPOP timeout, TTL 480); busy ones every 30 s (job
  * monitoring interval, TTL 90).
  */

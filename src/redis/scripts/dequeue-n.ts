@@ -7,7 +7,7 @@ import { JOB_HASH_FIELDS } from '../job-fields.js';
 // ARGV[4]  timestamp text (RQ format) for started_at / last_heartbeat
 // ARGV[5]  now, integer Unix seconds
 // ARGV[6]  job monitoring interval (seconds)
-// ARGV[7]  'horse' or 'simple' (how the heartbeat TTL is computed, rq-protocol §2.3)
+// ARGV[7]  'horse' or 'simple' (how the heartbeat TTL is computed, docs/protocol.md §2.3)
 // ARGV[8]  suspension key (rq:suspended)
 // ARGV[9]  '1' to return only the job fields rqts reads (JOB_HASH_FIELDS, in that order),
 //          '0' for the whole hash (a custom job class may read fields of its own)

@@ -11,7 +11,7 @@
 // ARGV[9]  '1' when the job may run after a dependency failed (allow_dependency_failures)
 // ARGV[10] n, the number of dependencies; ARGV[11..10+n] their ids
 // ARGV[11+n..]  field, value, … of the job hash (status queued and enqueued_at included)
-// Guarantee: RQ's enqueue with depends_on (rq-protocol §6.1) as one atomic call: a job whose
+// Guarantee: RQ's enqueue with depends_on (docs/protocol.md §6.1) as one atomic call: a job whose
 // dependencies have all finished (or ended, when failures are allowed) is enqueued like any
 // other; otherwise it is saved `deferred`, in the deferred registry and in each dependency's
 // dependents set, where the dependency's finish releases it. A dependency finishing at the

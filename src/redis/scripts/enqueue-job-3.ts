@@ -7,7 +7,7 @@
 // ARGV[4]  dependents set key (rq:job:<id>:dependents), expired with the job
 // ARGV[5]  dependencies set key (rq:job::<id>:dependencies), expired with the job
 // ARGV[6..]  field, value, field, value … of the job hash (status queued included)
-// Guarantee: RQ's enqueue (rq-protocol §6.1) as one atomic call and one command on the wire:
+// Guarantee: RQ's enqueue (docs/protocol.md §6.1) as one atomic call and one command on the wire:
 // the queue is known, the hash written, and the id pushed, or none of it.
 // Returns the queue's length after the push.
 export const ENQUEUE_JOB_3 = `

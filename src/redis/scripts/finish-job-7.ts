@@ -21,7 +21,7 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 // ARGV[14] the job's started-registry member as its worker wrote it ('' for the job id)
 // ARGV[15] the worker that must still hold the job ('' for no fence)
 // ARGV[16] the call's step token ('' for none), kept in the worker hash as `rqts_step`
-// Guarantee: RQ 1.16's whole success step (rq-protocol §6.5) in one atomic call: the job is
+// Guarantee: RQ 1.16's whole success step (docs/protocol.md §6.5) in one atomic call: the job is
 // finished with its result, out of the started registry, its dependents released and the
 // worker's counters moved, or none of it. A job hash deleted while the job ran is not
 // brought back. Returns 1, or 0 when the job hash was gone.
