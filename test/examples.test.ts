@@ -38,4 +38,14 @@ describe('examples/library', () => {
     expect((await Job.fetch(redis.client, boomId!)).status).toBe('failed');
     expect(await redis.client.zscore(keys.registry('failed', 'example'), boomId!)).not.toBeNull();
   });
+
+  it('a worker with a custom serializer, job class and death penalty', async () => {
+    const started = Date.now();
+    const output = await example('custom.mjs', redis.url);
+    expect(output).toContain('legacy.add ran as tasks.add: 5');
+    // The job asked for 60 s and sleeps 20 s: only the Impatient death penalty (1 s) ends it.
+    expect(output).toContain('tasks.nap: failed');
+    expect(output).toContain('JobTimeoutException');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
 });

@@ -7,3 +7,7 @@ export function add(a, b) {
 export function explode(reason) {
   throw new Error(`exploded: ${reason}`);
 }
+
+export function nap(ms) {
+  return new Promise((resolve) => setTimeout(() => resolve(`woke after ${ms} ms`), ms));
+}
