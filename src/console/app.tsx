@@ -475,7 +475,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       // Search results are all held: a window a page at a time keeps the cursor in them.
       const rowsShown = Math.max(1, bodyHeight - 2);
       const table = {
-        columns: jobColumns(ui.jobs.kind),
+        columns: jobColumns(ui.jobs.kind, orphanMap),
         rows: jobRows,
         offset: pageOffset,
         start: searching ? Math.floor(cursor / rowsShown) * rowsShown : pageOffset,

@@ -36,6 +36,17 @@ describe('ORPHANED jobs fixed from the keyboard', () => {
     const c = startConsole(redis.url, { intervalMs: 300, columns: 200 });
     try {
       await c.r.waitForFrame(/\b2 ORPHANED\b/, 30_000);
+      // On the Jobs screen the orphan's own row says so, and why.
+      await c.r.press('2', '/', ...'orph-a', '\r', '\r');
+      await c.r.waitForFrame('queue orph-a', 5000);
+      await c.r.press(']');
+      const started = await c.r.waitForFrame(
+        (f) =>
+          f.split('\n').some((l) => l.includes(failId.slice(0, 8)) && l.includes('ORPHANED: its worker')),
+        10_000,
+      );
+      expect(started.split('\n').filter((l) => l.includes('ORPHANED:'))).toHaveLength(1);
+      await c.r.press('\u001b', '\u001b', '1');
       await c.r.press('/', ...'killed-a', '\r');
       await c.r.waitForFrame((f) => !f.includes('killed-b') && f.includes('killed-a'), 5000);
       await c.r.press('F');

@@ -1,5 +1,5 @@
 import { escapeControl, formatCount, formatDuration } from '../text.js';
-import type { QueueRow, WorkerFlag, WorkerRow } from './derive.js';
+import { ORPHAN_TEXT, type OrphanReason, type QueueRow, type WorkerFlag, type WorkerRow } from './derive.js';
 import type { JobListKind, JobSummary } from './jobs.js';
 import type { RowFields, Sortable } from './table.js';
 import type { LayoutColumn } from './layout.js';
@@ -299,7 +299,14 @@ function jobAgeDate(job: JobSummary, kind: JobListKind): Date | undefined {
   return job.endedAt ?? job.startedAt ?? job.enqueuedAt;
 }
 
-export function jobColumns(kind: JobListKind): Column<JobSummary>[] {
+/**
+ * The jobs table's columns for one registry. On the started registry a job nobody is running
+ * any more says so in its own row, with why: that row is what F or r acts on.
+ */
+export function jobColumns(
+  kind: JobListKind,
+  orphans: ReadonlyMap<string, { reason: OrphanReason }> = new Map(),
+): Column<JobSummary>[] {
   const age: Column<JobSummary> = {
     id: 'age',
     title: kind === 'started' ? 'RUNNING' : kind === 'queued' ? 'WAITING' : 'AGE',
@@ -350,6 +357,20 @@ export function jobColumns(kind: JobListKind): Column<JobSummary>[] {
       text: (j) => escapeControl(j.workerName ?? ''),
     },
   ];
+  if (kind === 'started')
+    columns.push({
+      id: 'orphan',
+      title: 'FLAGS',
+      width: 8,
+      max: 48,
+      priority: 1,
+      hideEmpty: true,
+      text: (j) => {
+        const orphan = orphans.get(j.id);
+        return orphan ? `ORPHANED: ${ORPHAN_TEXT[orphan.reason]}` : '';
+      },
+      tone: () => 'bad',
+    });
   if (kind === 'failed')
     columns.push({
       id: 'error',
