@@ -34,6 +34,8 @@ export interface WorkerRecord {
   pool: string | undefined;
   /** rqts-only: the horse's resident set at the last busy heartbeat (horse_rss), if known. */
   horseRssBytes: number | undefined;
+  /** rqts-only: the memory limit its horse runs under (horse_mem_limit), if known. */
+  horseMemoryLimitBytes: number | undefined;
   /** Every field as stored, for detail views. */
   raw: Record<string, string>;
 }
@@ -80,6 +82,7 @@ export function workerRecordFromHash(name: string, hash: Record<string, string>)
     rqMajor: majorOf(hash.version),
     pool: hash.rqts_pool || undefined,
     horseRssBytes: hash.horse_rss ? num(hash.horse_rss) : undefined,
+    horseMemoryLimitBytes: hash.horse_mem_limit ? num(hash.horse_mem_limit) : undefined,
     raw: hash,
   };
 }

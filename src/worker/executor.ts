@@ -31,6 +31,8 @@ export interface Executor {
   readonly horsePid: number | undefined;
   /** The running job's horse's resident set at its last sample (undefined in-process). */
   readonly horseRssBytes?: number | undefined;
+  /** The memory limit (cgroup) the running horse is under, when known. */
+  readonly horseMemoryLimitBytes?: number | undefined;
   /** Starts whatever must be warm before the first job. */
   prepare(): Promise<void>;
   execute(job: JobPayload, context: ExecuteContext): Promise<ExecOutcome>;

@@ -131,6 +131,11 @@ export class VitalsSampler {
     return this.latest;
   }
 
+  /** The memory limit the horse runs under, published next to its RSS (MEM-HIGH in the console). */
+  get limitBytes(): number | undefined {
+    return this.cgroup?.limitBytes;
+  }
+
   sample(): void {
     const memory = readProcessMemory(this.pid);
     if (!memory) return;

@@ -54,6 +54,10 @@ export class HorseExecutor implements Executor {
     return this.running?.vitals?.rssBytes;
   }
 
+  get horseMemoryLimitBytes(): number | undefined {
+    return this.running?.vitals?.limitBytes;
+  }
+
   async prepare(): Promise<void> {
     if (!this.child) this.spawn();
     await this.ready;

@@ -316,11 +316,21 @@ export class WorkerStore {
   }
 
   /** Busy heartbeat (docs/protocol.md §2.3 maintain_heartbeats), one MULTI. */
-  async jobHeartbeat(job: Job, ttl: number, workingSeconds: number, horseRssBytes?: number): Promise<void> {
+  async jobHeartbeat(
+    job: Job,
+    ttl: number,
+    workingSeconds: number,
+    horseRssBytes?: number,
+    horseLimitBytes?: number,
+  ): Promise<void> {
     const now = new Date();
     const multi = this.connection.multi();
-    // horse_rss: an rqts field (Python RQ ignores fields it does not know) for the console.
-    const rss = horseRssBytes === undefined ? [] : ['horse_rss', String(horseRssBytes)];
+    // horse_rss, horse_mem_limit: rqts fields (Python RQ ignores fields it does not know) for
+    // the console's MEM column and MEM-HIGH flag.
+    const rss = [
+      ...(horseRssBytes === undefined ? [] : ['horse_rss', String(horseRssBytes)]),
+      ...(horseLimitBytes === undefined ? [] : ['horse_mem_limit', String(horseLimitBytes)]),
+    ];
     // Asked first, in the same MULTI: whether the worker hash still existed before this beat.
     multi.exists(this.key);
     multi.hset(this.key, 'current_job_working_time', formatSeconds(workingSeconds), ...rss);

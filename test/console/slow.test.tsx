@@ -25,7 +25,19 @@ describe('the SLOW flag', () => {
       path.join(dir, 'tasks.js'),
       'export async function nap(ms) { await new Promise((r) => setTimeout(r, ms)); return ms; }\n',
     );
-    spawnRqts(['worker', 'nap-q', '--url', redis.url, '--path', dir, '--name', 'nap-w']);
+    spawnRqts([
+      'worker',
+      'nap-q',
+      '--url',
+      redis.url,
+      '--path',
+      dir,
+      '--name',
+      'nap-w',
+      // Busy beats publish the horse's RSS (the MEM column).
+      '--job-monitoring-interval',
+      '1',
+    ]);
     await waitFor(
       async () => (await redis.client.hget(keys.worker('nap-w'), 'state')) === 'idle',
       20_000,
@@ -60,10 +72,13 @@ describe('the SLOW flag', () => {
       await queue.enqueue('tasks.nap', [20_000]);
       const slow = await c.r.waitForFrame((f) => rowOf(f, 'nap-w').includes('SLOW'), 15_000);
       expect(rowOf(slow, 'nap-w')).toMatch(/tasks\.nap\(20000\).*SLOW/);
+      // The MEM column: the horse's resident set, from the busy heartbeat.
+      await c.r.waitForFrame((f) => /\d(\.\d)?M\s/.test(rowOf(f, 'nap-w')), 10_000);
       await c.r.press('\r');
       const detail = await c.r.waitForFrame(/usual run time/, 5000);
       expect(detail).toMatch(/SLOW: usually 0\.4s \(p95 of 6 runs\), running \d/);
       expect(detail).toMatch(/p50 0\.4s, p95 0\.4s, n=6/);
+      expect(detail).toMatch(/horse memory\s+\d+(\.\d)?M resident/);
     } finally {
       await c.close();
     }

@@ -24,9 +24,22 @@ const FLAG_TEXT: Record<WorkerFlag, string> = {
   late: 'late-hb',
   overtime: 'OVERTIME',
   slow: 'SLOW',
+  'mem-high': 'MEM-HIGH',
   deaf: 'DEAF',
   stopping: 'stopping',
 };
+
+/** 512K, 87M, 1.9G: RSS in four characters or so. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'K', 'M', 'G', 'T'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 && unit > 0 ? value.toFixed(1) : Math.round(value)}${units[unit]}`;
+}
 
 export function workerFlagsText(flags: readonly WorkerFlag[]): string {
   return flags.map((f) => FLAG_TEXT[f]).join(' ');
@@ -118,6 +131,16 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
         ? `${formatDuration(r.jobElapsedSeconds)}/${r.jobTimeoutSeconds === undefined ? '∞' : formatDuration(r.jobTimeoutSeconds)}`
         : '',
     tone: (r) => (r.flags.includes('overtime') ? 'bad' : 'normal'),
+  },
+  {
+    id: 'mem',
+    title: 'MEM',
+    width: 4,
+    priority: 3,
+    align: 'right',
+    sortValue: (r) => r.rssBytes,
+    text: (r) => (r.rssBytes !== undefined ? formatBytes(r.rssBytes) : r.rqts || r.ghost ? '' : '—'),
+    tone: (r) => (r.flags.includes('mem-high') ? 'bad' : r.rssBytes === undefined ? 'dim' : 'normal'),
   },
   {
     id: 'heartbeat',

@@ -72,7 +72,11 @@ export function heartbeatLevel(
   return 'late';
 }
 
-export type WorkerFlag = 'ghost' | 'dead' | 'stale' | 'late' | 'overtime' | 'slow' | 'deaf' | 'stopping';
+export type WorkerFlag =
+  'ghost' | 'dead' | 'stale' | 'late' | 'overtime' | 'slow' | 'mem-high' | 'deaf' | 'stopping';
+
+/** MEM-HIGH: the horse's RSS is this close to its memory limit (the OOM killer is next). */
+export const MEM_HIGH_RATIO = 0.9;
 
 /** What the SLOW flag judges by: the learnt run times and the thresholds. */
 export interface SlowJudge {
@@ -102,6 +106,11 @@ export interface WorkerRow {
   pool: string | undefined;
   listeners: number;
   launched: boolean;
+  /** rqts workers: the horse's RSS and its memory limit while a job runs (bytes). */
+  rssBytes: number | undefined;
+  memLimitBytes: number | undefined;
+  /** Python workers publish no horse memory: their MEM column says so. */
+  rqts: boolean;
   /** The current job's function's usual run time, when learnt. */
   usual: RunStats | undefined;
   flags: WorkerFlag[];
@@ -148,6 +157,9 @@ export function deriveWorkerRow(
       listeners: entry.listeners,
       launched: launched.has(entry.name),
       usual: undefined,
+      rssBytes: undefined,
+      memLimitBytes: undefined,
+      rqts: false,
       flags: ['ghost'],
     };
   }
@@ -170,6 +182,11 @@ export function deriveWorkerRow(
   // OVERTIME says more than SLOW: one flag for one problem.
   if (!flags.includes('overtime') && isSlow(usual, elapsed, slow?.thresholds ?? DEFAULT_SLOW))
     flags.push('slow');
+  // The horse_rss field outlives its job: only a busy worker's value is current.
+  const rss = record.currentJob ? record.horseRssBytes : undefined;
+  const limit = record.horseMemoryLimitBytes;
+  if (rss !== undefined && limit !== undefined && limit > 0 && rss >= MEM_HIGH_RATIO * limit)
+    flags.push('mem-high');
   // A dying worker unsubscribes first, so "deaf" would only repeat "dead".
   if (entry.listeners === 0 && !record.death) flags.push('deaf');
   if (record.shutdownRequested && !record.death) flags.push('stopping');
@@ -194,6 +211,9 @@ export function deriveWorkerRow(
     listeners: entry.listeners,
     launched: launched.has(entry.name) || (record.pool !== undefined && launchedPools.has(record.pool)),
     usual,
+    rssBytes: rss,
+    memLimitBytes: rss === undefined ? undefined : limit,
+    rqts: record.software.startsWith('rqts'),
     flags,
   };
 }

@@ -1,5 +1,5 @@
 import type { Tone } from './columns.js';
-import { workerFlagsText } from './columns.js';
+import { formatBytes, workerFlagsText } from './columns.js';
 import type { WorkerRow } from './derive.js';
 import type { JobDetail } from './jobs.js';
 import type { WorkerEntry } from './snapshot.js';
@@ -166,6 +166,14 @@ export function workerDetailLines(
       `${row.successful} finished, ${row.failed} failed, ${formatDuration(row.totalWorkingSeconds)} working`,
     ),
   );
+  if (row.rssBytes !== undefined)
+    lines.push(
+      field(
+        'horse memory',
+        `${formatBytes(row.rssBytes)} resident${row.memLimitBytes === undefined ? ' (no known limit)' : ` of a ${formatBytes(row.memLimitBytes)} limit (${Math.round((100 * row.rssBytes) / row.memLimitBytes)}%)`}`,
+        row.flags.includes('mem-high') ? 'bad' : 'normal',
+      ),
+    );
   if (row.currentJobId) {
     lines.push(blank, section('Current job'));
     lines.push(field('id', escapeControl(row.currentJobId)));
