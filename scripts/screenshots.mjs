@@ -1,12 +1,16 @@
-// `npm run screenshots`: real frames of `rqts console --demo` (the built binary, in a real
-// terminal) saved as PNG files in screenshots/ for the README. tmux runs the console and
-// types the keys; each capture (with its colours) is replayed into a headless xterm, drawn
-// as SVG cell by cell, and rasterised with resvg. The demo starts its own private Redis
-// (the URL below points at a port where nothing answers), so no shared server is touched.
+// `npm run screenshots`: real frames of `rqts console` (the built binary, in a real terminal)
+// during a staged incident, saved as PNG files in screenshots/ for the README and docs. It
+// starts its own redis-server on a free port and a mixed fleet on it: rqts workers, a pool,
+// Python RQ 1.13 and (when ../shared/peers has it) 2.10 workers. Then it breaks things for real:
+// one rqts worker is SIGSTOPped (stale heartbeat), one SIGKILLed mid-job (DEAF, its job
+// ORPHANED, its queue with NO-WORKER), and at the end Redis itself is stopped (the banner).
+// tmux runs the console at 120 columns and types the keys; each capture (with its colours) is
+// replayed into a headless xterm, drawn as SVG cell by cell, and rasterised with resvg.
 //
 // Regenerate after changing the console's look: `npm run screenshots`.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import xterm from '@xterm/headless';
@@ -15,10 +19,14 @@ import { freePort } from '../dist/redis/free-port.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'screenshots');
-const COLS = 150;
-const ROWS = 36;
+const COLS = 120;
+const ROWS = 34;
 const SOCKET = `rqts-shots-${process.pid}`;
 const FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf';
+const PYTHON = '/usr/bin/python3';
+const RQTS = path.join(ROOT, 'bin', 'rqts.js');
+// Short windows, so the stale heartbeat shows within seconds rather than minutes.
+const SHORT = ['--worker-ttl', '20', '--job-monitoring-interval', '5'];
 
 // A dark palette (the 16 ANSI colours) close to common terminal defaults.
 const PALETTE = [
@@ -54,7 +62,14 @@ async function waitForScreen(test, what, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = tmux('capture-pane', '-p', '-t', 'shots');
-    if (typeof test === 'string' ? text.includes(test) : test.test(text)) return text;
+    if (
+      typeof test === 'string'
+        ? text.includes(test)
+        : typeof test === 'function'
+          ? test(text)
+          : test.test(text)
+    )
+      return text;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
     await sleep(200);
   }
@@ -150,60 +165,260 @@ async function shoot(name, caption) {
   console.log(`screenshots/${name}.png  ${caption}`);
 }
 
+function findPeer(version) {
+  for (let dir = path.dirname(ROOT); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'shared', 'peers', `rq-${version}`);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function writeTasks(dir) {
+  writeFileSync(
+    path.join(dir, 'tasks.js'),
+    [
+      'export async function hang() { await new Promise(() => { setInterval(() => undefined, 60000); }); }',
+      'export async function quick(n = 1) { await new Promise((r) => setTimeout(r, 200)); return n * 2; }',
+      'export async function charge(n = 1) { if (n % 4 === 0) throw new Error(`card declined for order ${n}`); return n; }',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    path.join(dir, 'tasks.py'),
+    [
+      'import time',
+      'def hang():',
+      '    while True:',
+      '        time.sleep(60)',
+      'def quick(n=1):',
+      '    time.sleep(0.2)',
+      '    return n * 2',
+      'def send(n=1):',
+      '    if n % 3 == 0:',
+      '        raise ConnectionError(f"SMTP relay refused message {n}")',
+      '    return n',
+      '',
+    ].join('\n'),
+  );
+}
+
 async function main() {
   if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('Build first: npm run build');
   if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('tmux is needed: apt-get install tmux');
+  if (spawnSync('redis-server', ['--version']).status !== 0)
+    throw new Error('redis-server is needed: apt-get install redis-server');
   mkdirSync(OUT, { recursive: true });
   const port = await freePort();
-  const command = `env -u CI ${process.execPath} ${path.join(ROOT, 'bin', 'rqts.js')} console --demo --url redis://127.0.0.1:${port}/0`;
-  tmux('new-session', '-d', '-s', 'shots', '-x', String(COLS), '-y', String(ROWS), command);
-  try {
-    await waitForScreen(/busy.*tasks\.hang\(\)/, 'a demo worker busy on the hanging job', 60_000);
-    await sleep(25_000); // let the rates and the sparkline fill in
-    await shoot('workers', 'Workers: two demo workers, one stuck on tasks.hang()');
-
-    keys('/', 'h', 'a', 'n', 'g', 'Enter');
-    await waitForScreen('filter /hang/', 'the filter');
-    keys('K');
-    await waitForScreen('Kill the horse of this worker?', 'the confirmation');
-    await shoot('kill-horse-confirm', 'Kill horse: a confirmation naming its target, Cancel focused');
-    keys('y');
-    await waitForScreen('horse killed', 'the receipt');
-    keys('Escape');
-    await waitForScreen((text) => !text.includes('filter /hang/'), 'the filter to clear').catch(
-      () => undefined,
+  const url = `redis://127.0.0.1:${port}/0`;
+  const work = mkdtempSync(path.join(tmpdir(), 'rqts-shots-'));
+  writeTasks(work);
+  const children = [];
+  const start = (command, args, env = {}) => {
+    const child = spawn(command, args, {
+      cwd: work,
+      env: { ...process.env, CI: '', ...env },
+      stdio: 'ignore',
+      detached: true,
+    });
+    children.push(child);
+    return child;
+  };
+  const rqts = (...args) => start(process.execPath, [RQTS, ...args]);
+  const rqtsNow = (...args) => {
+    const run = spawnSync(process.execPath, [RQTS, ...args, '--url', url, '--path', work], {
+      encoding: 'utf8',
+      cwd: work,
+    });
+    if (run.status !== 0) throw new Error(`rqts ${args.join(' ')}: ${run.stderr}`);
+  };
+  const python = (name, queues, pythonPath) =>
+    start(
+      PYTHON,
+      [
+        '-m',
+        'rq.cli',
+        'worker',
+        '--url',
+        url,
+        '-S',
+        'rq.serializers.JSONSerializer',
+        '--path',
+        work,
+        '--name',
+        name,
+        ...SHORT,
+        ...queues,
+      ],
+      pythonPath ? { PYTHONPATH: pythonPath } : { PYTHONPATH: '' },
     );
-    await shoot('kill-horse-receipt', 'The receipt: heard by 1 listener, then the effect');
+  const redis = start('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no']);
+  try {
+    await waitFor(
+      () =>
+        spawnSync('redis-cli', ['-p', String(port), 'ping'])
+          .stdout?.toString()
+          .includes('PONG'),
+      'redis-server',
+      10_000,
+    );
+    // The fleet.
+    const billing = rqts('worker', 'billing', '--url', url, '--path', work, '--name', 'billing-ts', ...SHORT);
+    const exportsWorker = rqts(
+      'worker',
+      'exports',
+      '--url',
+      url,
+      '--path',
+      work,
+      '--name',
+      'exports-ts',
+      ...SHORT,
+    );
+    rqts('worker-pool', 'default', '--url', url, '--path', work, '--name', 'web-pool', '-n', '2', ...SHORT);
+    python('emails-py13', ['emails']);
+    const rq210 = findPeer('2.10.0');
+    if (rq210) python('reports-py210', ['reports'], rq210);
+    // The work: a steady stream, failures, and jobs that never end.
+    rqtsNow('enqueue', '-q', 'billing', 'tasks.hang');
+    rqtsNow('enqueue', '-q', 'exports', 'tasks.hang');
+    if (rq210) rqtsNow('enqueue', '-q', 'reports', 'tasks.hang');
+    for (let n = 1; n <= 12; n++) {
+      rqtsNow('enqueue', '-q', 'default', 'tasks.charge', `:${n}`);
+      rqtsNow('enqueue', '-q', 'emails', 'tasks.send', `:${n}`);
+    }
+    const command = `env -u CI ${process.execPath} ${RQTS} console --url ${url} --path ${work} --interval 0.5`;
+    tmux('new-session', '-d', '-s', 'shots', '-x', String(COLS), '-y', String(ROWS), command);
+    await waitForScreen(/billing-ts.*busy.*tasks\.hang\(\)/, 'billing-ts busy on the hanging job', 60_000);
+    await waitForScreen(/exports-ts.*busy/, 'exports-ts busy', 30_000);
+
+    // The incident: one worker frozen, one killed mid-job, and more work for its queue.
+    billing.kill('SIGSTOP');
+    exportsWorker.kill('SIGKILL');
+    for (let n = 1; n <= 5; n++) rqtsNow('enqueue', '-q', 'exports', 'tasks.quick', `:${n}`);
+    await waitForScreen(/billing-ts.*STALE-HB/, 'billing-ts STALE-HB', 60_000);
+    await waitForScreen(/ORPHANED/, 'the orphaned job', 60_000);
+    await shoot(
+      'workers',
+      'Workers in an incident: a frozen worker (STALE-HB), a killed one (DEAF), a pool, Python 1.13 and 2.10',
+    );
+
+    keys('!');
+    await waitForScreen('flagged only', 'the flagged-only view').catch(() => undefined);
+    await shoot('flagged', 'Flagged only (!): the rows that need you');
+    keys('!');
 
     keys('2');
-    await waitForScreen('NO-WORKER', 'the queues screen');
-    await shoot('queues', 'Queues: sizes of every registry, a queue nobody serves is flagged');
-
-    keys('/', 'l', 'o', 'w', 'Enter', 'Enter');
-    await waitForScreen('queue low', 'the jobs of low');
-    keys('Right', 'Right');
-    await waitForScreen(/demo failure #\d+/, 'failed jobs with their error', 60_000);
-    await shoot('jobs-failed', 'Jobs: the failed registry of a queue, paged in Redis, with each error');
+    await waitForScreen(/exports.*NO-WORKER/, 'NO-WORKER on exports');
+    keys('/', ...'exports', 'Enter');
+    await waitForScreen(/filter.*exports/, 'the queues filter');
+    await shoot('queues', 'Queues: exports has work and no live worker (NO-WORKER)');
 
     keys('Enter');
-    await waitForScreen('Latest result: failed', 'the job detail');
-    await shoot('job-detail', 'Job detail: call, timestamps, and the stack trace');
+    await waitForScreen('queue exports', 'the jobs of exports');
+    keys('Right');
+    await waitForScreen((text) => text.includes('ORPHANED:'), 'the started registry with the orphan');
+    await shoot(
+      'jobs-orphaned',
+      "Jobs → started: the dead worker's job is ORPHANED, F fails it, r requeues it",
+    );
 
-    keys('4');
-    await waitForScreen(/logs in .* · \d+ lines/, 'the logs');
-    await shoot('logs', 'Logs: output of the workers this console launched');
+    keys('F');
+    await waitForScreen(/Cancel/, 'the fail confirmation');
+    await shoot('fail-orphan-confirm', 'Fail an orphaned job: a confirmation naming the dead worker');
+    keys('y');
+    await waitForScreen('moved to the failed registry', 'the receipt');
+    await home();
+    keys('2');
+    await waitForScreen('OLDEST', 'the queues screen');
+    keys('/', ...'emails', 'Enter');
+    await waitForScreen(/filter.*emails/, 'the queues filter');
+    keys('Enter');
+    await waitForScreen('queue emails', 'the jobs of emails');
+    // The jobs screen keeps the registry last shown (started, for exports): failed is next.
+    keys('Right');
+    await waitForScreen(/SMTP relay refused/, 'failed Python jobs with their error', 60_000);
+    await shoot('jobs-failed', "Jobs → failed: Python RQ's failures with each error");
+    keys('Enter');
+    await waitForScreen(/Traceback|ConnectionError/, 'the job detail');
+    await shoot('job-detail', 'Job detail: call, timestamps, and the traceback');
+    await home();
+
+    if (rq210) {
+      keys('/', ...'reports', 'Enter');
+      await waitForScreen(/reports-py210.*busy/, 'the 2.10 worker');
+      keys('K');
+      await waitForScreen('Kill the horse of this worker?', 'the confirmation');
+      await shoot(
+        'kill-horse-confirm',
+        'Kill horse on a Python RQ 2.10 worker: the target named, Cancel focused',
+      );
+      keys('y');
+      await waitForScreen('horse killed', 'the receipt', 30_000);
+      await shoot('kill-horse-receipt', 'The receipt: heard by 1 listener, then the effect');
+      await home();
+    }
+
+    keys('5');
+    await waitForScreen('newest first', 'the event timeline');
+    await shoot('events', 'Events: what happened, newest first');
 
     keys('?');
     await waitForScreen('Everywhere', 'the help screen');
     await shoot('help', 'Help, generated from the keymap table');
 
+    await home();
+    redis.kill('SIGTERM');
+    await waitForScreen('Redis unreachable since', 'the outage banner', 30_000);
+    await shoot('unreachable', 'Redis gone: the banner, the last data kept, actions say nothing was sent');
     keys('q');
-    await waitForScreen((text) => !text.includes('rqts console'), 'the console to exit', 60_000).catch(
-      () => undefined,
-    );
   } finally {
     spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
+    for (const child of children) {
+      try {
+        process.kill(-child.pid, 'SIGCONT');
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(work, { recursive: true, force: true });
   }
 }
 
+/** Esc until the workers screen with no filter: Esc always leads home. */
+async function home() {
+  const atHome = (text) => text.includes('PID@HOST') && !/filter/.test(text.split('\n')[2] ?? '');
+  // One Esc at a time: several in one burst read as an escape sequence, not as keys.
+  for (let i = 0; i < 6; i++) {
+    keys('Escape');
+    if (await waitForScreen(atHome, 'the workers screen', 1500).catch(() => undefined)) return;
+  }
+  await waitForScreen(atHome, 'the workers screen', 1000);
+}
+
+async function waitFor(probe, what, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+// Old captures this script no longer makes would lie about the console: remove them.
+const MADE = new Set([
+  'workers',
+  'flagged',
+  'queues',
+  'jobs-orphaned',
+  'fail-orphan-confirm',
+  'jobs-failed',
+  'job-detail',
+  'kill-horse-confirm',
+  'kill-horse-receipt',
+  'events',
+  'help',
+  'unreachable',
+]);
 await main();
+for (const file of readdirSync(OUT))
+  if (file.endsWith('.png') && !MADE.has(file.slice(0, -4))) rmSync(path.join(OUT, file));
