@@ -31,10 +31,25 @@ function json(value: unknown): string[] {
   return escapeLines(text);
 }
 
+/**
+ * What an rqts worker saw of a horse's death, from the failure text: RQ's own words come
+ * first ("Work-horse terminated unexpectedly; waitpid returned 9 (signal 9); ") and rqts
+ * adds the reason after them ("SIGKILL from outside (peak RSS 80 MiB, no memory limit)").
+ * Python RQ writes nothing after its text: undefined then.
+ */
+export function deathReasonOf(failure: string | undefined): string | undefined {
+  const match = /^Work-horse terminated unexpectedly; waitpid returned [^;]*; (.+)$/m.exec(failure ?? '');
+  const reason = match?.[1]?.trim();
+  return reason ? reason : undefined;
+}
+
 export function jobDetailLines(detail: JobDetail | undefined, now: number, requestedId: string): Line[] {
   if (!detail || detail.id !== requestedId)
     return [{ text: `Loading job ${escapeControl(requestedId)}…`, tone: 'dim' }];
   const lines: Line[] = [{ text: `Job ${escapeControl(detail.id)}`, bold: true }];
+  // On call, why the horse died is the first question: answer it before everything else.
+  const died = deathReasonOf(detail.result?.excString) ?? deathReasonOf(detail.job?.excInfo);
+  if (died) lines.push(field('horse died', escapeControl(died), 'bad'));
   lines.push(
     field(
       'listed in',
