@@ -10,6 +10,7 @@ import {
   type DequeueStrategy,
   type WorkerOptions,
 } from '../worker/options.js';
+import { RQ_PROTOCOL_CHOICES, type RqProtocolChoice } from '../worker/rq-protocol.js';
 import { SimpleWorker } from '../worker/simple-worker.js';
 import { Worker } from '../worker/worker.js';
 import type { FlagTable, FlagValues } from './command.js';
@@ -102,6 +103,14 @@ export const workerFlags = {
     choices: DEQUEUE_STRATEGIES,
     valueName: 'STRATEGY',
     description: 'Queue order (also -ds): default (priority order), round_robin, random',
+  },
+  rqProtocol: {
+    type: 'string',
+    default: 'auto',
+    choices: RQ_PROTOCOL_CHOICES,
+    valueName: 'VERSION',
+    description:
+      'RQ wire format: 1 (plain ids in the started registry), 2 (RQ 2.x job_id:execution_id members and execution records), auto (2 if a registered peer runs RQ >= 2.0, else 1)',
   },
   workerClass: {
     type: 'string',
@@ -295,6 +304,7 @@ export async function buildWorkerOptions(
     disableJobDescLogging: flags.disableJobDescLogging,
     serializer: context.serializer,
     jobClass,
+    rqProtocol: flags.rqProtocol as RqProtocolChoice,
   };
   return { options, cls };
 }

@@ -3,7 +3,7 @@ import { DEPENDENTS_SUFFIX, JOB_KEY_PREFIX, keys } from '../redis/keys.js';
 import { plainArgs, type PackedArg } from '../redis/packed-command.js';
 import { queueScript, SCRIPTS } from '../redis/scripts/index.js';
 import { DEFAULT_FAILURE_TTL, type Job } from './job.js';
-import { addFailureResult, encodeReturnValue } from './results.js';
+import { addFailureResult, encodeReturnValue, type ResultExecution } from './results.js';
 import { formatLocalDatetime, formatSeconds, formatTimestamp, formatUtcDatetime, unixNow } from './time.js';
 
 // The Redis commands of each job state change (docs/protocol.md §6), queued into a MULTI the
@@ -188,6 +188,8 @@ export interface FailOptions {
   defaultHandler?: boolean;
   /** The job's started-registry member, when it is not the job id. */
   member?: string;
+  /** Speaking RQ 2.x: the run that failed; its records go and the result entry names it. */
+  execution?: ResultExecution;
 }
 
 export function shouldRetry(job: Job, status: 'failed' | 'stopped' = 'failed'): boolean {
@@ -203,6 +205,11 @@ export function failCommands(
   const status = options.status ?? 'failed';
   job.endedAt = options.ended;
   multi.zrem(keys.registry('started', job.origin), options.member ?? job.id);
+  if (options.execution) {
+    // Redis drops the executions zset itself once its last member goes.
+    multi.del(keys.execution(job.id, options.execution.id));
+    multi.zrem(keys.executions(job.id), options.execution.id);
+  }
   if (shouldRetry(job, status)) return retryCommands(multi, job, options.ended);
   job.status = status;
   // Only dependents that allow dependency failures qualify; the script checks.
@@ -217,7 +224,9 @@ export function failCommands(
   // RQ expires with failure_ttl 0 too (the job is gone at once); negative means keep forever.
   if (failureTtl >= 0) expireJobKeys(multi, job, failureTtl);
   multi.zadd(keys.registry('failed', job.origin), String(failedScore(failureTtl, now)), job.id);
-  addFailureResult(multi, job.id, options.excString, job.failureTtl, job.workerName ?? '');
+  addFailureResult(multi, job.id, options.excString, job.failureTtl, job.workerName ?? '', {
+    execution: options.execution && { ...options.execution, endedAt: options.ended },
+  });
   return 'failed';
 }
 

@@ -7,6 +7,8 @@ export const PREFIX = 'rq:';
 const QUEUE_PREFIX = 'rq:queue:';
 const JOB_PREFIX = 'rq:job:';
 const WORKER_PREFIX = 'rq:worker:';
+const EXECUTION_PREFIX = 'rq:execution:';
+const EXECUTIONS_PREFIX = 'rq:executions:';
 
 export type RegistryKind = 'started' | 'finished' | 'failed' | 'deferred' | 'scheduled' | 'canceled';
 
@@ -52,9 +54,9 @@ export const keys = {
   jobDependencies: (id: string): string => `${JOB_PREFIX}:${id}:dependencies`,
   results: (id: string): string => `rq:results:${id}`,
   /** RQ 2.x: one run of a job (`id`, `created_at`, `last_heartbeat`), TTL = heartbeat TTL. */
-  execution: (jobId: string, executionId: string): string => `rq:execution:${jobId}:${executionId}`,
+  execution: (jobId: string, executionId: string): string => `${EXECUTION_PREFIX}${jobId}:${executionId}`,
   /** RQ 2.x: zset of a job's execution ids, scored by when each counts as expired. */
-  executions: (jobId: string): string => `rq:executions:${jobId}`,
+  executions: (jobId: string): string => EXECUTIONS_PREFIX + jobId,
 
   worker: (name: string): string => WORKER_PREFIX + name,
   workersOfQueue: (queue: string): string => `rq:workers:${queue}`,
@@ -85,3 +87,10 @@ export const DEPENDENTS_SUFFIX = ':dependents';
 
 /** Glob for SCAN over every job hash (used only by diagnostics, never on a hot path). */
 export const JOB_KEY_PATTERN = `${JOB_PREFIX}*`;
+
+/**
+ * For Lua scripts, which derive a 2.x execution's keys from its started-registry member:
+ * `rq:execution:` + `job_id:execution_id`, and `rq:executions:` + job id.
+ */
+export const EXECUTION_KEY_PREFIX = EXECUTION_PREFIX;
+export const EXECUTIONS_KEY_PREFIX = EXECUTIONS_PREFIX;

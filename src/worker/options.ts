@@ -5,6 +5,8 @@ import type { ExceptionHandler } from './exception-handlers.js';
 // Every worker option in one place, with RQ 1.16's defaults; the CLI, the settings
 // module and the pool all build a WorkerOptions and let withDefaults fill the rest.
 
+import type { RqProtocolChoice } from './rq-protocol.js';
+
 export type DequeueStrategy = 'default' | 'random' | 'round_robin';
 export const DEQUEUE_STRATEGIES: readonly DequeueStrategy[] = ['default', 'random', 'round_robin'];
 
@@ -48,6 +50,8 @@ export interface WorkerOptions {
   jobClass?: typeof Job;
   /** rqts-only: the pool this worker belongs to, shown by the console. */
   poolName?: string;
+  /** The RQ wire format: '1', '2', or 'auto' (from the peers' versions; see rq-protocol.ts). @default 'auto' */
+  rqProtocol?: RqProtocolChoice;
 }
 
 export interface ResolvedWorkerOptions extends Required<
@@ -104,6 +108,7 @@ export function withDefaults(options: WorkerOptions, generatedName: string): Res
     serializer: options.serializer,
     poolName: options.poolName,
     jobClass: options.jobClass,
+    rqProtocol: options.rqProtocol ?? 'auto',
   };
 }
 

@@ -21,12 +21,14 @@ import { formatSeconds, formatTimestamp, unixNow } from '../model/time.js';
 import { recordCommands } from '../redis/command-recorder.js';
 import { failCommands, finishScriptParts, type FinishTexts } from '../model/transitions.js';
 import type { WorkerState } from '../model/worker-record.js';
+import type { ResultExecution } from '../model/results.js';
+import { PROTOCOL_VERSION_TEXT, type RqProtocol } from './rq-protocol.js';
 
 // Every Redis write a worker makes, as RQ 1.16 makes them (docs/protocol.md §2, §3, §6), each
 // state change in one MULTI or one script: one round trip per step of a job's life.
 
-/** The RQ release whose wire format rqts speaks; Python readers show it as the version. */
-export const RQ_PROTOCOL_VERSION = '1.16.2';
+/** The RQ release whose wire format rqts speaks by default; Python readers show it as the version. */
+export const RQ_PROTOCOL_VERSION = PROTOCOL_VERSION_TEXT[1];
 
 /** An id taken from a queue whose hash was gone or had no `data` (RQ drops those too). */
 export interface DroppedId {
@@ -84,6 +86,10 @@ export class WorkerStore {
   >;
   /** The started-registry member each job was taken under, when it is not the job id. */
   private readonly members = new WeakMap<Job, string>();
+  /** Speaking RQ 2.x: the execution each job runs as (its id and created_at). */
+  private readonly executions = new WeakMap<Job, ResultExecution & { startedAt: Date }>();
+  /** The RQ wire format written: 2 = composite members and execution records (rq-protocol §9). */
+  protocol: RqProtocol = 1;
   /** Step tokens: unique per call of this worker, so a replayed call can tell it ran. */
   private readonly tokenPrefix = randomBytes(4).toString('hex');
   private steps = 0;
@@ -152,7 +158,7 @@ export class WorkerStore {
       pid: String(process.pid),
       hostname: os.hostname(),
       ip_address: address,
-      version: RQ_PROTOCOL_VERSION,
+      version: PROTOCOL_VERSION_TEXT[this.protocol],
       python_version: `rqts ${this.identity.rqtsVersion} (Node.js ${process.version})`,
       ...(this.identity.poolName ? { rqts_pool: this.identity.poolName } : {}),
     });
@@ -198,10 +204,11 @@ export class WorkerStore {
   /** Pops the first available job and marks it started, atomically (scripts/dequeue-n.ts). */
   async dequeue(request: DequeueRequest): Promise<DequeueResult> {
     const now = new Date();
-    const parts = this.dequeueParts(request, formatTimestamp(now), String(unixNow(now.getTime())));
+    const parts = this.dequeueParts(request, now);
     return this.parseDequeue(
       await this.scripts.rqtsDequeueBuffer(parts.keys.length, ...plainArgs([...parts.keys, ...parts.args])),
       request.queues,
+      parts.execution,
     );
   }
 
@@ -215,13 +222,26 @@ export class WorkerStore {
     return this.members.get(job) ?? job.id;
   }
 
-  /** dequeue-n's key pairs and 11 arguments; texts that never change for this worker are Fixed. */
+  /** Speaking 2.x: the execution a job this worker takes will run as. */
+  executionOf(job: Job): (ResultExecution & { startedAt: Date }) | undefined {
+    return this.executions.get(job);
+  }
+
+  /** dequeue-n's key pairs and 13 arguments; texts that never change for this worker are Fixed. */
   private dequeueParts(
     request: DequeueRequest,
-    now: string,
-    nowSeconds: string,
+    at: Date,
     token: string = this.nextToken(),
-  ): { keys: PackedArg[]; args: PackedArg[] } {
+  ): {
+    keys: PackedArg[];
+    args: PackedArg[];
+    execution: (ResultExecution & { startedAt: Date }) | undefined;
+  } {
+    const now = formatTimestamp(at);
+    const nowSeconds = String(unixNow(at.getTime()));
+    // 32 hex digits, as a 2.x worker names its executions; one per call (a replay resends it).
+    const execution =
+      this.protocol === 2 ? { id: randomBytes(16).toString('hex'), startedAt: at } : undefined;
     const fixed = this.fixedTexts;
     const scriptKeys: PackedArg[] = [];
     for (const queue of request.queues) {
@@ -243,11 +263,18 @@ export class WorkerStore {
         this.knownFieldsOnly ? fixed.one : fixed.zero,
         fixed.allWorkers,
         token,
+        execution?.id ?? '',
+        execution ? String(at.getTime() / 1000) : '',
       ],
+      execution,
     };
   }
 
-  private parseDequeue(reply: DequeueReply, queues: readonly string[]): DequeueResult {
+  private parseDequeue(
+    reply: DequeueReply,
+    queues: readonly string[],
+    execution?: ResultExecution & { startedAt: Date },
+  ): DequeueResult {
     if (reply === null) return { kind: 'empty' };
     if (Buffer.isBuffer(reply))
       return reply.toString() === 'unregistered' ? { kind: 'unregistered' } : { kind: 'suspended' };
@@ -276,6 +303,10 @@ export class WorkerStore {
     // The script put the id in this queue's started registry: a hash without `origin` must
     // still leave from there (and fail into this queue, not into one named "").
     if (job.origin === '') job.origin = queue;
+    if (execution) {
+      this.members.set(job, `${job.id}:${execution.id}`);
+      this.executions.set(job, execution);
+    }
     if (problems.length > 0) {
       // A retry would meet the same field again: the job fails once, with the reason.
       job.retriesLeft = undefined;
@@ -291,6 +322,11 @@ export class WorkerStore {
   async returnToQueue(job: Job): Promise<StepOutcome> {
     const { commander, args } = recordCommands();
     commander.zrem(keys.registry('started', job.origin), this.memberOf(job));
+    const execution = this.executions.get(job);
+    if (execution) {
+      commander.del(keys.execution(job.id, execution.id));
+      commander.zrem(keys.executions(job.id), execution.id);
+    }
     commander.hset(job.key, 'status', 'queued', 'started_at', '', 'worker_name', '');
     commander.lpush(keys.queue(job.origin), job.id);
     commander.hdel(this.key, 'current_job');
@@ -343,6 +379,15 @@ export class WorkerStore {
       String(unixNow(now.getTime()) + ttl),
       this.memberOf(job),
     );
+    const execution = this.executions.get(job);
+    if (execution) {
+      // The execution lives as long as its heartbeats, as 2.10 refreshes it (rq-protocol §9).
+      const executionKey = keys.execution(job.id, execution.id);
+      multi.hset(executionKey, 'last_heartbeat', String(now.getTime() / 1000));
+      multi.expire(executionKey, ttl);
+      multi.zadd(keys.executions(job.id), 'XX', String(unixNow(now.getTime()) + ttl + 60), execution.id);
+      multi.expire(keys.executions(job.id), ttl + 60);
+    }
     const replies = await multi.exec();
     // A reply of 1 means the field was created: the hash had vanished, so remove the stub.
     // Our own hash gone (stopped past its TTL) leaves the worker unregistered, and its next
@@ -350,6 +395,8 @@ export class WorkerStore {
     const stubs: string[] = [];
     if (Number(replies?.[4]?.[1]) === 1) stubs.push(job.key);
     if (Number(replies?.[0]?.[1]) === 0) stubs.push(this.key);
+    // The execution's HSET: 1 means it had ended (finished or cleaned up) meanwhile.
+    if (execution && Number(replies?.[6]?.[1]) === 1) stubs.push(keys.execution(job.id, execution.id));
     if (stubs.length > 0) await this.connection.del(...stubs);
   }
 
@@ -411,18 +458,19 @@ export class WorkerStore {
     }
     // The next job starts at the instant this one ended; parts in finish-dequeue-n's order.
     // One token for both halves: a replay is told apart by the finish's check.
-    const dequeue = this.dequeueParts(next, formatTimestamp(ended), String(unixNow(ended.getTime())), token);
+    const dequeue = this.dequeueParts(next, ended, token);
     const args = finish.keys;
     for (const key of dequeue.keys) args.push(key);
     for (const arg of finish.args) args.push(arg);
     for (const arg of dequeue.args) args.push(arg);
-    return this.finishAndDequeue(args, 7 + dequeue.keys.length, next.queues);
+    return this.finishAndDequeue(args, 7 + dequeue.keys.length, next.queues, dequeue.execution);
   }
 
   private async finishAndDequeue(
     args: PackedArg[],
     numKeys: number,
     queues: readonly string[],
+    execution: (ResultExecution & { startedAt: Date }) | undefined,
   ): Promise<{ outcome: StepOutcome; next: DequeueResult }> {
     const viaIoredis = async (): Promise<[number | Buffer, DequeueReply]> =>
       this.scripts.rqtsFinishDequeueBuffer(numKeys, ...plainArgs(args));
@@ -430,7 +478,7 @@ export class WorkerStore {
       reply: [number | Buffer, DequeueReply],
     ): { outcome: StepOutcome; next: DequeueResult } => ({
       outcome: stepOutcome(reply[0]),
-      next: this.parseDequeue(reply[1], queues),
+      next: this.parseDequeue(reply[1], queues, execution),
     });
     if (!this.packed) return parse(await viaIoredis());
     // Written as prebuilt bytes (redis/packed-command.ts); NOSCRIPT means it did not run, so
@@ -484,6 +532,7 @@ export class WorkerStore {
       ...failure,
       ended: new Date(),
       member: this.memberOf(job),
+      execution: this.executions.get(job),
     });
     this.afterJobCommands(
       commander,

@@ -35,6 +35,7 @@ import { Maintenance } from './maintenance.js';
 import { dequeueTimeout, withDefaults, type ResolvedWorkerOptions, type WorkerOptions } from './options.js';
 import { Scheduler } from './scheduler.js';
 import { ShutdownSignals } from './shutdown-signals.js';
+import { PROTOCOL_VERSION_TEXT, resolveProtocol } from './rq-protocol.js';
 import {
   WorkerStore,
   type DequeueRequest,
@@ -213,13 +214,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   private async bootstrap(): Promise<void> {
     this.watchConnection(true);
+    const choice = this.options.rqProtocol;
+    this.store.protocol = await this.persist('detect the RQ protocol', () =>
+      resolveProtocol(this.connection, choice, this.store.key),
+    );
     await this.persist('register the worker', () => this.store.registerBirth(this.options.workerTtl));
     await this.listener.start();
     await this.setState('started');
     await this.executor.prepare();
     this.emit('worker:registered', this.name);
     this.log.info(
-      `Worker ${this.name} started with PID ${process.pid}, version rqts ${VERSION} (RQ protocol 1.16.2)`,
+      `Worker ${this.name} started with PID ${process.pid}, version rqts ${VERSION} ` +
+        `(RQ protocol ${this.store.protocol}: ${PROTOCOL_VERSION_TEXT[this.store.protocol]}, ${choice === 'auto' ? 'auto-detected' : '--rq-protocol'})`,
     );
     this.log.info(`*** Listening for work on ${this.options.queues.join(', ')}`);
     this.setTitle(`Listening on ${this.options.queues.join(',')}`);

@@ -1,4 +1,5 @@
 import { JOB_HASH_FIELDS } from '../job-fields.js';
+import { EXECUTION_KEY_PREFIX, EXECUTIONS_KEY_PREFIX } from '../keys.js';
 
 // KEYS     pairs, in priority order: queue list (rq:queue:<q>), its started registry (rq:wip:<q>)
 // ARGV[1]  worker key (rq:worker:<w>)
@@ -13,6 +14,12 @@ import { JOB_HASH_FIELDS } from '../job-fields.js';
 //          '0' for the whole hash (a custom job class may read fields of its own)
 // ARGV[10] the registration set (rq:workers)
 // ARGV[11] this call's step token, unique per call of this worker ('' for none)
+// ARGV[12] speaking RQ 2.x: the new execution's id ('' speaking 1.x: plain ids)
+// ARGV[13] speaking RQ 2.x: now as float epoch seconds (the execution's created_at)
+// Speaking 2.x the started-registry member is `id:execution_id`, and the execution's records
+// are written with it, as a 2.10 worker writes them: hash rq:execution:<id>:<exec> (id,
+// created_at, last_heartbeat; TTL = heartbeat TTL) and zset rq:executions:<id> (exec scored
+// now + TTL + 60, key TTL TTL + 60).
 // Guarantee: a job id leaves its queue and enters its started registry, with the job marked
 // `started` for this worker and the worker marked `busy` on it, in one atomic step. There is
 // no moment at which the id is in no list and no registry, so a worker killed at any point
@@ -27,7 +34,7 @@ import { JOB_HASH_FIELDS } from '../job-fields.js';
 // Returns nil (nothing queued), 'suspended', 'unregistered', or {queue index (1-based), id,
 // HMGET of JOB_HASH_FIELDS or HGETALL of the job, [dropped]}; with ids dropped and no job,
 // {0, '', {}, dropped}. `dropped` lists queue index, id, queue index, id … of the ids dropped.
-// The body as a Lua function reading its key pairs from K after position k0 and its 11
+// The body as a Lua function reading its key pairs from K after position k0 and its 13
 // arguments from A after position a0 (no copies: this runs once per job), so the
 // finish-and-dequeue script can run it after a finish in the same call. `workerExists`
 // may be given when the caller already asked (nil: ask); so may `replay` (nil: check the token). The field list is spelled out in
@@ -40,6 +47,11 @@ function fieldNumber(field: (typeof JOB_HASH_FIELDS)[number]): number {
 }
 
 export const DEQUEUE_FN = `
+local function startedMember(id, execution)
+  if execution and execution ~= '' then return id .. ':' .. execution end
+  return id
+end
+
 local function jobFields(jobKey, known)
   if known then return redis.call('HMGET', jobKey, ${QUOTED_FIELDS}) end
   return redis.call('HGETALL', jobKey)
@@ -49,7 +61,7 @@ local function replayedDequeue(K, k0, A, a0)
   local id = redis.call('HGET', A[a0 + 1], 'current_job')
   if not id then return nil end
   for i = k0 + 1, #K, 2 do
-    if redis.call('ZSCORE', K[i + 1], id) then
+    if redis.call('ZSCORE', K[i + 1], startedMember(id, A[a0 + 12])) then
       local jobKey = A[a0 + 2] .. id
       if redis.call('HGET', jobKey, 'worker_name') ~= A[a0 + 3] then return nil end
       return {(i - k0 + 1) / 2, id, jobFields(jobKey, A[a0 + 9] == '1')}
@@ -87,7 +99,16 @@ local function dequeue(K, k0, A, a0, workerExists, replay)
           if timeout and timeout > 0 then ttl = math.min(timeout, interval) + 60 else ttl = interval + 60 end
         end
         local now = A[a0 + 4]
-        redis.call('ZADD', K[i + 1], tonumber(A[a0 + 5]) + ttl, id)
+        local execution = A[a0 + 12]
+        redis.call('ZADD', K[i + 1], tonumber(A[a0 + 5]) + ttl, startedMember(id, execution))
+        if execution and execution ~= '' then
+          local executionKey = '${EXECUTION_KEY_PREFIX}' .. id .. ':' .. execution
+          local executionsKey = '${EXECUTIONS_KEY_PREFIX}' .. id
+          redis.call('HSET', executionKey, 'id', execution, 'created_at', A[a0 + 13], 'last_heartbeat', A[a0 + 13])
+          redis.call('EXPIRE', executionKey, ttl)
+          redis.call('ZADD', executionsKey, tonumber(A[a0 + 5]) + ttl + 60, execution)
+          redis.call('EXPIRE', executionsKey, ttl + 60)
+        end
         redis.call('HSET', jobKey, 'status', 'started', 'started_at', now, 'last_heartbeat', now, 'worker_name', A[a0 + 3])
         redis.call('PERSIST', jobKey)
         redis.call('HSET', workerKey, 'current_job', id, 'current_job_working_time', '0', 'state', 'busy', 'last_heartbeat', now, 'rqts_step', token)

@@ -6,7 +6,7 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 // KEYS[8..]    the key pairs of dequeue-n.ts (queue list, its started registry), in priority order
 // ARGV[1..16]  the arguments of finish-job-7.ts (ARGV[8], the worker update, is implied: counters
 //              here, the state with the dequeue)
-// ARGV[17..27] the 11 arguments of dequeue-n.ts
+// ARGV[17..29] the 13 arguments of dequeue-n.ts
 // A job fenced off (no longer this worker's) is not finished, and the next dequeue still
 // happens. A replayed call (its token already in the worker hash) writes nothing and answers
 // the job its first run took.

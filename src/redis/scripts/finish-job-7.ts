@@ -1,3 +1,4 @@
+import { EXECUTION_KEY_PREFIX, EXECUTIONS_KEY_PREFIX } from '../keys.js';
 import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 
 // KEYS[1]  job hash (rq:job:<id>)
@@ -18,7 +19,9 @@ import { RELEASE_DEPENDENTS_FN } from './release-dependents-fn.js';
 //          (and only if the worker hash exists), '0' not at all
 // ARGV[9..12]  job key prefix, queue key prefix, deferred registry prefix, rq:queues
 // ARGV[13] '1' when the job has dependencies (its dependencies set gets the result TTL), else '0'
-// ARGV[14] the job's started-registry member as its worker wrote it ('' for the job id)
+// ARGV[14] the job's started-registry member as its worker wrote it ('' for the job id); an
+//          RQ 2.x member `id:execution_id` also names the execution whose records go, and
+//          whose id and times the result entry carries (as 2.10 writes them)
 // ARGV[15] the worker that must still hold the job ('' for no fence)
 // ARGV[16] the call's step token ('' for none), kept in the worker hash as `rqts_step`
 // Guarantee: RQ 1.16's whole success step (docs/protocol.md §6.5) in one atomic call: the job is
@@ -52,6 +55,26 @@ local function finishJob(K, A, mode, workerExists, dependencies)
   if fenced then return fenced end
   local member = A[14]
   if not member or member == '' then member = id end
+  local execution = nil
+  if member ~= id then execution = string.sub(member, #id + 2) end
+  local executionFields = {}
+  if execution then
+    local executionKey = '${EXECUTION_KEY_PREFIX}' .. member
+    local startedAt = redis.call('HGET', executionKey, 'created_at')
+    local clock = redis.call('TIME')
+    table.insert(executionFields, 'execution_id')
+    table.insert(executionFields, execution)
+    if startedAt then
+      table.insert(executionFields, 'execution_started_at')
+      table.insert(executionFields, startedAt)
+    end
+    table.insert(executionFields, 'execution_ended_at')
+    table.insert(executionFields, clock[1] .. '.' .. string.format('%06d', tonumber(clock[2])))
+    redis.call('DEL', executionKey)
+    local executionsKey = '${EXECUTIONS_KEY_PREFIX}' .. id
+    redis.call('ZREM', executionsKey, execution)
+    if redis.call('ZCARD', executionsKey) == 0 then redis.call('DEL', executionsKey) end
+  end
   local exists = redis.call('EXISTS', K[1]) == 1
   if exists then
     if redis.call('EXISTS', K[6]) == 1 then
@@ -62,11 +85,13 @@ local function finishJob(K, A, mode, workerExists, dependencies)
       redis.call('HSET', K[1], 'status', 'finished', 'ended_at', ended)
       -- worker_name as RQ 2.x writes it (1.x readers ignore it): the name the start wrote.
       local worker = redis.call('HGET', K[1], 'worker_name') or ''
+      local entry = {'type', '1', 'worker_name', worker}
       if A[5] ~= '' then
-        redis.call('XADD', K[4], 'MAXLEN', '~', '10', '*', 'type', '1', 'worker_name', worker, 'return_value', A[5])
-      else
-        redis.call('XADD', K[4], 'MAXLEN', '~', '10', '*', 'type', '1', 'worker_name', worker)
+        table.insert(entry, 'return_value')
+        table.insert(entry, A[5])
       end
+      for _, field in ipairs(executionFields) do table.insert(entry, field) end
+      redis.call('XADD', K[4], 'MAXLEN', '~', '10', '*', unpack(entry))
       if ttl > 0 then redis.call('EXPIRE', K[4], ttl) else redis.call('PERSIST', K[4]) end
       if ttl > 0 then redis.call('ZADD', K[3], now + ttl, id) else redis.call('ZADD', K[3], '+inf', id) end
     end
