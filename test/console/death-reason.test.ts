@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { deathReasonOf } from '../../src/console/data/detail.js';
+import { Queue } from '../../src/model/queue.js';
+import { keys } from '../../src/redis/keys.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
+import { killSpawned, spawnRqts } from '../helpers/rqts-process.js';
+import { waitFor } from '../helpers/wait.js';
+import { startConsole } from './harness.js';
+import { KEYS } from './render.js';
 
 // Job detail leads with why the horse died, read from the failure text rqts writes.
 
@@ -26,5 +36,37 @@ describe('the death reason in job detail', () => {
     ).toBeUndefined();
     expect(deathReasonOf('Traceback (most recent call last):\nValueError: boom')).toBeUndefined();
     expect(deathReasonOf(undefined)).toBeUndefined();
+  });
+});
+
+describe('the death reason on screen', () => {
+  let redis: TestRedis;
+  useRedis((r) => (redis = r), killSpawned);
+
+  it('job detail of a job whose horse exited leads with "horse died"', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rqts-death-'));
+    writeFileSync(path.join(dir, 'tasks.js'), 'export async function die() { process.exit(3); }\n');
+    spawnRqts(['worker', 'dies', '--url', redis.url, '--path', dir, '--name', 'die-w']);
+    const job = await new Queue('dies', redis.client).enqueue('tasks.die', []);
+    await waitFor(
+      async () => (await redis.client.zscore(keys.registry('failed', 'dies'), job.id)) !== null,
+      20_000,
+      'the job failed',
+    );
+    const c = startConsole(redis.url, { intervalMs: 250, columns: 200 });
+    try {
+      await c.r.press('2');
+      await c.r.waitForFrame(/dies/);
+      await c.r.press(KEYS.enter, KEYS.right, KEYS.right); // queued -> started -> failed
+      await c.r.waitForFrame((f) => f.includes(job.id.slice(0, 8)));
+      await c.r.press(KEYS.enter);
+      const frame = await c.r.waitForFrame(/horse died/);
+      const lines = frame.split('\n');
+      const at = lines.findIndex((l) => l.includes('horse died'));
+      expect(lines[at]).toMatch(/horse died\s+crashed with exit code 3/);
+      expect(at).toBeLessThan(lines.findIndex((l) => l.includes('listed in')));
+    } finally {
+      await c.close();
+    }
   });
 });
