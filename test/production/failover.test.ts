@@ -61,7 +61,12 @@ async function account(client: Redis, ids: readonly string[], runsFile: string):
       result.failedWithReason++;
       const reason = excInfo.trim().split('\n').pop() ?? excInfo;
       result.reasons[reason] = (result.reasons[reason] ?? 0) + 1;
-    } else result.unfinished++;
+    } else {
+      result.unfinished++;
+      // Which state it was left in is what a defect report needs.
+      const key = `unfinished: ${status}${excInfo ? '' : ' (no exc_info)'}, ran ${ran}x`;
+      result.reasons[key] = (result.reasons[key] ?? 0) + 1;
+    }
   });
   return result;
 }
