@@ -40,6 +40,13 @@ export const consoleCommand = defineCommand({
       valueName: 'SECONDS',
       description: 'Never flag a job SLOW before it has run this long (quick functions jitter)',
     },
+    gracePeriod: {
+      type: 'number',
+      default: 10,
+      valueName: 'SECONDS',
+      description:
+        'T (graceful stop) on an rqts worker: how long the job has after its AbortSignal fires before its horse is killed',
+    },
     demo: {
       type: 'boolean',
       description:
@@ -52,6 +59,13 @@ export const consoleCommand = defineCommand({
         'BAD_ARGUMENT',
         `--interval ${flags.interval} is out of range`,
         'Give seconds between 0.1 and 3600',
+      );
+    }
+    if (!(flags.gracePeriod > 0)) {
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        `--grace-period ${flags.gracePeriod} is out of range`,
+        'Give a positive number of seconds, e.g. --grace-period 30',
       );
     }
     if (!(flags.slowFactor >= 1) || !(flags.slowFloor >= 0)) {
@@ -76,6 +90,7 @@ export const consoleCommand = defineCommand({
       readOnly: flags.readOnly,
       intervalMs: flags.interval * 1000,
       slow: { factor: flags.slowFactor, floorSeconds: flags.slowFloor },
+      graceSeconds: flags.gracePeriod,
       demo: flags.demo,
       // Only a URL given on the command line points the demo at a server: RQ_REDIS_URL in a
       // shell profile (often production's) must not.

@@ -1,4 +1,4 @@
-import { sendStopJobCommand } from '../model/commands.js';
+import { DEFAULT_GRACE_SECONDS, sendStopJobCommand } from '../model/commands.js';
 import { RqtsError } from '../model/errors.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';
@@ -21,7 +21,7 @@ export const stopJobCommand = defineCommand({
     gracePeriod: {
       type: 'number',
       valueName: 'SECONDS',
-      default: 10,
+      default: DEFAULT_GRACE_SECONDS,
       description: 'With --graceful: how long the job has to end by itself',
     },
   },

@@ -94,7 +94,8 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
         command: { kind: 'killHorse', worker: worker.name, jobId: worker.currentJobId },
       });
     }
-    case 'action.stopJob': {
+    case 'action.stopJob':
+    case 'action.gracefulStop': {
       const job = jobTargetOfScreen(ctx);
       if (!job)
         return ctx.notify(
@@ -104,15 +105,34 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
         return ctx.notify(
           `Job ${escapeControl(job.id)} is ${escapeControl(job.status ?? '?')}, not running: nothing to stop`,
         );
+      const on = `${escapeControl(job.description ?? '?')} on worker ${escapeControl(job.worker ?? '?')}`;
+      const plainStop = (why?: string): void =>
+        confirm(ctx, {
+          title: why ? 'No graceful stop there: stop this job at once?' : 'Stop this job?',
+          target: `job ${escapeControl(job.id)}`,
+          details: [
+            on,
+            ...(why ? [why] : []),
+            'Its horse is killed; the job ends stopped, in the failed registry, never retried.',
+          ],
+          confirmLabel: 'Stop job',
+          command: { kind: 'stopJob', jobId: job.id, worker: job.worker },
+        });
+      if (id === 'action.stopJob') return plainStop();
+      // Only rqts horses hand the job an AbortSignal; Python RQ's can only be killed.
+      if (job.worker && ctx.workerIsRqts(job.worker) === false)
+        return plainStop('Graceful stop is not available on Python RQ workers (they have no abort signal).');
+      const grace = ctx.graceSeconds;
       return confirm(ctx, {
-        title: 'Stop this job?',
+        title: 'Stop this job gracefully?',
         target: `job ${escapeControl(job.id)}`,
         details: [
-          `${escapeControl(job.description ?? '?')} on worker ${escapeControl(job.worker ?? '?')}`,
-          'Its horse is killed; the job ends stopped, in the failed registry, never retried.',
+          on,
+          `Its AbortSignal fires now; it has ${grace} s to wind up, then its horse is killed.`,
+          'Either way the job ends stopped, in the failed registry, with what it did in its reason.',
         ],
-        confirmLabel: 'Stop job',
-        command: { kind: 'stopJob', jobId: job.id, worker: job.worker },
+        confirmLabel: 'Stop gracefully',
+        command: { kind: 'stopJob', jobId: job.id, worker: job.worker, graceSeconds: grace },
       });
     }
     case 'action.shutdown': {

@@ -32,6 +32,7 @@ import {
   type UiState,
 } from './ui-state.js';
 import { escapeControl, sparkline } from './text.js';
+import { DEFAULT_GRACE_SECONDS } from '../model/commands.js';
 import { Header, Tabs } from './views/Header.js';
 import { Footer } from './views/Footer.js';
 import { StatusLine } from './views/StatusLine.js';
@@ -61,6 +62,8 @@ export interface ConsoleAppProps {
   stopOptions?: { warmMs?: number; coldMs?: number };
   /** When a running job counts as SLOW (`--slow-factor`, `--slow-floor`). */
   slow?: SlowThresholds;
+  /** The graceful stop's grace period (`--grace-period`, s). */
+  graceSeconds?: number;
   /** What the console saw happen; one is made from the poller when not given. */
   timeline?: Timeline;
   /** Quit at once without asking about launched workers: the demo's caller ends them. */
@@ -313,6 +316,8 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     bodyHeight,
     readOnly,
     redisUnreachable: poll.connection === 'reconnecting' || poll.connection === 'unreachable',
+    graceSeconds: props.graceSeconds ?? DEFAULT_GRACE_SECONDS,
+    workerIsRqts: (name) => allWorkers.find((w) => w.name === name)?.rqts,
     actions,
     orphans: orphanMap,
     canLaunch: local !== undefined && !readOnly,

@@ -32,6 +32,10 @@ export interface ControllerContext {
   readOnly: boolean;
   /** Redis does not answer: an action would only fail with the client's text after a dialog. */
   redisUnreachable: boolean;
+  /** How long a graceful stop lets the job wind up before its horse is killed (s). */
+  graceSeconds: number;
+  /** Whether a worker runs rqts (true) or Python RQ (false); undefined when it is not known. */
+  workerIsRqts: (name: string) => boolean | undefined;
   actions: ActionCenter;
   /** ORPHANED started jobs by id (the fix keys act only on these). */
   orphans: ReadonlyMap<string, OrphanedJob>;

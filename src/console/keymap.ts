@@ -43,6 +43,7 @@ export type BindingId =
   | 'app.refresh'
   | 'action.killHorse'
   | 'action.stopJob'
+  | 'action.gracefulStop'
   | 'action.shutdown'
   | 'action.removeGhost'
   | 'action.launch'
@@ -257,6 +258,15 @@ export const KEYMAP: readonly Binding[] = [
     keys: ['S'],
     label: 'stop job',
     help: "Stop the running job (the selected worker's, or the selected started job); it ends as stopped in the failed registry.",
+    contexts: ['workers', 'jobs', 'detail'],
+    action: true,
+    confirm: true,
+  },
+  {
+    id: 'action.gracefulStop',
+    keys: ['T'],
+    label: '',
+    help: 'Stop the running job gracefully (rqts workers): its AbortSignal fires, it gets the grace period (--grace-period, 10 s) to wind up, then its horse is killed; it ends stopped either way. On a Python worker it offers the plain stop.',
     contexts: ['workers', 'jobs', 'detail'],
     action: true,
     confirm: true,

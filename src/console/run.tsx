@@ -29,6 +29,8 @@ export interface ConsoleOptions {
   intervalMs?: number;
   /** When a running job counts as SLOW. */
   slow?: SlowThresholds;
+  /** Grace period of the graceful stop key (s); 10 by default. */
+  graceSeconds?: number;
   /** `--demo`: a private redis-server, unless `demoUrl` names a server to share. */
   demo?: boolean;
   /** `--demo --url URL`: the explicitly named server the demo writes into (demo.* queues). */
@@ -110,6 +112,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
       note={demo?.note}
       readOnly={readOnly}
       slow={options.slow}
+      graceSeconds={options.graceSeconds}
       quitAtOnce={demo !== undefined}
       onExit={(o) => {
         outcome = o;

@@ -43,6 +43,9 @@ export function sendKillHorseCommand(connection: Redis, workerName: string): Pro
   return sendCommand(connection, workerName, { command: 'kill-horse' });
 }
 
+/** A graceful stop's grace period when none is given (s). */
+export const DEFAULT_GRACE_SECONDS = 10;
+
 /** rqts workers say so in python_version ("rqts 0.1.0 (Node.js v20…)"); Python's hold Python's. */
 export function isRqtsWorker(pythonVersion: string | undefined): boolean {
   return pythonVersion?.startsWith('rqts ') ?? false;

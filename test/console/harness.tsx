@@ -1,9 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ConsoleApp, type ExitOutcome } from '../../src/console/app.js';
 import { ActionCenter } from '../../src/console/data/actions.js';
-import { LocalWorkers, type WorkerCommandBuilder } from '../../src/console/data/local-workers.js';
+import {
+  LocalWorkers,
+  PACKAGE_ROOT,
+  type WorkerCommandBuilder,
+} from '../../src/console/data/local-workers.js';
 import { createConsoleClient, Poller } from '../../src/console/data/poller.js';
 import type { SlowThresholds } from '../../src/console/data/runtimes.js';
 import { JobSearch } from '../../src/console/data/job-search.js';
@@ -92,7 +97,17 @@ export function writeTaskModules(): string {
   writeFileSync(
     path.join(dir, 'tasks.js'),
     [
+      `import { writeFileSync } from 'node:fs';`,
+      `import { getCurrentJob } from '${pathToFileURL(path.join(PACKAGE_ROOT, 'dist', 'index.js')).href}';`,
       'export async function hang() { await new Promise(() => { setInterval(() => undefined, 60000); }); }',
+      // Waits for its abort signal (a graceful stop), writes its marker and returns.
+      'export function windUp(marker) {',
+      '  const { signal } = getCurrentJob();',
+      '  return new Promise((resolve) => {',
+      '    const keepAlive = setInterval(() => undefined, 1000);',
+      "    signal.addEventListener('abort', () => { writeFileSync(marker, 'wound up'); clearInterval(keepAlive); resolve('done'); });",
+      '  });',
+      '}',
       'export async function quick(n = 1) { return n * 2; }',
       'export async function fail() { throw new Error("boom"); }',
       '',

@@ -16,4 +16,5 @@ describeWorkerActions(
       stdio: 'ignore',
     }),
   !built,
+  'rqts',
 );

@@ -1,6 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from '../../src/model/queue.js';
+import { latestResult } from '../../src/model/results.js';
 import { keys } from '../../src/redis/keys.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
@@ -13,11 +16,17 @@ import { startConsole, writeTaskModules, type ConsoleUnderTest } from './harness
 
 export type WorkerStarter = (url: string, dir: string, name: string, queues: string[]) => ChildProcess;
 
-export function describeWorkerActions(title: string, startWorker: WorkerStarter, skip: boolean): void {
+export function describeWorkerActions(
+  title: string,
+  startWorker: WorkerStarter,
+  skip: boolean,
+  runs: 'rqts' | 'python',
+): void {
   describe.skipIf(skip)(title, () => {
     let redis: TestRedis;
     let worker: ChildProcess;
     let ui: ConsoleUnderTest;
+    let dir: string;
     const queue = 'wq';
     const name = 'console-target-1';
     const rowOf = (frame: string): string =>
@@ -26,7 +35,7 @@ export function describeWorkerActions(title: string, startWorker: WorkerStarter,
 
     beforeAll(async () => {
       redis = await startRedis();
-      const dir = writeTaskModules();
+      dir = writeTaskModules();
       worker = startWorker(redis.url, dir, name, [queue]);
       ui = startConsole(redis.url);
     });
@@ -80,6 +89,42 @@ export function describeWorkerActions(title: string, startWorker: WorkerStarter,
       expect(await redis.client.hget(keys.job(jobId), 'status')).toBe('stopped');
       expect(await redis.client.zscore(keys.registry('failed', queue), jobId)).not.toBeNull();
     });
+
+    it(
+      runs === 'rqts'
+        ? 'graceful stop (T) fires the abort signal: the job winds up, then ends stopped saying so'
+        : 'graceful stop (T) on a Python worker says it is not available there and offers the plain stop',
+      async () => {
+        await ui.r.waitForFrame((f) => rowOf(f).includes('idle'), 20_000);
+        const marker = path.join(dir, `wound-up-${Date.now()}`);
+        const job =
+          runs === 'rqts'
+            ? await new Queue(queue, redis.client).enqueue('tasks.windUp', [marker], {}, { timeout: 600 })
+            : await new Queue(queue, redis.client).enqueue('tasks.hang', [], {}, { timeout: 600 });
+        await ui.r.waitForFrame((f) => /busy/.test(rowOf(f)), 30_000);
+        await waitFor(
+          async () => (await redis.client.hget(keys.worker(name), 'current_job')) === job.id,
+          30_000,
+          'the worker to run the job',
+        );
+        await ui.r.press('T');
+        if (runs === 'rqts') {
+          const dialog = await ui.r.waitForFrame('Stop this job gracefully?');
+          expect(dialog).toContain('has 10 s to wind up, then its horse is killed');
+          await ui.r.press('y');
+          const frame = await ui.r.waitForFrame(`job ${job.id.slice(0, 8)}… ended stopped`, 20_000);
+          expect(frame).toContain('graceful stop-job');
+          expect(existsSync(marker) && readFileSync(marker, 'utf8')).toBe('wound up');
+          expect((await latestResult(redis.client, job.id))?.excString).toMatch(/stopped gracefully/);
+        } else {
+          const dialog = await ui.r.waitForFrame('No graceful stop there: stop this job at once?');
+          expect(dialog).toContain('Graceful stop is not available on Python RQ workers');
+          await ui.r.press('y');
+          await ui.r.waitForFrame(`job ${job.id.slice(0, 8)}… ended stopped`, 20_000);
+        }
+        expect(await redis.client.hget(keys.job(job.id), 'status')).toBe('stopped');
+      },
+    );
 
     it('shutdown makes the worker exit and the console reports it', async () => {
       await ui.r.waitForFrame((f) => rowOf(f).includes('idle'), 20_000);

@@ -19,7 +19,7 @@ import { describeNoPermission } from '../../redis/acl.js';
 
 export type Command =
   | { kind: 'killHorse'; worker: string; jobId: string }
-  | { kind: 'stopJob'; jobId: string; worker?: string }
+  | { kind: 'stopJob'; jobId: string; worker?: string; graceSeconds?: number }
   | { kind: 'shutdown'; worker: string }
   | { kind: 'removeGhost'; worker: string }
   | { kind: 'terminateLaunched'; worker: string }
@@ -63,7 +63,9 @@ export function describeCommand(command: Command): string {
     case 'killHorse':
       return `kill-horse → ${escapeControl(command.worker)}`;
     case 'stopJob':
-      return `stop-job ${escapeControl(command.jobId)}`;
+      return command.graceSeconds === undefined
+        ? `stop-job ${escapeControl(command.jobId)}`
+        : `graceful stop-job ${escapeControl(command.jobId)} (${command.graceSeconds} s)`;
     case 'shutdown':
       return `shutdown → ${escapeControl(command.worker)}`;
     case 'removeGhost':
@@ -151,13 +153,14 @@ export class ActionCenter {
   private async watch(
     probe: () => Promise<string | undefined>,
     tick: (elapsedMs: number) => void,
+    deadlineMs = this.deadlineMs,
   ): Promise<string | undefined> {
     const started = Date.now();
     for (;;) {
       const found = await probe().catch(() => undefined);
       if (found) return found;
       const elapsed = Date.now() - started;
-      if (elapsed >= this.deadlineMs) return undefined;
+      if (elapsed >= deadlineMs) return undefined;
       tick(elapsed);
       await wait(this.options.pollMs ?? 150);
     }
@@ -198,13 +201,22 @@ export class ActionCenter {
         });
       }
       case 'stopJob': {
-        const sent = await sendStopJobCommand(this.redis, command.jobId);
+        const grace = command.graceSeconds;
+        const sent = await sendStopJobCommand(
+          this.redis,
+          command.jobId,
+          undefined,
+          grace === undefined ? {} : { graceful: grace },
+        );
         listeners = sent.receivers;
         update({ listeners });
         if (listeners === 0) return this.reportUnheard(sent.workerName, what, update);
+        // A graceful stop may take its whole grace period before the horse is killed.
+        const deadlineMs = this.deadlineMs + (grace ?? 0) * 1000;
         const effect = await this.watch(
           () => this.jobLeftWorker(sent.workerName, command.jobId),
-          progress('waiting for the job to stop'),
+          progress(grace === undefined ? 'waiting for the job to stop' : 'waiting for the job to wind up'),
+          deadlineMs,
         );
         if (effect)
           return update({
@@ -213,7 +225,7 @@ export class ActionCenter {
           });
         return update({
           phase: 'no-effect',
-          message: `${what}: heard by ${plural(listeners, 'listener')}, but the job still runs after ${this.deadlineMs / 1000}s`,
+          message: `${what}: heard by ${plural(listeners, 'listener')}, but the job still runs after ${deadlineMs / 1000}s`,
           nextStep: {
             command: { kind: 'killHorse', worker: sent.workerName, jobId: command.jobId },
             label: 'kill the horse',
