@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deathReasonOf } from '../../src/console/data/detail.js';
+import { deathReasonOf, horseDeathOf } from '../../src/console/data/death.js';
 import { Queue } from '../../src/model/queue.js';
 import { keys } from '../../src/redis/keys.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -37,6 +37,13 @@ describe('the death reason in job detail', () => {
     expect(deathReasonOf('Traceback (most recent call last):\nValueError: boom')).toBeUndefined();
     expect(deathReasonOf(undefined)).toBeUndefined();
   });
+
+  it("the timeline tells any horse death, Python RQ's with what it says", () => {
+    expect(horseDeathOf('Work-horse terminated unexpectedly; waitpid returned 9 (signal 9); ')).toBe(
+      'waitpid returned 9 (signal 9) (Python RQ gives no reason)',
+    );
+    expect(horseDeathOf('Traceback (most recent call last):\nValueError: boom')).toBeUndefined();
+  });
 });
 
 describe('the death reason on screen', () => {
@@ -65,6 +72,35 @@ describe('the death reason on screen', () => {
       const at = lines.findIndex((l) => l.includes('horse died'));
       expect(lines[at]).toMatch(/horse died\s+crashed with exit code 3/);
       expect(at).toBeLessThan(lines.findIndex((l) => l.includes('listed in')));
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('the event timeline says whose horse died, running which job, and why', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rqts-death-'));
+    const go = path.join(dir, 'go');
+    writeFileSync(
+      path.join(dir, 'tasks.js'),
+      [
+        "import { existsSync } from 'node:fs';",
+        // Runs until the test says go, so the console has seen it busy first.
+        'export async function dieWhenTold(go) {',
+        '  while (!existsSync(go)) await new Promise((r) => setTimeout(r, 50));',
+        '  process.exit(3);',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const c = startConsole(redis.url, { intervalMs: 250, columns: 200 });
+    try {
+      spawnRqts(['worker', 'dies2', '--url', redis.url, '--path', dir, '--name', 'die-w2']);
+      const job = await new Queue('dies2', redis.client).enqueue('tasks.dieWhenTold', [go]);
+      await c.r.waitForFrame((f) => /die-w2\s.*busy/.test(f), 20_000);
+      writeFileSync(go, '');
+      await c.r.press('5');
+      const frame = await c.r.waitForFrame(/horse of die-w2 died/, 20_000);
+      expect(frame).toContain(`horse of die-w2 died running job ${job.id}: crashed with exit code 3`);
     } finally {
       await c.close();
     }

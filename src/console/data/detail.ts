@@ -1,3 +1,4 @@
+import { deathReasonOf } from './death.js';
 import type { Tone } from './columns.js';
 import { formatBytes, workerFlagsText } from './columns.js';
 import type { WorkerRow } from './derive.js';
@@ -29,18 +30,6 @@ function json(value: unknown): string[] {
     text = String(value);
   }
   return escapeLines(text);
-}
-
-/**
- * What an rqts worker saw of a horse's death, from the failure text: RQ's own words come
- * first ("Work-horse terminated unexpectedly; waitpid returned 9 (signal 9); ") and rqts
- * adds the reason after them ("SIGKILL from outside (peak RSS 80 MiB, no memory limit)").
- * Python RQ writes nothing after its text: undefined then.
- */
-export function deathReasonOf(failure: string | undefined): string | undefined {
-  const match = /^Work-horse terminated unexpectedly; waitpid returned [^;]*; (.+)$/m.exec(failure ?? '');
-  const reason = match?.[1]?.trim();
-  return reason ? reason : undefined;
 }
 
 export function jobDetailLines(detail: JobDetail | undefined, now: number, requestedId: string): Line[] {

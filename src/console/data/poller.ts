@@ -5,6 +5,9 @@ import { countersOf, pushSample, rateBetween, type Counters, type RateSample } f
 import type { JobPageRequest } from './jobs.js';
 import { RuntimeBook } from './runtimes.js';
 import { sampleFinishedRuns } from './runtime-sampler.js';
+import { latestResult } from '../../model/results.js';
+import { decompress } from '../../model/serializer.js';
+import { keys } from '../../redis/keys.js';
 
 // One poller per console: reads a snapshot per tick, never two at once (a slow Redis
 // delays the next tick instead of piling requests up), and owns the connection state.
@@ -109,6 +112,19 @@ export class Poller {
   };
 
   getState = (): PollerState => this.state;
+
+  /** A job's failure text (its latest result, else RQ 1.x's exc_info); undefined if none. */
+  failureText = async (jobId: string): Promise<string | undefined> => {
+    const result = await latestResult(this.redis, jobId).catch(() => undefined);
+    if (result?.excString) return result.excString;
+    const excInfo = await this.redis.hgetBuffer(keys.job(jobId), 'exc_info');
+    if (!excInfo || excInfo.length === 0) return undefined;
+    try {
+      return decompress(excInfo).toString('utf8');
+    } catch {
+      return undefined;
+    }
+  };
 
   start(): void {
     if (!this.stopped) return;

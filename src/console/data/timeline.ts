@@ -4,6 +4,7 @@ import type { Receipt } from './actions.js';
 import type { Snapshot } from './snapshot.js';
 import { escapeControl, formatClock } from '../text.js';
 import { workerFlagsText } from './columns.js';
+import { horseDeathOf } from './death.js';
 
 // What the console saw happen, in order: workers appearing and vanishing, flags raised and
 // cleared, jobs orphaned, Redis restarts and outages, and every receipt and notice. It
@@ -34,7 +35,12 @@ const QUIET_FLAGS: ReadonlySet<WorkerFlag> = new Set(['stopping']);
 interface Subscribable {
   subscribe(listener: () => void): () => void;
   getState(): PollerState;
+  /** Reads a job's failure text, so a horse's death can be told with its reason. */
+  failureText?: (jobId: string) => Promise<string | undefined>;
 }
+
+/** Failure texts read per snapshot at most: a mass failure must not flood Redis. */
+const DEATH_LOOKUPS_PER_SNAPSHOT = 20;
 
 export class Timeline {
   private state: TimelineState = { events: [], lastQueues: new Map(), restart: undefined };
@@ -47,6 +53,8 @@ export class Timeline {
   private ticks = -1;
   private readonly receiptPhases = new Map<number, string>();
   private unsubscribe: (() => void) | undefined;
+  private readonly deathsLookedUp = new Set<string>();
+  private lookupsThisSnapshot = 0;
 
   constructor(private readonly poller?: Subscribable) {
     if (poller) this.unsubscribe = poller.subscribe(() => this.observe(poller.getState()));
@@ -123,6 +131,7 @@ export class Timeline {
     const orphans = deriveOrphans(snapshot, rows, snapshot.takenAt);
     const orphanIds = new Set(orphans.map((o) => o.id));
     const before = this.previous;
+    this.lookupsThisSnapshot = 0;
     if (before) {
       for (const r of rows) {
         const old = before.rows.get(r.name);
@@ -180,6 +189,30 @@ export class Timeline {
       now.flags.includes('dead')
     )
       this.add('job', `${name} died while running job ${escapeControl(old.currentJobId)}`, 'bad', at);
+    // A job left the worker as a failure: if its horse died, say why (rqts tells the reason).
+    if (old.currentJobId && old.currentJobId !== now.currentJobId && now.failed > old.failed)
+      this.lookUpHorseDeath(old.currentJobId, now.name, at);
+  }
+
+  private lookUpHorseDeath(jobId: string, worker: string, at: number): void {
+    const read = this.poller?.failureText;
+    if (!read || this.deathsLookedUp.has(jobId) || this.lookupsThisSnapshot >= DEATH_LOOKUPS_PER_SNAPSHOT)
+      return;
+    this.lookupsThisSnapshot++;
+    this.deathsLookedUp.add(jobId);
+    if (this.deathsLookedUp.size > MAX_EVENTS) this.deathsLookedUp.clear();
+    void read(jobId)
+      .then((text) => {
+        const death = horseDeathOf(text);
+        if (death)
+          this.add(
+            'job',
+            `horse of ${escapeControl(worker)} died running job ${escapeControl(jobId)}: ${escapeControl(death)}`,
+            'bad',
+            at,
+          );
+      })
+      .catch(() => undefined);
   }
 
   private noticeRestart(snapshot: Snapshot): void {
