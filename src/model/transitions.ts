@@ -212,8 +212,9 @@ export function failCommands(
   }
   if (shouldRetry(job, status)) return retryCommands(multi, job, options.ended);
   job.status = status;
-  // Only dependents that allow dependency failures qualify; the script checks.
-  releaseDependents(multi, job, 'failed', options.ended);
+  // Only dependents that allow dependency failures qualify; the script checks. Speaking 2.x
+  // (an execution) a stopped parent releases none of them (RQ 2.8+, §6.10).
+  releaseDependents(multi, job, status, options.ended, options.execution ? 2 : 1);
   if (options.defaultHandler === false) {
     multi.hset(job.key, 'status', status);
     return 'failed';
@@ -238,8 +239,9 @@ function dependentsReleaseArgs(): string[] {
 function releaseDependents(
   multi: ChainableCommander,
   job: Job,
-  outcome: 'finished' | 'failed',
+  outcome: 'finished' | 'failed' | 'stopped',
   at: Date,
+  rule: 1 | 2,
 ): void {
   queueScript(multi, SCRIPTS.releaseDependents, [
     keys.jobDependents(job.id),
@@ -247,6 +249,7 @@ function releaseDependents(
     formatTimestamp(at),
     job.id,
     outcome,
+    String(rule),
   ]);
 }
 
@@ -290,7 +293,7 @@ export function abandonCommands(
   );
   if (options.rq2) {
     addFailureResult(multi, job.id, job.excInfo, job.failureTtl, '');
-    releaseDependents(multi, job, 'failed', at);
+    releaseDependents(multi, job, 'failed', at, 2);
   }
   return 'failed';
 }

@@ -78,7 +78,10 @@ local function finishJob(K, A, mode, workerExists, dependencies)
   local exists = redis.call('EXISTS', K[1]) == 1
   if exists then
     if redis.call('EXISTS', K[6]) == 1 then
-      releaseDependents(K[6], A[9], A[10], A[11], A[12], ended, id, 'finished')
+      -- A composite member means this worker speaks 2.x: RQ 2.8+'s dependency rule.
+      local rule = '1'
+      if execution then rule = '2' end
+      releaseDependents(K[6], A[9], A[10], A[11], A[12], ended, id, 'finished', rule)
       if ttl > 0 then redis.call('EXPIRE', K[6], ttl) elseif ttl == 0 then redis.call('DEL', K[6]) end
     end
     if ttl ~= 0 then

@@ -1,7 +1,10 @@
 // A Lua fragment shared by scripts (Lua scripts cannot call each other): releases the
 // deferred dependents of a parent job. See release-dependents-1.ts for its contract.
+// \`rule\` '2' is RQ 2.8+'s (docs/protocol.md §6.10): only a failed parent releases an
+// allow_failure dependent; stopped and canceled ones keep it deferred. Anything else is 1.x's,
+// where failed, stopped and canceled all count as ended.
 export const RELEASE_DEPENDENTS_FN = `
-local function releaseDependents(dependentsKey, jobPrefix, queuePrefix, deferredPrefix, allQueues, ts, parentId, outcome)
+local function releaseDependents(dependentsKey, jobPrefix, queuePrefix, deferredPrefix, allQueues, ts, parentId, outcome, rule)
   local released = {}
   for _, id in ipairs(redis.call('SMEMBERS', dependentsKey)) do
     local jobKey = jobPrefix .. id
@@ -18,7 +21,7 @@ local function releaseDependents(dependentsKey, jobPrefix, queuePrefix, deferred
       for _, dep in ipairs(deps) do
         local status
         if dep == parentId then status = outcome else status = redis.call('HGET', jobPrefix .. dep, 'status') end
-        local ended = status == 'failed' or status == 'stopped' or status == 'canceled'
+        local ended = status == 'failed' or (rule ~= '2' and (status == 'stopped' or status == 'canceled'))
         if not (status == 'finished' or (f[4] == '1' and ended)) then
           ready = false
           break
