@@ -14,6 +14,7 @@ import {
 } from './serializer.js';
 import { formatTimestamp, tryParseTimestamp } from './time.js';
 import { startedMembersOf } from './started-member.js';
+import { readRq2Fields, type Rq2JobFields } from './rq2-fields.js';
 
 export type JobStatus =
   | 'queued'
@@ -105,6 +106,8 @@ export class Job implements JobData {
   failureCallbackTimeout?: number;
   stoppedCallbackTimeout?: number;
   excInfo?: string;
+  /** RQ 2.x's Repeat, retry-at-front and webhook fields, when the hash has any. */
+  rq2?: Rq2JobFields;
   /** The raw `data` field; decoded lazily so pickled jobs still show their metadata. */
   private rawData: Buffer | undefined;
   private call: JobCall | undefined;
@@ -343,6 +346,7 @@ export class Job implements JobData {
       job.meta = isPlainRecord(loaded) ? loaded : { unserialized: meta.toString('utf8') };
     }
     if (hash.exc_info && hash.exc_info.length > 0) job.excInfo = decompress(hash.exc_info).toString('utf8');
+    job.rq2 = readRq2Fields(hash);
     return job;
   }
 

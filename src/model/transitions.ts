@@ -305,7 +305,8 @@ function retryCommands(multi: ChainableCommander, job: Job, at: Date): 'retried'
   job.retriesLeft = left - 1;
   job.startedAt = undefined;
   if (interval <= 0) {
-    enqueueCommands(multi, job, { now: at, includeMeta: false });
+    // RQ 2.x's Retry(enqueue_at_front=True) is stored as enqueue_at_front_on_retry (§6.6).
+    enqueueCommands(multi, job, { now: at, includeMeta: false, atFront: job.rq2?.enqueueAtFrontOnRetry });
     return 'retried';
   }
   scheduleCommands(multi, job, new Date(at.getTime() + interval * 1000), { includeMeta: false });

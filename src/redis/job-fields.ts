@@ -1,3 +1,5 @@
+import { RQ2_JOB_FIELDS } from '../model/rq2-fields.js';
+
 // The job hash fields rqts reads (Job.fromHash), in one list: a worker's dequeue asks Redis
 // for exactly these (HMGET) instead of the whole hash, which halves what it parses per job.
 // Everything Job.fromHash reads must be here; a test checks it against a full hash.
@@ -28,4 +30,6 @@ export const JOB_HASH_FIELDS = [
   'dependency_id',
   'meta',
   'exc_info',
+  // RQ 2.x's Repeat, retry-at-front and webhook fields.
+  ...RQ2_JOB_FIELDS,
 ] as const;
