@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { readCronSchedulers, type CronSchedulerEntry } from '../model/cron-scheduler.js';
 import { Queue } from '../model/queue.js';
 import type { RegistryCounts } from '../model/registry.js';
 import type { Serializer } from '../model/serializer.js';
@@ -26,6 +27,8 @@ export interface InfoSnapshot {
   workers: WorkerRecord[];
   /** Per selected queue, the workers listening on it (for --by-queue). */
   workersByQueue: Record<string, WorkerRecord[]>;
+  /** RQ 2.4+ `rq cron` schedulers and their jobs (empty on 1.x fleets). */
+  cronSchedulers: CronSchedulerEntry[];
   updatedAt: Date;
 }
 
@@ -86,6 +89,7 @@ export async function gatherInfo(client: Redis, options: GatherOptions): Promise
     queues: queueInfos,
     workers,
     workersByQueue,
+    cronSchedulers: await readCronSchedulers(client),
     updatedAt: new Date(),
   };
 }

@@ -1,3 +1,4 @@
+import { cronHealth, cronJobOverdue } from '../model/cron-scheduler.js';
 import { formatLocalDatetime } from '../model/time.js';
 import type { WorkerRecord } from '../model/worker-record.js';
 import type { InfoSnapshot } from './info-data.js';
@@ -122,6 +123,13 @@ export function infoJson(snapshot: InfoSnapshot, part: InfoPart): Record<string,
   }
   if (part !== 'queues') {
     doc.workers = snapshot.workers;
+    // Dates as ISO strings; the heartbeat as one too, beside RQ's epoch score.
+    doc.cronSchedulers = snapshot.cronSchedulers.map((s) => ({
+      ...s,
+      heartbeatAt: new Date(s.heartbeatAt).toISOString(),
+      health: cronHealth(s, snapshot.updatedAt.getTime()),
+      jobs: s.jobs.map((j) => ({ ...j, overdue: cronJobOverdue(j, snapshot.updatedAt.getTime()) })),
+    }));
     if (Object.keys(snapshot.workersByQueue).length > 0) {
       doc.workersByQueue = Object.fromEntries(
         Object.entries(snapshot.workersByQueue).map(([q, ws]) => [q, ws.map((w) => w.name)]),

@@ -16,6 +16,7 @@ import { DEFAULT_SLOW, type SlowThresholds } from './data/runtimes.js';
 import { deriveOrphans, deriveQueueRows, deriveTotals, deriveWorkerRows } from './data/derive.js';
 import { Timeline } from './data/timeline.js';
 import { eventLines, eventsSummary } from './views/events.js';
+import { cronLines, cronSummary } from './views/cron.js';
 import { bucketize, recentRate } from './data/rates.js';
 import { jobColumns, QUEUE_COLUMNS, WORKER_COLUMNS } from './data/columns.js';
 import { deriveModel, type ModelInputs } from './model.js';
@@ -241,6 +242,10 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   }, [ui.screen, ui.detail, snapshot, allWorkers, now]);
   const help = useMemo(() => helpLines(readOnly), [readOnly]);
   const eventText = useMemo(() => eventLines(events.events), [events.events]);
+  const cronText = useMemo(
+    () => (ui.screen === 'cron' ? cronLines(snapshot?.cron, now) : []),
+    [ui.screen, snapshot, now],
+  );
   const searchState = useSyncExternalStore(
     props.search?.subscribe ?? noSubscribe,
     props.search?.getState ?? noSearch,
@@ -260,6 +265,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       detailLineCount: detailLines.length,
       helpLineCount: help.length,
       eventLineCount: eventText.length,
+      cronLineCount: cronText.length,
     }),
     [
       search,
@@ -550,6 +556,12 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       const max = Math.max(0, eventText.length - bodyHeight);
       body = <TextPane lines={eventText} scroll={Math.min(ui.scroll.events, max)} height={bodyHeight} />;
       tabExtra = eventsSummary(events.events);
+      break;
+    }
+    case 'cron': {
+      const max = Math.max(0, cronText.length - bodyHeight);
+      body = <TextPane lines={cronText} scroll={Math.min(ui.scroll.cron, max)} height={bodyHeight} />;
+      tabExtra = cronSummary(snapshot?.cron, now);
       break;
     }
     case 'help': {

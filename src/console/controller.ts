@@ -205,13 +205,15 @@ function move(ctx: ControllerContext, motion: Motion): void {
           : motion === 'pageDown'
             ? page
             : 0;
-  if (ui.screen === 'detail' || ui.screen === 'help' || ui.screen === 'events') {
+  if (ui.screen === 'detail' || ui.screen === 'help' || ui.screen === 'events' || ui.screen === 'cron') {
     const total =
       ui.screen === 'detail'
         ? model.detailLineCount
         : ui.screen === 'help'
           ? model.helpLineCount
-          : model.eventLineCount;
+          : ui.screen === 'cron'
+            ? model.cronLineCount
+            : model.eventLineCount;
     const max = Math.max(0, total - ctx.bodyHeight);
     return dispatch({
       type: 'scroll',
@@ -286,6 +288,8 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
       return goScreen(ctx, 'logs');
     case 'screen.events':
       return goScreen(ctx, 'events');
+    case 'screen.cron':
+      return goScreen(ctx, 'cron');
     case 'screen.help':
       return goScreen(ctx, 'help');
     case 'jobs.prevRegistry':

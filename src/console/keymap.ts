@@ -2,14 +2,23 @@
 // table are all rendered from it, and views dispatch the ids it returns: nothing else
 // in the console compares raw keys (a test checks every entry and every collision).
 
-export type ScreenId = 'workers' | 'queues' | 'jobs' | 'detail' | 'logs' | 'events' | 'help';
+export type ScreenId = 'workers' | 'queues' | 'jobs' | 'detail' | 'logs' | 'events' | 'cron' | 'help';
 /** Layers that sit on top of a screen and take every key while open. */
 export type LayerId = 'confirm' | 'launch' | 'filter' | 'quit';
 export type Context = ScreenId | LayerId;
 
-export const SCREENS: readonly ScreenId[] = ['workers', 'queues', 'jobs', 'detail', 'logs', 'events', 'help'];
+export const SCREENS: readonly ScreenId[] = [
+  'workers',
+  'queues',
+  'jobs',
+  'detail',
+  'logs',
+  'events',
+  'cron',
+  'help',
+];
 const TABLES: readonly ScreenId[] = ['workers', 'queues', 'jobs', 'logs'];
-const SCROLLING: readonly ScreenId[] = [...TABLES, 'detail', 'events', 'help'];
+const SCROLLING: readonly ScreenId[] = [...TABLES, 'detail', 'events', 'cron', 'help'];
 
 export type BindingId =
   | 'nav.up'
@@ -27,6 +36,7 @@ export type BindingId =
   | 'screen.jobs'
   | 'screen.logs'
   | 'screen.events'
+  | 'screen.cron'
   | 'screen.help'
   | 'jobs.prevRegistry'
   | 'jobs.nextRegistry'
@@ -158,7 +168,14 @@ export const KEYMAP: readonly Binding[] = [
     help: 'Event timeline, newest first: workers appearing and dying, flags raised and cleared, orphaned jobs, Redis restarts, outages and failovers, every action sent.',
     contexts: SCREENS,
   },
-  { id: 'screen.help', keys: ['?', '6'], label: 'help', help: 'This help.', contexts: SCREENS },
+  {
+    id: 'screen.cron',
+    keys: ['6', 'c'],
+    label: '',
+    help: "RQ 2.4+ cron schedulers (`rq cron`): each one's heartbeat, and each cron job's queue, schedule, last and next enqueue time (overdue ones flagged).",
+    contexts: SCREENS,
+  },
+  { id: 'screen.help', keys: ['?', '7'], label: 'help', help: 'This help.', contexts: SCREENS },
   {
     id: 'jobs.prevRegistry',
     keys: ['left', 'h', '['],

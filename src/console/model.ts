@@ -30,6 +30,7 @@ export interface ModelInputs {
   detailLineCount: number;
   helpLineCount: number;
   eventLineCount: number;
+  cronLineCount: number;
 }
 
 export interface DerivedModel extends ConsoleModel {
@@ -82,6 +83,7 @@ export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
     detailLineCount: inputs.detailLineCount,
     helpLineCount: inputs.helpLineCount,
     eventLineCount: inputs.eventLineCount,
+    cronLineCount: inputs.cronLineCount,
     detailJob: detailJob
       ? {
           id: detailJob.id,

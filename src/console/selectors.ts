@@ -19,6 +19,7 @@ export interface ConsoleModel {
   detailLineCount: number;
   helpLineCount: number;
   eventLineCount: number;
+  cronLineCount: number;
   /** Status of the job open in the detail screen, when known. */
   detailJob:
     | {

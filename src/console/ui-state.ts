@@ -67,7 +67,7 @@ export interface UiState {
   jobs: { queue: string | undefined; kind: JobListKind };
   detail: DetailTarget | undefined;
   /** Scroll offsets of the text screens. */
-  scroll: { detail: number; events: number; help: number };
+  scroll: { detail: number; events: number; cron: number; help: number };
   /** Logs screen sticks to the newest line until the user scrolls up. */
   followLogs: boolean;
   /** Every column at full width, scrolled sideways, instead of fitting the terminal. */
@@ -92,7 +92,7 @@ export const INITIAL_UI: UiState = {
   sorts: { workers: { column: 'name', descending: false }, queues: { column: 'name', descending: false } },
   jobs: { queue: undefined, kind: 'queued' },
   detail: undefined,
-  scroll: { detail: 0, events: 0, help: 0 },
+  scroll: { detail: 0, events: 0, cron: 0, help: 0 },
   followLogs: true,
   wide: false,
   hscroll: { workers: 0, queues: 0 },
@@ -119,7 +119,7 @@ export type UiAction =
   | { type: 'hscroll'; table: 'workers' | 'queues'; delta: number; max: number };
 
 /** The screens that scroll as text rather than move a table cursor. */
-export type TextScreen = 'detail' | 'events' | 'help';
+export type TextScreen = 'detail' | 'events' | 'cron' | 'help';
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
   switch (action.type) {
@@ -205,7 +205,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 }
 
 /** Tab order of the screens. */
-export const TAB_ORDER: readonly ScreenId[] = ['workers', 'queues', 'jobs', 'logs', 'events', 'help'];
+export const TAB_ORDER: readonly ScreenId[] = ['workers', 'queues', 'jobs', 'logs', 'events', 'cron', 'help'];
 
 export function adjacentScreen(screen: ScreenId, step: 1 | -1): ScreenId {
   const at = TAB_ORDER.indexOf(screen);

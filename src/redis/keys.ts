@@ -45,6 +45,10 @@ export const keys = {
     `${QUEUE_PREFIX}${name}:intermediate:first_seen:${jobId}`,
   registry: (kind: RegistryKind, queue: string): string => `${PREFIX}${REGISTRY_SEGMENT[kind]}:${queue}`,
   cleanRegistriesLock: (queue: string): string => `rq:clean_registries:${queue}`,
+  /** RQ 2.4+ `rq cron`: zset of cron scheduler names, scored by their last heartbeat (epoch s). */
+  cronSchedulers: 'rq:cron_schedulers',
+  /** RQ 2.4+: one cron scheduler (hostname, pid, created_at, config_file, cron_jobs JSON). */
+  cronScheduler: (name: string): string => `rq:cron_scheduler:${name}`,
   /** `--with-scheduler`'s per-queue lock; the value is the scheduler's PID. */
   schedulerLock: (queue: string): string => `rq:scheduler-lock:${queue}`,
 

@@ -1,3 +1,9 @@
+import {
+  CRON_FIELDS,
+  CRON_SCAN_LIMIT,
+  cronSchedulerFrom,
+  type CronSchedulerEntry,
+} from '../../model/cron-scheduler.js';
 import type { Redis } from 'ioredis';
 import {
   keys,
@@ -94,6 +100,8 @@ export interface Snapshot {
   currentJobs: Map<string, CurrentJob>;
   jobPage: JobPage | undefined;
   detail: JobDetail | undefined;
+  /** RQ 2.4+ cron schedulers (at most CRON_SCAN_LIMIT), newest beat first. */
+  cron: CronSchedulerEntry[];
 }
 
 export interface SnapshotRequest {
@@ -153,7 +161,12 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
   let roundTrips = 0;
 
   // Round trip 1.
-  const first = redis.pipeline().smembers(keys.allWorkers).smembers(keys.allQueues).exists(keys.suspended);
+  const first = redis
+    .pipeline()
+    .smembers(keys.allWorkers)
+    .smembers(keys.allQueues)
+    .exists(keys.suspended)
+    .zrevrange(keys.cronSchedulers, 0, CRON_SCAN_LIMIT - 1, 'WITHSCORES');
   if (request.wantVersion) first.info('server');
   const r1 = await exec(first);
   roundTrips++;
@@ -163,7 +176,8 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
     .sort();
   const queueKeys = reply<string[]>(r1, 1, []).filter((k) => k.startsWith(keys.queue('')));
   const suspended = reply<number>(r1, 2, 0) === 1;
-  const info = request.wantVersion ? reply<string>(r1, 3, '') : undefined;
+  const cronFlat = reply<string[]>(r1, 3, []);
+  const info = request.wantVersion ? reply<string>(r1, 4, '') : undefined;
   const serverVersion = info === undefined ? undefined : parseServerVersion(info);
   const server = info === undefined || info === '' ? undefined : parseServerIdentity(info);
 
@@ -183,8 +197,17 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
   for (const name of knownQueues) planQueueSizes(second, name);
   const pagePlan = request.jobPage ? planJobPage(second, request.jobPage) : undefined;
   const detailPlan = request.detailJobId ? planJobDetail(second, request.detailJobId) : undefined;
+  // Last in the pipeline, so the offsets above stay as they are.
+  const cronNames: { name: string; score: number }[] = [];
+  for (let i = 0; i + 1 < cronFlat.length; i += 2)
+    cronNames.push({ name: cronFlat[i] ?? '', score: Number(cronFlat[i + 1]) });
+  for (const c of cronNames) second.hmget(keys.cronScheduler(c.name), ...CRON_FIELDS);
   r2.replies = await exec(second);
   roundTrips++;
+  const cronBase = r2.replies.length - cronNames.length;
+  const cron = cronNames.map((c, i) =>
+    cronSchedulerFrom(c.name, c.score, reply<(string | null)[]>(r2.replies, cronBase + i, [])),
+  );
 
   const numsub = workerNames.length > 0 ? reply<unknown[]>(r2.replies, workerKeys.length * 2, []) : [];
   const listenersByChannel = new Map<string, number>();
@@ -299,6 +322,7 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
     currentJobs,
     jobPage,
     detail,
+    cron,
   };
 }
 

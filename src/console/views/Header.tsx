@@ -127,7 +127,8 @@ const TAB_LABELS: [ScreenId, string][] = [
   ['jobs', '3 Jobs'],
   ['logs', '4 Logs'],
   ['events', '5 Events'],
-  ['help', '6 Help'],
+  ['cron', '6 Cron'],
+  ['help', '7 Help'],
 ];
 
 export function Tabs({ screen, extra }: { screen: ScreenId; extra: string }): React.JSX.Element {
