@@ -194,7 +194,7 @@ async function noteAbandonedJob(
       const record = await findWorker(connection.client, member.name);
       if (record?.currentJob) {
         logger.warn(
-          `${member.id} (worker ${member.name}) was running job ${record.currentJob}: it stays in the started registry until the abandoned-job clean-up fails it, or retries it if it has retries left`,
+          `${member.id} (worker ${member.name}) was running job ${record.currentJob}: its horse lets it finish and records the outcome itself; a job that never reached the horse stays in the started registry until the abandoned-job clean-up fails it, or retries it if it has retries left`,
         );
       }
     } finally {

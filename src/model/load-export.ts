@@ -77,7 +77,18 @@ export async function loadExport(dotted: string, roots: readonly string[]): Prom
   if (known !== undefined) return known;
   const { value } = await resolveExport(dotted, roots);
   cacheFor(roots).set(dotted, value);
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function')
+    exportNames.set(value, dotted);
   return value;
+}
+
+/** The dotted name an object or function was loaded under, so another process can load it too. */
+const exportNames = new WeakMap<object, string>();
+
+export function exportName(value: unknown): string | undefined {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function'
+    ? exportNames.get(value)
+    : undefined;
 }
 
 /** The export if this process resolved it before: no await, no key string per job. */

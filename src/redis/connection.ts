@@ -325,3 +325,71 @@ export function describeConnectError(error: unknown, display: string): RqtsError
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;
 }
+
+/** The options of a client that say where and how to connect, and nothing that is a function. */
+const PORTABLE_OPTIONS = [
+  'host',
+  'port',
+  'path',
+  'family',
+  'db',
+  'username',
+  'password',
+  'tls',
+  'sentinels',
+  'name',
+  'role',
+  'sentinelUsername',
+  'sentinelPassword',
+  'sentinelTLS',
+  'enableTLSForSentinelMode',
+  'keyPrefix',
+  'connectTimeout',
+] as const;
+
+/**
+ * A client's connection options as plain JSON, for another process to open the same kind of
+ * connection (a horse that outlives its worker). TLS files read into Buffers travel as text.
+ */
+export function portableOptions(client: Redis): RedisOptions {
+  const source = client.options as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const name of PORTABLE_OPTIONS) {
+    const value = plainValue(source[name]);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+function plainValue(value: unknown): unknown {
+  if (value === null || value === undefined || typeof value === 'function') return undefined;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (Array.isArray(value)) return value.map(plainValue);
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      const plain = plainValue(inner);
+      if (plain !== undefined) out[key] = plain;
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * A client from portableOptions() that keeps trying to reach Redis and never sends a command
+ * twice: a step whose reply was lost fails, and its caller checks what Redis holds instead.
+ */
+export function clientFromOptions(options: RedisOptions, connectionName: string): Redis {
+  const client = new Redis({
+    ...options,
+    connectionName,
+    lazyConnect: true,
+    maxRetriesPerRequest: null,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+    ...failoverOptions(options, true),
+  });
+  client.on('error', () => undefined);
+  return client;
+}

@@ -1,3 +1,4 @@
+import type { TakenAs } from './horse-protocol.js';
 import type { HorseVitals } from './horse-vitals.js';
 import type { JobPayload } from './job-runner.js';
 
@@ -24,6 +25,8 @@ export interface ExecuteContext {
   /** Called when the job really starts (a horse may first need to boot): arm timeouts here. */
   onStarted?: () => void;
   saveMeta: (meta: Record<string, unknown>) => Promise<void>;
+  /** How the worker took the job, for a horse that must record it after the worker died. */
+  taken?: TakenAs;
 }
 
 export interface Executor {

@@ -1,11 +1,44 @@
+import type { RedisOptions } from 'ioredis';
 import type { JobPayload, RunOutcome } from './job-runner.js';
+import type { RqProtocol } from './rq-protocol.js';
+import type { WorkerIdentity } from './store.js';
 
-// The closed vocabulary between a worker and its horse (style.md habit 9). The horse runs
-// user code only; every Redis write stays in the worker, so killing a horse can never
-// leave a half-written job.
+// The closed vocabulary between a worker and its horse (style.md habit 9). While its worker
+// lives, the horse runs user code only and every Redis write stays in the worker, so killing
+// a horse can never leave a half-written job. Only a horse whose worker died writes: the
+// outcome of the job it was running, fenced as the worker's own write (horse-orphan.ts).
+
+/**
+ * What a horse needs to record its job itself once its worker is gone, sent once at spawn:
+ * how to reach Redis (the worker's own connection options), whose job it is, and how the
+ * worker would write the outcome. Names, not objects, for anything loaded by dotted path.
+ */
+export interface HorseSetup {
+  redis: RedisOptions;
+  worker: WorkerIdentity;
+  protocol: RqProtocol;
+  resultTtl: number;
+  defaultHandler: boolean;
+  /** Dotted names; undefined for rqts's own JSON serializer and Job class. */
+  serializer?: string;
+  jobClass?: string;
+  exceptionHandlers: string[];
+  /** Why the horse could not record a job itself (a serializer given as an object), if so. */
+  cannotRecord?: string;
+}
+
+/** How the worker took the running job: the same fence for a write by its horse. */
+export interface TakenAs {
+  queue: string;
+  member: string;
+  /** The started_at this attempt was given (ms), to tell it from a later attempt. */
+  startedAt?: number;
+  execution?: { id: string; startedAt: number };
+}
 
 export type ToHorse =
-  | { type: 'run'; job: JobPayload; roots: string[] }
+  | { type: 'setup'; setup: HorseSetup }
+  | { type: 'run'; job: JobPayload; roots: string[]; taken?: TakenAs }
   | { type: 'meta-saved'; seq: number }
   /** A graceful stop: the running job's AbortSignal fires; the kill comes later, if needed. */
   | { type: 'abort'; jobId: string; reason: string };
@@ -25,7 +58,7 @@ export function isFromHorse(message: unknown): message is FromHorse {
 export function isToHorse(message: unknown): message is ToHorse {
   if (!message || typeof message !== 'object') return false;
   const type = (message as { type?: unknown }).type;
-  return type === 'run' || type === 'meta-saved' || type === 'abort';
+  return type === 'setup' || type === 'run' || type === 'meta-saved' || type === 'abort';
 }
 
 /**

@@ -4,7 +4,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { settledWithin } from './deadline.js';
-import { encodeMessage, HORSE_CHANNEL_FD, isFromHorse, lineReader, type ToHorse } from './horse-protocol.js';
+import {
+  encodeMessage,
+  HORSE_CHANNEL_FD,
+  isFromHorse,
+  lineReader,
+  type HorseSetup,
+  type ToHorse,
+} from './horse-protocol.js';
 import type { ExecOutcome, ExecuteContext, Executor, KillReason } from './executor.js';
 import type { JobPayload } from './job-runner.js';
 import { VitalsSampler } from './horse-vitals.js';
@@ -43,6 +50,8 @@ export class HorseExecutor implements Executor {
       maxJobsPerHorse?: number;
       env?: NodeJS.ProcessEnv;
       onSpawn?: (pid: number) => void;
+      /** Asked at each spawn: what the horse needs to record its job if the worker dies. */
+      setup?: () => HorseSetup | undefined;
     } = {},
   ) {}
 
@@ -89,6 +98,8 @@ export class HorseExecutor implements Executor {
       );
     });
     this.ready.catch(() => undefined);
+    const setup = this.options.setup?.();
+    if (setup) this.send(child, { type: 'setup', setup });
     // One reader for the horse's life, not one per job: it routes by the running job.
     channel.on(
       'data',
@@ -184,7 +195,7 @@ export class HorseExecutor implements Executor {
     return new Promise<ExecOutcome>((resolve) => {
       const vitals = child.pid === undefined ? undefined : new VitalsSampler(child.pid);
       this.running = { jobId: job.id, resolve, killReason: undefined, saveMeta: context.saveMeta, vitals };
-      this.send(child, { type: 'run', job, roots: context.roots });
+      this.send(child, { type: 'run', job, roots: context.roots, taken: context.taken });
       context.onStarted?.();
     });
   }

@@ -90,6 +90,12 @@ export class WorkerStore {
   private readonly executions = new WeakMap<Job, ResultExecution & { startedAt: Date }>();
   /** The RQ wire format written: 2 = composite members and execution records (rq-protocol §9). */
   protocol: RqProtocol = 1;
+  /**
+   * False in a horse whose worker is gone: its finish and failure leave the worker hash alone
+   * (no counters, no state, no TTL, no step token), so a dead worker never looks alive and a
+   * later worker of the same name keeps its own step tokens. The job fence still applies.
+   */
+  keepsWorkerHash = true;
   /** Step tokens: unique per call of this worker, so a replayed call can tell it ran. */
   private readonly tokenPrefix = randomBytes(4).toString('hex');
   private steps = 0;
@@ -222,6 +228,12 @@ export class WorkerStore {
     return this.members.get(job) ?? job.id;
   }
 
+  /** A job its worker took under `member` (and `execution`), recorded now by its horse. */
+  adopt(job: Job, member: string, execution?: ResultExecution & { startedAt: Date }): void {
+    if (member !== job.id) this.members.set(job, member);
+    if (execution) this.executions.set(job, execution);
+  }
+
   /** Speaking 2.x: the execution a job this worker takes will run as. */
   executionOf(job: Job): (ResultExecution & { startedAt: Date }) | undefined {
     return this.executions.get(job);
@@ -345,7 +357,7 @@ export class WorkerStore {
       this.key,
       this.memberOf(job),
       this.identity.name,
-      this.nextToken(),
+      this.keepsWorkerHash ? this.nextToken() : '',
       ...args,
     );
     return stepOutcome(reply);
@@ -439,14 +451,14 @@ export class WorkerStore {
     next?: DequeueRequest,
   ): Promise<{ outcome: StepOutcome; next: DequeueResult | undefined }> {
     const ended = new Date();
-    const token = this.nextToken();
+    const token = this.keepsWorkerHash ? this.nextToken() : '';
     const finish = finishScriptParts(
       job,
       {
         returnValue,
         resultTtl,
         ended,
-        worker: { key: this.key, workingSeconds, idleTtl },
+        worker: this.keepsWorkerHash ? { key: this.key, workingSeconds, idleTtl } : undefined,
         fence: { member: this.memberOf(job), worker: this.identity.name, token },
       },
       this.queueTexts(job.origin).finish,
@@ -534,13 +546,14 @@ export class WorkerStore {
       member: this.memberOf(job),
       execution: this.executions.get(job),
     });
-    this.afterJobCommands(
-      commander,
-      workingSeconds,
-      'failed_job_count',
-      idleTtl,
-      failure.status !== 'stopped',
-    );
+    if (this.keepsWorkerHash)
+      this.afterJobCommands(
+        commander,
+        workingSeconds,
+        'failed_job_count',
+        idleTtl,
+        failure.status !== 'stopped',
+      );
     return { outcome: await this.fencedBatch(job, args), result };
   }
 }

@@ -6,7 +6,7 @@ import { RqtsError } from '../model/errors.js';
 import { realError } from '../redis/refusal.js';
 import type { Job, JobCall } from '../model/job.js';
 import { validateQueueName } from '../model/queue.js';
-import { JSONSerializer, toBuffer } from '../model/serializer.js';
+import { JSONSerializer } from '../model/serializer.js';
 import { formatTimestamp } from '../model/time.js';
 import type { WorkerCommand } from '../model/commands.js';
 import {
@@ -21,20 +21,19 @@ import { settleCallbacks } from './callbacks.js';
 import { CommandListener } from './command-listener.js';
 import type { CallbackRun } from './current-job.js';
 import { settledWithin } from './deadline.js';
-import {
-  describeDeath,
-  loadDeathPenaltyClass,
-  TimerDeathPenalty,
-  type DeathPenaltyClass,
-} from './death-penalty.js';
+import { loadDeathPenaltyClass, TimerDeathPenalty, type DeathPenaltyClass } from './death-penalty.js';
 import { loadExceptionHandlers, runExceptionHandlers, type ExceptionHandler } from './exception-handlers.js';
 import type { ExecOutcome, Executor } from './executor.js';
 import { HorseExecutor } from './horse.js';
+import type { HorseSetup, TakenAs } from './horse-protocol.js';
+import { exportName } from '../model/load-export.js';
+import { portableOptions } from '../redis/connection.js';
 import type { JobPayload } from './job-runner.js';
 import { Maintenance } from './maintenance.js';
 import { dequeueTimeout, withDefaults, type ResolvedWorkerOptions, type WorkerOptions } from './options.js';
 import { Scheduler } from './scheduler.js';
 import { ShutdownSignals } from './shutdown-signals.js';
+import { outcomeWrite } from './outcome-write.js';
 import { PROTOCOL_VERSION_TEXT, resolveProtocol } from './rq-protocol.js';
 import {
   WorkerStore,
@@ -160,7 +159,46 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return new HorseExecutor({
       maxJobsPerHorse: this.options.maxJobsPerHorse,
       env: { RQ_WORKER_ID: this.name },
+      setup: () => this.horseSetup(),
     });
+  }
+
+  /** What a horse needs to record its job itself if this process dies (horse-orphan.ts). */
+  private horseSetup(): HorseSetup {
+    const { serializer, jobClass } = this.options;
+    const serializerName = serializer && serializer !== JSONSerializer ? exportName(serializer) : undefined;
+    const jobClassName = jobClass ? exportName(jobClass) : undefined;
+    // A handler given as a function lives in this process only; one loaded by name goes along.
+    const handlers = this.options.exceptionHandlers.map((h) => (typeof h === 'string' ? h : exportName(h)));
+    const unnamed =
+      serializer && serializer !== JSONSerializer && !serializerName
+        ? 'its serializer was given as an object, not by dotted name'
+        : jobClass && !jobClassName
+          ? 'its job class was given as a class, not by dotted name'
+          : undefined;
+    return {
+      redis: portableOptions(this.connection),
+      worker: this.store.identity,
+      protocol: this.store.protocol,
+      resultTtl: this.options.resultTtl,
+      defaultHandler: !this.options.disableDefaultExceptionHandler,
+      serializer: serializerName,
+      jobClass: jobClassName,
+      exceptionHandlers: handlers.filter((h) => h !== undefined),
+      cannotRecord: unnamed,
+    };
+  }
+
+  /** How this worker took `job`: the fence its horse writes under if this process dies. */
+  private takenAs(job: Job): TakenAs | undefined {
+    if (this.executionMode !== 'horse') return undefined;
+    const execution = this.store.executionOf(job);
+    return {
+      queue: job.origin,
+      member: this.store.memberOf(job),
+      startedAt: job.startedAt?.getTime(),
+      execution: execution && { id: execution.id, startedAt: execution.startedAt.getTime() },
+    };
   }
 
   protected get executionMode(): 'horse' | 'simple' {
@@ -416,6 +454,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         roots: this.options.paths,
         onStarted: () => penalty.arm(),
         saveMeta: (meta) => this.store.saveMeta(job.id, meta),
+        taken: this.takenAs(job),
       });
     } finally {
       penalty.disarm();
@@ -430,61 +469,35 @@ export class Worker extends EventEmitter<WorkerEvents> {
       await this.recordFailure(job, gracefulStopReason(outcome, graceful), 'stopped', working);
       return;
     }
-    switch (outcome.kind) {
-      case 'succeeded': {
-        const resultTtl = job.resultTtl ?? this.options.resultTtl;
-        try {
-          // A value that crossed the horse's JSON channel always serializes as JSON; only a
-          // custom serializer can refuse it.
-          if (this.options.serializer && this.options.serializer !== JSONSerializer)
-            toBuffer(this.options.serializer.dumps(outcome.value));
-        } catch (error) {
-          await this.recordFailure(
-            job,
-            `TypeError: the return value cannot be serialized: ${(error as Error).message}`,
-            'failed',
-            working,
-          );
-          return;
-        }
-        const finished = await this.persist(`record job ${job.id} as finished`, () =>
-          this.store.finishJob(
-            job,
-            outcome.value,
-            resultTtl,
-            working,
-            this.idleTtl,
-            this.mayPrefetch() ? this.dequeueRequest() : undefined,
-          ),
-        );
-        this.prefetched = finished.next;
-        this.state = 'idle';
-        if (this.dropped(job, 'finished', finished.outcome)) return;
-        this.emit('job:finished', job, outcome.value);
-        this.log.info(`${job.origin}: Job OK (${escapeControl(job.id)})`);
-        this.log.info(
-          resultTtl > 0
-            ? `Result is kept for ${resultTtl} seconds`
-            : resultTtl === 0
-              ? 'Result discarded immediately'
-              : 'Result will never expire, clean up result key manually',
-        );
-        return;
-      }
-      case 'failed':
-        await this.recordFailure(job, outcome.excString, 'failed', working);
-        return;
-      case 'died': {
-        this.emit('horse:died', job, outcome);
-        const { excString, status } = describeDeath(outcome, timeout);
-        await this.recordFailure(job, excString, status, working);
-        return;
-      }
-      default: {
-        const unreachable: never = outcome;
-        throw new Error(`unknown outcome ${JSON.stringify(unreachable)}`);
-      }
+    if (outcome.kind === 'died') this.emit('horse:died', job, outcome);
+    const write = outcomeWrite(outcome, timeout, this.options.serializer);
+    if (write.kind === 'fail') {
+      await this.recordFailure(job, write.excString, write.status, working);
+      return;
     }
+    const resultTtl = job.resultTtl ?? this.options.resultTtl;
+    const finished = await this.persist(`record job ${job.id} as finished`, () =>
+      this.store.finishJob(
+        job,
+        write.value,
+        resultTtl,
+        working,
+        this.idleTtl,
+        this.mayPrefetch() ? this.dequeueRequest() : undefined,
+      ),
+    );
+    this.prefetched = finished.next;
+    this.state = 'idle';
+    if (this.dropped(job, 'finished', finished.outcome)) return;
+    this.emit('job:finished', job, write.value);
+    this.log.info(`${job.origin}: Job OK (${escapeControl(job.id)})`);
+    this.log.info(
+      resultTtl > 0
+        ? `Result is kept for ${resultTtl} seconds`
+        : resultTtl === 0
+          ? 'Result discarded immediately'
+          : 'Result will never expire, clean up result key manually',
+    );
   }
 
   private async recordFailure(

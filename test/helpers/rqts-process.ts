@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from './wait.js';
 
@@ -20,21 +22,63 @@ export interface RqtsProcess {
 const spawned = new Set<ChildProcess>();
 
 /**
- * SIGKILLs every process spawnRqts started that is still running (and its horse, through
- * the horse's exit-on-disconnect). Test files call it in afterAll, so a failed assertion
- * never leaves a worker behind.
+ * Marks every process this test file starts, and what they start (horses inherit it): a horse
+ * that holds a job outlives its SIGKILLed worker to record that job (src/worker/horse-orphan.ts).
+ */
+const OWNER = randomUUID();
+const OWNER_ENV = 'RQTS_TEST_OWNER';
+
+/**
+ * SIGKILLs every process spawnRqts started that is still running, and every horse they
+ * started, orphaned ones included. Test files call it in afterAll, so a failed assertion
+ * never leaves a worker or a horse behind.
  */
 export function killSpawned(): void {
   for (const child of spawned) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
   spawned.clear();
+  for (const pid of markedPids()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Processes whose environment carries this file's mark. */
+function markedPids(): number[] {
+  const mark = `${OWNER_ENV}=${OWNER}`;
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(mark)) pids.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
+/** The direct children of a process (a worker's horses), from /proc. */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
 }
 
 export function spawnRqts(args: string[], env: Record<string, string> = {}, cwd = ROOT): RqtsProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', ...env },
+    env: { ...process.env, NO_COLOR: '1', [OWNER_ENV]: OWNER, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   spawned.add(child);

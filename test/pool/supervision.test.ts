@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findWorkers, Job, Queue, Registry } from '../../src/index.js';
+import { findWorkers, Job, latestResult, Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import type { RqtsProcess } from '../helpers/rqts-process.js';
@@ -24,11 +24,11 @@ describe('rqts worker-pool supervision', () => {
     return new Map(live.filter((w) => w.pool === pool).map((w) => [w.name, w.raw]));
   }
 
-  it('kill -9 of a busy member: it is replaced at once, its horse goes, its job ends failed, nothing is lost', async () => {
+  it('kill -9 of a busy member: it is replaced at once, its horse records the job and goes, nothing is lost', async () => {
     const queue = new Queue('sup', redis.client);
     const pool = startPool(['sup', '-n', '2', '--name', 'sup']);
     await waitFor(async () => (await poolWorkers('sup')).size === 2, 30_000, 'two registered members');
-    const stuck = await queue.enqueue('tasks.hang');
+    const stuck = await queue.enqueue('tasks.hang', [], {}, { timeout: 5 });
     const busy = await waitFor(
       async () => {
         const job = await Job.fetch(redis.client, stuck.id);
@@ -51,7 +51,7 @@ describe('rqts worker-pool supervision', () => {
       20_000,
     );
     await pool.waitForOutput(
-      `(worker ${busy}) was running job ${stuck.id}: it stays in the started registry until the abandoned-job clean-up fails it`,
+      `(worker ${busy}) was running job ${stuck.id}: its horse lets it finish and records the outcome itself`,
       20_000,
     );
     const replaced = await waitFor(
@@ -65,19 +65,19 @@ describe('rqts worker-pool supervision', () => {
     );
     const slot = /^sup-(w\d)-/.exec(busy)?.[1];
     expect(replaced.some((name) => name.startsWith(`sup-${slot}-`))).toBe(true);
+    // The orphaned horse ends the job at its timeout and records that itself, then exits.
     await waitFor(
       () => stillAlive(victimTree).length === 0,
-      10_000,
+      15_000,
       `the killed member's horse to exit:\n${describeProcesses(stillAlive(victimTree))}`,
     );
-
-    // The job waits in the started registry until the abandoned-job clean-up; fast-forward it.
-    expect(await redis.client.zscore(keys.registry('started', 'sup'), stuck.id)).not.toBeNull();
-    await redis.client.zadd(keys.registry('started', 'sup'), '0', stuck.id);
-    await new Registry('started', 'sup', redis.client).cleanup();
-    const abandoned = await Job.fetch(redis.client, stuck.id);
-    expect(abandoned.status).toBe('failed');
+    const ended = await Job.fetch(redis.client, stuck.id);
+    expect(ended.status).toBe('failed');
+    expect(await redis.client.zscore(keys.registry('started', 'sup'), stuck.id)).toBeNull();
     expect(await redis.client.zscore(keys.registry('failed', 'sup'), stuck.id)).not.toBeNull();
+    expect((await latestResult(redis.client, stuck.id))?.excString).toBe(
+      'JobTimeoutException: Task exceeded maximum timeout value (5 seconds)',
+    );
 
     // The pool still works at full size.
     const after = await queue.enqueueMany(

@@ -79,8 +79,8 @@ describe('process deaths', () => {
     expect((await Job.fetch(redis.client, job.id)).status).toBe('failed');
   });
 
-  it('a SIGKILLed worker leaves no orphan horse behind', async () => {
-    const job = await new Queue('orphan', redis.client).enqueue('tasks.hang');
+  it("a SIGKILLed worker leaves no horse behind: an idle one exits, a busy one ends at its job's timeout", async () => {
+    const job = await new Queue('orphan', redis.client).enqueue('tasks.hang', [], {}, { timeout: 2 });
     const proc = spawnRqts([
       'worker',
       'orphan',
@@ -96,16 +96,31 @@ describe('process deaths', () => {
       15_000,
       'busy',
     );
-    const workerPid = proc.child.pid ?? 0;
-    const horsePid = Number(
-      execFileSync('pgrep', ['-P', String(workerPid)])
-        .toString()
-        .trim()
-        .split('\n')[0],
-    );
+    const horsePid = onlyChild(proc.child.pid ?? 0);
     expect(isAlive(horsePid)).toBe(true);
     proc.kill('SIGKILL');
-    await waitFor(() => !isAlive(horsePid), 10_000, 'horse exit');
+    // The horse records the job's timeout itself (test/worker/orphan-horse.test.ts), then goes.
+    await waitFor(() => !isAlive(horsePid), 10_000, 'busy horse exit');
+    expect((await Job.fetch(redis.client, job.id)).status).toBe('failed');
+
+    const idle = spawnRqts([
+      'worker',
+      'orphan',
+      '--url',
+      redis.url,
+      '--path',
+      FIXTURES,
+      '--name',
+      'idle-test',
+    ]);
+    await waitFor(
+      async () => (await findWorker(redis.client, 'idle-test'))?.state === 'idle',
+      15_000,
+      'idle',
+    );
+    const idleHorse = onlyChild(idle.child.pid ?? 0);
+    idle.kill('SIGKILL');
+    await waitFor(() => !isAlive(idleHorse), 5000, 'idle horse exit');
   });
 
   it('a worker survives a Redis restart: it reconnects, registers again and runs new jobs', async () => {
@@ -156,3 +171,12 @@ describe('process deaths', () => {
     }
   });
 });
+
+function onlyChild(pid: number): number {
+  return Number(
+    execFileSync('pgrep', ['-P', String(pid)])
+      .toString()
+      .trim()
+      .split('\n')[0],
+  );
+}
