@@ -7,6 +7,8 @@ import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { killSpawned, spawnRqts } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 import { JSON_SERIALIZER, PY_FIXTURES, py, reap } from './worker-interop.js';
+import { startConsole } from '../console/harness.js';
+import { KEYS } from '../console/render.js';
 
 // What the console's data layer and `rqts info --json` show of a running Python worker of
 // each release: its version, and its running job by job id (with the execution for 2.x).
@@ -68,5 +70,27 @@ describeEachPeer('a running Python worker seen by the console and rqts info', (p
     expect(await info.exited).toBe(0);
     const doc = JSON.parse(info.output()) as { workers: { name: string; software: string }[] };
     expect(doc.workers.find((w) => w.name === 'pyw')?.software).toBe(`RQ ${peer.version}`);
+
+    // On screen: the version column and the fleet's protocol in the header; on Jobs → started,
+    // a 2.x job's execution with its own heartbeat age.
+    const ui = startConsole(redis.url, { columns: 200 });
+    try {
+      const shown = peer.version.replace(/\.0$/, '');
+      const frame = await ui.r.waitForFrame(
+        (f) => /pyw\s.*busy/.test(f) && f.includes(`RQ ${shown}`),
+        20_000,
+      );
+      expect(frame).toContain(`RQ ${peer.major}.x fleet`);
+      await ui.r.press('2');
+      await ui.r.waitForFrame(/seen/);
+      await ui.r.press(KEYS.enter, KEYS.right); // queued -> started
+      const started = await ui.r.waitForFrame((f) => f.includes('held-1'), 20_000);
+      const row = started.split('\n').find((l) => l.includes('held-1')) ?? '';
+      if (peer.major >= 2) expect(row).toMatch(/[0-9a-f]{8} ♥[\d.]+s/);
+      else expect(row).not.toContain('♥');
+      expect(row).not.toContain('gone');
+    } finally {
+      await ui.close();
+    }
   });
 });

@@ -181,6 +181,16 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
     text: (r) => formatDuration(r.totalWorkingSeconds),
   },
   {
+    id: 'version',
+    title: 'VERSION',
+    width: 5,
+    max: 12,
+    priority: 5,
+    sortValue: (r) => r.software,
+    // "RQ 2.10.0" reads as "RQ 2.10": the patch level rarely matters on call.
+    text: (r) => (r.ghost ? '' : escapeControl(r.software.replace(/^(RQ \d+\.\d+)\.0$/, '$1'))),
+  },
+  {
     id: 'where',
     title: 'PID@HOST',
     width: 8,
@@ -210,6 +220,7 @@ export function workerHaystack(row: WorkerRow): string {
     row.currentJobId ?? '',
     row.job?.description ?? '',
     row.hostname ?? '',
+    row.software,
     String(row.pid ?? ''),
     workerFlagsText(row.flags),
   ].join(' ');
@@ -380,6 +391,20 @@ export function jobColumns(
       text: (j) => escapeControl(j.workerName ?? ''),
     },
   ];
+  if (kind === 'started')
+    columns.push({
+      // RQ 2.x runs a job as an execution with its own heartbeat: a stale one is a frozen horse.
+      id: 'execution',
+      title: 'EXECUTION',
+      width: 9,
+      max: 20,
+      priority: 4,
+      hideEmpty: true,
+      text: (j, now) =>
+        j.executionId === undefined
+          ? ''
+          : `${escapeControl(j.executionId.slice(0, 8))} ♥${j.executionHeartbeat ? formatDuration((now - j.executionHeartbeat.getTime()) / 1000) : '?'}`,
+    });
   if (kind === 'started')
     columns.push({
       id: 'orphan',

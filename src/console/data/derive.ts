@@ -111,6 +111,10 @@ export interface WorkerRow {
   memLimitBytes: number | undefined;
   /** Python workers publish no horse memory: their MEM column says so. */
   rqts: boolean;
+  /** What runs it: `rqts 0.1.0`, `RQ 2.10.0`, `?` (a ghost: unknown). */
+  software: string;
+  /** Major of the RQ protocol it speaks (its `version` field; rqts writes the one it speaks). */
+  rqMajor: number | undefined;
   /** The current job's function's usual run time, when learnt. */
   usual: RunStats | undefined;
   flags: WorkerFlag[];
@@ -160,6 +164,8 @@ export function deriveWorkerRow(
       rssBytes: undefined,
       memLimitBytes: undefined,
       rqts: false,
+      software: '?',
+      rqMajor: undefined,
       flags: ['ghost'],
     };
   }
@@ -214,6 +220,8 @@ export function deriveWorkerRow(
     rssBytes: rss,
     memLimitBytes: rss === undefined ? undefined : limit,
     rqts: record.software.startsWith('rqts'),
+    software: record.software,
+    rqMajor: record.rqMajor,
     flags,
   };
 }
@@ -346,6 +354,8 @@ export interface Totals {
   failed: number;
   queues: number;
   orphaned: number;
+  /** The RQ protocol majors the live workers speak, lowest first ([1, 2]: a mixed fleet). */
+  protocols: number[];
 }
 
 export function deriveTotals(
@@ -356,7 +366,9 @@ export function deriveTotals(
   const byState: Record<string, number> = {};
   let ghosts = 0;
   let flagged = 0;
+  const protocols = new Set<number>();
   for (const w of workerRows) {
+    if (w.rqMajor !== undefined && !w.ghost) protocols.add(w.rqMajor);
     if (w.ghost) ghosts++;
     else byState[w.state] = (byState[w.state] ?? 0) + 1;
     if (isFlagged(w)) flagged++;
@@ -371,5 +383,6 @@ export function deriveTotals(
     failed: queueRows.reduce((n, q) => n + q.failed, 0),
     queues: queueRows.length,
     orphaned: orphans.length,
+    protocols: [...protocols].sort((a, b) => a - b),
   };
 }

@@ -45,6 +45,15 @@ export function Header(props: HeaderProps): React.JSX.Element {
         <Text>{escapeControl(props.display)}</Text>
         <Sep />
         <Text>{props.serverVersion ? `Redis ${escapeControl(props.serverVersion)}` : 'Redis ?'}</Text>
+        {totals && totals.protocols.length > 0 ? (
+          <>
+            <Sep />
+            {/* A mixed fleet is worth a colour: 1.x clean-ups drop 2.x's composite members. */}
+            <Text color={totals.protocols.length > 1 ? 'yellow' : undefined}>
+              {`RQ ${totals.protocols.map((m) => `${m}.x`).join('+')} fleet`}
+            </Text>
+          </>
+        ) : null}
         <Sep />
         <Text>rtt {props.latencyMs === undefined ? '-' : `${props.latencyMs.toFixed(1)}ms`}</Text>
         <Sep />
