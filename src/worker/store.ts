@@ -4,7 +4,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
 import { JOB_HASH_FIELDS } from '../redis/job-fields.js';
 import { FINISH_DEQUEUE_N } from '../redis/scripts/finish-dequeue-n.js';
-import { withScripts, type DequeueReply } from '../redis/scripts/index.js';
+import { queueScript, SCRIPTS, withScripts, type DequeueReply } from '../redis/scripts/index.js';
 import {
   canSendPacked,
   Fixed,
@@ -22,6 +22,7 @@ import { recordCommands } from '../redis/command-recorder.js';
 import { failCommands, finishScriptParts, type FinishTexts } from '../model/transitions.js';
 import type { WorkerState } from '../model/worker-record.js';
 import type { ResultExecution } from '../model/results.js';
+import { repeatCommands, repeatPlan } from '../model/repeat.js';
 import { PROTOCOL_VERSION_TEXT, type RqProtocol } from './rq-protocol.js';
 
 // Every Redis write a worker makes, as RQ 1.16 makes them (docs/protocol.md §2, §3, §6), each
@@ -449,7 +450,7 @@ export class WorkerStore {
     workingSeconds: number,
     idleTtl: number,
     next?: DequeueRequest,
-  ): Promise<{ outcome: StepOutcome; next: DequeueResult | undefined }> {
+  ): Promise<{ outcome: StepOutcome; next: DequeueResult | undefined; repeated?: 'queued' | 'scheduled' }> {
     const ended = new Date();
     const token = this.keepsWorkerHash ? this.nextToken() : '';
     const finish = finishScriptParts(
@@ -464,6 +465,23 @@ export class WorkerStore {
       this.queueTexts(job.origin).finish,
       this.fixedTexts.workerKey,
     );
+    const repeat = repeatPlan(job);
+    if (repeat) {
+      // The finish and the next run in one MULTI; no dequeue rides along, so a burst worker
+      // does not find its queue empty just before the repeat lands in it.
+      const multi = this.connection.multi();
+      queueScript(multi, SCRIPTS.finishJob, plainArgs([...finish.keys, ...finish.args]));
+      repeatCommands(multi, job, repeat, this.identity.name, ended);
+      const replies = (await multi.exec()) ?? [];
+      const [finishError, finishReply] = replies[0] ?? [new Error('MULTI aborted'), undefined];
+      if (finishError) throw finishError;
+      const repeated = replies[1]?.[1];
+      return {
+        outcome: stepOutcome(finishReply),
+        next: undefined,
+        repeated: repeated === 'queued' || repeated === 'scheduled' ? repeated : undefined,
+      };
+    }
     if (!next) {
       const reply = await this.scripts.rqtsFinishJob(...plainArgs([...finish.keys, ...finish.args]));
       return { outcome: stepOutcome(reply), next: undefined };

@@ -490,6 +490,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.state = 'idle';
     if (this.dropped(job, 'finished', finished.outcome)) return;
     this.emit('job:finished', job, write.value);
+    if (finished.repeated)
+      this.log.info(
+        // 2.10's line, with the count the run read, whether queued at once or later.
+        `Worker ${this.name}: job ${escapeControl(job.id)} scheduled to repeat (${job.rq2?.repeatsLeft ?? 0} left)`,
+      );
     this.log.info(`${job.origin}: Job OK (${escapeControl(job.id)})`);
     this.log.info(
       resultTtl > 0

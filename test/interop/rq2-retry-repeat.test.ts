@@ -1,16 +1,31 @@
 import { describe, expect, it } from 'vitest';
+import { keys } from '../../src/redis/keys.js';
 import { PEERS } from '../helpers/peers.js';
-import { runProcess } from '../helpers/python.js';
+import { PYTHON, runProcess, spawnPython } from '../helpers/python.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { killSpawned } from '../helpers/rqts-process.js';
-import { INTEROP_FIXTURES, JSON_SERIALIZER, PY_FIXTURES, py, startRqtsWorker } from './worker-interop.js';
-import { PYTHON } from '../helpers/python.js';
+import { waitFor } from '../helpers/wait.js';
+import {
+  INTEROP_FIXTURES,
+  JSON_SERIALIZER,
+  PY_FIXTURES,
+  py,
+  reap,
+  startRqtsWorker,
+} from './worker-interop.js';
 
 // What an RQ 2.10 producer asks of a job's next run, honoured by an rqts worker speaking 2 as
 // by a 2.10 worker: the same jobs run on each, and both must leave the same traces.
 
 let redis: TestRedis;
-useRedis((started) => (redis = started), killSpawned);
+const pythons: ReturnType<typeof spawnPython>[] = [];
+useRedis(
+  (started) => (redis = started),
+  () => {
+    reap(pythons);
+    killSpawned();
+  },
+);
 
 const rq210 = PEERS.find((peer) => peer.major === 2);
 const env = rq210?.env ?? {};
@@ -85,5 +100,129 @@ out({f: conn.hget('rq:job:' + f + '${kind}', 'enqueue_at_front_on_retry') and co
     }
     expect(orders.python).toEqual(['tail', 'head', 'head', 'a', 'b', 'tail']);
     expect(orders.rqts).toEqual(orders.python);
+  });
+
+  it('Repeat(times=2) runs three times, intervals through the scheduled registry, and ends as 2.10 leaves it', async () => {
+    const views: Record<string, unknown> = {};
+    const offsets: Record<string, number[]> = {};
+    for (const kind of ['python', 'rqts'] as const) {
+      const list = `repeat:${kind}`;
+      const queue = `rep-${kind}`;
+      // Intervals that tell the order apart: 2.10 waits 3 s before the first repeat, then 1 s.
+      await py(
+        redis.url,
+        `
+from rq.repeat import Repeat
+q = queue('${queue}')
+q.enqueue('record.hit', '${list}', job_id='later${kind}', repeat=Repeat(times=2, interval=[1, 3]))
+q.enqueue('record.hit', '${list}', job_id='now${kind}', repeat=Repeat(times=2))
+out(True)
+`,
+        env,
+      );
+      // Each distinct (id, due) the scheduled registry holds while the repeats wait.
+      const dues: number[] = [];
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          const entries = await redis.client.zrange(keys.registry('scheduled', queue), 0, -1, 'WITHSCORES');
+          for (let i = 0; i + 1 < entries.length; i += 2) {
+            const due = Number(entries[i + 1]);
+            if (entries[i] === `later${kind}` && !dues.includes(due)) dues.push(due);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      const fixtures = { FIXTURE_REDIS_URL: redis.url };
+      const stop =
+        kind === 'rqts'
+          ? (() => {
+              const worker = startRqtsWorker(
+                redis.url,
+                ['--path', INTEROP_FIXTURES, '--rq-protocol', '2', '--with-scheduler', queue],
+                fixtures,
+              );
+              return async () => {
+                worker.kill('SIGTERM');
+                expect(await worker.exited, worker.output()).toBe(0);
+              };
+            })()
+          : (() => {
+              const worker = spawnPython(
+                [
+                  '-m',
+                  'rq.cli',
+                  'worker',
+                  '--url',
+                  redis.url,
+                  '-S',
+                  JSON_SERIALIZER,
+                  '--path',
+                  PY_FIXTURES,
+                  '--with-scheduler',
+                  queue,
+                ],
+                { ...env, ...fixtures },
+              );
+              pythons.push(worker);
+              return async () => {
+                const exited = new Promise((resolve) => worker.once('exit', resolve));
+                worker.kill('SIGTERM');
+                await exited;
+              };
+            })();
+      await waitFor(
+        async () => (await runs(list)).filter((id) => id === `later${kind}`).length === 3,
+        30_000,
+        `three runs of later${kind}`,
+      );
+      await waitFor(
+        async () => (await redis.client.hget(keys.job(`later${kind}`), 'status')) === 'finished',
+        10_000,
+        `later${kind} finished`,
+      );
+      sampling = false;
+      await sampler;
+      await stop();
+      const ended = (await redis.client.xrange(keys.results(`later${kind}`), '-', '+')).map(([, fields]) =>
+        Number(fields[fields.indexOf('execution_ended_at') + 1]),
+      );
+      // Both schedule at the whole second now + interval: floor(end) + interval, give or take
+      // the second the end straddled.
+      offsets[kind] = dues.map((due, i) => due - Math.floor(ended[i]!));
+      views[kind] = await py(
+        redis.url,
+        `
+from rq.registry import ScheduledJobRegistry
+out({i: {'status': fetch(i + '${kind}').get_status(), 'repeats_left': fetch(i + '${kind}').repeats_left,
+         'results': len(fetch(i + '${kind}').results()),
+         'finished': i + '${kind}' in FinishedJobRegistry(queue=queue('${queue}')),
+         'scheduled': i + '${kind}' in ScheduledJobRegistry(queue=queue('${queue}')),
+         'expires': 0 < conn.ttl('rq:job:' + i + '${kind}') <= 500}
+     for i in ('later', 'now')})
+`,
+        env,
+      );
+      expect((await runs(list)).sort()).toEqual([
+        ...Array(3).fill(`later${kind}`),
+        ...Array(3).fill(`now${kind}`),
+      ]);
+    }
+    const final = {
+      status: 'finished',
+      repeats_left: 0,
+      results: 3,
+      finished: true,
+      scheduled: false,
+      expires: true,
+    };
+    expect(views.python).toEqual({ later: final, now: final });
+    expect(views.rqts).toEqual(views.python);
+    expect(offsets.python).toHaveLength(2);
+    for (const kind of ['python', 'rqts']) {
+      const [first, second] = offsets[kind]!;
+      expect(Math.abs(first! - 3), `${kind} ${JSON.stringify(offsets)}`).toBeLessThanOrEqual(1);
+      expect(Math.abs(second! - 1), `${kind} ${JSON.stringify(offsets)}`).toBeLessThanOrEqual(1);
+    }
   });
 });

@@ -20,6 +20,7 @@ import { FENCED_BATCH_3 } from './fenced-batch-3.js';
 import { FINISH_DEQUEUE_N } from './finish-dequeue-n.js';
 import { FINISH_JOB_7 } from './finish-job-7.js';
 import { RELEASE_DEPENDENTS_1 } from './release-dependents-1.js';
+import { REPEAT_JOB_6 } from './repeat-job-6.js';
 import { REQUEUE_FAILED_4 } from './requeue-failed-4.js';
 
 // Scripts are registered once per client with defineCommand, so ioredis calls them by
@@ -75,6 +76,7 @@ export const SCRIPTS = {
   finishJob: { name: 'rqtsFinishJob', numberOfKeys: 7, lua: FINISH_JOB_7 },
   enqueueJob: { name: 'rqtsEnqueueJob', numberOfKeys: 3, lua: ENQUEUE_JOB_3 },
   enqueueDependent: { name: 'rqtsEnqueueDependent', numberOfKeys: 4, lua: ENQUEUE_DEPENDENT_4 },
+  repeatJob: { name: 'rqtsRepeatJob', numberOfKeys: 6, lua: REPEAT_JOB_6 },
 } as const satisfies Record<string, QueueableScript>;
 
 const QUEUEABLE: readonly QueueableScript[] = Object.values(SCRIPTS);
