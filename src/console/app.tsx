@@ -231,7 +231,14 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const pageSize = Math.max(1, bodyHeight - 2);
   const detailLines: Line[] = useMemo(() => {
     if (ui.screen !== 'detail' || !ui.detail) return [];
-    if (ui.detail.kind === 'job') return jobDetailLines(snapshot?.detail, now, ui.detail.id);
+    if (ui.detail.kind === 'job')
+      return jobDetailLines(
+        snapshot?.detail,
+        now,
+        ui.detail.id,
+        (func) => runtimes.stats(func),
+        slowThresholds,
+      );
     const name = ui.detail.name;
     return workerDetailLines(
       allWorkers.find((w) => w.name === name),
@@ -239,7 +246,9 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       now,
       name,
     );
-  }, [ui.screen, ui.detail, snapshot, allWorkers, now]);
+    // runtimesVersion: the book changes in place; its version says when.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ui.screen, ui.detail, snapshot, allWorkers, now, runtimes, runtimesVersion, slowThresholds]);
   const help = useMemo(() => helpLines(readOnly), [readOnly]);
   const eventText = useMemo(() => eventLines(events.events), [events.events]);
   const cronText = useMemo(

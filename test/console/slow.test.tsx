@@ -69,7 +69,7 @@ describe('the SLOW flag', () => {
       }, 15_000);
       expect(slowSeen).toBe(false);
 
-      await queue.enqueue('tasks.nap', [20_000]);
+      const long = await queue.enqueue('tasks.nap', [20_000]);
       const slow = await c.r.waitForFrame((f) => rowOf(f, 'nap-w').includes('SLOW'), 15_000);
       expect(rowOf(slow, 'nap-w')).toMatch(/tasks\.nap\(20000\).*SLOW/);
       // The MEM column: the horse's resident set, from the busy heartbeat.
@@ -80,6 +80,15 @@ describe('the SLOW flag', () => {
       expect(detail).toMatch(/SLOW: usually [01]\.\ds \(p95 of 6 runs\), running \d/);
       expect(detail).toMatch(/p50 [01]\.\ds, p95 [01]\.\ds, n=6/);
       expect(detail).toMatch(/horse memory\s+\d+(\.\d)?M resident/);
+
+      // The job's own page says the same: its function's distribution and this run against it.
+      await c.r.press('\u001b', ':', ...long.id, '\r');
+      const jobPage = await c.r.waitForFrame(
+        (f) => f.includes(`Job ${long.id}`) && /running for/.test(f),
+        10_000,
+      );
+      expect(jobPage).toMatch(/usual run time\s+p50 [01]\.\ds, p95 [01]\.\ds, n=6/);
+      expect(jobPage).toMatch(/running for\s+SLOW: usually [01]\.\ds \(p95 of 6 runs\), running \d/);
     } finally {
       await c.close();
     }

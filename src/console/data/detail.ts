@@ -3,8 +3,17 @@ import type { Tone } from './columns.js';
 import { formatBytes, workerFlagsText } from './columns.js';
 import type { WorkerRow } from './derive.js';
 import type { JobDetail } from './jobs.js';
+import type { Job } from '../../model/job.js';
 import type { WorkerEntry } from './snapshot.js';
-import { distributionText, slowText } from './runtimes.js';
+import {
+  DEFAULT_SLOW,
+  distributionText,
+  functionOf,
+  isSlow,
+  slowText,
+  type RunStats,
+  type SlowThresholds,
+} from './runtimes.js';
 import { escapeControl, escapeLines, formatDuration, formatTimestampWithAge } from '../text.js';
 
 // The detail screen's text, built as plain lines (escaped) so the view only scrolls them.
@@ -32,7 +41,43 @@ function json(value: unknown): string[] {
   return escapeLines(text);
 }
 
-export function jobDetailLines(detail: JobDetail | undefined, now: number, requestedId: string): Line[] {
+/**
+ * A job's run time beside its function's usual one (p50/p95 of recent finished runs), so
+ * "is this slow?" is answered on the job's own page: running or finished.
+ */
+function runTimeLines(job: Job, usual: RunStats | undefined, slow: SlowThresholds, now: number): Line[] {
+  const ran =
+    job.startedAt && job.endedAt
+      ? (job.endedAt.getTime() - job.startedAt.getTime()) / 1000
+      : job.startedAt && job.status === 'started'
+        ? (now - job.startedAt.getTime()) / 1000
+        : undefined;
+  if (!usual)
+    return [field('usual run time', 'not learnt yet (no finished runs of this function seen)', 'dim')];
+  const running = job.status === 'started';
+  const isSlowNow = running && isSlow(usual, ran, slow);
+  const ratio = ran !== undefined && usual.p95 > 0 ? ` (${(ran / usual.p95).toFixed(1)}× its p95)` : '';
+  return [
+    field('usual run time', distributionText(usual)),
+    ...(ran === undefined
+      ? []
+      : [
+          field(
+            running ? 'running for' : 'this run',
+            isSlowNow ? `SLOW: ${slowText(usual, ran)}` : `${formatDuration(ran)}${ratio}`,
+            isSlowNow ? 'bad' : 'normal',
+          ),
+        ]),
+  ];
+}
+
+export function jobDetailLines(
+  detail: JobDetail | undefined,
+  now: number,
+  requestedId: string,
+  usualOf: (func: string | undefined) => RunStats | undefined = () => undefined,
+  slow: SlowThresholds = DEFAULT_SLOW,
+): Line[] {
   if (!detail || detail.id !== requestedId)
     return [{ text: `Loading job ${escapeControl(requestedId)}…`, tone: 'dim' }];
   const lines: Line[] = [{ text: `Job ${escapeControl(detail.id)}`, bold: true }];
@@ -98,6 +143,7 @@ export function jobDetailLines(detail: JobDetail | undefined, now: number, reque
     lines.push(field('last heartbeat', formatTimestampWithAge(job.lastHeartbeat, now)));
     if (job.startedAt && job.endedAt)
       lines.push(field('ran for', formatDuration((job.endedAt.getTime() - job.startedAt.getTime()) / 1000)));
+    lines.push(...runTimeLines(job, usualOf(call?.funcName ?? functionOf(job.description)), slow, now));
     if (Object.keys(job.meta).length > 0) {
       lines.push(blank, section('Meta'));
       for (const text of json(job.meta)) lines.push({ text });
