@@ -89,6 +89,28 @@ describeEachPeer('a running Python worker seen by the console and rqts info', (p
       if (peer.major >= 2) expect(row).toMatch(/[0-9a-f]{8} ♥[\d.]+s/);
       else expect(row).not.toContain('♥');
       expect(row).not.toContain('gone');
+
+      // Its detail finds it in the started registry, under its execution for 2.x.
+      await ui.r.press(':', ...'held-1', KEYS.enter);
+      const detail = await ui.r.waitForFrame(/listed in\s+started registry of seen/, 10_000);
+      if (peer.major >= 2)
+        expect(detail).toMatch(/listed in\s+started registry of seen \(execution [0-9a-f]+\)/);
+      if (peer.major < 2) return;
+      // 2.x only: a job's repeats and its group, in its detail.
+      await py(
+        redis.url,
+        [
+          'from rq import Repeat',
+          'from rq.group import Group',
+          "queue('seen').enqueue('pytasks.hang', job_id='rep-1', repeat=Repeat(times=2, interval=30))",
+          "Group.create(conn, name='g1').enqueue_many(queue('seen'), [Queue.prepare_data('pytasks.hang', job_id='grp-1')])",
+          'out(True)',
+        ].join('\n'),
+      );
+      await ui.r.press(':', ...'rep-1', KEYS.enter);
+      await ui.r.waitForFrame(/repeats left\s+2, intervals 30 s/, 10_000);
+      await ui.r.press(':', ...'grp-1', KEYS.enter);
+      await ui.r.waitForFrame(/group\s+g1/, 10_000);
     } finally {
       await ui.close();
     }

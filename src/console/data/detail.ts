@@ -71,6 +71,39 @@ function runTimeLines(job: Job, usual: RunStats | undefined, slow: SlowThreshold
   ];
 }
 
+/** What only RQ 2.x jobs carry: repeats, retry at the front, webhooks, group, executions. */
+function rq2Lines(job: Job, detail: JobDetail): Line[] {
+  const lines: Line[] = [];
+  const rq2 = job.rq2;
+  if (rq2?.repeatsLeft !== undefined) {
+    const every = rq2.repeatIntervals?.length ? `, intervals ${rq2.repeatIntervals.join(', ')} s` : '';
+    lines.push(field('repeats left', `${rq2.repeatsLeft}${every}`));
+  }
+  if (rq2?.enqueueAtFrontOnRetry) lines.push(field('retry', 'at the front of the queue'));
+  if (rq2?.webhooks) {
+    const urls = webhookUrls(rq2.webhooks);
+    lines.push(
+      field('webhooks', urls.length > 0 ? escapeControl(urls.join(', ')) : escapeControl(rq2.webhooks)),
+    );
+  }
+  if (detail.groupId) lines.push(field('group', escapeControl(detail.groupId)));
+  if (detail.executions && detail.executions.length > 0)
+    lines.push(field('executions', escapeControl(detail.executions.join(', '))));
+  return lines;
+}
+
+function webhookUrls(stored: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(stored);
+    if (!Array.isArray(parsed)) return [];
+    return parsed
+      .map((w: unknown) => (w && typeof w === 'object' ? (w as Record<string, unknown>).url : undefined))
+      .filter((u): u is string => typeof u === 'string');
+  } catch {
+    return [];
+  }
+}
+
 export function jobDetailLines(
   detail: JobDetail | undefined,
   now: number,
@@ -135,6 +168,7 @@ export function jobDetailLines(
     if (job.retriesLeft !== undefined) lines.push(field('retries left', String(job.retriesLeft)));
     if (job.dependencyIds.length > 0)
       lines.push(field('depends on', escapeControl(job.dependencyIds.join(', '))));
+    lines.push(...rq2Lines(job, detail));
     lines.push(blank, section('Timestamps'));
     lines.push(field('created', formatTimestampWithAge(job.createdAt, now)));
     lines.push(field('enqueued', formatTimestampWithAge(job.enqueuedAt, now)));

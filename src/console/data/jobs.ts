@@ -64,6 +64,10 @@ export interface JobDetail {
   where: string[];
   /** Registry scores of the job's queue (helps explain "abandoned at"/"expires at"). */
   error: string | undefined;
+  /** RQ 2.x: the group it belongs to (`group_id`). */
+  groupId?: string;
+  /** RQ 2.x: the ids of its runs in progress (`rq:executions:<id>`). */
+  executions?: string[];
 }
 
 type Pipeline = ReturnType<Redis['pipeline']>;
@@ -174,6 +178,8 @@ interface DetailPlan {
   result: JobResult | undefined;
   /** The queues searched for the id (its origin, or every queue when the hash is gone). */
   searched: string[];
+  /** RQ 2.x runs of the job (rq:executions:<id>): started-registry members are `id:execution`. */
+  executions: string[];
 }
 
 const DETAIL_REGISTRIES: readonly RegistryKind[] = [
@@ -184,6 +190,9 @@ const DETAIL_REGISTRIES: readonly RegistryKind[] = [
   'scheduled',
   'canceled',
 ];
+
+/** Executions read per job detail: a job has one at a time, more only after crashes. */
+const DETAIL_EXECUTIONS = 10;
 
 /**
  * A job by id, wherever it is: its hash and latest result in round trip 2, then in round
@@ -202,22 +211,27 @@ export function planJobDetail(
     queues: readonly string[],
   ) => { plan: DetailPlan; commands: number };
 } {
-  pipeline.hgetallBuffer(keys.job(id)).xrevrangeBuffer(keys.results(id), '+', '-', 'COUNT', 1);
+  pipeline
+    .hgetallBuffer(keys.job(id))
+    .xrevrangeBuffer(keys.results(id), '+', '-', 'COUNT', 1)
+    .zrange(keys.executions(id), 0, DETAIL_EXECUTIONS - 1);
   return {
-    commands: 2,
+    commands: 3,
     finish(r2, base, third, queues) {
       const hash = reply<Record<string, Buffer>>(r2, base, {});
       const entries = reply<[Buffer, Buffer[]][]>(r2, base + 1, []);
+      const executions = reply<string[]>(r2, base + 2, []);
       const first = entries[0];
       const origin = hash.origin?.toString();
       const searched = origin ? [origin] : [...queues];
       for (const q of searched) {
         third.lpos(keys.queue(q), id);
         for (const kind of DETAIL_REGISTRIES) third.zscore(keys.registry(kind, q), id);
+        for (const e of executions) third.zscore(keys.registry('started', q), `${id}:${e}`);
       }
       return {
-        plan: { id, hash, result: first ? safeDecode(first) : undefined, searched },
-        commands: searched.length * (1 + DETAIL_REGISTRIES.length),
+        plan: { id, hash, result: first ? safeDecode(first) : undefined, searched, executions },
+        commands: searched.length * (1 + DETAIL_REGISTRIES.length + executions.length),
       };
     },
   };
@@ -225,14 +239,20 @@ export function planJobDetail(
 
 export function readJobDetail(plan: DetailPlan, r3: Replies = [], base = 0): JobDetail {
   const where: string[] = [];
+  const stride = 1 + DETAIL_REGISTRIES.length + plan.executions.length;
   plan.searched.forEach((q, i) => {
-    const at = base + i * (1 + DETAIL_REGISTRIES.length);
+    const at = base + i * stride;
     const position = reply<number | null>(r3, at, null);
     if (position !== null) where.push(`queue ${q} (position ${position + 1})`);
     DETAIL_REGISTRIES.forEach((kind, k) => {
       if (reply<string | null>(r3, at + 1 + k, null) !== null) where.push(`${kind} registry of ${q}`);
     });
+    plan.executions.forEach((e, k) => {
+      if (reply<string | null>(r3, at + 1 + DETAIL_REGISTRIES.length + k, null) !== null)
+        where.push(`started registry of ${q} (execution ${e})`);
+    });
   });
+  const groupId = plan.hash.group_id?.toString() || undefined;
   if (!plan.hash.data)
     return {
       id: plan.id,
@@ -251,6 +271,8 @@ export function readJobDetail(plan: DetailPlan, r3: Replies = [], base = 0): Job
       result: plan.result,
       where,
       error: undefined,
+      groupId,
+      executions: plan.executions,
     };
   } catch (error) {
     return { id: plan.id, job: undefined, result: plan.result, where, error: (error as Error).message };
