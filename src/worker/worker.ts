@@ -18,6 +18,7 @@ import {
 } from '../model/worker-record.js';
 import type { JobCallback } from '../model/callbacks.js';
 import { settleCallbacks } from './callbacks.js';
+import { sendWebhooks } from './webhooks.js';
 import { CommandListener } from './command-listener.js';
 import type { CallbackRun } from './current-job.js';
 import { settledWithin } from './deadline.js';
@@ -239,6 +240,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** Listened to from bootstrap on, when the first connection is long made: a ready is a reconnect. */
   private readonly onReconnected = (): void => this.log.info('Reconnected to Redis');
+
+  /** Webhook failures are logged, never the job's. */
+  private readonly warn = (message: string): void => this.log.warn(message);
 
   private watchConnection(on: boolean): void {
     if (on) {
@@ -483,7 +487,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
         resultTtl,
         working,
         this.idleTtl,
-        this.mayPrefetch() ? this.dequeueRequest() : undefined,
+        // A job with webhooks sends them before the next job starts, as 2.10 does.
+        this.mayPrefetch() && !job.rq2?.webhooks ? this.dequeueRequest() : undefined,
       ),
     );
     this.prefetched = finished.next;
@@ -503,6 +508,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           ? 'Result discarded immediately'
           : 'Result will never expire, clean up result key manually',
     );
+    await sendWebhooks(job, 'finished', this.warn);
   }
 
   private async recordFailure(
@@ -534,6 +540,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await runExceptionHandlers(this.handlers, job, excString, (error) =>
       this.log.error(`Exception handler failed: ${String(error)}`),
     );
+    // Not for a retried attempt, nor a stopped job: 2.10 sends `failed` hooks once, at the end.
+    if (status === 'failed' && result === 'failed') await sendWebhooks(job, 'failed', this.warn, excString);
   }
 
   /**
