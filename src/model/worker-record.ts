@@ -36,6 +36,8 @@ export interface WorkerRecord {
   horseRssBytes: number | undefined;
   /** rqts-only: the memory limit its horse runs under (horse_mem_limit), if known. */
   horseMemoryLimitBytes: number | undefined;
+  /** rqts-only: what the limiting cgroup held at the last busy heartbeat (horse_mem_used). */
+  horseMemoryUsedBytes: number | undefined;
   /** Every field as stored, for detail views. */
   raw: Record<string, string>;
 }
@@ -83,6 +85,7 @@ export function workerRecordFromHash(name: string, hash: Record<string, string>)
     pool: hash.rqts_pool || undefined,
     horseRssBytes: hash.horse_rss ? num(hash.horse_rss) : undefined,
     horseMemoryLimitBytes: hash.horse_mem_limit ? num(hash.horse_mem_limit) : undefined,
+    horseMemoryUsedBytes: hash.horse_mem_used ? num(hash.horse_mem_used) : undefined,
     raw: hash,
   };
 }

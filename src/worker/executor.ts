@@ -36,6 +36,8 @@ export interface Executor {
   readonly horseRssBytes?: number | undefined;
   /** The memory limit (cgroup) the running horse is under, when known. */
   readonly horseMemoryLimitBytes?: number | undefined;
+  /** What that cgroup holds now (worker and horse together), when known. */
+  readonly horseMemoryUsedBytes?: number | undefined;
   /** Starts whatever must be warm before the first job. */
   prepare(): Promise<void>;
   execute(job: JobPayload, context: ExecuteContext): Promise<ExecOutcome>;

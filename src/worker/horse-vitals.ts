@@ -55,6 +55,11 @@ export function resetPeakMemory(pid: number): void {
 
 interface MemoryCgroup {
   limitBytes: number | undefined;
+  /**
+   * What the limiting cgroup holds now (v1 memory.usage_in_bytes, v2 memory.current): the
+   * worker, the horse and their page cache together, the figure the OOM killer acts on.
+   */
+  usageBytes: () => number | undefined;
   oomKills: () => number | undefined;
 }
 
@@ -70,15 +75,26 @@ function oomKillCount(file: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** The lowest limit from the cgroup up to the root: what the kernel enforces. */
-function effectiveLimit(root: string, cgroupPath: string, limitFile: string): number | undefined {
-  let lowest: number | undefined;
+/** The lowest limit from the cgroup up to the root (what the kernel enforces), and where. */
+function effectiveLimit(
+  root: string,
+  cgroupPath: string,
+  limitFile: string,
+): { bytes: number; dir: string } | undefined {
+  let lowest: { bytes: number; dir: string } | undefined;
   for (let dir = cgroupPath; ; dir = path.posix.dirname(dir)) {
     const limit = parseLimit(readText(path.join(root, dir, limitFile)));
-    if (limit !== undefined && (lowest === undefined || limit < lowest)) lowest = limit;
+    if (limit !== undefined && (lowest === undefined || limit < lowest.bytes))
+      lowest = { bytes: limit, dir: path.join(root, dir) };
     if (dir === '/' || dir === '.') break;
   }
   return lowest;
+}
+
+function usageIn(file: string | undefined): number | undefined {
+  if (file === undefined) return undefined;
+  const bytes = Number(readText(file)?.trim());
+  return Number.isFinite(bytes) && bytes > 0 ? bytes : undefined;
 }
 
 /**
@@ -90,8 +106,11 @@ export function memoryCgroupOf(pid: number, root = '/sys/fs/cgroup'): MemoryCgro
   const v1 = lines.map((line) => line.split(':')).find((parts) => parts[1]?.split(',').includes('memory'));
   if (v1?.[2] !== undefined) {
     const dir = path.join(root, 'memory', v1[2]);
+    const limit = effectiveLimit(path.join(root, 'memory'), v1[2], 'memory.limit_in_bytes');
+    const usageFile = limit && path.join(limit.dir, 'memory.usage_in_bytes');
     return {
-      limitBytes: effectiveLimit(path.join(root, 'memory'), v1[2], 'memory.limit_in_bytes'),
+      limitBytes: limit?.bytes,
+      usageBytes: () => usageIn(usageFile),
       oomKills: () => oomKillCount(path.join(dir, 'memory.oom_control')),
     };
   }
@@ -100,8 +119,11 @@ export function memoryCgroupOf(pid: number, root = '/sys/fs/cgroup'): MemoryCgro
   const v2Root =
     readText(path.join(root, 'cgroup.controllers')) !== undefined ? root : path.join(root, 'unified');
   if (readText(path.join(v2Root, v2, 'memory.events')) === undefined) return undefined;
+  const limit = effectiveLimit(v2Root, v2, 'memory.max');
+  const usageFile = limit && path.join(limit.dir, 'memory.current');
   return {
-    limitBytes: effectiveLimit(v2Root, v2, 'memory.max'),
+    limitBytes: limit?.bytes,
+    usageBytes: () => usageIn(usageFile),
     oomKills: () => oomKillCount(path.join(v2Root, v2, 'memory.events')),
   };
 }
@@ -110,6 +132,7 @@ export function memoryCgroupOf(pid: number, root = '/sys/fs/cgroup'): MemoryCgro
 export class VitalsSampler {
   private peak: number | undefined;
   private latest: number | undefined;
+  private cgroupUsage: number | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly cgroup: MemoryCgroup | undefined;
   private readonly oomKillsBefore: number | undefined;
@@ -131,6 +154,11 @@ export class VitalsSampler {
     return this.latest;
   }
 
+  /** What the horse's limiting cgroup holds at the last sample (worker and horse together). */
+  get cgroupUsageBytes(): number | undefined {
+    return this.cgroupUsage;
+  }
+
   /** The memory limit the horse runs under, published next to its RSS (MEM-HIGH in the console). */
   get limitBytes(): number | undefined {
     return this.cgroup?.limitBytes;
@@ -141,6 +169,7 @@ export class VitalsSampler {
     if (!memory) return;
     this.latest = memory.rssBytes;
     this.peak = Math.max(this.peak ?? 0, memory.peakBytes);
+    this.cgroupUsage = this.cgroup?.usageBytes();
   }
 
   /** Stops sampling; call it once the horse has exited (or the job ended). */

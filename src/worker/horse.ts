@@ -67,6 +67,10 @@ export class HorseExecutor implements Executor {
     return this.running?.vitals?.limitBytes;
   }
 
+  get horseMemoryUsedBytes(): number | undefined {
+    return this.running?.vitals?.cgroupUsageBytes;
+  }
+
   async prepare(): Promise<void> {
     if (!this.child) this.spawn();
     await this.ready;

@@ -62,6 +62,14 @@ export interface WorkerIdentity {
   poolName: string | undefined;
 }
 
+/** What a busy heartbeat publishes of the horse's memory (bytes), each when known. */
+export interface HorseMemory {
+  rssBytes?: number | undefined;
+  limitBytes?: number | undefined;
+  /** Its limiting cgroup's usage: worker, horse and page cache, what the OOM killer judges. */
+  usedBytes?: number | undefined;
+}
+
 export class WorkerStore {
   readonly key: string;
   private readonly scripts: ReturnType<typeof withScripts>;
@@ -365,20 +373,15 @@ export class WorkerStore {
   }
 
   /** Busy heartbeat (docs/protocol.md §2.3 maintain_heartbeats), one MULTI. */
-  async jobHeartbeat(
-    job: Job,
-    ttl: number,
-    workingSeconds: number,
-    horseRssBytes?: number,
-    horseLimitBytes?: number,
-  ): Promise<void> {
+  async jobHeartbeat(job: Job, ttl: number, workingSeconds: number, memory: HorseMemory = {}): Promise<void> {
     const now = new Date();
     const multi = this.connection.multi();
-    // horse_rss, horse_mem_limit: rqts fields (Python RQ ignores fields it does not know) for
-    // the console's MEM column and MEM-HIGH flag.
+    // horse_rss, horse_mem_limit, horse_mem_used: rqts fields (Python RQ ignores fields it
+    // does not know) for the console's MEM column and MEM-HIGH flag.
     const rss = [
-      ...(horseRssBytes === undefined ? [] : ['horse_rss', String(horseRssBytes)]),
-      ...(horseLimitBytes === undefined ? [] : ['horse_mem_limit', String(horseLimitBytes)]),
+      ...(memory.rssBytes === undefined ? [] : ['horse_rss', String(memory.rssBytes)]),
+      ...(memory.limitBytes === undefined ? [] : ['horse_mem_limit', String(memory.limitBytes)]),
+      ...(memory.usedBytes === undefined ? [] : ['horse_mem_used', String(memory.usedBytes)]),
     ];
     // Asked first, in the same MULTI: whether the worker hash still existed before this beat.
     multi.exists(this.key);

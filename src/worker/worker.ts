@@ -570,13 +570,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
           ? timeout + 60
           : 420
         : (timeout > 0 ? Math.max(1, Math.min(timeout - elapsed, interval)) : interval) + 60;
-    await this.store.jobHeartbeat(
-      job,
-      Math.ceil(ttl),
-      elapsed,
-      this.executor.horseRssBytes,
-      this.executor.horseMemoryLimitBytes,
-    );
+    await this.store.jobHeartbeat(job, Math.ceil(ttl), elapsed, {
+      rssBytes: this.executor.horseRssBytes,
+      limitBytes: this.executor.horseMemoryLimitBytes,
+      usedBytes: this.executor.horseMemoryUsedBytes,
+    });
   }
 
   private onCommand(command: WorkerCommand): void {

@@ -51,6 +51,24 @@ describe('horse memory on the workers screen', () => {
     expect(mem?.tone?.(high)).toBe('bad');
   });
 
+  it("MEM-HIGH judges the cgroup's usage too: the worker and horse share the limit", () => {
+    const shared = row({
+      ...rqts,
+      horse_rss: String(150 * MiB),
+      horse_mem_used: String(240 * MiB),
+      horse_mem_limit: String(256 * MiB),
+    });
+    expect(mem?.text(shared, NOW)).toBe('150M');
+    expect(shared.flags).toContain('mem-high');
+    const roomy = row({
+      ...rqts,
+      horse_rss: String(150 * MiB),
+      horse_mem_used: String(200 * MiB),
+      horse_mem_limit: String(256 * MiB),
+    });
+    expect(roomy.flags).not.toContain('mem-high');
+  });
+
   it('needs a known limit for MEM-HIGH, and says — for a Python worker', () => {
     const noLimit = row({ ...rqts, horse_rss: String(4000 * MiB) });
     expect(noLimit.flags).toEqual([]);

@@ -109,6 +109,8 @@ export interface WorkerRow {
   /** rqts workers: the horse's RSS and its memory limit while a job runs (bytes). */
   rssBytes: number | undefined;
   memLimitBytes: number | undefined;
+  /** What the horse's limiting cgroup holds (worker and horse together), when published. */
+  memUsedBytes: number | undefined;
   /** Python workers publish no horse memory: their MEM column says so. */
   rqts: boolean;
   /** What runs it: `rqts 0.1.0`, `RQ 2.10.0`, `?` (a ghost: unknown). */
@@ -163,6 +165,7 @@ export function deriveWorkerRow(
       usual: undefined,
       rssBytes: undefined,
       memLimitBytes: undefined,
+      memUsedBytes: undefined,
       rqts: false,
       software: '?',
       rqMajor: undefined,
@@ -191,8 +194,9 @@ export function deriveWorkerRow(
   // The horse_rss field outlives its job: only a busy worker's value is current.
   const rss = record.currentJob ? record.horseRssBytes : undefined;
   const limit = record.horseMemoryLimitBytes;
-  if (rss !== undefined && limit !== undefined && limit > 0 && rss >= MEM_HIGH_RATIO * limit)
-    flags.push('mem-high');
+  // The OOM killer judges the whole cgroup (worker, horse, page cache), not the horse alone.
+  const used = record.currentJob ? Math.max(rss ?? 0, record.horseMemoryUsedBytes ?? 0) : 0;
+  if (limit !== undefined && limit > 0 && used > 0 && used >= MEM_HIGH_RATIO * limit) flags.push('mem-high');
   // A dying worker unsubscribes first, so "deaf" would only repeat "dead".
   if (entry.listeners === 0 && !record.death) flags.push('deaf');
   if (record.shutdownRequested && !record.death) flags.push('stopping');
@@ -219,6 +223,7 @@ export function deriveWorkerRow(
     usual,
     rssBytes: rss,
     memLimitBytes: rss === undefined ? undefined : limit,
+    memUsedBytes: record.currentJob ? record.horseMemoryUsedBytes : undefined,
     rqts: record.software.startsWith('rqts'),
     software: record.software,
     rqMajor: record.rqMajor,

@@ -258,6 +258,14 @@ export function workerDetailLines(
         row.flags.includes('mem-high') ? 'bad' : 'normal',
       ),
     );
+  if (row.memUsedBytes !== undefined && row.memLimitBytes !== undefined)
+    lines.push(
+      field(
+        'cgroup memory',
+        `${formatBytes(row.memUsedBytes)} used of ${formatBytes(row.memLimitBytes)} (${Math.round((100 * row.memUsedBytes) / row.memLimitBytes)}%: worker, horse and page cache, what the OOM killer judges)`,
+        row.flags.includes('mem-high') ? 'bad' : 'normal',
+      ),
+    );
   if (row.currentJobId) {
     lines.push(blank, section('Current job'));
     lines.push(field('id', escapeControl(row.currentJobId)));
