@@ -91,6 +91,8 @@ export class Poller {
       this.socketError = undefined;
       this.infoWanted = true;
       this.epoch++;
+      // The first poll may have run before the socket was up: draw as soon as it is.
+      if (this.state.connection === 'connecting') this.refreshNow();
     });
     this.state = {
       connection: 'connecting',
@@ -247,6 +249,12 @@ export class Poller {
     // ioredis's "Stream isn't writeable…" only says we are offline; say why, if the socket told us.
     const offline = /Stream isn't writeable|Connection is closed|enableOfflineQueue/i.test(raw);
     const message = offline ? (this.socketError ?? 'connection lost') : raw;
+    // The first connection is still being made (the poll ran before the socket was up): that
+    // is "connecting", not an outage, and the 'ready' event polls again at once.
+    if (offline && this.state.connection === 'connecting' && this.redis.status === 'connecting') {
+      this.state = { ...this.state, ticks: this.state.ticks + 1 };
+      return;
+    }
     this.setConnection(
       this.redis.status === 'reconnecting' || this.redis.status === 'connecting'
         ? 'reconnecting'
