@@ -107,6 +107,14 @@ export async function runCell({ system, scenario, jobs, recorder, cell, logFile 
       await pause(300);
       return idle ?? [];
     },
+    /** Seconds from `since` until the job is finished or failed (undefined: not within 90 s). */
+    outcomeAfter: async (id, since) => {
+      const done = await until(async () => {
+        const status = await redis.observer.hget(`rq:job:${id}`, 'status');
+        return (status === 'finished' || status === 'failed') && Date.now();
+      }, 90_000);
+      return done ? (done - since) / 1000 : undefined;
+    },
     waitQueuesEmpty: (ms) =>
       until(async () => {
         const lengths = await Promise.all(queues.map((q) => redis.observer.llen(`rq:queue:${q}`)));

@@ -17,13 +17,22 @@ async function repeat(ctx, fractions, act) {
   return acted;
 }
 
-const killWorker = (ctx) =>
-  repeat(ctx, [0.2, 0.45, 0.7], async () => {
+// Recovery after a worker's SIGKILL: how long until its job had an outcome, by whoever wrote it.
+async function killWorker(ctx) {
+  const killed = [];
+  await repeat(ctx, [0.2, 0.45, 0.7], async () => {
     const worker = await ctx.busyWorker();
     if (!worker) return false;
     await jitter(250);
-    return ctx.signal(worker.pid, 'SIGKILL');
-  }).then((n) => `${n} workers killed mid-job`);
+    if (!ctx.signal(worker.pid, 'SIGKILL')) return false;
+    // Watched from the kill on, while the next kills happen.
+    killed.push(ctx.outcomeAfter(worker.currentJob, Date.now()));
+    return true;
+  });
+  const seconds = await Promise.all(killed);
+  const shown = seconds.map((s) => (s === undefined ? 'none in 90 s' : `${s.toFixed(1)} s`));
+  return `${killed.length} workers killed mid-job; their jobs' outcomes after ${shown.join(', ')}`;
+}
 
 export const SCENARIOS = [
   {
