@@ -49,8 +49,13 @@ export const keys = {
   cronSchedulers: 'rq:cron_schedulers',
   /** RQ 2.4+: one cron scheduler (hostname, pid, created_at, config_file, cron_jobs JSON). */
   cronScheduler: (name: string): string => `rq:cron_scheduler:${name}`,
-  /** `--with-scheduler`'s per-queue lock; the value is the scheduler's PID. */
+  /** `--with-scheduler`'s per-queue lock; the value is the scheduler's PID ([2.10] its name). */
   schedulerLock: (queue: string): string => `rq:scheduler-lock:${queue}`,
+  /**
+   * RQ 2.10: a scheduler's identity hash (name, hostname, pid, queues, created_at,
+   * last_heartbeat; TTL 61 s), which 2.10's `Queue.scheduler_pid` and `RQScheduler.fetch` read.
+   */
+  schedulerIdentity: (name: string): string => `rq:scheduler:${name}`,
 
   job: (id: string): string => JOB_PREFIX + id,
   jobDependents: (id: string): string => `${JOB_PREFIX}${id}${DEPENDENTS_SUFFIX}`,

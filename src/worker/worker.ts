@@ -260,6 +260,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.store.protocol = await this.persist('detect the RQ protocol', () =>
       resolveProtocol(this.connection, choice, this.store.key),
     );
+    if (this.scheduler) this.scheduler.protocol = this.store.protocol;
     await this.persist('register the worker', () => this.store.registerBirth(this.options.workerTtl));
     await this.listener.start();
     await this.setState('started');
