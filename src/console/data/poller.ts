@@ -62,6 +62,9 @@ export function createConsoleClient(url: string): Redis {
 
 class StaleRead extends Error {}
 
+/** ioredis statuses before its first 'ready': the socket is on its way, not lost. */
+const FIRST_CONNECT: ReadonlySet<string> = new Set(['wait', 'connecting', 'connect']);
+
 export class Poller {
   private state: PollerState;
   private readonly listeners = new Set<() => void>();
@@ -251,7 +254,7 @@ export class Poller {
     const message = offline ? (this.socketError ?? 'connection lost') : raw;
     // The first connection is still being made (the poll ran before the socket was up): that
     // is "connecting", not an outage, and the 'ready' event polls again at once.
-    if (offline && this.state.connection === 'connecting' && this.redis.status === 'connecting') {
+    if (offline && this.state.connection === 'connecting' && FIRST_CONNECT.has(this.redis.status)) {
       this.state = { ...this.state, ticks: this.state.ticks + 1 };
       return;
     }
