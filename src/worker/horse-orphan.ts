@@ -57,6 +57,9 @@ export interface PendingMeta {
 /** How long the horse keeps trying to reach Redis before it leaves the job to maintenance. */
 const RECORD_WITHIN_MS = 60_000;
 const RECHECK_MS = 1000;
+/** The worker's default busy heartbeat: every 30 s, good for 30 s + 60 s. */
+const HEARTBEAT_MS = 30_000;
+const STARTED_TTL_S = 90;
 const TIMED_OUT: ExecOutcome = {
   kind: 'died',
   reason: 'timeout',
@@ -108,12 +111,22 @@ export async function recordOrphaned(
     }
     log.warn(`${who}; the horse lets job ${id} finish and records its outcome itself`);
     const timeout = attempt.payload.timeout;
-    const main = await bounded(attempt.main, crash, remaining(attempt.startedAt, timeout));
-    timedOut = main === TIMED_OUT;
-    const outcome = await settleCallbacks(job, main, timeout, {
-      run: (callback, run) => callbackHere(attempt, callback, run, crash, hooks),
-      warn: (message) => log.warn(message),
-    });
+    // Nobody else beats for the job now: without this, a job running on for more than a
+    // minute would be failed as abandoned by the next worker's maintenance.
+    const beat = (): void => void store.startedHeartbeat(job, STARTED_TTL_S).catch(() => undefined);
+    beat();
+    const beating = setInterval(beat, HEARTBEAT_MS);
+    let outcome: ExecOutcome;
+    try {
+      const main = await bounded(attempt.main, crash, remaining(attempt.startedAt, timeout));
+      timedOut = main === TIMED_OUT;
+      outcome = await settleCallbacks(job, main, timeout, {
+        run: (callback, run) => callbackHere(attempt, callback, run, crash, hooks),
+        warn: (message) => log.warn(message),
+      });
+    } finally {
+      clearInterval(beating);
+    }
     const write = outcomeWrite(outcome, timeout, serializer);
     const ours = async (): Promise<boolean> =>
       (await stillOurs(client, store, jobClass, setup, taken, id)) !== undefined;

@@ -416,6 +416,15 @@ export class WorkerStore {
     if (stubs.length > 0) await this.connection.del(...stubs);
   }
 
+  /**
+   * The started entry's heartbeat alone, for a horse whose worker died: the job is running,
+   * but nothing may make the dead worker look alive. XX: an entry already taken away stays gone.
+   */
+  async startedHeartbeat(job: Job, ttl: number): Promise<void> {
+    const at = unixNow(Date.now()) + ttl;
+    await this.connection.zadd(keys.registry('started', job.origin), 'XX', String(at), this.memberOf(job));
+  }
+
   async saveMeta(jobId: string, meta: Record<string, unknown>): Promise<void> {
     await this.connection.hset(keys.job(jobId), 'meta', toBuffer(this.serializer.dumps(meta)));
   }

@@ -87,6 +87,26 @@ describe('a horse whose worker is SIGKILLed records its job itself', () => {
     expect(proc.output()).toMatch(/the horse recorded job \S+ as finished itself/);
   });
 
+  it('speaking RQ 2: finished under the execution the worker took it as, its records gone', async () => {
+    const queue = new Queue('orphan-rq2', redis.client);
+    const job = await queue.enqueue('orphan.counted', [redis.url, 'runs:rq2', 1.5]);
+    const { proc } = startWorker('orphan-rq2', ['--rq-protocol', '2']);
+    await waitFor(async () => (await runs('runs:rq2')) === 1, 20_000, 'runs:rq2 running');
+    const member = (await redis.client.zrange(keys.registry('started', 'orphan-rq2'), 0, -1))[0] ?? '';
+    expect(member).toMatch(new RegExp(`^${job.id}:[0-9a-f]{32}$`));
+    await killWorkerMidJob(proc, 'runs:rq2');
+    await waitFor(
+      async () => (await Job.fetch(redis.client, job.id)).status === 'finished',
+      8000,
+      'the 2.x job finished by its orphaned horse',
+    );
+    expect(await whereIs('orphan-rq2', job.id)).toEqual(['finished']);
+    const execution = member.slice(job.id.length + 1);
+    expect(await redis.client.exists(keys.execution(job.id, execution))).toBe(0);
+    const [entry] = await redis.client.xrange(keys.results(job.id), '-', '+');
+    expect(entry?.[1]).toEqual(expect.arrayContaining(['execution_id', execution]));
+  });
+
   it('a job that raises ends failed with its traceback', async () => {
     const queue = new Queue('orphan-raise', redis.client);
     const job = await queue.enqueue('orphan.counted', [redis.url, 'runs:raise', 1, 'raise']);
@@ -127,17 +147,33 @@ describe('a horse whose worker is SIGKILLed records its job itself', () => {
 
   it('a job that outlives its timeout after the worker is gone fails with the timeout', async () => {
     const queue = new Queue('orphan-timeout', redis.client);
-    const job = await queue.enqueue('orphan.counted', [redis.url, 'runs:timeout', 60], {}, { timeout: 3 });
+    const job = await queue.enqueue('orphan.counted', [redis.url, 'runs:timeout', 60], {}, { timeout: 6 });
     const { proc } = startWorker('orphan-timeout');
     const horse = await killWorkerMidJob(proc, 'runs:timeout');
+    // The horse beats for its job now (90 s ahead; the worker's beats gave 61 s), so no other
+    // worker's maintenance fails it as abandoned while it still runs.
+    await waitFor(
+      async () => {
+        // The member is `id:execution` if an earlier test's 2.x worker made this one speak 2.
+        const entries = await redis.client.zrange(
+          keys.registry('started', 'orphan-timeout'),
+          0,
+          -1,
+          'WITHSCORES',
+        );
+        return entries[0]?.startsWith(job.id) && Number(entries[1]) > Date.now() / 1000 + 80;
+      },
+      5000,
+      "the horse's own heartbeat on the started entry",
+    );
     await waitFor(
       async () => (await Job.fetch(redis.client, job.id)).status === 'failed',
-      10_000,
+      12_000,
       'the job failed at its timeout by its orphaned horse',
     );
     expect(await whereIs('orphan-timeout', job.id)).toEqual(['failed']);
     expect((await latestResult(redis.client, job.id))?.excString).toBe(
-      'JobTimeoutException: Task exceeded maximum timeout value (3 seconds)',
+      'JobTimeoutException: Task exceeded maximum timeout value (6 seconds)',
     );
     await waitFor(() => !isAlive(horse), 5000, 'the timed-out horse gone');
   });
@@ -150,9 +186,11 @@ describe('a horse whose worker is SIGKILLed records its job itself', () => {
         await queue.enqueue('orphan.counted', [redis.url, `runs:random:${i}`, 0.05 + Math.random() * 0.3]),
       );
     const horses = new Set<number>();
+    const outputs: RqtsProcess[] = [];
     // A supervisor's restarts: a fresh worker each time, killed a random moment later.
     for (let round = 0; round < 60 && (await redis.client.llen(keys.queue('orphan-random'))) > 0; round++) {
       const { proc } = startWorker('orphan-random');
+      outputs.push(proc);
       await proc.waitForOutput('Listening for work', 15_000);
       await new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 700));
       for (const horse of childPids(proc.child.pid!)) horses.add(horse);
@@ -176,5 +214,8 @@ describe('a horse whose worker is SIGKILLed records its job itself', () => {
       else expect(place).toBe('finished');
     }
     expect(tally.finished ?? 0).toBeGreaterThan(0);
+    // Some of those were recorded by a horse whose worker was gone, not all by live workers.
+    const byHorse = outputs.map((p) => p.output().match(/the horse recorded job/g)?.length ?? 0);
+    expect(byHorse.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   }, 120_000);
 });
