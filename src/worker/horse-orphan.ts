@@ -18,6 +18,7 @@ import { runJobFunction, type JobPayload, type RunOutcome } from './job-runner.j
 import { outcomeWrite } from './outcome-write.js';
 import { retryRefused } from './refused-writes.js';
 import { WorkerStore, type StepOutcome } from './store.js';
+import { sendWebhooks } from './webhooks.js';
 import { consoleLogger, escapingLogger, type WorkerLogger } from './worker-logger.js';
 
 // A horse whose worker died mid-job (SIGKILL, the OOM killer, a crash) does what RQ's forked
@@ -128,6 +129,7 @@ export async function recordOrphaned(
       clearInterval(beating);
     }
     const write = outcomeWrite(outcome, timeout, serializer);
+    const warn = (message: string): void => log.warn(message);
     const ours = async (): Promise<boolean> =>
       (await stillOurs(client, store, jobClass, setup, taken, id)) !== undefined;
     if (write.kind === 'finish') {
@@ -137,6 +139,7 @@ export async function recordOrphaned(
           .then((finished) => finished.outcome);
       const written = await withinReach(persist(`record job ${id} as finished`, step, ours, log));
       report(log, who, job, 'finished', written);
+      if (isWritten(written)) await sendWebhooks(job, 'finished', warn);
       return;
     }
     const failure = {
@@ -152,11 +155,14 @@ export async function recordOrphaned(
       });
     const written = await withinReach(persist(`record job ${id} as ${write.status}`, step, ours, log));
     report(log, who, job, result === 'failed' ? write.status : `failed, ${result}`, written, write.excString);
-    if (typeof written === 'object' && written.kind === 'written') {
+    if (isWritten(written)) {
       const handlers = await loadExceptionHandlers(setup.exceptionHandlers, attempt.roots);
       await runExceptionHandlers(handlers, job, write.excString, (error) =>
         log.error(`Exception handler failed: ${String(error)}`),
       );
+      // As the worker: `failed` hooks once, at the end, never for a retried or stopped attempt.
+      if (write.status === 'failed' && result === 'failed')
+        await sendWebhooks(job, 'failed', warn, write.excString);
     }
   } finally {
     client.disconnect();
@@ -225,6 +231,10 @@ async function withinReach<T>(work: Promise<T>): Promise<T | 'unreachable'> {
     RECORD_WITHIN_MS,
   );
   return value;
+}
+
+function isWritten(written: StepOutcome | 'unknown' | 'unreachable'): boolean {
+  return typeof written === 'object' && written.kind === 'written';
 }
 
 function report(
