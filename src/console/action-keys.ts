@@ -1,10 +1,12 @@
 import type { Command } from './data/actions.js';
 import type { ControllerContext } from './controller.js';
 import { selectedJob, selectedQueue, selectedWorker } from './selectors.js';
-import { escapeControl } from './text.js';
+import { escapeControl, formatDuration } from './text.js';
 import { ORPHAN_TEXT } from './data/derive.js';
 import type { BindingId } from './keymap.js';
 import type { ConfirmRequest } from './ui-state.js';
+import type { WorkerRow } from './data/derive.js';
+import { checkPid, pidCheckText } from './data/worker-removal.js';
 
 // The action keys (kill, stop, shut down, launch, requeue, empty, suspend, next step): each
 // checks its target makes sense, then opens a confirmation naming it, or runs at once.
@@ -23,8 +25,8 @@ function jobTargetOfScreen(ctx: ControllerContext):
     }
   | undefined {
   const { ui, model } = ctx;
-  if (ui.screen === 'workers') {
-    const w = selectedWorker(ui, model);
+  if (ui.screen === 'workers' || (ui.screen === 'detail' && ui.detail?.kind === 'worker')) {
+    const w = targetWorker(ctx);
     if (!w?.currentJobId) return undefined;
     return {
       id: w.currentJobId,
@@ -46,10 +48,18 @@ function jobTargetOfScreen(ctx: ControllerContext):
         }
       : undefined;
   }
-  if (ui.screen === 'detail' && model.detailJob) {
+  if (ui.screen === 'detail' && ui.detail?.kind === 'job' && model.detailJob) {
     const d = model.detailJob;
     return { id: d.id, worker: d.workerName, description: d.description, status: d.status, queue: d.origin };
   }
+  return undefined;
+}
+
+/** The worker an action is about: the selected row, or the worker whose detail is open. */
+function targetWorker(ctx: ControllerContext): WorkerRow | undefined {
+  const { ui, model } = ctx;
+  if (ui.screen === 'workers') return selectedWorker(ui, model);
+  if (ui.screen === 'detail' && ui.detail?.kind === 'worker') return ctx.workerNamed(ui.detail.name);
   return undefined;
 }
 
@@ -64,6 +74,7 @@ const DESTRUCTIVE: ReadonlySet<Command['kind']> = new Set([
   'stopJob',
   'shutdown',
   'removeGhost',
+  'removeWorker',
   'terminateLaunched',
   'emptyQueue',
   'requeueAll',
@@ -74,7 +85,7 @@ const DESTRUCTIVE: ReadonlySet<Command['kind']> = new Set([
 
 export function handleAction(id: BindingId, ctx: ControllerContext): void {
   const { ui, model } = ctx;
-  const worker = ui.screen === 'workers' ? selectedWorker(ui, model) : undefined;
+  const worker = targetWorker(ctx);
   const name = worker ? escapeControl(worker.name) : '';
   switch (id) {
     case 'action.killHorse': {
@@ -120,7 +131,7 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
         });
       if (id === 'action.stopJob') return plainStop();
       // Only rqts horses hand the job an AbortSignal; Python RQ's can only be killed.
-      if (job.worker && ctx.workerIsRqts(job.worker) === false)
+      if (job.worker && ctx.workerNamed(job.worker)?.rqts === false)
         return plainStop('Graceful stop is not available on Python RQ workers (they have no abort signal).');
       const grace = ctx.graceSeconds;
       return confirm(ctx, {
@@ -143,21 +154,46 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
         title: 'Shut this worker down?',
         target: name,
         details: [
-          worker.currentJobId
-            ? `Warm shutdown: it finishes job ${escapeControl(worker.currentJobId)} first, then exits.`
-            : 'It is idle: it exits at once (warm shutdown).',
+          ...(worker.currentJobId
+            ? [
+                `Busy with job ${escapeControl(worker.currentJobId)}: ${escapeControl(worker.job?.description ?? '?')}`,
+                `running ${formatDuration(worker.jobElapsedSeconds)} of ${worker.jobTimeoutSeconds === undefined ? 'no limit' : `its ${formatDuration(worker.jobTimeoutSeconds)} limit`}; a warm shutdown waits for it to end, then exits.`,
+              ]
+            : [`It is ${escapeControl(worker.state)} with no job: it exits at once (warm shutdown).`]),
+          ...(worker.flags.includes('deaf')
+            ? [
+                'It is DEAF (nobody listens on its command channel): it will not hear this; X removes a dead worker.',
+              ]
+            : worker.flags.includes('stale')
+              ? ['Its heartbeat is STALE: it may be frozen and hear this only when it resumes.']
+              : []),
         ],
         confirmLabel: 'Shut down',
         command: { kind: 'shutdown', worker: worker.name },
       });
     }
     case 'action.removeGhost': {
-      if (!worker?.ghost)
-        return ctx.notify(
-          worker
-            ? `${name} has a hash: only ghost entries can be removed (D shuts a worker down)`
-            : 'No worker selected',
-        );
+      if (!worker) return ctx.notify('No worker selected');
+      if (!worker.ghost) {
+        // Only a worker that looks dead: a healthy one is shut down (D), not erased.
+        const dead = worker.flags.some((f) => f === 'dead' || f === 'stale' || f === 'deaf');
+        if (!dead)
+          return ctx.notify(`${name} looks alive (no DEAD, STALE-HB or DEAF flag): D shuts it down instead`);
+        const check = checkPid(worker.pid, worker.hostname);
+        return confirm(ctx, {
+          title: 'Remove this dead worker?',
+          target: name,
+          details: [
+            pidCheckText(check, worker.pid, worker.hostname),
+            worker.currentJobId
+              ? `Its job ${escapeControl(worker.currentJobId)} stays in the started registry, flagged ORPHANED (then F or r).`
+              : 'It runs no job.',
+            'Its hash and its entries in the worker sets are deleted.',
+          ],
+          confirmLabel: 'Remove',
+          command: { kind: 'removeWorker', worker: worker.name, queues: worker.queues },
+        });
+      }
       return confirm(ctx, {
         title: 'Remove this ghost entry?',
         target: name,

@@ -332,7 +332,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     readOnly,
     redisUnreachable: poll.connection === 'reconnecting' || poll.connection === 'unreachable',
     graceSeconds: props.graceSeconds ?? DEFAULT_GRACE_SECONDS,
-    workerIsRqts: (name) => allWorkers.find((w) => w.name === name)?.rqts,
+    workerNamed: (name) => allWorkers.find((w) => w.name === name),
     actions,
     orphans: orphanMap,
     canLaunch: local !== undefined && !readOnly,

@@ -1,12 +1,12 @@
 import { bindingOf, keyName, resolveKey, type BindingId, type KeyInfo } from './keymap.js';
 import type { ActionCenter } from './data/actions.js';
-import type { OrphanedJob } from './data/derive.js';
+import type { OrphanedJob, WorkerRow } from './data/derive.js';
 import { JOB_LIST_KINDS } from './data/jobs.js';
 import { WORKER_COLUMNS, QUEUE_COLUMNS } from './data/columns.js';
 import { cycleSort } from './data/table.js';
 import { maxScroll } from './data/layout.js';
 import { handleAction } from './action-keys.js';
-import { hasControlCharacter } from './text.js';
+import { escapeControl, hasControlCharacter } from './text.js';
 import { rowsOf, selectedJob, selectedQueue, selectedWorker, type ConsoleModel } from './selectors.js';
 import {
   adjacentScreen,
@@ -34,8 +34,8 @@ export interface ControllerContext {
   redisUnreachable: boolean;
   /** How long a graceful stop lets the job wind up before its horse is killed (s). */
   graceSeconds: number;
-  /** Whether a worker runs rqts (true) or Python RQ (false); undefined when it is not known. */
-  workerIsRqts: (name: string) => boolean | undefined;
+  /** A worker's row by name, whatever the filter (worker detail acts on it). */
+  workerNamed: (name: string) => WorkerRow | undefined;
   actions: ActionCenter;
   /** ORPHANED started jobs by id (the fix keys act only on these). */
   orphans: ReadonlyMap<string, OrphanedJob>;
@@ -250,6 +250,12 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
     case 'nav.bottom':
       return move(ctx, 'bottom');
     case 'nav.open': {
+      // Worker detail: Enter opens the job it is running.
+      if (ui.screen === 'detail' && ui.detail?.kind === 'worker') {
+        const jobId = ctx.workerNamed(ui.detail.name)?.currentJobId;
+        if (!jobId) return ctx.notify(`${escapeControl(ui.detail.name)} runs no job`);
+        return dispatch({ type: 'openDetail', target: { kind: 'job', id: jobId } });
+      }
       if (ui.screen === 'workers') {
         const w = selectedWorker(ui, model);
         if (w) dispatch({ type: 'openDetail', target: { kind: 'worker', name: w.name } });

@@ -11,6 +11,7 @@ import { formatTimestamp, unixNow } from '../../model/time.js';
 import { failedScore } from '../../model/transitions.js';
 import { RESOLVE_ORPHAN_5 } from '../../redis/scripts/resolve-orphan-5.js';
 import { describeNoPermission } from '../../redis/acl.js';
+import { removeWorkerEntry } from './worker-removal.js';
 
 // Actions and their receipts. RQ's commands are fire-and-forget: PUBLISH only says how
 // many subscribers got the message. So every command reports that count first (0: nobody
@@ -22,6 +23,7 @@ export type Command =
   | { kind: 'stopJob'; jobId: string; worker?: string; graceSeconds?: number }
   | { kind: 'shutdown'; worker: string }
   | { kind: 'removeGhost'; worker: string }
+  | { kind: 'removeWorker'; worker: string; queues: string[] }
   | { kind: 'terminateLaunched'; worker: string }
   | { kind: 'requeue'; queue: string; jobId: string }
   | { kind: 'failOrphan'; queue: string; jobId: string; worker: string | undefined; reason: string }
@@ -70,6 +72,8 @@ export function describeCommand(command: Command): string {
       return `shutdown → ${escapeControl(command.worker)}`;
     case 'removeGhost':
       return `remove ghost ${escapeControl(command.worker)}`;
+    case 'removeWorker':
+      return `remove dead worker ${escapeControl(command.worker)}`;
     case 'terminateLaunched':
       return `SIGTERM launched worker ${escapeControl(command.worker)}`;
     case 'requeue':
@@ -258,6 +262,13 @@ export class ActionCenter {
           message: removed
             ? `${what}: removed from the worker sets`
             : `${what}: the worker has a hash again; left it alone`,
+        });
+      }
+      case 'removeWorker': {
+        const { currentJob } = await removeWorkerEntry(this.redis, command.worker, command.queues);
+        return update({
+          phase: 'done',
+          message: `${what}: entry removed${currentJob ? `; its job ${escapeControl(currentJob)} is ORPHANED (F fails it, r requeues it)` : ''}`,
         });
       }
       case 'terminateLaunched': {
