@@ -228,7 +228,13 @@ function readEnvParts(env: NodeJS.ProcessEnv): RedisSettings {
  */
 export async function openConnection(
   flags: ConnectionFlagValues,
-  options: { persistent?: boolean; connectionName?: string; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    persistent?: boolean;
+    connectionName?: string;
+    env?: NodeJS.ProcessEnv;
+    /** Where a retried handshake is reported (the logger does not exist yet). @default stderr */
+    onRetry?: (line: string) => void;
+  } = {},
 ): Promise<OpenedConnection> {
   const { settings, serializer, paths } = await readConnectionOptions(flags);
   const url = resolveCliRedisUrl(flags, settings, options.env ?? process.env);
@@ -236,6 +242,7 @@ export async function openConnection(
     persistent: options.persistent,
     connectionName: options.connectionName,
     connectTimeoutMs: options.persistent ? 5000 : 3000,
+    onRetry: options.onRetry ?? ((line) => process.stderr.write(`${line}\n`)),
   });
   openClients.add(client);
   return {

@@ -101,7 +101,8 @@ export const workerPoolCommand = defineCommand({
       );
     }
     const poolName = flags.name ?? defaultPoolName();
-    const connection = await openConnection(flags);
+    // Persistent, as a member's: a connection dropped during these checks is retried, not fatal.
+    const connection = await openConnection(flags, { persistent: true });
     let queues: string[];
     try {
       // Fail here, once, on a bad class, serializer or queue name, rather than in N members.

@@ -3,6 +3,9 @@ import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 import { RqtsError } from '../model/errors.js';
 import { describeTlsError, tlsOptionsFrom } from './tls.js';
 import { describeSentinelTarget, isSentinelUrl, parseSentinelUrl } from './sentinel.js';
+import { failoverOptions } from './portable-options.js';
+
+export { clientFromOptions, failoverOptions, portableOptions } from './portable-options.js';
 
 // ioredis is CommonJS. Imported from ESM, Node first scans its source for export names with
 // cjs-module-lexer, a loop hot enough that V8 compiles the lexer with TurboFan at every start
@@ -182,14 +185,59 @@ export interface ConnectOptions {
   persistent?: boolean;
   connectionName?: string;
   connectTimeoutMs?: number;
+  /** persistent: one line per handshake retried after a dropped connection. */
+  onRetry?: (line: string) => void;
 }
+
+/**
+ * How long a persistent client keeps retrying a handshake whose connection dropped (the
+ * server accepted, then the link went) before it reports Redis unreachable after all.
+ */
+export const HANDSHAKE_DROP_WINDOW_MS = 30_000;
+const HANDSHAKE_RETRY_FIRST_MS = 200;
+const HANDSHAKE_RETRY_MAX_MS = 2000;
 
 /**
  * Opens a client and proves it works (PING), turning the usual failures into one line:
  * unreachable, wrong password, or a Redis Cluster (RQ's layout needs one keyspace).
+ * Persistent: a connection that drops during the handshake (a flaky link, a proxy) is tried
+ * again with backoff for up to HANDSHAKE_DROP_WINDOW_MS; a server that refuses the
+ * connection, or the credentials, still fails at once with its clear line.
  */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Redis> {
   const { options: redisOptions, display } = parseRedisUrl(url);
+  const started = Date.now();
+  let delay = HANDSHAKE_RETRY_FIRST_MS;
+  for (let drops = 0; ; drops += 1) {
+    const attempt = await connectOnce(redisOptions, display, options);
+    if (attempt.client) return attempt.client;
+    const elapsed = Date.now() - started;
+    if (!options.persistent || !attempt.dropped || elapsed + delay > HANDSHAKE_DROP_WINDOW_MS) {
+      const error = attempt.error;
+      if (drops > 0 && error.code === 'UNREACHABLE')
+        throw new RqtsError(
+          'UNREACHABLE',
+          `${error.message}; the connection dropped ${drops + 1} times in ${Math.round(elapsed / 1000)} s`,
+          error.hint ?? 'Check the network between the worker and Redis',
+        );
+      throw error;
+    }
+    options.onRetry?.(
+      `The connection to Redis at ${display} dropped during the handshake (${attempt.error.message}); retrying in ${delay / 1000} s`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, HANDSHAKE_RETRY_MAX_MS);
+  }
+}
+
+type Attempt =
+  { client: Redis; error?: undefined } | { client?: undefined; error: RqtsError; dropped: boolean };
+
+async function connectOnce(
+  redisOptions: RedisOptions,
+  display: string,
+  options: ConnectOptions,
+): Promise<Attempt> {
   const client = new Redis({
     ...redisOptions,
     lazyConnect: true,
@@ -209,6 +257,12 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   };
   client.on('error', recordCause);
   client.on('error', () => undefined);
+  // The TCP (or TLS) link was up: a failure after it is a drop, not an unreachable server.
+  let linked = false;
+  const onLinked = (): void => {
+    linked = true;
+  };
+  client.once('connect', onLinked);
   // connectTimeout only covers the TCP connect: a peer that accepts and never answers
   // (not Redis, or a frozen one) would hang the ready check forever. Bound the handshake.
   const handshakeMs = (options.connectTimeoutMs ?? 5000) + 1000;
@@ -230,12 +284,25 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     await Promise.race([handshake(client, display), deadline]);
   } catch (error) {
     client.disconnect();
-    throw describeConnectError(error instanceof RqtsError ? error : (cause ?? error), display);
+    const described = describeConnectError(error instanceof RqtsError ? error : (cause ?? error), display);
+    return { error: described, dropped: linked && !(error instanceof RqtsError) && isDrop(cause ?? error) };
   } finally {
     clearTimeout(timer);
+    client.off('connect', onLinked);
   }
   client.off('error', recordCause);
-  return client;
+  return { client };
+}
+
+/** A link that went away under a command, as opposed to a reply that refuses us. */
+function isDrop(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return (
+    /Connection is closed|Stream isn't writeable|socket hang up/i.test(message) ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE'
+  );
 }
 
 async function handshake(client: Redis, display: string): Promise<void> {
@@ -249,20 +316,6 @@ async function handshake(client: Redis, display: string): Promise<void> {
       "RQ's keys must live in one keyspace: point rqts at a standalone Redis (or a Sentinel-managed primary)",
     );
   }
-}
-
-/**
- * What a Sentinel-managed client needs to follow a failover without a restart: drop the
- * connection when the Sentinels announce a new primary (failoverDetector), and reconnect
- * (asking the Sentinels again) when a demoted primary answers READONLY.
- */
-export function failoverOptions(options: RedisOptions, persistent: boolean): RedisOptions {
-  if (!options.sentinels) return {};
-  return {
-    failoverDetector: true,
-    reconnectOnError: (error) => (/^READONLY/.test(error.message) ? 2 : false),
-    ...(persistent ? {} : { sentinelRetryStrategy: () => null }),
-  };
 }
 
 /** The server a client is talking to right now ("10.0.0.5:6379"), e.g. the primary Sentinel chose. */
@@ -324,72 +377,4 @@ export function describeConnectError(error: unknown, display: string): RqtsError
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;
-}
-
-/** The options of a client that say where and how to connect, and nothing that is a function. */
-const PORTABLE_OPTIONS = [
-  'host',
-  'port',
-  'path',
-  'family',
-  'db',
-  'username',
-  'password',
-  'tls',
-  'sentinels',
-  'name',
-  'role',
-  'sentinelUsername',
-  'sentinelPassword',
-  'sentinelTLS',
-  'enableTLSForSentinelMode',
-  'keyPrefix',
-  'connectTimeout',
-] as const;
-
-/**
- * A client's connection options as plain JSON, for another process to open the same kind of
- * connection (a horse that outlives its worker). TLS files read into Buffers travel as text.
- */
-export function portableOptions(client: Redis): RedisOptions {
-  const source = client.options as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const name of PORTABLE_OPTIONS) {
-    const value = plainValue(source[name]);
-    if (value !== undefined) out[name] = value;
-  }
-  return out;
-}
-
-function plainValue(value: unknown): unknown {
-  if (value === null || value === undefined || typeof value === 'function') return undefined;
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (Array.isArray(value)) return value.map(plainValue);
-  if (typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      const plain = plainValue(inner);
-      if (plain !== undefined) out[key] = plain;
-    }
-    return out;
-  }
-  return value;
-}
-
-/**
- * A client from portableOptions() that keeps trying to reach Redis and never sends a command
- * twice: a step whose reply was lost fails, and its caller checks what Redis holds instead.
- */
-export function clientFromOptions(options: RedisOptions, connectionName: string): Redis {
-  const client = new Redis({
-    ...options,
-    connectionName,
-    lazyConnect: true,
-    maxRetriesPerRequest: null,
-    autoResendUnfulfilledCommands: false,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-    ...failoverOptions(options, true),
-  });
-  client.on('error', () => undefined);
-  return client;
 }

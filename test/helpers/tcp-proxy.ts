@@ -11,12 +11,15 @@ export interface TcpProxy {
   url: string;
   /** Cuts the connection after the `nth` (1-based) client write containing `pattern` ran. */
   dropReplyOf(pattern: string, nth?: number): Promise<void>;
+  /** Cuts every connection open right now (clients reconnect through the proxy). Returns how many. */
+  dropAll(): number;
   close(): Promise<void>;
 }
 
 export async function startProxy(targetPort: number): Promise<TcpProxy> {
   const port = await freePort();
   const sockets = new Set<net.Socket>();
+  const clients = new Map<net.Socket, () => void>();
   let trap: { pattern: string; left: number; sprung: () => void } | undefined;
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, '127.0.0.1');
@@ -25,7 +28,11 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
     const cut = (): void => {
       client.destroy();
       upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
     };
+    clients.set(client, cut);
+    client.once('close', () => clients.delete(client));
     client.on('data', (chunk: Buffer) => {
       if (holding) return;
       if (trap && chunk.includes(trap.pattern) && --trap.left === 0) {
@@ -54,6 +61,11 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
     url: `redis://127.0.0.1:${port}/0`,
     dropReplyOf(pattern, nth = 1) {
       return new Promise<void>((sprung) => (trap = { pattern, left: nth, sprung }));
+    },
+    dropAll() {
+      const cuts = [...clients.values()];
+      for (const cut of cuts) cut();
+      return cuts.length;
     },
     async close() {
       for (const socket of sockets) socket.destroy();
