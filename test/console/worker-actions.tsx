@@ -109,7 +109,7 @@ export function describeWorkerActions(
         );
         await ui.r.press('T');
         if (runs === 'rqts') {
-          const dialog = await ui.r.waitForFrame('Stop this job gracefully?');
+          const dialog = await ui.r.waitForFrame('Stop this job gracefully?', 20_000);
           expect(dialog).toContain('has 10 s to wind up, then its horse is killed');
           await ui.r.press('y');
           const frame = await ui.r.waitForFrame(`job ${job.id.slice(0, 8)}… ended stopped`, 20_000);
@@ -117,7 +117,7 @@ export function describeWorkerActions(
           expect(existsSync(marker) && readFileSync(marker, 'utf8')).toBe('wound up');
           expect((await latestResult(redis.client, job.id))?.excString).toMatch(/stopped gracefully/);
         } else {
-          const dialog = await ui.r.waitForFrame('No graceful stop there: stop this job at once?');
+          const dialog = await ui.r.waitForFrame('No graceful stop there: stop this job at once?', 20_000);
           expect(dialog).toContain('Graceful stop is not available on Python RQ workers');
           await ui.r.press('y');
           await ui.r.waitForFrame(`job ${job.id.slice(0, 8)}… ended stopped`, 20_000);
