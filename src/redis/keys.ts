@@ -67,6 +67,11 @@ export const keys = {
   /** RQ 2.x: zset of a job's execution ids, scored by when each counts as expired. */
   executions: (jobId: string): string => EXECUTIONS_PREFIX + jobId,
 
+  /** RQ 2.x: set of group ids (`Group.all`); worker maintenance drops empty groups from it. */
+  allGroups: 'rq:groups',
+  /** RQ 2.x: a group's set of job ids (`Group.create`, `enqueue_many`). */
+  group: (id: string): string => `rq:group:${id}`,
+
   worker: (name: string): string => WORKER_PREFIX + name,
   workersOfQueue: (queue: string): string => `rq:workers:${queue}`,
   /** Pub/sub channel (not a key) on which a worker receives commands. */

@@ -7,6 +7,8 @@ import type { Serializer } from '../model/serializer.js';
 import { unixNow } from '../model/time.js';
 import { failCommands } from '../model/transitions.js';
 import { cleanWorkerRegistry } from '../model/worker-record.js';
+import { cleanGroups } from '../model/groups.js';
+import type { RqProtocol } from './rq-protocol.js';
 
 // Registry clean-up every maintenance interval (docs/protocol.md §7), under RQ's per-queue lock
 // so Python and rqts workers sharing a queue do not both clean it.
@@ -16,6 +18,8 @@ const INTERMEDIATE_GRACE_SECONDS = 60;
 
 export class Maintenance {
   private lastRun: number | undefined;
+  /** Speaking RQ 2.x, maintenance also cleans groups, as a 2.x worker's does. */
+  protocol: RqProtocol = 1;
 
   constructor(
     private readonly connection: Redis,
@@ -51,6 +55,8 @@ export class Maintenance {
         await this.connection.del(lock);
       }
     }
+    // Once per run, after the queues, as 2.10 does it (observed).
+    if (this.protocol === 2) await cleanGroups(this.connection);
   }
 
   /**

@@ -261,6 +261,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       resolveProtocol(this.connection, choice, this.store.key),
     );
     if (this.scheduler) this.scheduler.protocol = this.store.protocol;
+    this.maintenance.protocol = this.store.protocol;
     await this.persist('register the worker', () => this.store.registerBirth(this.options.workerTtl));
     await this.listener.start();
     await this.setState('started');

@@ -11,6 +11,7 @@ import {
 
 /** What producers pass: texts and binary data (Fixed texts are the worker's). */
 type ScriptArg = Exclude<PackedArg, Fixed>;
+import { CLEAN_GROUP_2 } from './clean-group-2.js';
 import { DEQUEUE_N } from './dequeue-n.js';
 import { EMPTY_QUEUE_1 } from './empty-queue-1.js';
 import { ENQUEUE_DEPENDENT_4 } from './enqueue-dependent-4.js';
@@ -45,6 +46,7 @@ export interface ScriptCommands {
   rqtsFinishJob(...keysAndArgs: (string | number | Buffer)[]): Promise<number | string>;
   rqtsFencedBatch(...keysAndArgs: (string | number | Buffer)[]): Promise<string>;
   rqtsEnqueueJob(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
+  rqtsCleanGroup(groups: string, group: string, id: string, jobPrefix: string): Promise<number>;
 }
 
 const registered = new WeakSet<Redis>();
@@ -57,6 +59,7 @@ export function withScripts(client: Redis): Redis & ScriptCommands {
     client.defineCommand('rqtsRequeueFailed', { numberOfKeys: 4, lua: REQUEUE_FAILED_4 });
     client.defineCommand('rqtsEnqueueScheduled', { numberOfKeys: 2, lua: ENQUEUE_SCHEDULED_2 });
     client.defineCommand('rqtsFencedBatch', { numberOfKeys: 3, lua: FENCED_BATCH_3 });
+    client.defineCommand('rqtsCleanGroup', { numberOfKeys: 2, lua: CLEAN_GROUP_2 });
     for (const script of QUEUEABLE)
       client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
     registered.add(client);
