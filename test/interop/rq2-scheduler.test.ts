@@ -54,7 +54,10 @@ describe.skipIf(!rq210)('rqts --with-scheduler speaking 2 beside RQ 2.10', () =>
       `scheduler lock; output:\n${worker.output()}`,
     );
     expect(name).toMatch(/^[0-9a-f]{32}$/);
-    expect(await redis.client.get(keys.schedulerLock('sb'))).toBe(name);
+    // One tick takes the locks one queue after the other.
+    expect(await waitFor(async () => redis.client.get(keys.schedulerLock('sb')), 10_000, 'lock of sb')).toBe(
+      name,
+    );
     const identity = keys.schedulerIdentity(name);
     await waitFor(async () => (await redis.client.exists(identity)) === 1, 10_000, 'identity hash');
     expect(Object.keys(await redis.client.hgetall(identity)).sort()).toEqual(
