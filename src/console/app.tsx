@@ -32,11 +32,11 @@ import {
   type UiAction,
   type UiState,
 } from './ui-state.js';
-import { escapeControl, sparkline } from './text.js';
+import { escapeControl, formatClock, sparkline } from './text.js';
 import { DEFAULT_GRACE_SECONDS } from '../model/commands.js';
 import { Header, Tabs } from './views/Header.js';
 import { Footer } from './views/Footer.js';
-import { StatusLine } from './views/StatusLine.js';
+import { StatusLine, statusShown } from './views/StatusLine.js';
 import { TableScreen, tableView, type TableView } from './views/TableScreen.js';
 import { TextPane } from './views/TextPane.js';
 import { LogsView } from './views/LogsView.js';
@@ -588,7 +588,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     );
   const rate = recentRate(poll.rates, now);
   const latest = receipts[receipts.length - 1];
-  const showNotice = notice !== undefined && (!latest || notice.at >= latest.startedAt);
+  const shown = statusShown(latest, notice, now);
   const layer = ui.layer;
   return (
     <Box flexDirection="column" width={width}>
@@ -634,12 +634,12 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       {layer?.type === 'filter' ? (
         <FilterPrompt layer={layer} active={layer.find ? '' : ui.filters[layer.table].text} />
       ) : null}
-      {showNotice ? (
+      {shown === 'notice' && notice ? (
         <Text wrap="truncate" color="yellow">
-          {notice.text}
+          {`${formatClock(new Date(notice.at))} ${notice.text}`}
         </Text>
       ) : (
-        <StatusLine receipt={latest} hint={undefined} />
+        <StatusLine receipt={shown === 'receipt' ? latest : undefined} hint={undefined} />
       )}
       {layer?.type === 'quit' && layer.phase === 'stopping' ? (
         <Text> </Text>

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Text } from 'ink';
 import { describeCommand, type Receipt } from '../data/actions.js';
-import { escapeControl } from '../text.js';
+import { escapeControl, formatClock } from '../text.js';
 import { bindingOf, displayKey } from '../keymap.js';
 
 const PHASE_COLOR: Record<Receipt['phase'], string | undefined> = {
@@ -31,6 +31,30 @@ export function receiptText(receipt: Receipt): string {
   return text;
 }
 
+/** How long the status line keeps a message; the event timeline (5) keeps every one. */
+export const NOTICE_FADE_MS = 30_000;
+export const RECEIPT_FADE_MS = 60_000;
+/** A receipt offering a next step (`n`) stays while the offer is likely still worth taking. */
+export const NEXT_STEP_FADE_MS = 300_000;
+
+/**
+ * What the status line shows now: the newer of the latest receipt and notice, until it fades.
+ * A running receipt never fades: its outcome is still to come.
+ */
+export function statusShown(
+  receipt: Receipt | undefined,
+  notice: { text: string; at: number } | undefined,
+  now: number,
+): 'receipt' | 'notice' | 'none' {
+  const receiptFresh =
+    receipt !== undefined &&
+    (receipt.phase === 'running' ||
+      now - (receipt.endedAt ?? now) < (receipt.nextStep ? NEXT_STEP_FADE_MS : RECEIPT_FADE_MS));
+  const noticeFresh = notice !== undefined && now - notice.at < NOTICE_FADE_MS;
+  if (noticeFresh && (!receipt || notice.at >= receipt.startedAt)) return 'notice';
+  return receiptFresh ? 'receipt' : 'none';
+}
+
 /** The latest receipt, with the next step it offers; or a hint line. */
 export function StatusLine({
   receipt,
@@ -47,6 +71,7 @@ export function StatusLine({
     );
   return (
     <Text wrap="truncate">
+      <Text color="gray">{`${formatClock(new Date(receipt.endedAt ?? receipt.startedAt))} `}</Text>
       <Text color={PHASE_COLOR[receipt.phase]} bold>
         {receipt.phase === 'running' ? '… ' : receipt.phase === 'done' ? '✓ ' : '✗ '}
       </Text>
