@@ -223,7 +223,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
       throw error;
     }
     options.onRetry?.(
-      `The connection to Redis at ${display} dropped during the handshake (${attempt.error.message}); retrying in ${delay / 1000} s`,
+      `The connection to Redis at ${display} dropped during the handshake (${attempt.why}); retrying in ${delay / 1000} s`,
     );
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, HANDSHAKE_RETRY_MAX_MS);
@@ -231,7 +231,8 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
 }
 
 type Attempt =
-  { client: Redis; error?: undefined } | { client?: undefined; error: RqtsError; dropped: boolean };
+  | { client: Redis; error?: undefined }
+  | { client?: undefined; error: RqtsError; dropped: boolean; why: string };
 
 async function connectOnce(
   redisOptions: RedisOptions,
@@ -284,8 +285,12 @@ async function connectOnce(
     await Promise.race([handshake(client, display), deadline]);
   } catch (error) {
     client.disconnect();
-    const described = describeConnectError(error instanceof RqtsError ? error : (cause ?? error), display);
-    return { error: described, dropped: linked && !(error instanceof RqtsError) && isDrop(cause ?? error) };
+    const raw = error instanceof RqtsError ? error : (cause ?? error);
+    return {
+      error: describeConnectError(raw, display),
+      dropped: linked && !(error instanceof RqtsError) && isDrop(raw),
+      why: firstLine(raw instanceof Error ? raw.message : String(raw)),
+    };
   } finally {
     clearTimeout(timer);
     client.off('connect', onLinked);
