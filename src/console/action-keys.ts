@@ -77,6 +77,7 @@ const DESTRUCTIVE: ReadonlySet<Command['kind']> = new Set([
   'removeWorker',
   'terminateLaunched',
   'emptyQueue',
+  'cleanRegistries',
   'requeueAll',
   'suspend',
   'failOrphan',
@@ -279,6 +280,20 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
         ],
         confirmLabel: 'Empty queue',
         command: { kind: 'emptyQueue', queue },
+      });
+    }
+    case 'action.cleanRegistries': {
+      const queue = queueTarget(ctx);
+      if (!queue) return ctx.notify('Select a queue first');
+      return confirm(ctx, {
+        title: "Clean this queue's registries now?",
+        target: `queue ${escapeControl(queue)}`,
+        details: [
+          'As a worker maintenance does: started jobs past their deadline are failed as abandoned (or',
+          'retried if they have retries left); expired entries and dead workers are dropped.',
+        ],
+        confirmLabel: 'Clean now',
+        command: { kind: 'cleanRegistries', queue },
       });
     }
     case 'action.suspendToggle':

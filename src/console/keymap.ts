@@ -61,6 +61,7 @@ export type BindingId =
   | 'action.failOrphan'
   | 'action.requeueAll'
   | 'action.emptyQueue'
+  | 'action.cleanRegistries'
   | 'action.suspendToggle'
   | 'action.nextStep'
   | 'confirm.yes'
@@ -345,6 +346,15 @@ export const KEYMAP: readonly Binding[] = [
     keys: ['E'],
     label: 'empty',
     help: 'Empty the selected queue (deletes its queued jobs).',
+    contexts: ['queues', 'jobs'],
+    action: true,
+    confirm: true,
+  },
+  {
+    id: 'action.cleanRegistries',
+    keys: ['C'],
+    label: '',
+    help: "Clean the selected queue's registries now, as a worker's maintenance does: abandoned started jobs are failed (or retried), expired finished and failed entries dropped, dead workers taken out of its worker set.",
     contexts: ['queues', 'jobs'],
     action: true,
     confirm: true,

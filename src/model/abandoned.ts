@@ -43,7 +43,8 @@ export async function cleanAbandoned(
   const expired = await registry.connection.zrangebyscore(registry.key, 0, now);
   if (expired.length === 0) return [];
   // WATCH belongs to a connection: a private one, so no other caller's EXEC can clear it.
-  const fenced = registry.connection.duplicate();
+  // A lazy, offline-refusing caller (the console's client) must not make it fail before it is up.
+  const fenced = registry.connection.duplicate({ lazyConnect: false, enableOfflineQueue: true });
   try {
     for (let attempt = 1; ; attempt++) {
       const done = await cleanOnce(registry, fenced, expired, now, options);

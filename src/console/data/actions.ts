@@ -11,7 +11,7 @@ import { formatTimestamp, unixNow } from '../../model/time.js';
 import { failedScore } from '../../model/transitions.js';
 import { RESOLVE_ORPHAN_5 } from '../../redis/scripts/resolve-orphan-5.js';
 import { describeNoPermission } from '../../redis/acl.js';
-import { removeWorkerEntry } from './worker-removal.js';
+import { cleanQueueNow, removeWorkerEntry } from './worker-removal.js';
 
 // Actions and their receipts. RQ's commands are fire-and-forget: PUBLISH only says how
 // many subscribers got the message. So every command reports that count first (0: nobody
@@ -30,6 +30,7 @@ export type Command =
   | { kind: 'requeueOrphan'; queue: string; jobId: string; worker: string | undefined }
   | { kind: 'requeueAll'; queue: string }
   | { kind: 'emptyQueue'; queue: string }
+  | { kind: 'cleanRegistries'; queue: string }
   | { kind: 'suspend' }
   | { kind: 'resume' };
 
@@ -86,6 +87,8 @@ export function describeCommand(command: Command): string {
       return `requeue all failed of ${escapeControl(command.queue)}`;
     case 'emptyQueue':
       return `empty ${escapeControl(command.queue)}`;
+    case 'cleanRegistries':
+      return `clean registries of ${escapeControl(command.queue)}`;
     case 'suspend':
       return 'suspend workers';
     case 'resume':
@@ -264,6 +267,11 @@ export class ActionCenter {
             : `${what}: the worker has a hash again; left it alone`,
         });
       }
+      case 'cleanRegistries':
+        return update({
+          phase: 'done',
+          message: `${what}: ${await cleanQueueNow(this.redis, command.queue)}`,
+        });
       case 'removeWorker': {
         const { currentJob } = await removeWorkerEntry(this.redis, command.worker, command.queues);
         return update({
