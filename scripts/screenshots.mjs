@@ -387,7 +387,7 @@ async function main() {
 
 /** Esc until the workers screen with no filter: Esc always leads home. */
 async function home() {
-  const atHome = (text) => text.includes('PID@HOST') && !/filter/.test(text.split('\n')[2] ?? '');
+  const atHome = (text) => text.includes('CURRENT JOB') && !/filter/.test(text.split('\n')[2] ?? '');
   // One Esc at a time: several in one burst read as an escape sequence, not as keys.
   for (let i = 0; i < 6; i++) {
     keys('Escape');

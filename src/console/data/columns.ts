@@ -185,7 +185,8 @@ export const WORKER_COLUMNS: readonly Column<WorkerRow>[] = [
     title: 'VERSION',
     width: 5,
     max: 12,
-    priority: 5,
+    // The first to give way: pid@host says where to look, the version rarely changes the fix.
+    priority: 6,
     sortValue: (r) => r.software,
     // "RQ 2.10.0" reads as "RQ 2.10": the patch level rarely matters on call.
     text: (r) => (r.ghost ? '' : escapeControl(r.software.replace(/^(RQ \d+\.\d+)\.0$/, '$1'))),
