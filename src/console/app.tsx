@@ -286,6 +286,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       detailLines.length,
       help.length,
       eventText.length,
+      cronText.length,
     ],
   );
   const model = useMemo(() => deriveModel(ui, inputs), [ui, inputs]);
