@@ -107,12 +107,18 @@ export function cronJobOverdue(job: CronJobEntry, now: number): boolean {
   return job.nextEnqueue !== undefined && (now - job.nextEnqueue.getTime()) / 1000 > CRON_BEAT_LATE_SECONDS;
 }
 
+/** The rq:cron_schedulers zset as read WITHSCORES: names with their last beat (epoch s). */
+export function cronRegistryEntries(flat: readonly string[]): { name: string; score: number }[] {
+  const entries: { name: string; score: number }[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2)
+    entries.push({ name: flat[i] ?? '', score: Number(flat[i + 1]) });
+  return entries;
+}
+
 /** Every cron scheduler (at most CRON_SCAN_LIMIT), newest beat first, in two round trips. */
 export async function readCronSchedulers(connection: Redis): Promise<CronSchedulerEntry[]> {
   const flat = await connection.zrevrange(keys.cronSchedulers, 0, CRON_SCAN_LIMIT - 1, 'WITHSCORES');
-  const names: { name: string; score: number }[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2)
-    names.push({ name: flat[i] ?? '', score: Number(flat[i + 1]) });
+  const names = cronRegistryEntries(flat);
   if (names.length === 0) return [];
   const pipeline = connection.pipeline();
   for (const n of names) pipeline.hmget(keys.cronScheduler(n.name), ...CRON_FIELDS);

@@ -1,6 +1,7 @@
 import {
   CRON_FIELDS,
   CRON_SCAN_LIMIT,
+  cronRegistryEntries,
   cronSchedulerFrom,
   type CronSchedulerEntry,
 } from '../../model/cron-scheduler.js';
@@ -198,9 +199,7 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
   const pagePlan = request.jobPage ? planJobPage(second, request.jobPage) : undefined;
   const detailPlan = request.detailJobId ? planJobDetail(second, request.detailJobId) : undefined;
   // Last in the pipeline, so the offsets above stay as they are.
-  const cronNames: { name: string; score: number }[] = [];
-  for (let i = 0; i + 1 < cronFlat.length; i += 2)
-    cronNames.push({ name: cronFlat[i] ?? '', score: Number(cronFlat[i + 1]) });
+  const cronNames = cronRegistryEntries(cronFlat);
   for (const c of cronNames) second.hmget(keys.cronScheduler(c.name), ...CRON_FIELDS);
   r2.replies = await exec(second);
   roundTrips++;
