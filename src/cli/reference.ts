@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CommandDescriptor } from './command.js';
 import { commands } from './commands.js';
@@ -56,6 +57,26 @@ export function withKeyTable(doc: string, table: string = keymapMarkdown()): str
   );
 }
 
+// docs/deploy.md shows the files under deploy/ as they are: each fenced block between
+// `<!-- include:PATH -->` and `<!-- include:end -->` is PATH's text, so the page cannot drift
+// from the units a test verifies.
+const INCLUDE_PATTERN = /(<!-- include:(\S+) -->\n\n```\w*\n)[\s\S]*?(```\n\n<!-- include:end -->)/g;
+
+/** The paths a doc includes, in order. */
+export function includedPaths(doc: string): string[] {
+  return [...doc.matchAll(INCLUDE_PATTERN)].map((match) => match[2]!);
+}
+
+/** The doc with every include block refreshed from `read(path)`. */
+export function withIncludes(doc: string, read: (path: string) => string): string {
+  return doc.replace(INCLUDE_PATTERN, (_m, start: string, file: string, end: string) => {
+    const text = read(file);
+    return `${start}${text.endsWith('\n') ? text : `${text}\n`}${end}`;
+  });
+}
+
+const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const DEPLOY_FILE = fileURLToPath(new URL('../../docs/deploy.md', import.meta.url));
 const REFERENCE_FILE = fileURLToPath(new URL('../../docs/cli.md', import.meta.url));
 const CONSOLE_FILE = fileURLToPath(new URL('../../docs/console.md', import.meta.url));
 
@@ -63,7 +84,15 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   if (process.argv.includes('--write')) {
     writeFileSync(REFERENCE_FILE, withReference(readFileSync(REFERENCE_FILE, 'utf8')));
     writeFileSync(CONSOLE_FILE, withKeyTable(readFileSync(CONSOLE_FILE, 'utf8')));
-    console.log(`Updated the CLI reference in ${REFERENCE_FILE} and the key table in ${CONSOLE_FILE}`);
+    writeFileSync(
+      DEPLOY_FILE,
+      withIncludes(readFileSync(DEPLOY_FILE, 'utf8'), (file) =>
+        readFileSync(path.join(ROOT_DIR, file), 'utf8'),
+      ),
+    );
+    console.log(
+      `Updated the CLI reference in ${REFERENCE_FILE}, the key table in ${CONSOLE_FILE} and the files in ${DEPLOY_FILE}`,
+    );
   } else {
     console.log(renderReference());
   }
