@@ -23,6 +23,7 @@ import { deriveModel, type ModelInputs } from './model.js';
 import { jobDetailLines, workerDetailLines, type Line } from './data/detail.js';
 import { windowStart } from './data/selection.js';
 import { handleInput, type ControllerContext } from './controller.js';
+import { hintKey } from './keymap.js';
 import { selectedIndex } from './selectors.js';
 import {
   INITIAL_UI,
@@ -416,6 +417,8 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   );
 
   const loading = snapshot === undefined;
+  // Hints name a key only when pressing it would do something here.
+  const launchKey = local !== undefined ? hintKey('action.launch', { readOnly }) : undefined;
   let body: React.JSX.Element;
   let tabExtra = '';
   const filterText = (t: TableId): string =>
@@ -455,7 +458,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
           error={model.workersError}
           emptyText={
             allWorkers.length === 0
-              ? 'No worker is registered on this Redis. Start one (rqts worker / rq worker) or press L to launch one here.'
+              ? `No worker is registered on this Redis. Start one (rqts worker / rq worker)${launchKey ? ` or press ${launchKey} to launch one here` : ''}.`
               : 'No worker matches the filter (Esc clears it).'
           }
         />
@@ -558,6 +561,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
           width={width}
           launchedAny={localState.workers.length > 0}
           logDir={localState.logDir}
+          launchKey={launchKey}
         />
       );
       break;

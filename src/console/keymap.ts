@@ -534,6 +534,17 @@ export function resolveKey(
   return id;
 }
 
+/**
+ * The key a hint may name for this binding (as shown to people), or undefined when the
+ * binding cannot be taken: an action in --read-only. Screen texts that suggest a key ask
+ * here, so they never offer what the console would refuse.
+ */
+export function hintKey(id: BindingId, options: { readOnly?: boolean } = {}): string | undefined {
+  const binding = bindingOf(id);
+  if (options.readOnly && binding.action) return undefined;
+  return displayKey(binding.keys[0] ?? '');
+}
+
 /** How a key is shown to people: 'G', 'ctrl+f', '↑', 'Enter'. */
 export function displayKey(name: string): string {
   const pretty: Record<string, string> = {
@@ -563,7 +574,20 @@ export function footerBindings(context: Context, options: { readOnly?: boolean }
 }
 
 export function bindingsFor(context: Context, options: { readOnly?: boolean } = {}): Binding[] {
-  return KEYMAP.filter((b) => b.contexts.includes(context) && !(options.readOnly && b.action));
+  return KEYMAP.filter((b) => reachableContexts(b, options).includes(context));
+}
+
+/** Layers that only an action opens (a confirmation, the launch dialog, the quit prompt about launched workers). */
+const ACTION_LAYERS: ReadonlySet<Context> = new Set<Context>(['confirm', 'launch', 'quit']);
+
+/**
+ * Where a binding can be used: all its contexts, but in --read-only none for an action and
+ * none of the layers that only actions open, so help never lists a key that cannot be taken.
+ */
+export function reachableContexts(b: Binding, options: { readOnly?: boolean } = {}): readonly Context[] {
+  if (!options.readOnly) return b.contexts;
+  if (b.action) return [];
+  return b.contexts.filter((c) => !ACTION_LAYERS.has(c));
 }
 
 /** The README's key table (Markdown), generated from KEYMAP by `npm run keymap-doc`-style callers. */

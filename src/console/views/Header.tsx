@@ -2,7 +2,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { ConnectionState } from '../data/poller.js';
 import type { Totals } from '../data/derive.js';
-import type { ScreenId } from '../keymap.js';
+import { hintKey, type ScreenId } from '../keymap.js';
 import { escapeControl, formatClock, formatCount, formatDuration, formatRate } from '../text.js';
 
 export interface HeaderProps {
@@ -26,6 +26,12 @@ export interface HeaderProps {
   /** "Redis restarted at …" while recent. */
   restart?: string;
   now: number;
+}
+
+/** How to resume, unless this console may not (read-only). */
+function suspendedHint(readOnly: boolean): string {
+  const key = hintKey('action.suspendToggle', { readOnly });
+  return key ? ` (${key} resumes)` : '';
 }
 
 function Sep(): React.JSX.Element {
@@ -123,7 +129,7 @@ export function Header(props: HeaderProps): React.JSX.Element {
         </Text>
       ) : props.suspended ? (
         <Text wrap="truncate" backgroundColor="yellow" color="black" bold>
-          {' ⏸ SUSPENDED: workers start no new jobs (P resumes) '}
+          {` ⏸ SUSPENDED: workers start no new jobs${suspendedHint(props.readOnly)} `}
         </Text>
       ) : null}
     </Box>

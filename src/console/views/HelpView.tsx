@@ -1,5 +1,5 @@
 import type { Line } from '../data/detail.js';
-import { displayKey, KEYMAP, type Context } from '../keymap.js';
+import { displayKey, KEYMAP, reachableContexts, type Context } from '../keymap.js';
 
 const GROUPS: [string, (ctx: readonly Context[]) => boolean][] = [
   ['Everywhere', (c) => c.includes('workers') && c.includes('help')],
@@ -14,7 +14,7 @@ const GROUPS: [string, (ctx: readonly Context[]) => boolean][] = [
         c.includes('logs')),
   ],
   ['Confirmation', (c) => c.includes('confirm')],
-  ['Prompts (filter, launch)', (c) => c.includes('filter') || c.includes('launch')],
+  ['Prompts', (c) => c.includes('filter') || c.includes('launch')],
   ['Quit prompt', (c) => c.includes('quit')],
 ];
 
@@ -23,13 +23,16 @@ export function helpLines(readOnly: boolean): Line[] {
   const lines: Line[] = [];
   const seen = new Set<string>();
   for (const [title, member] of GROUPS) {
-    const bindings = KEYMAP.filter((b) => !seen.has(b.id) && member(b.contexts) && !(readOnly && b.action));
+    // In --read-only only what can be used there: no action, no layer only an action opens.
+    const bindings = KEYMAP.map((b) => ({ b, contexts: reachableContexts(b, { readOnly }) })).filter(
+      ({ b, contexts }) => !seen.has(b.id) && contexts.length > 0 && member(contexts),
+    );
     if (bindings.length === 0) continue;
     lines.push({ text: title, bold: true, tone: 'accent' });
-    for (const b of bindings) {
+    for (const { b, contexts } of bindings) {
       seen.add(b.id);
       const keys = b.keys.map(displayKey).join(' ');
-      const where = b.contexts.length >= 6 ? '' : `  [${b.contexts.join(', ')}]`;
+      const where = contexts.length >= 6 ? '' : `  [${contexts.join(', ')}]`;
       lines.push({ text: `  ${keys.padEnd(22)} ${b.help}${b.confirm ? ' (asks first)' : ''}${where}` });
     }
     lines.push({ text: '' });

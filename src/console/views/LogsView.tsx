@@ -20,6 +20,8 @@ export interface LogsViewProps {
   width: number;
   launchedAny: boolean;
   logDir: string | undefined;
+  /** The key that opens the launch dialog; undefined when this console cannot launch. */
+  launchKey: string | undefined;
 }
 
 export function LogsView(props: LogsViewProps): React.JSX.Element {
@@ -27,7 +29,11 @@ export function LogsView(props: LogsViewProps): React.JSX.Element {
     return (
       <Placeholder
         height={props.height}
-        text="No worker launched from this console yet. Press L to launch one; its output shows here."
+        text={
+          props.launchKey
+            ? `No worker launched from this console yet. Press ${props.launchKey} to launch one; its output shows here.`
+            : 'This console launches no workers (read-only), so it has no worker output to show.'
+        }
       />
     );
   }
