@@ -97,6 +97,7 @@ export const consoleCommand = defineCommand({
       demoUrl:
         flags.demo && flags.url !== undefined && flags.url !== io.env.RQ_REDIS_URL ? flags.url : undefined,
       paths: explicitPaths,
+      serializer: flags.serializer,
     });
   },
 });

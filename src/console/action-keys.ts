@@ -205,17 +205,33 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
     }
     case 'action.launch': {
       if (!ctx.canLaunch) return ctx.notify('Launching is not available in this console');
+      const fromQueue = queueTarget(ctx);
       const queues =
-        queueTarget(ctx) ??
+        fromQueue ??
         (worker && !worker.ghost ? worker.queues.join(',') : undefined) ??
         model.queues[0]?.name ??
         'default';
+      // A queue nobody serves is a backlog to drain: burst workers exit once it is empty.
+      const noWorker =
+        fromQueue !== undefined &&
+        (model.queues.find((q) => q.name === fromQueue)?.flags.includes('no-worker') ?? false);
+      ctx.detectPython();
+      const { paths, serializer } = ctx.launchDefaults;
       return ctx.dispatch({
         type: 'openLayer',
         layer: {
           type: 'launch',
-          draft: { queues, count: '1', burst: false, asPool: false, poolName: `console${process.pid}-pool` },
-          field: 'queues',
+          draft: {
+            kind: 'rqts',
+            queues,
+            count: '1',
+            burst: noWorker,
+            paths: paths.join(','),
+            serializer,
+            asPool: false,
+            poolName: `console${process.pid}-pool`,
+          },
+          field: 'kind',
           error: undefined,
         },
       });

@@ -42,7 +42,7 @@ import { TableScreen, tableView, type TableView } from './views/TableScreen.js';
 import { TextPane } from './views/TextPane.js';
 import { LogsView } from './views/LogsView.js';
 import { helpLines } from './views/HelpView.js';
-import { ConfirmDialog, FilterPrompt, LaunchDialog, QuitDialog } from './views/Dialogs.js';
+import { ConfirmDialog, FilterPrompt, LaunchDialog, launchPreviewRows, QuitDialog } from './views/Dialogs.js';
 import { JobsTabs } from './views/JobsTabs.js';
 import { searchSummary, type JobSearch, type SearchState } from './data/job-search.js';
 
@@ -74,7 +74,12 @@ export interface ConsoleAppProps {
   search?: JobSearch;
 }
 
-const EMPTY_LOCAL: LocalWorkersState = { workers: [], lines: [], logDir: undefined };
+const EMPTY_LOCAL: LocalWorkersState = {
+  workers: [],
+  lines: [],
+  logDir: undefined,
+  python: { status: 'unknown' },
+};
 const noSubscribe = (): (() => void) => () => undefined;
 const emptyLocal = (): LocalWorkersState => EMPTY_LOCAL;
 /** How long the "Redis restarted" banner stays (the timeline keeps it). */
@@ -139,12 +144,17 @@ function useScrollWindows(
   return windows;
 }
 
-function layerHeight(ui: UiState): number {
+function layerHeight(ui: UiState, width: number): number {
   switch (ui.layer?.type) {
     case 'confirm':
       return 6 + ui.layer.request.details.length;
     case 'launch':
-      return 4 + launchFields(ui.layer.draft).length + (ui.layer.error ? 1 : 0);
+      return (
+        4 +
+        launchFields(ui.layer.draft).length +
+        launchPreviewRows(ui.layer.draft, width) +
+        (ui.layer.error ? 1 : 0)
+      );
     case 'quit':
       return ui.layer.phase === 'stopping' ? 4 : 5;
     case 'filter':
@@ -222,7 +232,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     (poll.connection === 'connecting' && !totals) ||
     Boolean(snapshot?.suspended) ||
     restartShown;
-  const chrome = 2 + (bannerShown ? 1 : 0) + 1 + 1 + 1 + layerHeight(ui);
+  const chrome = 2 + (bannerShown ? 1 : 0) + 1 + 1 + 1 + layerHeight(ui, Math.max(40, size.columns));
   const bodyHeight = Math.max(3, size.rows - 1 - chrome);
   const width = Math.max(40, size.columns);
   // The header's sparklines are the first thing to give way on a narrow terminal.
@@ -326,6 +336,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     [poller, props, exit],
   );
 
+  const launchDefaults = useMemo(() => local?.defaults() ?? { paths: [], serializer: '' }, [local]);
   const ctx: ControllerContext = {
     ui,
     dispatch,
@@ -338,13 +349,16 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     actions,
     orphans: orphanMap,
     canLaunch: local !== undefined && !readOnly,
+    launchDefaults: launchDefaults,
+    pythonRq: localState.python,
+    detectPython: () => local?.detectPython(),
     launch: (spec) => {
       if (spec.pool !== undefined && local?.running().some((w) => w.name === spec.pool)) {
         return setNotice(stampNotice(`A pool named ${spec.pool} is already running here; pick another name`));
       }
       const started = local?.launch(spec) ?? [];
       const what = (w: LocalWorker): string =>
-        `${spec.pool === undefined ? '' : `pool of ${spec.count} `}${w.name} (pid ${w.pid ?? '?'})`;
+        `${spec.pool === undefined ? '' : `pool of ${spec.count} `}${spec.kind === 'python' ? 'Python RQ worker ' : ''}${w.name} (pid ${w.pid ?? '?'})`;
       setNotice(
         stampNotice(
           `Launched ${started.map(what).join(', ')} on ${spec.queues.join(',')}${spec.burst ? ', burst' : ''}; output in Logs (4)`,
@@ -627,7 +641,9 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       <Tabs screen={ui.screen} extra={tabExtra} />
       {body}
       {layer?.type === 'confirm' ? <ConfirmDialog layer={layer} width={width} /> : null}
-      {layer?.type === 'launch' ? <LaunchDialog layer={layer} width={width} /> : null}
+      {layer?.type === 'launch' ? (
+        <LaunchDialog layer={layer} width={width} python={localState.python} />
+      ) : null}
       {layer?.type === 'quit' ? (
         <QuitDialog
           layer={layer}

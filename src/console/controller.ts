@@ -6,12 +6,14 @@ import { WORKER_COLUMNS, QUEUE_COLUMNS } from './data/columns.js';
 import { cycleSort } from './data/table.js';
 import { maxScroll } from './data/layout.js';
 import { handleAction } from './action-keys.js';
+import type { PythonRq } from './data/python-rq.js';
 import { escapeControl, hasControlCharacter } from './text.js';
 import { rowsOf, selectedJob, selectedQueue, selectedWorker, type ConsoleModel } from './selectors.js';
 import {
   adjacentScreen,
   launchFields,
   parseLaunchDraft,
+  type ParsedLaunch,
   type Layer,
   type TableId,
   type UiAction,
@@ -40,7 +42,12 @@ export interface ControllerContext {
   /** ORPHANED started jobs by id (the fix keys act only on these). */
   orphans: ReadonlyMap<string, OrphanedJob>;
   canLaunch: boolean;
-  launch: (spec: { queues: string[]; count: number; burst: boolean; pool?: string }) => void;
+  launch: (spec: ParsedLaunch) => void;
+  /** What the launch dialog starts from: the console's own -P and -S. */
+  launchDefaults: { paths: readonly string[]; serializer: string };
+  /** Whether Python RQ workers can be launched (known after detectPython). */
+  pythonRq: PythonRq;
+  detectPython: () => void;
   refresh: () => void;
   /** Stops the jobs filter's registry search, keeping what it found. */
   cancelSearch: () => void;
@@ -148,7 +155,7 @@ function handleLayerKey(
       const fields = launchFields(layer.draft);
       const step = (by: 1 | -1): Layer => ({
         ...layer,
-        field: fields[(fields.indexOf(field) + by + fields.length) % fields.length] ?? 'queues',
+        field: fields[(fields.indexOf(field) + by + fields.length) % fields.length] ?? 'kind',
       });
       if (id === 'input.submit') {
         const parsed = parseLaunchDraft(layer.draft);
@@ -159,7 +166,29 @@ function handleLayerKey(
       } else if (id === 'input.cancel') dispatch({ type: 'closeLayer' });
       else if (id === 'input.nextField') dispatch({ type: 'updateLayer', layer: step(1) });
       else if (id === 'input.prevField') dispatch({ type: 'updateLayer', layer: step(-1) });
-      else if (field === 'burst' || field === 'asPool') {
+      else if (field === 'kind') {
+        if (!isText(input, key)) return;
+        const python = ctx.pythonRq;
+        if (layer.draft.kind === 'rqts' && python.status !== 'available')
+          return dispatch({
+            type: 'updateLayer',
+            layer: {
+              ...layer,
+              error:
+                python.status === 'missing'
+                  ? `Python RQ workers cannot be launched: ${python.details}`
+                  : 'Still looking for Python RQ; try again in a moment',
+            },
+          });
+        dispatch({
+          type: 'updateLayer',
+          layer: {
+            ...layer,
+            error: undefined,
+            draft: { ...layer.draft, kind: layer.draft.kind === 'rqts' ? 'python' : 'rqts' },
+          },
+        });
+      } else if (field === 'burst' || field === 'asPool') {
         if (isText(input, key))
           dispatch({
             type: 'updateLayer',

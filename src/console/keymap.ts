@@ -311,7 +311,7 @@ export const KEYMAP: readonly Binding[] = [
     id: 'action.launch',
     keys: ['L'],
     label: 'launch',
-    help: 'Launch rqts workers as children of this console (asks for queues, how many, burst or not, separate workers or one named worker-pool).',
+    help: 'Launch workers as children of this console: rqts or Python RQ, on which queues, how many, burst or not, with which --path and serializer, separate or one named rqts worker-pool.',
     contexts: ['workers', 'queues', 'logs'],
     action: true,
   },

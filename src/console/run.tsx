@@ -6,7 +6,7 @@ import { ConsoleApp, type ExitOutcome } from './app.js';
 import { ActionCenter } from './data/actions.js';
 import { createConsoleClient, Poller } from './data/poller.js';
 import { JobSearch } from './data/job-search.js';
-import { LocalWorkers, rqtsWorkerCommand, type WorkerCommandBuilder } from './data/local-workers.js';
+import { LocalWorkers, type WorkerCommandBuilder } from './data/local-workers.js';
 import {
   DEMO_TASKS_DIR,
   DemoFeeder,
@@ -35,8 +35,10 @@ export interface ConsoleOptions {
   demo?: boolean;
   /** `--demo --url URL`: the explicitly named server the demo writes into (demo.* queues). */
   demoUrl?: string;
-  /** Import roots passed to launched workers (--path). */
+  /** Import roots passed to launched workers (--path): the launch dialog's default. */
   paths?: string[];
+  /** The console's --serializer: the launch dialog's default. */
+  serializer?: string;
   /** How to start a launched worker; `rqts worker` by default. */
   workerCommand?: WorkerCommandBuilder;
   stdin?: NodeJS.ReadStream;
@@ -77,10 +79,10 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   const client = createConsoleClient(url);
   const poller = new Poller(client, { intervalMs: options.intervalMs });
   const readOnly = options.readOnly ?? false;
-  const builder =
-    options.workerCommand ??
-    rqtsWorkerCommand(options.demo ? [DEMO_TASKS_DIR, ...(options.paths ?? [])] : (options.paths ?? []));
-  const local = readOnly ? undefined : new LocalWorkers({ url, builder });
+  const paths = options.demo ? [DEMO_TASKS_DIR, ...(options.paths ?? [])] : (options.paths ?? []);
+  const local = readOnly
+    ? undefined
+    : new LocalWorkers({ url, builder: options.workerCommand, paths, serializer: options.serializer });
   const actions = new ActionCenter(client, {
     isLaunched: (name) => local?.names().has(name) ?? false,
     terminateLaunched: (name) => local?.terminate(name) ?? false,

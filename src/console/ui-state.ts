@@ -1,6 +1,7 @@
 import type { ScreenId } from './keymap.js';
 import type { Command } from './data/actions.js';
 import type { JobListKind } from './data/jobs.js';
+import type { WorkerKind } from './data/local-workers.js';
 import {
   EMPTY_SELECTION,
   selectionReducer,
@@ -25,20 +26,42 @@ export interface ConfirmRequest {
 }
 
 export interface LaunchDraft {
+  /** What to start: rqts workers or Python RQ ones. */
+  kind: WorkerKind;
   queues: string;
   count: string;
   burst: boolean;
+  /** Import roots, comma separated: the console's own -P to begin with. */
+  paths: string;
+  serializer: string;
   /** One `rqts worker-pool` process of `count` workers instead of `count` processes. */
   asPool: boolean;
   poolName: string;
 }
 
-/** The launch dialog's fields, in tab order; the pool name only when launching a pool. */
-export const LAUNCH_FIELDS = ['queues', 'count', 'burst', 'asPool', 'poolName'] as const;
+/** The launch dialog's fields, in tab order. */
+export const LAUNCH_FIELDS = [
+  'kind',
+  'queues',
+  'count',
+  'burst',
+  'paths',
+  'serializer',
+  'asPool',
+  'poolName',
+] as const;
 export type LaunchField = (typeof LAUNCH_FIELDS)[number];
 
+/** The fields toggled by a key rather than typed into. */
+export const LAUNCH_TOGGLES: ReadonlySet<LaunchField> = new Set<LaunchField>(['kind', 'burst', 'asPool']);
+
+/** A pool is rqts's (`rqts worker-pool`), and its name is asked only when launching one. */
 export function launchFields(draft: LaunchDraft): readonly LaunchField[] {
-  return draft.asPool ? LAUNCH_FIELDS : LAUNCH_FIELDS.slice(0, -1);
+  return LAUNCH_FIELDS.filter(
+    (f) =>
+      (f !== 'asPool' || draft.kind === 'rqts') &&
+      (f !== 'poolName' || (draft.asPool && draft.kind === 'rqts')),
+  );
 }
 
 export type Layer =
@@ -213,10 +236,18 @@ export function adjacentScreen(screen: ScreenId, step: 1 | -1): ScreenId {
   return TAB_ORDER[(from + step + TAB_ORDER.length) % TAB_ORDER.length] ?? 'workers';
 }
 
+export interface ParsedLaunch {
+  kind: WorkerKind;
+  queues: string[];
+  count: number;
+  burst: boolean;
+  paths: string[];
+  serializer: string;
+  pool?: string;
+}
+
 /** Parses the launch dialog; returns an error line for bad input. */
-export function parseLaunchDraft(
-  draft: LaunchDraft,
-): { queues: string[]; count: number; burst: boolean; pool?: string } | { error: string } {
+export function parseLaunchDraft(draft: LaunchDraft): ParsedLaunch | { error: string } {
   const queues = draft.queues
     .split(/[\s,]+/)
     .map((q) => q.trim())
@@ -225,10 +256,18 @@ export function parseLaunchDraft(
   const count = Number(draft.count);
   if (!Number.isInteger(count) || count < 1 || count > 50)
     return { error: 'How many: a whole number from 1 to 50' };
-  if (!draft.asPool) return { queues, count, burst: draft.burst };
+  // Paths may hold spaces, so only commas separate them.
+  const paths = draft.paths
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const serializer = draft.serializer.trim();
+  if (serializer === '') return { error: 'Serializer: a name such as rq.serializers.JSONSerializer' };
+  const spec = { kind: draft.kind, queues, count, burst: draft.burst, paths, serializer };
+  if (!draft.asPool || draft.kind !== 'rqts') return spec;
   const pool = draft.poolName.trim();
   // It names the pool's log file and prefixes its workers' names, so keep it plain.
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(pool))
     return { error: 'Pool name: letters, digits, dot, dash or underscore (e.g. web-pool)' };
-  return { queues, count, burst: draft.burst, pool };
+  return { ...spec, pool };
 }

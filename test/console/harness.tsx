@@ -30,6 +30,9 @@ export function startConsole(
   options: {
     readOnly?: boolean;
     builder?: WorkerCommandBuilder;
+    /** The console's own -P: the launch dialog's default --path. */
+    paths?: string[];
+    pythonCandidates?: string[];
     effectDeadlineMs?: number;
     columns?: number;
     rows?: number;
@@ -39,7 +42,14 @@ export function startConsole(
 ): ConsoleUnderTest {
   const client = createConsoleClient(url);
   const poller = new Poller(client, { intervalMs: options.intervalMs ?? 250 });
-  const local = options.readOnly ? undefined : new LocalWorkers({ url, builder: options.builder });
+  const local = options.readOnly
+    ? undefined
+    : new LocalWorkers({
+        url,
+        builder: options.builder,
+        paths: options.paths,
+        pythonCandidates: options.pythonCandidates,
+      });
   const actions = new ActionCenter(client, {
     effectDeadlineMs: options.effectDeadlineMs ?? 10_000,
     isLaunched: (name) => local?.names().has(name) ?? false,

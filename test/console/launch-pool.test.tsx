@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT, rqtsWorkerCommand } from '../../src/console/data/local-workers.js';
+import { PACKAGE_ROOT } from '../../src/console/data/local-workers.js';
 import { Queue } from '../../src/model/queue.js';
 import { findWorkers } from '../../src/model/worker-record.js';
 import { keys } from '../../src/redis/keys.js';
@@ -31,14 +31,26 @@ describe.skipIf(!built)('launching a worker pool from the console', () => {
   });
 
   it('launches one pool process whose workers show the pool, and stops pool and workers warm on quit', async () => {
-    const ui = startConsole(redis.url, { builder: rqtsWorkerCommand([dir]) });
+    const ui = startConsole(redis.url, { paths: [dir] });
     try {
       await ui.r.press('2');
       await ui.r.waitForFrame(/pooled\s+1/);
       await ui.r.press('L');
       await ui.r.waitForFrame(/queues\s+pooled/);
-      // how many: 2; mode stays long-running; launch as: one pool; pool name: web
-      await ui.r.press(KEYS.tab, KEYS.backspace, '2', KEYS.tab, KEYS.tab, ' ');
+      // (from worker kind) how many: 2; mode long-running (pooled is NO-WORKER: burst by default);
+      // path and serializer as they are; launch as: one pool; pool name: web
+      await ui.r.press(
+        KEYS.tab,
+        KEYS.tab,
+        KEYS.backspace,
+        '2',
+        KEYS.tab,
+        ' ',
+        KEYS.tab,
+        KEYS.tab,
+        KEYS.tab,
+        ' ',
+      );
       const dialog = await ui.r.waitForFrame(/launch as\s+one pool/);
       const defaultName = /pool name\s+(\S+)/.exec(dialog)?.[1] ?? '';
       expect(defaultName).not.toBe('');

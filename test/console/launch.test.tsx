@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT, rqtsWorkerCommand } from '../../src/console/data/local-workers.js';
+import { PACKAGE_ROOT } from '../../src/console/data/local-workers.js';
 import { Queue } from '../../src/model/queue.js';
 import { keys } from '../../src/redis/keys.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -45,14 +45,18 @@ describe.skipIf(!built)('launching rqts workers from the console', () => {
     await ui.r.press('2');
     await ui.r.waitForFrame(/backlog\s+\d/);
     await ui.r.press('L');
-    const frame = await ui.r.waitForFrame('Launch rqts workers');
+    const frame = await ui.r.waitForFrame('Launch workers');
     expect(frame).toMatch(/queues\s+backlog/); // defaults to the selected queue
-    await ui.r.press(KEYS.tab, KEYS.backspace, count, KEYS.enter);
+    await ui.r.press(KEYS.tab, KEYS.tab, KEYS.backspace, count, KEYS.tab);
+    // While backlog has jobs and no worker (NO-WORKER) burst is the default; these stay running.
+    if (/mode\s+burst/.test(frame)) await ui.r.press(' ');
+    await ui.r.waitForFrame(/mode\s+long-running/);
+    await ui.r.press(KEYS.enter);
     await ui.r.waitForFrame('Launched ');
   }
 
   it('launches workers on the selected queue, marks them, shows their logs, and stops them warm on quit', async () => {
-    const ui = startConsole(redis.url, { builder: rqtsWorkerCommand([dir]) });
+    const ui = startConsole(redis.url, { paths: [dir] });
     try {
       await launchOn(ui, '2');
       await ui.r.press('1');
@@ -83,7 +87,7 @@ describe.skipIf(!built)('launching rqts workers from the console', () => {
   });
 
   it('can leave launched workers running, detached, when quitting', async () => {
-    const ui = startConsole(redis.url, { builder: rqtsWorkerCommand([dir]) });
+    const ui = startConsole(redis.url, { paths: [dir] });
     try {
       await launchOn(ui, '1');
       await ui.r.press('1');

@@ -45,7 +45,7 @@ describe('console with --read-only', () => {
       await ui.r.press('2');
       await ui.r.press('E');
       await ui.r.waitForFrame('read-only: E is disabled', 5000);
-      expect(ui.r.lastFrame()).not.toMatch(/Empty this queue|Launch rqts|Suspend all/);
+      expect(ui.r.lastFrame()).not.toMatch(/Empty this queue|Launch workers|Suspend all/);
     } finally {
       await ui.close();
     }

@@ -146,14 +146,14 @@ describe('console screens', () => {
 
   it('the launch dialog validates its fields, toggles burst with space, and Esc closes it', async () => {
     await ui.r.press('1', 'L');
-    const frame = await ui.r.waitForFrame('Launch rqts workers');
+    const frame = await ui.r.waitForFrame('Launch workers');
     expect(frame).toMatch(/queues\s+served/); // the selected worker's queues
-    await ui.r.press(KEYS.tab, KEYS.backspace, '0', KEYS.enter);
+    await ui.r.press(KEYS.tab, KEYS.tab, KEYS.backspace, '0', KEYS.enter);
     await ui.r.waitForFrame('How many: a whole number from 1 to 50');
     await ui.r.press(KEYS.tab, ' ');
     await ui.r.waitForFrame('burst (exit when the queues are empty)');
     await ui.r.press(KEYS.escape);
-    await ui.r.waitForFrame((f) => !f.includes('Launch rqts workers'));
+    await ui.r.waitForFrame((f) => !f.includes('Launch workers'));
   });
 
   it('shows help generated from the keymap, and worker detail with raw hash fields', async () => {
@@ -187,7 +187,7 @@ describe('console with --read-only', () => {
     expect(frame).not.toContain('kill horse');
     await ui.r.press('K', 'D', 'L', 'P');
     await ui.r.press('j');
-    expect(ui.r.lastFrame()).not.toMatch(/Kill the horse|Shut this worker|Launch rqts|Suspend all/);
+    expect(ui.r.lastFrame()).not.toMatch(/Kill the horse|Shut this worker|Launch workers|Suspend all/);
     await ui.r.press('K');
     await ui.r.waitForFrame('read-only: K is disabled', 5000);
   });

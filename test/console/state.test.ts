@@ -117,32 +117,46 @@ describe('UI reducer', () => {
     expect(ui.screen).toBe('queues');
   });
   it('validates the launch dialog', () => {
-    const separate = { asPool: false, poolName: 'ignored here' };
-    expect(parseLaunchDraft({ queues: 'high, default', count: '2', burst: true, ...separate })).toEqual({
+    const base = {
+      kind: 'rqts' as const,
+      paths: '/srv/app, ./lib',
+      serializer: 'rq.serializers.JSONSerializer',
+      asPool: false,
+      poolName: 'ignored here',
+    };
+    expect(parseLaunchDraft({ ...base, queues: 'high, default', count: '2', burst: true })).toEqual({
+      kind: 'rqts',
       queues: ['high', 'default'],
       count: 2,
       burst: true,
+      paths: ['/srv/app', './lib'],
+      serializer: 'rq.serializers.JSONSerializer',
     });
-    expect(parseLaunchDraft({ queues: ' ', count: '1', burst: false, ...separate })).toHaveProperty('error');
-    expect(parseLaunchDraft({ queues: 'q', count: 'zero', burst: false, ...separate })).toHaveProperty(
+    expect(parseLaunchDraft({ ...base, queues: ' ', count: '1', burst: false })).toHaveProperty('error');
+    expect(parseLaunchDraft({ ...base, queues: 'q', count: 'zero', burst: false })).toHaveProperty('error');
+    expect(
+      parseLaunchDraft({ ...base, queues: 'q', count: '1', burst: false, serializer: ' ' }),
+    ).toHaveProperty('error');
+  });
+  it('launches a pool under a plain name only when asked to, and only of rqts workers', () => {
+    const base = { kind: 'rqts' as const, paths: '', serializer: 'json', queues: 'q', burst: false };
+    expect(parseLaunchDraft({ ...base, count: '3', asPool: true, poolName: ' web-1 ' })).toEqual({
+      kind: 'rqts',
+      queues: ['q'],
+      count: 3,
+      burst: false,
+      paths: [],
+      serializer: 'json',
+      pool: 'web-1',
+    });
+    expect(parseLaunchDraft({ ...base, count: '3', asPool: true, poolName: 'has space' })).toHaveProperty(
       'error',
     );
-  });
-  it('launches a pool under a plain name only when asked to', () => {
-    expect(
-      parseLaunchDraft({ queues: 'q', count: '3', burst: false, asPool: true, poolName: ' web-1 ' }),
-    ).toEqual({ queues: ['q'], count: 3, burst: false, pool: 'web-1' });
-    expect(
-      parseLaunchDraft({ queues: 'q', count: '3', burst: false, asPool: true, poolName: 'has space' }),
-    ).toHaveProperty('error');
-    expect(
-      parseLaunchDraft({ queues: 'q', count: '3', burst: false, asPool: true, poolName: '../x' }),
-    ).toHaveProperty('error');
-    expect(
-      launchFields({ queues: 'q', count: '1', burst: false, asPool: false, poolName: 'p' }),
-    ).not.toContain('poolName');
-    expect(launchFields({ queues: 'q', count: '1', burst: false, asPool: true, poolName: 'p' })).toContain(
-      'poolName',
-    );
+    expect(parseLaunchDraft({ ...base, count: '3', asPool: true, poolName: '../x' })).toHaveProperty('error');
+    expect(launchFields({ ...base, count: '1', asPool: false, poolName: 'p' })).not.toContain('poolName');
+    expect(launchFields({ ...base, count: '1', asPool: true, poolName: 'p' })).toContain('poolName');
+    const python = { ...base, kind: 'python' as const, count: '1', asPool: true, poolName: 'p' };
+    expect(launchFields(python)).not.toContain('asPool');
+    expect(parseLaunchDraft(python)).not.toHaveProperty('pool');
   });
 });

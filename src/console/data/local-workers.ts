@@ -2,7 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, fstatSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { detectPythonRq, type PythonRq } from './python-rq.js';
+import {
+  DEFAULT_SERIALIZER,
+  JSON_SHORT_NAMES,
+  workerCommand,
+  type LaunchSpec,
+  type WorkerCommandBuilder,
+  type WorkerKind,
+} from './worker-command.js';
 
 // Workers launched by the console are its child processes, and it owns their end: each
 // is stopped warm on quit, or deliberately left running detached (design.md §4). Their
@@ -10,58 +18,21 @@ import { fileURLToPath } from 'node:url';
 // the console tails those files for the Logs screen; a detached worker keeps logging
 // there after the console has gone.
 
-/** The package root, from dist/console/data or src/console/data alike. */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-export interface LaunchSpec {
-  queues: string[];
-  count: number;
-  burst: boolean;
-  /** Launch one `rqts worker-pool` of `count` workers under this name, not `count` workers. */
-  pool?: string;
-}
-
-export interface WorkerInvocation {
-  command: string;
-  args: string[];
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-}
-
-/** `poolSize` set: start a pool of that many workers named after `name`, not one worker. */
-export type WorkerCommandBuilder = (spec: {
-  name: string;
-  queues: string[];
-  burst: boolean;
-  url: string;
-  poolSize?: number;
-}) => WorkerInvocation;
-
-/**
- * `rqts worker QUEUES… --url URL --name NAME [--burst] [--path DIR…]` with this very Node,
- * or `rqts worker-pool QUEUES… -n N --url URL --name POOL …` when asked for a pool.
- */
-export function rqtsWorkerCommand(paths: readonly string[] = []): WorkerCommandBuilder {
-  return ({ name, queues, burst, url, poolSize }) => ({
-    command: process.execPath,
-    args: [
-      path.join(PACKAGE_ROOT, 'bin', 'rqts.js'),
-      ...(poolSize === undefined
-        ? ['worker', ...queues]
-        : ['worker-pool', ...queues, '-n', String(poolSize)]),
-      '--url',
-      url,
-      '--name',
-      name,
-      ...(burst ? ['--burst'] : []),
-      ...paths.flatMap((p) => ['--path', p]),
-    ],
-  });
-}
+export {
+  DEFAULT_SERIALIZER,
+  JSON_SHORT_NAMES,
+  PACKAGE_ROOT,
+  workerCommand,
+  type LaunchSpec,
+  type WorkerCommandBuilder,
+  type WorkerInvocation,
+  type WorkerKind,
+} from './worker-command.js';
 
 export interface LocalWorker {
   /** The worker's name, or for a pool the pool's name (its workers carry it as rqts_pool). */
   name: string;
+  kind: WorkerKind;
   /** Set for a `rqts worker-pool` process: how many workers it keeps running. */
   poolSize: number | undefined;
   pid: number | undefined;
@@ -84,6 +55,8 @@ export interface LocalWorkersState {
   workers: LocalWorker[];
   lines: LogLine[];
   logDir: string | undefined;
+  /** Whether Python RQ workers can be launched here (asked once, when first needed). */
+  python: PythonRq;
 }
 
 interface Entry {
@@ -101,11 +74,22 @@ export interface LocalWorkersOptions {
   /** Where log files go; a fresh temp dir by default. */
   logDir?: string;
   tailMs?: number;
+  /** The console's own import roots (`-P`): what launched workers get by default. */
+  paths?: readonly string[];
+  /** The console's own serializer name (`-S`); RQ's JSONSerializer by default. */
+  serializer?: string;
+  /** Interpreters to look for Python RQ in (PYTHON_CANDIDATES by default). */
+  pythonCandidates?: readonly string[];
 }
 
 export class LocalWorkers {
   private entries: Entry[] = [];
-  private state: LocalWorkersState = { workers: [], lines: [], logDir: undefined };
+  private state: LocalWorkersState = {
+    workers: [],
+    lines: [],
+    logDir: undefined,
+    python: { status: 'unknown' },
+  };
   private readonly listeners = new Set<() => void>();
   private seq = 0;
   private serial = 0;
@@ -113,7 +97,28 @@ export class LocalWorkers {
   private readonly builder: WorkerCommandBuilder;
 
   constructor(private readonly options: LocalWorkersOptions) {
-    this.builder = options.builder ?? rqtsWorkerCommand();
+    this.builder = options.builder ?? workerCommand;
+  }
+
+  /** What the launch dialog starts from: the console's own path and serializer. */
+  defaults(): { paths: readonly string[]; serializer: string } {
+    const named = this.options.serializer;
+    // rqts's short names for the JSON serializer mean nothing to Python RQ: spell it as RQ does.
+    const serializer = !named || JSON_SHORT_NAMES.has(named) ? DEFAULT_SERIALIZER : named;
+    // No -P: the current directory, as both workers assume; shown so nobody has to guess.
+    const paths = this.options.paths?.length ? this.options.paths : ['.'];
+    return { paths, serializer };
+  }
+
+  /** Looks for Python RQ once; the state (and a re-render) follows when it is known. */
+  detectPython(): void {
+    if (this.state.python.status !== 'unknown') return;
+    this.state = { ...this.state, python: { status: 'checking' } };
+    this.publish();
+    void detectPythonRq(this.options.pythonCandidates).then((python) => {
+      this.state = { ...this.state, python };
+      this.publish();
+    });
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -150,17 +155,23 @@ export class LocalWorkers {
     const launched: LocalWorker[] = [];
     // A pool is one child process however many workers it runs; it stops them on SIGTERM.
     const processes = spec.pool === undefined ? spec.count : 1;
+    const kind = spec.kind ?? 'rqts';
     for (let i = 0; i < processes; i++) {
       const name = spec.pool ?? `${hostname()}.console${process.pid}.${++this.serial}`;
       const poolSize = spec.pool === undefined ? undefined : spec.count;
       const logFile = path.join(this.logDir(), `${name}.log`);
       const fd = openSync(logFile, 'a+');
+      const python = this.state.python.status === 'available' ? this.state.python.executable : undefined;
       const invocation = this.builder({
         name,
         queues: spec.queues,
         burst: spec.burst,
         url: this.options.url,
         poolSize,
+        kind,
+        paths: spec.paths ?? this.defaults().paths,
+        serializer: spec.serializer ?? this.defaults().serializer,
+        python,
       });
       // detached: its own process group, so a terminal hang-up or Ctrl-C aimed at the
       // console does not hit it; the console decides its end on quit.
@@ -172,6 +183,7 @@ export class LocalWorkers {
       });
       const info: LocalWorker = {
         name,
+        kind,
         poolSize,
         pid: child.pid,
         queues: spec.queues,

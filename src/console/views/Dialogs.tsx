@@ -1,8 +1,9 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import { launchFields, type LaunchDraft, type LaunchField, type Layer } from '../ui-state.js';
+import { LAUNCH_TOGGLES, launchFields, type LaunchDraft, type LaunchField, type Layer } from '../ui-state.js';
+import type { PythonRq } from '../data/python-rq.js';
 import { bindingOf, displayKey, type BindingId } from '../keymap.js';
-import { escapeControl } from '../text.js';
+import { displayWidth, escapeControl } from '../text.js';
 
 function keyOf(id: BindingId): string {
   return displayKey(bindingOf(id).keys[0] ?? '');
@@ -100,32 +101,82 @@ export function FilterPrompt({
 }
 
 const FIELD_LABELS: Record<LaunchField, string> = {
+  kind: 'worker',
   queues: 'queues',
   count: 'how many',
   burst: 'mode',
+  paths: '--path',
+  serializer: 'serializer',
   asPool: 'launch as',
   poolName: 'pool name',
 };
 
-function fieldValue(draft: LaunchDraft, field: LaunchField): string {
+function kindValue(draft: LaunchDraft, python: PythonRq): string {
+  const py =
+    python.status === 'available'
+      ? `Python RQ ${python.version} (${python.executable} -m rq.cli worker)`
+      : undefined;
+  if (draft.kind === 'python') return py ?? 'Python RQ';
+  switch (python.status) {
+    case 'available':
+      return `rqts (or ${py ?? 'Python RQ'})`;
+    case 'missing':
+      return `rqts only: Python RQ cannot be chosen (${python.reason})`;
+    default:
+      return 'rqts (looking for Python RQ…)';
+  }
+}
+
+function fieldValue(draft: LaunchDraft, field: LaunchField, python: PythonRq): string {
   switch (field) {
+    case 'kind':
+      return kindValue(draft, python);
     case 'burst':
       return draft.burst ? 'burst (exit when the queues are empty)' : 'long-running';
     case 'asPool':
       return draft.asPool
         ? 'one pool (rqts worker-pool supervising them)'
         : 'separate workers (one process each)';
+    case 'paths':
+      return draft.paths;
     default:
       return draft[field];
   }
 }
 
+/** The command the dialog will run, as it will run it (name and URL left out). */
+export function launchPreview(draft: LaunchDraft): string {
+  const paths = draft.paths
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const queues = draft.queues
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .join(' ');
+  const pool = draft.asPool && draft.kind === 'rqts';
+  const command =
+    draft.kind === 'python' ? 'rq worker' : pool ? `rqts worker-pool -n ${draft.count}` : 'rqts worker';
+  const times = pool || draft.count === '1' ? '' : `${draft.count} × `;
+  return `${times}${command} ${queues} ${paths.map((p) => `--path ${p}`).join(' ')}${paths.length ? ' ' : ''}-S ${draft.serializer.trim()}${draft.burst ? ' --burst' : ''}`;
+}
+
+const PREVIEW_LABEL = '  starts'.padEnd(13);
+
+/** The rows the wrapped command line takes in a dialog of this terminal width (border and padding: 4). */
+export function launchPreviewRows(draft: LaunchDraft, width: number): number {
+  const inner = Math.max(20, Math.min(width, 100) - 4);
+  return Math.max(1, Math.ceil(displayWidth(PREVIEW_LABEL + escapeControl(launchPreview(draft))) / inner));
+}
+
 export function LaunchDialog({
   layer,
   width,
+  python,
 }: {
   layer: Extract<Layer, { type: 'launch' }>;
   width: number;
+  python: PythonRq;
 }): React.JSX.Element {
   return (
     <Box
@@ -136,22 +187,31 @@ export function LaunchDialog({
       width={Math.min(width, 100)}
     >
       <Text bold color="cyan">
-        Launch rqts workers (children of this console; output in Logs)
+        Launch workers (children of this console; output in Logs)
       </Text>
       {launchFields(layer.draft).map((field) => {
         const focused = layer.field === field;
-        const toggle = field === 'burst' || field === 'asPool';
+        // Nothing to toggle to when Python RQ is missing: the line says why instead.
+        const toggle = LAUNCH_TOGGLES.has(field) && !(field === 'kind' && python.status === 'missing');
         return (
           <Text key={field} wrap="truncate">
             <Text color={focused ? 'cyan' : 'gray'}>{focused ? '▸ ' : '  '}</Text>
-            <Text color="gray">{FIELD_LABELS[field].padEnd(10)}</Text>
-            <Text bold={focused}>{fieldValue(layer.draft, field)}</Text>
-            {focused && !toggle ? <Text inverse> </Text> : null}
+            <Text color="gray">{FIELD_LABELS[field].padEnd(11)}</Text>
+            <Text bold={focused}>{escapeControl(fieldValue(layer.draft, field, python))}</Text>
+            {focused && !LAUNCH_TOGGLES.has(field) ? <Text inverse> </Text> : null}
             {focused && toggle ? <Text color="gray"> (space toggles)</Text> : null}
           </Text>
         );
       })}
-      {layer.error ? <Text color="red">{layer.error}</Text> : null}
+      <Text wrap="wrap">
+        <Text color="gray">{PREVIEW_LABEL}</Text>
+        <Text>{escapeControl(launchPreview(layer.draft))}</Text>
+      </Text>
+      {layer.error ? (
+        <Text color="red" wrap="truncate-middle">
+          {escapeControl(layer.error)}
+        </Text>
+      ) : null}
       <Text color="gray">{`${keyOf('input.submit')} launch · ${keyOf('input.nextField')} next field · ${keyOf('input.cancel')} cancel`}</Text>
     </Box>
   );
