@@ -6,7 +6,7 @@ import { ORPHAN_TEXT } from './data/derive.js';
 import type { BindingId } from './keymap.js';
 import type { ConfirmRequest } from './ui-state.js';
 import type { WorkerRow } from './data/derive.js';
-import { checkPid, pidCheckText } from './data/worker-removal.js';
+import { checkPid, pidCheckText } from './data/process-check.js';
 
 // The action keys (kill, stop, shut down, launch, requeue, empty, suspend, next step): each
 // checks its target makes sense, then opens a confirmation naming it, or runs at once.
@@ -75,7 +75,7 @@ const DESTRUCTIVE: ReadonlySet<Command['kind']> = new Set([
   'shutdown',
   'removeGhost',
   'removeWorker',
-  'terminateLaunched',
+  'signalLaunched',
   'emptyQueue',
   'cleanRegistries',
   'requeueAll',

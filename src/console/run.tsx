@@ -85,7 +85,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
     : new LocalWorkers({ url, builder: options.workerCommand, paths, serializer: options.serializer });
   const actions = new ActionCenter(client, {
     isLaunched: (name) => local?.names().has(name) ?? false,
-    terminateLaunched: (name) => local?.terminate(name) ?? false,
+    signalLaunched: (name, signal) => local?.signal(name, signal) ?? false,
     onChanged: () => poller.refreshNow(),
   });
   let feeder: DemoFeeder | undefined;

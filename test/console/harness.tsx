@@ -53,7 +53,7 @@ export function startConsole(
   const actions = new ActionCenter(client, {
     effectDeadlineMs: options.effectDeadlineMs ?? 10_000,
     isLaunched: (name) => local?.names().has(name) ?? false,
-    terminateLaunched: (name) => local?.terminate(name) ?? false,
+    signalLaunched: (name, signal) => local?.signal(name, signal) ?? false,
     onChanged: () => poller.refreshNow(),
   });
   const exits: ExitOutcome[] = [];

@@ -24,13 +24,13 @@ describe('receipts for a command that is heard but has no effect', () => {
   it('kill-horse: heard by 1 listener, the job still runs, next step: shut the worker down', async () => {
     await ui.r.waitForFrame(/wedged-0\s+busy/);
     await ui.r.press('K', 'y');
-    const frame = await ui.r.waitForFrame('but the job is still running after 1.5s', 10_000);
+    const frame = await ui.r.waitForFrame('the job still runs after 1.5s, though heard by 1 listener', 10_000);
     expect(frame).toContain('heard by 1 listener');
     expect(frame).toContain('[n] shut the worker down');
     await ui.r.press('n');
     await ui.r.waitForFrame('Next step: shut the worker down?');
     await ui.r.press('y');
-    await ui.r.waitForFrame('but the worker is still up after 1.5s', 10_000);
+    await ui.r.waitForFrame('the worker is still up after 1.5s, though heard by 1 listener', 10_000);
     expect(await redis.client.hget(keys.job('wedged-0-job'), 'status')).toBe('started');
   });
 });

@@ -12,6 +12,14 @@ import { failedScore } from '../../model/transitions.js';
 import { RESOLVE_ORPHAN_5 } from '../../redis/scripts/resolve-orphan-5.js';
 import { describeNoPermission } from '../../redis/acl.js';
 import { cleanQueueNow, removeWorkerEntry } from './worker-removal.js';
+import {
+  adviseNoEffect,
+  signalEffect,
+  signalLabel,
+  signalNoEffect,
+  workerProcess,
+  type EscalationSignal,
+} from './escalation.js';
 
 // Actions and their receipts. RQ's commands are fire-and-forget: PUBLISH only says how
 // many subscribers got the message. So every command reports that count first (0: nobody
@@ -24,7 +32,7 @@ export type Command =
   | { kind: 'shutdown'; worker: string }
   | { kind: 'removeGhost'; worker: string }
   | { kind: 'removeWorker'; worker: string; queues: string[] }
-  | { kind: 'terminateLaunched'; worker: string }
+  | { kind: 'signalLaunched'; worker: string; signal: EscalationSignal }
   | { kind: 'requeue'; queue: string; jobId: string }
   | { kind: 'failOrphan'; queue: string; jobId: string; worker: string | undefined; reason: string }
   | { kind: 'requeueOrphan'; queue: string; jobId: string; worker: string | undefined }
@@ -55,8 +63,8 @@ export interface ActionOptions {
   pollMs?: number;
   /** Names of workers this console launched: they can be terminated as a last resort. */
   isLaunched?: (worker: string) => boolean;
-  /** Terminates a launched worker's process (SIGTERM); returns false if unknown. */
-  terminateLaunched?: (worker: string) => boolean;
+  /** Signals a launched worker's process (SIGKILL: its whole group); false if unknown. */
+  signalLaunched?: (worker: string, signal: EscalationSignal) => boolean;
   /** Called after an action changed something, to refresh the screen at once. */
   onChanged?: () => void;
 }
@@ -75,8 +83,8 @@ export function describeCommand(command: Command): string {
       return `remove ghost ${escapeControl(command.worker)}`;
     case 'removeWorker':
       return `remove dead worker ${escapeControl(command.worker)}`;
-    case 'terminateLaunched':
-      return `SIGTERM launched worker ${escapeControl(command.worker)}`;
+    case 'signalLaunched':
+      return `${command.signal} launched worker ${escapeControl(command.worker)}`;
     case 'requeue':
       return `requeue ${escapeControl(command.jobId)}`;
     case 'failOrphan':
@@ -175,8 +183,58 @@ export class ActionCenter {
 
   private unheardStep(worker: string): Receipt['nextStep'] {
     if (this.options.isLaunched?.(worker))
-      return { command: { kind: 'terminateLaunched', worker }, label: `SIGTERM the process (launched here)` };
+      return {
+        command: { kind: 'signalLaunched', worker, signal: 'SIGTERM' },
+        label: `SIGTERM the process (launched here)`,
+      };
     return undefined;
+  }
+
+  /**
+   * Heard, yet nothing happened: says what this host's process table shows (a SIGSTOPped
+   * listener still counts) and offers the step that can work; `fallback` when the process
+   * runs and nothing better is known.
+   */
+  private async noEffect(
+    worker: string,
+    heard: string,
+    fallback: Receipt['nextStep'],
+  ): Promise<Partial<Receipt>> {
+    const proc = await workerProcess(this.redis, worker);
+    const advice = adviseNoEffect(proc, this.options.isLaunched?.(worker) ?? false);
+    const step = advice.step;
+    const nextStep: Receipt['nextStep'] =
+      // Only a process known to be stopped skips the milder fallback (e.g. shut it down).
+      step && (advice.stopped || !fallback)
+        ? step.kind === 'signal'
+          ? { command: { kind: 'signalLaunched', worker, signal: step.signal }, label: step.label }
+          : { command: { kind: 'removeWorker', worker, queues: step.queues }, label: step.label }
+        : fallback;
+    return { phase: 'no-effect', message: `${heard}: ${advice.why}`, nextStep };
+  }
+
+  private async signalLaunched(
+    command: Extract<Command, { kind: 'signalLaunched' }>,
+    update: (patch: Partial<Receipt>) => void,
+  ): Promise<void> {
+    const what = describeCommand(command);
+    const proc = await workerProcess(this.redis, command.worker);
+    if (!(this.options.signalLaunched?.(command.worker, command.signal) ?? false))
+      return update({ phase: 'error', message: `${what}: not a running worker of this console` });
+    const outcome = await this.watch(
+      async () => (await signalEffect(this.redis, command.worker, proc, command.signal))?.message,
+      (elapsed) => update({ message: `${what}: sent; checking its effect… ${(elapsed / 1000).toFixed(1)}s` }),
+    );
+    if (outcome) return update({ phase: 'done', message: `${what}: ${outcome}` });
+    const failed = signalNoEffect(proc, command.signal, this.deadlineMs / 1000);
+    update({
+      phase: 'no-effect',
+      message: `${what}: ${failed.message}`,
+      nextStep: failed.next && {
+        command: { kind: 'signalLaunched', worker: command.worker, signal: failed.next },
+        label: signalLabel(failed.next),
+      },
+    });
   }
 
   private async execute(command: Command, update: (patch: Partial<Receipt>) => void): Promise<void> {
@@ -201,11 +259,13 @@ export class ActionCenter {
             phase: 'done',
             message: `${what}: heard by ${plural(listeners, 'listener')}; horse killed, ${effect}`,
           });
-        return update({
-          phase: 'no-effect',
-          message: `${what}: heard by ${plural(listeners, 'listener')}, but the job is still running after ${this.deadlineMs / 1000}s (worker not answering?)`,
-          nextStep: { command: { kind: 'shutdown', worker: command.worker }, label: 'shut the worker down' },
-        });
+        return update(
+          await this.noEffect(
+            command.worker,
+            `${what}: the job still runs after ${this.deadlineMs / 1000}s, though heard by ${plural(listeners, 'listener')}`,
+            { command: { kind: 'shutdown', worker: command.worker }, label: 'shut the worker down' },
+          ),
+        );
       }
       case 'stopJob': {
         const grace = command.graceSeconds;
@@ -230,14 +290,16 @@ export class ActionCenter {
             phase: 'done',
             message: `${what}: heard by ${plural(listeners, 'listener')}; ${effect}`,
           });
-        return update({
-          phase: 'no-effect',
-          message: `${what}: heard by ${plural(listeners, 'listener')}, but the job still runs after ${deadlineMs / 1000}s`,
-          nextStep: {
-            command: { kind: 'killHorse', worker: sent.workerName, jobId: command.jobId },
-            label: 'kill the horse',
-          },
-        });
+        return update(
+          await this.noEffect(
+            sent.workerName,
+            `${what}: the job still runs after ${deadlineMs / 1000}s, though heard by ${plural(listeners, 'listener')}`,
+            {
+              command: { kind: 'killHorse', worker: sent.workerName, jobId: command.jobId },
+              label: 'kill the horse',
+            },
+          ),
+        );
       }
       case 'shutdown': {
         listeners = await sendShutdownCommand(this.redis, command.worker);
@@ -252,11 +314,13 @@ export class ActionCenter {
             phase: 'done',
             message: `${what}: heard by ${plural(listeners, 'listener')}; ${effect}`,
           });
-        return update({
-          phase: 'no-effect',
-          message: `${what}: heard by ${plural(listeners, 'listener')}, but the worker is still up after ${this.deadlineMs / 1000}s`,
-          nextStep: this.unheardStep(command.worker),
-        });
+        return update(
+          await this.noEffect(
+            command.worker,
+            `${what}: the worker is still up after ${this.deadlineMs / 1000}s, though heard by ${plural(listeners, 'listener')}`,
+            undefined,
+          ),
+        );
       }
       case 'removeGhost': {
         const removed = await this.removeGhost(command.worker);
@@ -279,13 +343,8 @@ export class ActionCenter {
           message: `${what}: entry removed${currentJob ? `; its job ${escapeControl(currentJob)} is ORPHANED (F fails it, r requeues it)` : ''}`,
         });
       }
-      case 'terminateLaunched': {
-        const ok = this.options.terminateLaunched?.(command.worker) ?? false;
-        return update({
-          phase: ok ? 'done' : 'error',
-          message: ok ? `${what}: signal sent (warm shutdown)` : `${what}: not a worker of this console`,
-        });
-      }
+      case 'signalLaunched':
+        return this.signalLaunched(command, update);
       case 'requeue': {
         await new Registry('failed', command.queue, this.redis).requeue(command.jobId);
         return update({ phase: 'done', message: `${what}: back in queue ${escapeControl(command.queue)}` });

@@ -224,6 +224,24 @@ export class LocalWorkers {
   }
 
   /**
+   * A signal from the escalation steps. SIGCONT and SIGKILL go to the whole process group:
+   * a frozen worker's horse may be frozen too, and a killed worker must not leave it behind.
+   */
+  signal(name: string, signal: 'SIGCONT' | 'SIGTERM' | 'SIGKILL'): boolean {
+    if (signal === 'SIGTERM') return this.terminate(name, signal);
+    const entry = this.entries.find((e) => e.info.name === name && !e.info.exit);
+    if (!entry) return false;
+    if (signal === 'SIGKILL') {
+      entry.info = { ...entry.info, stopRequested: true };
+      killGroup(entry.child);
+    } else {
+      signalGroup(entry.child, signal);
+    }
+    this.publish();
+    return true;
+  }
+
+  /**
    * Warm shutdown of everything still running; a second SIGTERM (cold, as RQ treats it)
    * after `warmMs`, SIGKILL after `coldMs` more. Resolves when all have exited.
    */
@@ -351,9 +369,13 @@ export class LocalWorkers {
 }
 
 function killGroup(child: ChildProcess): void {
+  signalGroup(child, 'SIGKILL');
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
-    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    if (child.pid) process.kill(-child.pid, signal);
   } catch {
-    child.kill('SIGKILL');
+    child.kill(signal);
   }
 }
