@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { rqtsWorkerCommand } from '../../src/console/data/local-workers.js';
 import { Queue } from '../../src/model/queue.js';
 import { keys } from '../../src/redis/keys.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -37,14 +36,10 @@ describe('a frozen listener: the receipt tells the truth and offers the next ste
 
   it('launched here: says STOPPED, SIGCONT is offered, checked, and the buffered shutdown then runs', async () => {
     const dir = writeTaskModules();
-    const c = startConsole(redis.url, {
-      builder: rqtsWorkerCommand([dir]),
-      effectDeadlineMs: 2500,
-      columns: 200,
-    });
+    const c = startConsole(redis.url, { effectDeadlineMs: 2500, columns: 200 });
     let pid = 0;
     try {
-      const [launched] = c.local?.launch({ queues: ['fz'], count: 1, burst: false }) ?? [];
+      const [launched] = c.local?.launch({ queues: ['fz'], count: 1, burst: false, paths: [dir] }) ?? [];
       if (!launched) throw new Error('nothing launched');
       const job = await new Queue('fz', redis.client).enqueue('tasks.hang', [], {}, { timeout: 600 });
       pid = await busyWorkerPid(launched.name, job.id);
@@ -79,9 +74,9 @@ describe('a frozen listener: the receipt tells the truth and offers the next ste
 
   it('launched here: SIGKILL is checked for its effect and its job is left ORPHANED, not lost', async () => {
     const dir = writeTaskModules();
-    const c = startConsole(redis.url, { builder: rqtsWorkerCommand([dir]), effectDeadlineMs: 2500 });
+    const c = startConsole(redis.url, { effectDeadlineMs: 2500 });
     try {
-      const [launched] = c.local?.launch({ queues: ['fk'], count: 1, burst: false }) ?? [];
+      const [launched] = c.local?.launch({ queues: ['fk'], count: 1, burst: false, paths: [dir] }) ?? [];
       if (!launched) throw new Error('nothing launched');
       const job = await new Queue('fk', redis.client).enqueue('tasks.hang', [], {}, { timeout: 600 });
       const pid = await busyWorkerPid(launched.name, job.id);

@@ -24,7 +24,10 @@ describe('receipts for a command that is heard but has no effect', () => {
   it('kill-horse: heard by 1 listener, the job still runs, next step: shut the worker down', async () => {
     await ui.r.waitForFrame(/wedged-0\s+busy/);
     await ui.r.press('K', 'y');
-    const frame = await ui.r.waitForFrame('the job still runs after 1.5s, though heard by 1 listener', 10_000);
+    const frame = await ui.r.waitForFrame(
+      'the job still runs after 1.5s, though heard by 1 listener',
+      10_000,
+    );
     expect(frame).toContain('heard by 1 listener');
     expect(frame).toContain('[n] shut the worker down');
     await ui.r.press('n');
