@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
-import { withScripts } from '../redis/scripts/index.js';
+import { SCRIPTS } from '../redis/scripts/index.js';
 
 // RQ 2.x groups (`rq:groups`, `rq:group:<id>`): a 2.x worker's maintenance removes members
 // whose job is gone and groups left empty (docs/protocol.md §7.5). rqts does the same when it
@@ -8,9 +8,12 @@ import { withScripts } from '../redis/scripts/index.js';
 
 /** Cleans every group; returns how many members were removed. */
 export async function cleanGroups(connection: Redis): Promise<number> {
-  const scripts = withScripts(connection);
   let removed = 0;
   for (const id of await connection.smembers(keys.allGroups))
-    removed += await scripts.rqtsCleanGroup(keys.allGroups, keys.group(id), id, JOB_KEY_PREFIX);
+    removed += await SCRIPTS.cleanGroup.call(
+      connection,
+      [keys.allGroups, keys.group(id)],
+      [id, JOB_KEY_PREFIX],
+    );
   return removed;
 }

@@ -7,13 +7,18 @@ import {
   REGISTRY_KINDS,
   type RegistryKind,
 } from '../redis/keys.js';
-import { callScript, callScriptMany, SCRIPTS, withScripts } from '../redis/scripts/index.js';
+import { SCRIPTS } from '../redis/scripts/index.js';
 import { setCallbacks, type CallbackOptions } from './callbacks.js';
 import { RqtsError } from './errors.js';
 import { DEFAULT_TIMEOUT, Job, type JobCall } from './job.js';
 import { Registry, type RegistryCounts } from './registry.js';
 import { JSONSerializer, type Serializer } from './serializer.js';
-import { enqueueDependentScriptArgs, enqueueScriptArgs, scheduleCommands } from './transitions.js';
+import {
+  enqueueDependentScriptParts,
+  enqueueScriptParts,
+  scheduleCommands,
+  type ScriptParts,
+} from './transitions.js';
 
 export interface EnqueueOptions extends CallbackOptions {
   jobId?: string;
@@ -189,23 +194,17 @@ export class Queue {
   ): Promise<Job> {
     const job = this.createJob({ ...options, funcName, args, kwargs });
     if (job.dependencyIds.length > 0) {
-      const status = await callScript(
-        this.connection,
-        SCRIPTS.enqueueDependent,
-        enqueueDependentScriptArgs(job, {
-          atFront: options.atFront,
-          allowFailures: options.allowDependencyFailures,
-        }),
-      );
+      const parts = enqueueDependentScriptParts(job, {
+        atFront: options.atFront,
+        allowFailures: options.allowDependencyFailures,
+      });
+      const status = await SCRIPTS.enqueueDependent.call(this.connection, parts.keys, parts.args);
       job.status = String(status);
       if (job.status === 'deferred') job.enqueuedAt = undefined;
       return job;
     }
-    await callScript(
-      this.connection,
-      SCRIPTS.enqueueJob,
-      enqueueScriptArgs(job, { atFront: options.atFront }),
-    );
+    const parts = enqueueScriptParts(job, { atFront: options.atFront });
+    await SCRIPTS.enqueueJob.call(this.connection, parts.keys, parts.args);
     return job;
   }
 
@@ -255,8 +254,9 @@ export class Queue {
   }
 
   async enqueueJob(job: Job, options: { atFront?: boolean } = {}): Promise<Job> {
-    // One atomic script call (scripts/enqueue-job-3.ts): no MULTI, no pipeline object.
-    await callScript(this.connection, SCRIPTS.enqueueJob, enqueueScriptArgs(job, options));
+    // One atomic script call (scripts/enqueue-job-3.lua): no MULTI, no pipeline object.
+    const parts = enqueueScriptParts(job, options);
+    await SCRIPTS.enqueueJob.call(this.connection, parts.keys, parts.args);
     return job;
   }
 
@@ -270,9 +270,8 @@ export class Queue {
       );
     }
     const jobs = specs.map((spec) => this.createJob(spec));
-    const argsOf = (i: number): (string | Buffer)[] =>
-      enqueueScriptArgs(jobs[i]!, { atFront: specs[i]?.atFront });
-    const failed = (await callScriptMany(this.connection, SCRIPTS.enqueueJob, jobs.length, argsOf)).find(
+    const partsOf = (i: number): ScriptParts => enqueueScriptParts(jobs[i]!, { atFront: specs[i]?.atFront });
+    const failed = (await SCRIPTS.enqueueJob.callMany(this.connection, jobs.length, partsOf)).find(
       ([error]) => error,
     );
     if (failed?.[0]) throw failed[0];
@@ -306,7 +305,7 @@ export class Queue {
 
   /** RQ's Queue.empty: atomically pops every id and deletes those jobs. Returns the count. */
   async empty(): Promise<number> {
-    return withScripts(this.connection).rqtsEmptyQueue(this.key, JOB_KEY_PREFIX, DEPENDENTS_SUFFIX);
+    return SCRIPTS.emptyQueue.call(this.connection, [this.key], [JOB_KEY_PREFIX, DEPENDENTS_SUFFIX]);
   }
 
   /** Empty, then forget the queue entirely. */

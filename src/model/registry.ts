@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { keys, type RegistryKind } from '../redis/keys.js';
 import { InvalidJobOperation } from './errors.js';
 import { Job } from './job.js';
-import { withScripts } from '../redis/scripts/index.js';
+import { SCRIPTS } from '../redis/scripts/index.js';
 import { compress, JSONSerializer, type Serializer } from './serializer.js';
 import { formatTimestamp, unixNow } from './time.js';
 import { cleanAbandoned, type CleanupOptions } from './abandoned.js';
@@ -79,16 +79,16 @@ export class Registry {
       throw new InvalidJobOperation(`Only failed jobs can be requeued, not ${this.kind} ones`);
     const job = await Job.fetch(this.connection, id, this.serializer);
     const enqueuedAt = new Date();
-    const moved = await withScripts(this.connection).rqtsRequeueFailed(
-      this.key,
-      job.key,
-      keys.queue(job.origin),
-      keys.allQueues,
-      id,
-      formatTimestamp(enqueuedAt),
-      compress(''),
-      options.atFront ? '1' : '0',
-      job.ttl ?? 0,
+    const moved = await SCRIPTS.requeueFailed.call(
+      this.connection,
+      [this.key, job.key, keys.queue(job.origin), keys.allQueues],
+      [
+        id,
+        formatTimestamp(enqueuedAt),
+        compress(''),
+        options.atFront ? 'front' : 'back',
+        String(job.ttl ?? 0),
+      ],
     );
     if (moved === 0)
       throw new InvalidJobOperation(

@@ -1,6 +1,6 @@
 import type { ChainableCommander } from 'ioredis';
 import { keys } from '../redis/keys.js';
-import { queueScript, SCRIPTS } from '../redis/scripts/index.js';
+import { SCRIPTS } from '../redis/scripts/index.js';
 import type { Job } from './job.js';
 import { formatTimestamp, unixNow } from './time.js';
 
@@ -27,7 +27,7 @@ export function repeatPlan(job: Job): RepeatPlan | undefined {
   return { left, interval: intervals[Math.min(left, intervals.length) - 1] ?? 0 };
 }
 
-/** Queues scripts/repeat-job-6.ts after a finish by `worker` (same MULTI). */
+/** Queues scripts/repeat-job-6.lua after a finish by `worker` (same MULTI). */
 export function repeatCommands(
   multi: ChainableCommander,
   job: Job,
@@ -35,18 +35,23 @@ export function repeatCommands(
   worker: string,
   now: Date,
 ): void {
-  queueScript(multi, SCRIPTS.repeatJob, [
-    job.key,
-    keys.queue(job.origin),
-    keys.registry('scheduled', job.origin),
-    keys.allQueues,
-    keys.jobDependents(job.id),
-    keys.jobDependencies(job.id),
-    job.id,
-    worker,
-    String(plan.left),
-    String(plan.interval),
-    String(unixNow(now.getTime()) + plan.interval),
-    formatTimestamp(now),
-  ]);
+  SCRIPTS.repeatJob.queue(
+    multi,
+    [
+      job.key,
+      keys.queue(job.origin),
+      keys.registry('scheduled', job.origin),
+      keys.allQueues,
+      keys.jobDependents(job.id),
+      keys.jobDependencies(job.id),
+    ],
+    [
+      job.id,
+      worker,
+      String(plan.left),
+      String(plan.interval),
+      String(unixNow(now.getTime()) + plan.interval),
+      formatTimestamp(now),
+    ],
+  );
 }

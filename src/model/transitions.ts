@@ -1,7 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
 import { DEPENDENTS_SUFFIX, JOB_KEY_PREFIX, keys } from '../redis/keys.js';
-import { plainArgs, type PackedArg } from '../redis/packed-command.js';
-import { queueScript, SCRIPTS } from '../redis/scripts/index.js';
+import type { PackedArg } from '../redis/packed-command.js';
+import { SCRIPTS } from '../redis/scripts/index.js';
 import { DEFAULT_FAILURE_TTL, type Job } from './job.js';
 import { addFailureResult, encodeReturnValue, type ResultExecution } from './results.js';
 import { formatLocalDatetime, formatSeconds, formatTimestamp, formatUtcDatetime, unixNow } from './time.js';
@@ -20,49 +20,51 @@ export interface EnqueueCommandOptions {
   includeMeta?: boolean;
 }
 
-/** Keys and arguments of scripts/enqueue-job-3.ts for one job (marks it queued). */
-export function enqueueScriptArgs(job: Job, options: EnqueueCommandOptions = {}): (string | Buffer)[] {
+/** A script call's keys and arguments, apart. */
+export interface ScriptParts<Arg = string | Buffer> {
+  keys: Arg[];
+  args: Arg[];
+}
+
+/** Keys and arguments of enqueue-job-3.lua for one job (marks it queued). */
+export function enqueueScriptParts(job: Job, options: EnqueueCommandOptions = {}): ScriptParts {
   job.status = 'queued';
   job.enqueuedAt = options.now ?? new Date();
   const args: (string | Buffer)[] = [
-    keys.allQueues,
-    job.key,
-    keys.queue(job.origin),
     job.id,
-    options.atFront ? '1' : '0',
+    options.atFront ? 'front' : 'back',
     job.ttl !== undefined && job.ttl > 0 ? String(job.ttl) : '0',
     keys.jobDependents(job.id),
     keys.jobDependencies(job.id),
   ];
   for (const field of job.hashFields(options.includeMeta)) args.push(field);
-  return args;
+  return { keys: [keys.allQueues, job.key, keys.queue(job.origin)], args };
 }
 
-/** Keys and arguments of scripts/enqueue-dependent-4.ts for a job with dependencies. */
-export function enqueueDependentScriptArgs(
+/** Keys and arguments of enqueue-dependent-4.lua for a job with dependencies. */
+export function enqueueDependentScriptParts(
   job: Job,
   options: EnqueueCommandOptions & { allowFailures?: boolean } = {},
-): (string | Buffer)[] {
-  const [allQueues, jobKey, queueKey, id, atFront, ttl, dependents, dependencies, ...fields] =
-    enqueueScriptArgs(job, options);
-  return [
-    allQueues!,
-    jobKey!,
-    queueKey!,
-    keys.registry('deferred', job.origin),
-    id!,
-    atFront!,
-    ttl!,
-    dependents!,
-    dependencies!,
-    JOB_KEY_PREFIX,
-    DEPENDENTS_SUFFIX,
-    String(unixNow((options.now ?? new Date()).getTime())),
-    options.allowFailures ? '1' : '0',
-    String(job.dependencyIds.length),
-    ...job.dependencyIds,
-    ...fields,
-  ];
+): ScriptParts {
+  const plain = enqueueScriptParts(job, options);
+  const [id, atFront, ttl, dependents, dependencies, ...fields] = plain.args;
+  return {
+    keys: [...plain.keys, keys.registry('deferred', job.origin)],
+    args: [
+      id!,
+      atFront!,
+      ttl!,
+      dependents!,
+      dependencies!,
+      JOB_KEY_PREFIX,
+      DEPENDENTS_SUFFIX,
+      String(unixNow((options.now ?? new Date()).getTime())),
+      options.allowFailures ? 'allow-failures' : 'finished-only',
+      String(job.dependencyIds.length),
+      ...job.dependencyIds,
+      ...fields,
+    ],
+  };
 }
 
 export function enqueueCommands(
@@ -70,7 +72,8 @@ export function enqueueCommands(
   job: Job,
   options: EnqueueCommandOptions = {},
 ): void {
-  queueScript(multi, SCRIPTS.enqueueJob, enqueueScriptArgs(job, options));
+  const parts = enqueueScriptParts(job, options);
+  SCRIPTS.enqueueJob.queue(multi, parts.keys, parts.args);
 }
 
 export function expireJobKeys(multi: ChainableCommander, job: Job, ttl: number): void {
@@ -102,16 +105,11 @@ export interface StepFence {
 
 /**
  * Success (§6.5): finished registry, result entry, TTLs, dependents released, out of the
- * started registry, and the worker's counters: one script call (scripts/finish-job-7.ts).
+ * started registry, and the worker's counters: one script call (scripts/finish-job-7.lua).
  */
 export function finishCommands(multi: ChainableCommander, job: Job, options: FinishOptions): void {
-  queueScript(multi, SCRIPTS.finishJob, finishScriptArgs(job, options));
-}
-
-/** Keys and arguments of scripts/finish-job-7.ts (7 keys, 16 arguments); marks the job finished. */
-export function finishScriptArgs(job: Job, options: FinishOptions): (string | Buffer)[] {
-  const { keys: scriptKeys, args } = finishScriptParts(job, options);
-  return plainArgs([...scriptKeys, ...args]);
+  const parts = finishScriptParts(job, options);
+  SCRIPTS.finishJob.queue(multi, parts.keys, parts.args);
 }
 
 /**
@@ -138,13 +136,13 @@ export function finishTexts(origin: string): FinishTexts {
   };
 }
 
-/** finish-job-7's keys and arguments apart, for scripts that add their own after each. */
+/** finish-job-7's keys and arguments (7 keys, 16 arguments); marks the job finished. */
 export function finishScriptParts(
   job: Job,
   options: FinishOptions,
   texts: FinishTexts = finishTexts(job.origin),
   workerKey?: PackedArg,
-): { keys: PackedArg[]; args: PackedArg[] } {
+): ScriptParts<PackedArg> {
   job.endedAt = options.ended;
   if (options.resultTtl !== 0) job.status = 'finished';
   const worker = options.worker;
@@ -166,12 +164,12 @@ export function finishScriptParts(
       encodeReturnValue(options.returnValue, job.serializer) ?? '',
       formatSeconds(worker?.workingSeconds ?? 0),
       String(worker?.idleTtl ?? 0),
-      worker ? '1' : '0',
+      worker ? 'worker' : 'none',
       texts.jobPrefix,
       texts.queuePrefix,
       texts.deferredPrefix,
       texts.allQueues,
-      job.dependencyIds.length > 0 ? '1' : '0',
+      job.dependencyIds.length > 0 ? 'with-dependencies' : 'no-dependencies',
       options.fence?.member ?? '',
       options.fence?.worker ?? '',
       options.fence?.token ?? '',
@@ -243,14 +241,11 @@ function releaseDependents(
   at: Date,
   rule: 1 | 2,
 ): void {
-  queueScript(multi, SCRIPTS.releaseDependents, [
-    keys.jobDependents(job.id),
-    ...dependentsReleaseArgs(),
-    formatTimestamp(at),
-    job.id,
-    outcome,
-    String(rule),
-  ]);
+  SCRIPTS.releaseDependents.queue(
+    multi,
+    [keys.jobDependents(job.id)],
+    [...dependentsReleaseArgs(), formatTimestamp(at), job.id, outcome, rule === 2 ? 'rq2' : 'rq1'],
+  );
 }
 
 /** The exc_info RQ 1.16 stores on a job its worker abandoned (§7.2); 2.x prints the time in UTC. */

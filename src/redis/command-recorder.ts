@@ -2,7 +2,7 @@ import type { ChainableCommander } from 'ioredis';
 
 // What the model's transitions queue into a MULTI, recorded instead as one flat argument list
 // (count, name, arguments … per command) for a script that checks a fence before it runs
-// them (scripts/fenced-batch-3.ts). Script calls queued by name are recorded by that name.
+// them (scripts/fenced-batch-3.lua). Script calls queued by name are recorded by that name.
 
 type Arg = string | Buffer;
 

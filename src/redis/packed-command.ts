@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Command, type Pipeline, type Redis } from 'ioredis';
 import { trickOn } from '../tricks.js';
 
@@ -35,19 +34,25 @@ export function packPrefix(args: readonly string[]): PackedPrefix {
 const NO_PREFIX: PackedPrefix = { count: 0, text: '' };
 
 /** RESP array of bulk strings: text args joined into one string, Buffers copied in between. */
-export function packCommand(args: readonly PackedArg[], prefix: PackedPrefix = NO_PREFIX): Buffer {
+export function packCommand(
+  args: readonly PackedArg[],
+  prefix: PackedPrefix = NO_PREFIX,
+  more: readonly PackedArg[] = [],
+): Buffer {
   const parts: (string | Buffer)[] = [];
-  let text = `*${prefix.count + args.length}\r\n${prefix.text}`;
-  for (const arg of args) {
-    if (typeof arg === 'string') {
-      text += `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`;
-    } else if (arg instanceof Fixed) {
-      text += arg.wire;
-    } else {
-      parts.push(`${text}$${arg.length}\r\n`, arg);
-      text = '\r\n';
+  let text = `*${prefix.count + args.length + more.length}\r\n${prefix.text}`;
+  // Two lists (a script's keys, then its arguments) written in turn, so no caller joins them.
+  for (const list of [args, more])
+    for (const arg of list) {
+      if (typeof arg === 'string') {
+        text += `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`;
+      } else if (arg instanceof Fixed) {
+        text += arg.wire;
+      } else {
+        parts.push(`${text}$${arg.length}\r\n`, arg);
+        text = '\r\n';
+      }
     }
-  }
   parts.push(text);
   let size = 0;
   for (const part of parts) size += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
@@ -62,34 +67,16 @@ export function packCommand(args: readonly PackedArg[], prefix: PackedPrefix = N
 class PackedCommand extends Command {
   constructor(
     private readonly packed: Buffer,
-    replyEncoding?: null,
+    buffers = false,
   ) {
-    // replyEncoding null: bulk strings come back as Buffers (a job's binary data field).
-    super('evalsha', [], replyEncoding === null ? { replyEncoding } : {});
+    // Bulk strings come back as text, as through ioredis's own script path, or as Buffers
+    // when asked for (a job's binary data field).
+    super('evalsha', [], { replyEncoding: buffers ? null : 'utf8' });
   }
 
   override toWritable(): Buffer {
     return this.packed;
   }
-}
-
-const evalshaPrefixes = new WeakMap<object, PackedPrefix>();
-
-/** EVALSHA sha numKeys ...keysAndArgs, prebuilt. */
-export function packEvalsha(
-  script: { lua: string; numberOfKeys: number },
-  keysAndArgs: readonly PackedArg[],
-): Buffer {
-  let prefix = evalshaPrefixes.get(script);
-  if (prefix === undefined) {
-    prefix = packPrefix([
-      'evalsha',
-      createHash('sha1').update(script.lua).digest('hex'),
-      String(script.numberOfKeys),
-    ]);
-    evalshaPrefixes.set(script, prefix);
-  }
-  return packCommand(keysAndArgs, prefix);
 }
 
 export function isNoScript(error: unknown): boolean {
@@ -105,7 +92,7 @@ export function sendPacked(
   packed: Buffer,
   options: { buffers?: boolean } = {},
 ): Promise<unknown> {
-  const command = new PackedCommand(packed, options.buffers ? null : undefined);
+  const command = new PackedCommand(packed, options.buffers);
   void client.sendCommand(command);
   return command.promise;
 }

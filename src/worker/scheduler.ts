@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
-import { withScripts } from '../redis/scripts/index.js';
+import { SCRIPTS } from '../redis/scripts/index.js';
 import { formatTimestamp, unixNow } from '../model/time.js';
 import type { RqProtocol } from './rq-protocol.js';
 
@@ -38,7 +38,6 @@ export class Scheduler {
 
   /** One tick: take or refresh locks, then enqueue due jobs. Returns how many moved. */
   async tick(): Promise<number> {
-    const scripts = withScripts(this.connection);
     let moved = 0;
     for (const queue of this.queues) {
       const lock = keys.schedulerLock(queue);
@@ -53,14 +52,10 @@ export class Scheduler {
       }
       if (!this.held.has(queue)) continue;
       const now = new Date();
-      const ids = await scripts.rqtsEnqueueScheduled(
-        keys.registry('scheduled', queue),
-        keys.queue(queue),
-        unixNow(now.getTime()),
-        JOB_KEY_PREFIX,
-        formatTimestamp(now),
-        keys.allQueues,
-        BATCH,
+      const ids = await SCRIPTS.enqueueScheduled.call(
+        this.connection,
+        [keys.registry('scheduled', queue), keys.queue(queue)],
+        [String(unixNow(now.getTime())), JOB_KEY_PREFIX, formatTimestamp(now), keys.allQueues, String(BATCH)],
       );
       moved += ids.length;
     }

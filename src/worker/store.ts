@@ -3,17 +3,8 @@ import os from 'node:os';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
 import { JOB_HASH_FIELDS } from '../redis/job-fields.js';
-import { FINISH_DEQUEUE_N } from '../redis/scripts/finish-dequeue-n.js';
-import { queueScript, SCRIPTS, withScripts, type DequeueReply } from '../redis/scripts/index.js';
-import {
-  canSendPacked,
-  Fixed,
-  isNoScript,
-  packEvalsha,
-  plainArgs,
-  sendPacked,
-  type PackedArg,
-} from '../redis/packed-command.js';
+import { defineScripts, SCRIPTS, type DequeueReply } from '../redis/scripts/index.js';
+import { Fixed, type PackedArg } from '../redis/packed-command.js';
 import { RqtsError } from '../model/errors.js';
 import { Job } from '../model/job.js';
 import { JSONSerializer, toBuffer, type Serializer } from '../model/serializer.js';
@@ -72,10 +63,6 @@ export interface HorseMemory {
 
 export class WorkerStore {
   readonly key: string;
-  private readonly scripts: ReturnType<typeof withScripts>;
-  /** Whether the per-job finish-and-dequeue call may go as prebuilt bytes (no key prefix). */
-  private readonly packed: boolean;
-  private finishDequeue: { lua: string; numberOfKeys: number } | undefined;
   private readonly knownFieldsOnly: boolean;
   private readonly queueFixed = new Map<string, QueueTexts>();
   private readonly fixedTexts: Record<
@@ -86,8 +73,8 @@ export class WorkerStore {
     | 'deferredPrefix'
     | 'allQueues'
     | 'suspended'
-    | 'one'
-    | 'zero'
+    | 'knownFields'
+    | 'wholeHash'
     | 'simple'
     | 'horse'
     | 'allWorkers',
@@ -116,10 +103,10 @@ export class WorkerStore {
     private readonly jobClass: typeof Job = Job,
   ) {
     this.key = keys.worker(identity.name);
-    this.scripts = withScripts(connection);
+    // Its MULTIs (a finish with a repeat) then queue scripts by SHA.
+    defineScripts(connection);
     // A custom job class may read fields of its own from the hash: it gets the whole hash.
     this.knownFieldsOnly = jobClass === Job;
-    this.packed = canSendPacked(connection);
     this.fixedTexts = {
       workerKey: new Fixed(this.key),
       workerName: new Fixed(identity.name),
@@ -128,8 +115,8 @@ export class WorkerStore {
       deferredPrefix: new Fixed(keys.registry('deferred', '')),
       allQueues: new Fixed(keys.allQueues),
       suspended: new Fixed(keys.suspended),
-      one: new Fixed('1'),
-      zero: new Fixed('0'),
+      knownFields: new Fixed('known-fields'),
+      wholeHash: new Fixed('whole-hash'),
       simple: new Fixed('simple'),
       horse: new Fixed('horse'),
       allWorkers: new Fixed(keys.allWorkers),
@@ -216,12 +203,12 @@ export class WorkerStore {
     await this.connection.hset(this.key, 'shutdown_requested_date', formatTimestamp(new Date()));
   }
 
-  /** Pops the first available job and marks it started, atomically (scripts/dequeue-n.ts). */
+  /** Pops the first available job and marks it started, atomically (scripts/dequeue-n.lua). */
   async dequeue(request: DequeueRequest): Promise<DequeueResult> {
     const now = new Date();
     const parts = this.dequeueParts(request, now);
     return this.parseDequeue(
-      await this.scripts.rqtsDequeueBuffer(parts.keys.length, ...plainArgs([...parts.keys, ...parts.args])),
+      await SCRIPTS.dequeue.call(this.connection, parts.keys, parts.args, { buffers: true }),
       request.queues,
       parts.execution,
     );
@@ -281,7 +268,7 @@ export class WorkerStore {
         String(request.monitoringInterval),
         mode,
         fixed.suspended,
-        this.knownFieldsOnly ? fixed.one : fixed.zero,
+        this.knownFieldsOnly ? fixed.knownFields : fixed.wholeHash,
         fixed.allWorkers,
         token,
         execution?.id ?? '',
@@ -357,17 +344,13 @@ export class WorkerStore {
 
   /**
    * Commands that end this worker's hold on a job, run only while it still holds it
-   * (scripts/fenced-batch-3.ts): 'ok', 'replayed' (a lost reply's second send), or why not.
+   * (scripts/fenced-batch-3.lua): 'ok', 'replayed' (a lost reply's second send), or why not.
    */
-  private async fencedBatch(job: Job, args: (string | Buffer)[]): Promise<StepOutcome> {
-    const reply = await this.scripts.rqtsFencedBatch(
-      job.key,
-      keys.registry('started', job.origin),
-      this.key,
-      this.memberOf(job),
-      this.identity.name,
-      this.keepsWorkerHash ? this.nextToken() : '',
-      ...args,
+  private async fencedBatch(job: Job, commands: (string | Buffer)[]): Promise<StepOutcome> {
+    const reply = await SCRIPTS.fencedBatch.call(
+      this.connection,
+      [job.key, keys.registry('started', job.origin), this.key],
+      [this.memberOf(job), this.identity.name, this.keepsWorkerHash ? this.nextToken() : '', ...commands],
     );
     return stepOutcome(reply);
   }
@@ -453,7 +436,7 @@ export class WorkerStore {
 
   /**
    * Success in one script call. With `next`, the next dequeue happens in the same call
-   * (scripts/finish-dequeue-n.ts): one command and one round trip per job while a queue has work.
+   * (scripts/finish-dequeue-n.lua): one command and one round trip per job while a queue has work.
    */
   async finishJob(
     job: Job,
@@ -482,7 +465,7 @@ export class WorkerStore {
       // The finish and the next run in one MULTI; no dequeue rides along, so a burst worker
       // does not find its queue empty just before the repeat lands in it.
       const multi = this.connection.multi();
-      queueScript(multi, SCRIPTS.finishJob, plainArgs([...finish.keys, ...finish.args]));
+      SCRIPTS.finishJob.queue(multi, finish.keys, finish.args);
       repeatCommands(multi, job, repeat, this.identity.name, ended);
       const replies = (await multi.exec()) ?? [];
       const [finishError, finishReply] = replies[0] ?? [new Error('MULTI aborted'), undefined];
@@ -495,51 +478,21 @@ export class WorkerStore {
       };
     }
     if (!next) {
-      const reply = await this.scripts.rqtsFinishJob(...plainArgs([...finish.keys, ...finish.args]));
+      const reply = await SCRIPTS.finishJob.call(this.connection, finish.keys, finish.args);
       return { outcome: stepOutcome(reply), next: undefined };
     }
     // The next job starts at the instant this one ended; parts in finish-dequeue-n's order.
     // One token for both halves: a replay is told apart by the finish's check.
     const dequeue = this.dequeueParts(next, ended, token);
-    const args = finish.keys;
-    for (const key of dequeue.keys) args.push(key);
-    for (const arg of finish.args) args.push(arg);
+    const scriptKeys = finish.keys;
+    for (const key of dequeue.keys) scriptKeys.push(key);
+    const args = finish.args;
     for (const arg of dequeue.args) args.push(arg);
-    return this.finishAndDequeue(args, 7 + dequeue.keys.length, next.queues, dequeue.execution);
-  }
-
-  private async finishAndDequeue(
-    args: PackedArg[],
-    numKeys: number,
-    queues: readonly string[],
-    execution: (ResultExecution & { startedAt: Date }) | undefined,
-  ): Promise<{ outcome: StepOutcome; next: DequeueResult }> {
-    const viaIoredis = async (): Promise<[number | Buffer, DequeueReply]> =>
-      this.scripts.rqtsFinishDequeueBuffer(numKeys, ...plainArgs(args));
-    const parse = (
-      reply: [number | Buffer, DequeueReply],
-    ): { outcome: StepOutcome; next: DequeueResult } => ({
+    const reply = await SCRIPTS.finishDequeue.call(this.connection, scriptKeys, args, { buffers: true });
+    return {
       outcome: stepOutcome(reply[0]),
-      next: this.parseDequeue(reply[1], queues, execution),
-    });
-    if (!this.packed) return parse(await viaIoredis());
-    // Written as prebuilt bytes (redis/packed-command.ts); NOSCRIPT means it did not run, so
-    // the same call goes again the ordinary way, which loads the script.
-    const script = this.finishDequeueScript(numKeys);
-    const reply = (await sendPacked(this.connection, packEvalsha(script, args), { buffers: true }).catch(
-      (error: unknown) => {
-        if (isNoScript(error)) return viaIoredis();
-        throw error;
-      },
-    )) as [number | Buffer, DequeueReply];
-    return parse(reply);
-  }
-
-  /** One script object per key count, so its packed EVALSHA prefix is built once. */
-  private finishDequeueScript(numberOfKeys: number): { lua: string; numberOfKeys: number } {
-    if (this.finishDequeue?.numberOfKeys !== numberOfKeys)
-      this.finishDequeue = { lua: FINISH_DEQUEUE_N, numberOfKeys };
-    return this.finishDequeue;
+      next: this.parseDequeue(reply[1], next.queues, dequeue.execution),
+    };
   }
 
   /** A queue's key texts, and the finish script's texts for jobs from it, made once. */

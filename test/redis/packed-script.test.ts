@@ -1,6 +1,14 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fixed, isNoScript, packEvalsha, sendPacked } from '../../src/redis/packed-command.js';
+import { createHash } from 'node:crypto';
+import {
+  Fixed,
+  isNoScript,
+  packCommand,
+  packPrefix,
+  sendPacked,
+  type PackedArg,
+} from '../../src/redis/packed-command.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 // The worker's per-job script call, written as prebuilt bytes: texts encoded once (Fixed),
@@ -24,6 +32,12 @@ const ECHO = {
   lua: "return {#KEYS, KEYS[1], ARGV[1], ARGV[2], ARGV[3], redis.call('GET', KEYS[1])}",
   numberOfKeys: 1,
 };
+
+/** EVALSHA sha numKeys ...keysAndArgs, prebuilt (as redis/scripts/script.ts builds it). */
+function packEvalsha(script: { lua: string; numberOfKeys: number }, keysAndArgs: PackedArg[]): Buffer {
+  const sha = createHash('sha1').update(script.lua).digest('hex');
+  return packCommand(keysAndArgs, packPrefix(['evalsha', sha, String(script.numberOfKeys)]));
+}
 
 describe('packed EVALSHA', () => {
   it('sends fixed texts, multi-byte text and binary arguments, and reads Buffers back', async () => {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
-import { DEQUEUE_N } from '../../src/redis/scripts/dequeue-n.js';
-import { FINISH_DEQUEUE_N } from '../../src/redis/scripts/finish-dequeue-n.js';
+import { SCRIPTS } from '../../src/redis/scripts/index.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FIXTURES, killSpawned, runRqts } from '../helpers/rqts-process.js';
 import { startProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -19,7 +18,8 @@ useRedis((started) => (redis = started), killSpawned);
 beforeAll(async () => {
   proxy = await startProxy(redis.port);
   // Loaded beforehand, so the first call of each runs at once (no NOSCRIPT round first).
-  for (const lua of [DEQUEUE_N, FINISH_DEQUEUE_N]) await redis.client.script('LOAD', lua);
+  for (const script of [SCRIPTS.dequeue, SCRIPTS.finishDequeue])
+    await redis.client.script('LOAD', script.source);
 });
 
 afterAll(async () => {

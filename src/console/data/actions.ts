@@ -9,7 +9,7 @@ import { DEFAULT_FAILURE_TTL } from '../../model/job.js';
 import { compress } from '../../model/serializer.js';
 import { formatTimestamp, unixNow } from '../../model/time.js';
 import { failedScore } from '../../model/transitions.js';
-import { RESOLVE_ORPHAN_5 } from '../../redis/scripts/resolve-orphan-5.js';
+import { RESOLVE_ORPHAN_5 } from '../../redis/scripts/index.js';
 import { describeNoPermission } from '../../redis/acl.js';
 import { cleanQueueNow, removeWorkerEntry } from './worker-removal.js';
 import {

@@ -1,164 +1,112 @@
-import type { ChainableCommander, Pipeline, Redis } from 'ioredis';
-import {
-  canSendPacked,
-  type Fixed,
-  isNoScript,
-  packEvalsha,
-  queuePacked,
-  sendPacked,
-  type PackedArg,
-} from '../packed-command.js';
+import type { Redis } from 'ioredis';
+import { JOB_HASH_FIELDS } from '../job-fields.js';
+import { EXECUTION_KEY_PREFIX, EXECUTIONS_KEY_PREFIX } from '../keys.js';
+import { Script } from './script.js';
 
-/** What producers pass: texts and binary data (Fixed texts are the worker's). */
-type ScriptArg = Exclude<PackedArg, Fixed>;
-import { CLEAN_GROUP_2 } from './clean-group-2.js';
-import { DEQUEUE_N } from './dequeue-n.js';
-import { EMPTY_QUEUE_1 } from './empty-queue-1.js';
-import { ENQUEUE_DEPENDENT_4 } from './enqueue-dependent-4.js';
-import { ENQUEUE_JOB_3 } from './enqueue-job-3.js';
-import { ENQUEUE_SCHEDULED_2 } from './enqueue-scheduled-2.js';
-import { FENCED_BATCH_3 } from './fenced-batch-3.js';
-import { FINISH_DEQUEUE_N } from './finish-dequeue-n.js';
-import { FINISH_JOB_7 } from './finish-job-7.js';
-import { RELEASE_DEPENDENTS_1 } from './release-dependents-1.js';
-import { REPEAT_JOB_6 } from './repeat-job-6.js';
-import { REQUEUE_FAILED_4 } from './requeue-failed-4.js';
+// Every Lua script rqts runs, one `Script` each (script.ts knows how they reach Redis). The
+// `.lua` file named after each script holds its KEYS/ARGV, its reply and its guarantee;
+// `lib/` holds the fragments that two scripts share. Callers give keys and arguments and
+// never see EVALSHA, NOSCRIPT or prebuilt bytes. Modes are words, never '0'/'1'/'2'.
 
-// Scripts are registered once per client with defineCommand, so ioredis calls them by
-// SHA (EVALSHA) and falls back to EVAL after a server restart. A script can also be queued
-// inside a MULTI or pipeline (queueScript), costing no extra round trip.
+const EXECUTION_CONSTANTS = {
+  EXECUTION_PREFIX: EXECUTION_KEY_PREFIX,
+  EXECUTIONS_PREFIX: EXECUTIONS_KEY_PREFIX,
+};
 
-/** dequeue-n's reply; the fourth element lists queue index, id … of ids dropped. */
+/** A field's 1-based position in JOB_HASH_FIELDS, as Lua indexes the dequeue's HMGET reply. */
+function fieldNumber(field: (typeof JOB_HASH_FIELDS)[number]): number {
+  return JOB_HASH_FIELDS.indexOf(field) + 1;
+}
+
+const DEQUEUE_CONSTANTS = {
+  ...EXECUTION_CONSTANTS,
+  FIELD_STATUS: fieldNumber('status'),
+  FIELD_TIMEOUT: fieldNumber('timeout'),
+  FIELD_STARTED_AT: fieldNumber('started_at'),
+  FIELD_LAST_HEARTBEAT: fieldNumber('last_heartbeat'),
+  FIELD_WORKER_NAME: fieldNumber('worker_name'),
+};
+
+const RELEASE = 'lib/release-dependents.lua';
+const FINISH = 'lib/finish-job.lua';
+const DEQUEUE = 'lib/dequeue.lua';
+
+/** dequeue-n's reply (Buffers); the fourth element lists queue index, id … of ids dropped. */
 export type DequeueReply = null | Buffer | [number, Buffer, (Buffer | null)[], (number | Buffer)[]?];
 
-export interface ScriptCommands {
-  rqtsEmptyQueue(queueKey: string, jobPrefix: string, dependentsSuffix: string): Promise<number>;
-  /** numKeys first: the key count varies with the worker's queues. */
-  rqtsDequeueBuffer(numKeys: number, ...keysAndArgs: (string | number | Buffer)[]): Promise<DequeueReply>;
-  /** numKeys first, as rqtsDequeueBuffer: 7 finish keys and the dequeue's pairs. */
-  rqtsFinishDequeueBuffer(
-    numKeys: number,
-    ...keysAndArgs: (string | number | Buffer)[]
-  ): Promise<[number | Buffer, DequeueReply]>;
-  rqtsRequeueFailed(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
-  rqtsEnqueueScheduled(...keysAndArgs: (string | number)[]): Promise<string[]>;
-  /** 1 for the job finished, 0 for its hash gone, else 'replayed' or why it was fenced off. */
-  rqtsFinishJob(...keysAndArgs: (string | number | Buffer)[]): Promise<number | string>;
-  rqtsFencedBatch(...keysAndArgs: (string | number | Buffer)[]): Promise<string>;
-  rqtsEnqueueJob(...keysAndArgs: (string | Buffer | number)[]): Promise<number>;
-  rqtsCleanGroup(groups: string, group: string, id: string, jobPrefix: string): Promise<number>;
-}
+/** 1 finished, 0 its hash was gone, else 'replayed' or why it was fenced off. */
+export type FinishReply = number | string;
 
-const registered = new WeakSet<Redis>();
-
-export function withScripts(client: Redis): Redis & ScriptCommands {
-  if (!registered.has(client)) {
-    client.defineCommand('rqtsEmptyQueue', { numberOfKeys: 1, lua: EMPTY_QUEUE_1 });
-    client.defineCommand('rqtsDequeue', { lua: DEQUEUE_N });
-    client.defineCommand('rqtsFinishDequeue', { lua: FINISH_DEQUEUE_N });
-    client.defineCommand('rqtsRequeueFailed', { numberOfKeys: 4, lua: REQUEUE_FAILED_4 });
-    client.defineCommand('rqtsEnqueueScheduled', { numberOfKeys: 2, lua: ENQUEUE_SCHEDULED_2 });
-    client.defineCommand('rqtsFencedBatch', { numberOfKeys: 3, lua: FENCED_BATCH_3 });
-    client.defineCommand('rqtsCleanGroup', { numberOfKeys: 2, lua: CLEAN_GROUP_2 });
-    for (const script of QUEUEABLE)
-      client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
-    registered.add(client);
-  }
-  return client as Redis & ScriptCommands;
-}
-
-export interface QueueableScript {
-  name: string;
-  numberOfKeys: number;
-  lua: string;
-}
-
-/** Scripts that are queued into a caller's MULTI or pipeline, by transitions in model/. */
 export const SCRIPTS = {
-  releaseDependents: { name: 'rqtsReleaseDependents', numberOfKeys: 1, lua: RELEASE_DEPENDENTS_1 },
-  finishJob: { name: 'rqtsFinishJob', numberOfKeys: 7, lua: FINISH_JOB_7 },
-  enqueueJob: { name: 'rqtsEnqueueJob', numberOfKeys: 3, lua: ENQUEUE_JOB_3 },
-  enqueueDependent: { name: 'rqtsEnqueueDependent', numberOfKeys: 4, lua: ENQUEUE_DEPENDENT_4 },
-  repeatJob: { name: 'rqtsRepeatJob', numberOfKeys: 6, lua: REPEAT_JOB_6 },
-} as const satisfies Record<string, QueueableScript>;
-
-const QUEUEABLE: readonly QueueableScript[] = Object.values(SCRIPTS);
+  dequeue: new Script<DequeueReply>({
+    name: 'rqtsDequeue',
+    keys: 'varying',
+    files: [DEQUEUE, 'dequeue-n.lua'],
+    constants: DEQUEUE_CONSTANTS,
+  }),
+  finishDequeue: new Script<[number | Buffer, DequeueReply]>({
+    name: 'rqtsFinishDequeue',
+    keys: 'varying',
+    files: [RELEASE, FINISH, DEQUEUE, 'finish-dequeue-n.lua'],
+    constants: DEQUEUE_CONSTANTS,
+  }),
+  finishJob: new Script<FinishReply>({
+    name: 'rqtsFinishJob',
+    keys: 7,
+    files: [RELEASE, FINISH, 'finish-job-7.lua'],
+    constants: EXECUTION_CONSTANTS,
+  }),
+  /** 'ok', 'replayed' or why the job is no longer this worker's. */
+  fencedBatch: new Script<string>({
+    name: 'rqtsFencedBatch',
+    keys: 3,
+    files: [RELEASE, 'lib/enqueue-job.lua', 'fenced-batch-3.lua'],
+  }),
+  /** The queue's length after the push. */
+  enqueueJob: new Script<number>({
+    name: 'rqtsEnqueueJob',
+    keys: 3,
+    files: ['lib/enqueue-job.lua', 'enqueue-job-3.lua'],
+  }),
+  enqueueDependent: new Script<'queued' | 'deferred'>({
+    name: 'rqtsEnqueueDependent',
+    keys: 4,
+    files: ['enqueue-dependent-4.lua'],
+  }),
+  /** The ids released. */
+  releaseDependents: new Script<string[]>({
+    name: 'rqtsReleaseDependents',
+    keys: 1,
+    files: [RELEASE, 'release-dependents-1.lua'],
+  }),
+  repeatJob: new Script<'queued' | 'scheduled' | 0>({
+    name: 'rqtsRepeatJob',
+    keys: 6,
+    files: ['repeat-job-6.lua'],
+  }),
+  /** The number of ids removed. */
+  emptyQueue: new Script<number>({ name: 'rqtsEmptyQueue', keys: 1, files: ['empty-queue-1.lua'] }),
+  /** 1 requeued, 0 not in the failed registry. */
+  requeueFailed: new Script<number>({ name: 'rqtsRequeueFailed', keys: 4, files: ['requeue-failed-4.lua'] }),
+  /** The ids enqueued. */
+  enqueueScheduled: new Script<string[]>({
+    name: 'rqtsEnqueueScheduled',
+    keys: 2,
+    files: ['enqueue-scheduled-2.lua'],
+  }),
+  /** The number of members removed. */
+  cleanGroup: new Script<number>({ name: 'rqtsCleanGroup', keys: 2, files: ['clean-group-2.lua'] }),
+  /** 1 done, 0 the job is no longer started there. */
+  resolveOrphan: new Script<number>({ name: 'rqtsResolveOrphan', keys: 5, files: ['resolve-orphan-5.lua'] }),
+} as const;
 
 /**
- * Queues a script call into a MULTI or pipeline: by SHA when its client went through
- * withScripts, else as a plain EVAL (same script, a few more bytes on the wire).
+ * Defines every script on a client, so MULTIs and pipelines made from it afterwards queue
+ * scripts by SHA (a MULTI copies its client's scripts when it is made).
  */
-export function queueScript(
-  commander: ChainableCommander,
-  script: QueueableScript,
-  args: (string | Buffer | number)[],
-): void {
-  const byName = (commander as unknown as Record<string, unknown>)[script.name];
-  if (typeof byName === 'function') (byName as (...a: unknown[]) => unknown).apply(commander, args);
-  else commander.eval(script.lua, script.numberOfKeys, ...args);
+export function defineScripts(client: Redis): void {
+  for (const script of Object.values(SCRIPTS)) script.define(client);
 }
 
-// Scripts this client has run the ordinary way at least once, so the server has them cached
-// and a prebuilt EVALSHA will normally find them.
-const loaded = new WeakMap<Redis, Set<string>>();
-
-function isLoaded(client: Redis, script: QueueableScript): boolean {
-  return canSendPacked(client) && (loaded.get(client)?.has(script.name) ?? false);
-}
-
-function markLoaded(client: Redis, script: QueueableScript): void {
-  let names = loaded.get(client);
-  if (!names) loaded.set(client, (names = new Set()));
-  names.add(script.name);
-}
-
-/**
- * One script call, by prebuilt EVALSHA once the script is known to the server (the hot
- * path of Queue.enqueue), else through ioredis (EVAL on first use). NOSCRIPT means the call
- * did not run (server restart, SCRIPT FLUSH), so it is safely sent again the ordinary way.
- */
-export function callScript(client: Redis, script: QueueableScript, args: ScriptArg[]): Promise<unknown> {
-  if (!isLoaded(client, script)) return callOrdinary(client, script, args);
-  return sendPacked(client, packEvalsha(script, args)).catch((error: unknown) => {
-    if (!isNoScript(error)) throw error;
-    return callOrdinary(client, script, args);
-  });
-}
-
-async function callOrdinary(client: Redis, script: QueueableScript, args: ScriptArg[]): Promise<unknown> {
-  const scripted = withScripts(client) as unknown as Record<string, (...a: ScriptArg[]) => Promise<unknown>>;
-  const result = await scripted[script.name]!(...args);
-  markLoaded(client, script);
-  return result;
-}
-
-/**
- * `count` calls of one script in one round trip, each atomic on its own; `argsOf(i)` gives the
- * i-th call's arguments (built when queued, so a big batch does not hold them all at once).
- * Replies in order, as [error, result]; calls that met NOSCRIPT are sent again.
- */
-export async function callScriptMany(
-  client: Redis,
-  script: QueueableScript,
-  count: number,
-  argsOf: (i: number) => ScriptArg[],
-): Promise<[Error | null, unknown][]> {
-  const packed = isLoaded(client, script);
-  const pipeline = withScripts(client).pipeline();
-  for (let i = 0; i < count; i++) {
-    if (packed) queuePacked(pipeline as Pipeline, packEvalsha(script, argsOf(i)));
-    else queueScript(pipeline, script, argsOf(i));
-  }
-  const replies = ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
-  const again = packed ? replies.flatMap(([error], i) => (isNoScript(error) ? [i] : [])) : [];
-  if (again.length > 0) {
-    const retry = withScripts(client).pipeline();
-    for (const i of again) queueScript(retry, script, argsOf(i));
-    const retried = ((await retry.exec()) ?? []) as [Error | null, unknown][];
-    again.forEach((index, k) => {
-      replies[index] = retried[k] ?? [new Error('no reply'), null];
-    });
-  }
-  if (!packed && replies.every(([error]) => !error)) markLoaded(client, script);
-  return replies;
-}
+/** The console's orphan fix runs this text with EVAL (src/console/data/actions.ts). */
+export const RESOLVE_ORPHAN_5 = SCRIPTS.resolveOrphan.source;

@@ -1,9 +1,8 @@
-// A Lua fragment shared by scripts (Lua scripts cannot call each other): releases the
-// deferred dependents of a parent job. See release-dependents-1.ts for its contract.
-// \`rule\` '2' is RQ 2.8+'s (docs/protocol.md §6.10): only a failed parent releases an
-// allow_failure dependent; stopped and canceled ones keep it deferred. Anything else is 1.x's,
-// where failed, stopped and canceled all count as ended.
-export const RELEASE_DEPENDENTS_FN = `
+-- A Lua fragment shared by scripts (Lua scripts cannot call each other): releases the
+-- deferred dependents of a parent job. See release-dependents-1.lua for its contract.
+-- `rule` 'rq2' is RQ 2.8+'s (docs/protocol.md §6.10): only a failed parent releases an
+-- allow_failure dependent; stopped and canceled ones keep it deferred. Anything else ('rq1')
+-- is 1.x's, where failed, stopped and canceled all count as ended.
 local function releaseDependents(dependentsKey, jobPrefix, queuePrefix, deferredPrefix, allQueues, ts, parentId, outcome, rule)
   local released = {}
   for _, id in ipairs(redis.call('SMEMBERS', dependentsKey)) do
@@ -21,7 +20,7 @@ local function releaseDependents(dependentsKey, jobPrefix, queuePrefix, deferred
       for _, dep in ipairs(deps) do
         local status
         if dep == parentId then status = outcome else status = redis.call('HGET', jobPrefix .. dep, 'status') end
-        local ended = status == 'failed' or (rule ~= '2' and (status == 'stopped' or status == 'canceled'))
+        local ended = status == 'failed' or (rule ~= 'rq2' and (status == 'stopped' or status == 'canceled'))
         if not (status == 'finished' or (f[4] == '1' and ended)) then
           ready = false
           break
@@ -38,4 +37,3 @@ local function releaseDependents(dependentsKey, jobPrefix, queuePrefix, deferred
   end
   return released
 end
-`;

@@ -1,0 +1,35 @@
+-- KEYS     pairs, in priority order: queue list (rq:queue:<q>), its started registry (rq:wip:<q>)
+-- ARGV[1]  worker key (rq:worker:<w>)
+-- ARGV[2]  job key prefix (rq:job:)
+-- ARGV[3]  worker name
+-- ARGV[4]  timestamp text (RQ format) for started_at / last_heartbeat
+-- ARGV[5]  now, integer Unix seconds
+-- ARGV[6]  job monitoring interval (seconds)
+-- ARGV[7]  'horse' or 'simple' (how the heartbeat TTL is computed, docs/protocol.md §2.3)
+-- ARGV[8]  suspension key (rq:suspended)
+-- ARGV[9]  'known-fields' to return only the job fields rqts reads (JOB_HASH_FIELDS, in that
+--          order), 'whole-hash' for all of it (a custom job class may read fields of its own)
+-- ARGV[10] the registration set (rq:workers)
+-- ARGV[11] this call's step token, unique per call of this worker ('' for none)
+-- ARGV[12] speaking RQ 2.x: the new execution's id ('' speaking 1.x: plain ids)
+-- ARGV[13] speaking RQ 2.x: now as float epoch seconds (the execution's created_at)
+-- Speaking 2.x the started-registry member is `id:execution_id`, and the execution's records
+-- are written with it, as a 2.10 worker writes them: hash rq:execution:<id>:<exec> (id,
+-- created_at, last_heartbeat; TTL = heartbeat TTL) and zset rq:executions:<id> (exec scored
+-- now + TTL + 60, key TTL TTL + 60).
+-- Guarantee: a job id leaves its queue and enters its started registry, with the job marked
+-- `started` for this worker and the worker marked `busy` on it, in one atomic step. There is
+-- no moment at which the id is in no list and no registry, so a worker killed at any point
+-- leaves the job either queued or started (and the abandoned-job clean-up of Python RQ or
+-- rqts fails it with a reason). Ids whose hash has no `data` (expired or deleted jobs) are
+-- dropped, as RQ's dequeue drops them, and named in the reply so the worker can log them.
+-- A worker whose own key is gone (Redis restarted or flushed), or who is no longer in
+-- rq:workers, takes nothing: it must register again first, or it would work invisibly.
+-- Replay: a call whose token the worker hash already holds (`rqts_step`) ran before, and its
+-- reply was lost on a dropped connection (ioredis sends unanswered commands again after a
+-- reconnect); it pops nothing and answers the job it took then, if the worker still has it.
+-- Returns nil (nothing queued), 'suspended', 'unregistered', or {queue index (1-based), id,
+-- HMGET of JOB_HASH_FIELDS or HGETALL of the job, [dropped]}; with ids dropped and no job,
+-- {0, '', {}, dropped}. `dropped` lists queue index, id, queue index, id … of the ids dropped.
+-- Runs lib/dequeue.lua, given ahead of this file.
+return dequeue(KEYS, 0, ARGV, 0, nil, nil)

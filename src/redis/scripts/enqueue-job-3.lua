@@ -1,0 +1,14 @@
+-- KEYS[1]  the set of all queues (rq:queues)
+-- KEYS[2]  job hash (rq:job:<id>)
+-- KEYS[3]  queue list (rq:queue:<q>)
+-- ARGV[1]  job id
+-- ARGV[2]  'front' to push at the front of the queue, 'back' at its end
+-- ARGV[3]  ttl in seconds, or 0 for none
+-- ARGV[4]  dependents set key (rq:job:<id>:dependents), expired with the job
+-- ARGV[5]  dependencies set key (rq:job::<id>:dependencies), expired with the job
+-- ARGV[6..]  field, value, field, value … of the job hash (status queued included)
+-- Guarantee: RQ's enqueue (docs/protocol.md §6.1) as one atomic call and one command on the wire:
+-- the queue is known, the hash written, and the id pushed, or none of it.
+-- Returns the queue's length after the push.
+-- Runs lib/enqueue-job.lua, given ahead of this file.
+return enqueueJob(KEYS, ARGV)

@@ -1,0 +1,35 @@
+-- KEYS[1]  job hash (rq:job:<id>)
+-- KEYS[2]  started registry (rq:wip:<q>)
+-- KEYS[3]  finished registry (rq:finished:<q>)
+-- KEYS[4]  results stream (rq:results:<id>)
+-- KEYS[5]  worker hash (rq:worker:<w>), used only when ARGV[8] is not 'none'
+-- KEYS[6]  dependents set (rq:job:<id>:dependents)
+-- KEYS[7]  dependencies set (rq:job::<id>:dependencies)
+-- ARGV[1]  job id
+-- ARGV[2]  ended_at, RQ timestamp text
+-- ARGV[3]  result_ttl (seconds; 0 deletes the job, -1 keeps it forever)
+-- ARGV[4]  now, integer Unix seconds
+-- ARGV[5]  base64 return value, or '' when the job returned nothing
+-- ARGV[6]  seconds the job ran (worker's total_working_time)
+-- ARGV[7]  worker key TTL once idle
+-- ARGV[8]  how the worker hash moves: 'worker' (counters, state idle, heartbeat), 'counters'
+--          (counters only, and only if the worker hash exists), 'none' (not at all)
+-- ARGV[9..12]  job key prefix, queue key prefix, deferred registry prefix, rq:queues
+-- ARGV[13] 'with-dependencies' when the job has dependencies (its dependencies set gets the
+--          result TTL), else 'no-dependencies'
+-- ARGV[14] the job's started-registry member as its worker wrote it ('' for the job id); an
+--          RQ 2.x member `id:execution_id` also names the execution whose records go, and
+--          whose id and times the result entry carries (as 2.10 writes them)
+-- ARGV[15] the worker that must still hold the job ('' for no fence)
+-- ARGV[16] the call's step token ('' for none), kept in the worker hash as `rqts_step`
+-- Guarantee: RQ 1.16's whole success step (docs/protocol.md §6.5) in one atomic call: the job is
+-- finished with its result, out of the started registry, its dependents released and the
+-- worker's counters moved, or none of it. A job hash deleted while the job ran is not
+-- brought back. Returns 1, or 0 when the job hash was gone.
+-- Fence: with ARGV[15], the job must still be this worker's (its member in the started
+-- registry, its worker_name ARGV[15]); else nothing is written and the reason comes back as
+-- text, so a worker that was stopped past its TTL cannot finish a job maintenance already
+-- failed or another worker took. A call whose token the worker hash holds already ran (its
+-- reply was lost and the client sent it again): it answers 'replayed' and writes nothing.
+-- Runs lib/release-dependents.lua and lib/finish-job.lua, given ahead of this file.
+return finishJob(KEYS, ARGV, ARGV[8], nil, ARGV[13] == 'with-dependencies')
