@@ -29,6 +29,7 @@ import {
   INITIAL_UI,
   launchFields,
   uiReducer,
+  type FilterTarget,
   type TableId,
   type UiAction,
   type UiState,
@@ -261,7 +262,10 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ui.screen, ui.detail, snapshot, allWorkers, now, runtimes, runtimesVersion, slowThresholds]);
   const help = useMemo(() => helpLines(readOnly), [readOnly]);
-  const eventText = useMemo(() => eventLines(events.events), [events.events]);
+  const eventText = useMemo(
+    () => eventLines(events.events, ui.filters.events),
+    [events.events, ui.filters.events],
+  );
   const cronText = useMemo(
     () => (ui.screen === 'cron' ? cronLines(snapshot?.cron, now) : []),
     [ui.screen, snapshot, now],
@@ -435,7 +439,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const launchKey = local !== undefined ? hintKey('action.launch', { readOnly }) : undefined;
   let body: React.JSX.Element;
   let tabExtra = '';
-  const filterText = (t: TableId): string =>
+  const filterText = (t: FilterTarget): string =>
     ui.filters[t].text
       ? ` · filter ${ui.filters[t].regex ? 're' : ''}/${escapeControl(ui.filters[t].text)}/ (Esc clears)`
       : '';
@@ -583,7 +587,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     case 'events': {
       const max = Math.max(0, eventText.length - bodyHeight);
       body = <TextPane lines={eventText} scroll={Math.min(ui.scroll.events, max)} height={bodyHeight} />;
-      tabExtra = eventsSummary(events.events);
+      tabExtra = eventsSummary(events.events) + filterText('events');
       break;
     }
     case 'cron': {

@@ -15,6 +15,7 @@ import {
   parseLaunchDraft,
   type ParsedLaunch,
   type Layer,
+  type FilterTarget,
   type TableId,
   type UiAction,
   type UiState,
@@ -61,6 +62,10 @@ function tableOf(screen: UiState['screen']): TableId | undefined {
   return screen === 'workers' || screen === 'queues' || screen === 'jobs' || screen === 'logs'
     ? screen
     : undefined;
+}
+
+function filterTargetOf(screen: UiState['screen']): FilterTarget | undefined {
+  return screen === 'events' ? 'events' : tableOf(screen);
 }
 
 const isText = (input: string, key: KeyInfo): boolean =>
@@ -265,6 +270,7 @@ function move(ctx: ControllerContext, motion: Motion): void {
 function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
   const { ui, model, dispatch } = ctx;
   const table = tableOf(ui.screen);
+  const filtered = filterTargetOf(ui.screen);
   switch (id) {
     case 'nav.up':
       return move(ctx, 'up');
@@ -301,8 +307,8 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
       // Always one step nearer home, never a bounce between two screens: the filter,
       // then the detail back to where it was opened, then the workers screen.
       if (table === 'jobs' && model.search?.phase === 'running') return ctx.cancelSearch();
-      if (table && ui.filters[table].text !== '')
-        return dispatch({ type: 'applyFilter', table, filter: { text: '', regex: false } });
+      if (filtered && ui.filters[filtered].text !== '')
+        return dispatch({ type: 'applyFilter', table: filtered, filter: { text: '', regex: false } });
       if (table === 'workers' && ui.flaggedOnly) return dispatch({ type: 'toggleFlagged' });
       if ((ui.screen === 'detail' || ui.screen === 'help') && ui.history.length > 0)
         return dispatch({ type: 'back' });
@@ -338,10 +344,10 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
     }
     case 'table.filter':
       // The prompt opens empty (the active filter is shown beside it): typing replaces it.
-      if (table)
+      if (filtered)
         dispatch({
           type: 'openLayer',
-          layer: { type: 'filter', table, draft: '', regex: ui.filters[table].regex },
+          layer: { type: 'filter', table: filtered, draft: '', regex: ui.filters[filtered].regex },
         });
       return;
     case 'app.find':

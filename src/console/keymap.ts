@@ -195,8 +195,8 @@ export const KEYMAP: readonly Binding[] = [
     id: 'table.filter',
     keys: ['/'],
     label: 'filter',
-    help: 'Filter rows by substring, with queue: state: flag: func: qualifiers (ctrl+r in the prompt switches to a regular expression).',
-    contexts: TABLES,
+    help: 'Filter rows (and the event timeline) by substring, with queue: state: flag: func: qualifiers (ctrl+r in the prompt switches to a regular expression).',
+    contexts: [...TABLES, 'events'],
   },
   {
     id: 'table.sortNext',

@@ -15,6 +15,8 @@ import { NO_FILTER, type Filter, type SortState } from './data/table.js';
 // free of I/O (side effects run in the app, after a transition, never inside one).
 
 export type TableId = 'workers' | 'queues' | 'jobs' | 'logs';
+/** What `/` filters: the tables, and the event timeline (a text pane, no cursor). */
+export type FilterTarget = TableId | 'events';
 
 export interface ConfirmRequest {
   title: string;
@@ -68,7 +70,7 @@ export type Layer =
   | { type: 'confirm'; request: ConfirmRequest; focus: 'cancel' | 'confirm' }
   | {
       type: 'filter';
-      table: TableId;
+      table: FilterTarget;
       draft: string;
       regex: boolean;
       /** The `:` prompt: a job id to find, not a filter. */
@@ -85,7 +87,7 @@ export interface UiState {
   history: ScreenId[];
   layer: Layer | undefined;
   selection: Record<TableId, Selection>;
-  filters: Record<TableId, Filter>;
+  filters: Record<FilterTarget, Filter>;
   sorts: { workers: SortState; queues: SortState };
   jobs: { queue: string | undefined; kind: JobListKind };
   detail: DetailTarget | undefined;
@@ -111,7 +113,7 @@ export const INITIAL_UI: UiState = {
     jobs: EMPTY_SELECTION,
     logs: EMPTY_SELECTION,
   },
-  filters: { workers: NO_FILTER, queues: NO_FILTER, jobs: NO_FILTER, logs: NO_FILTER },
+  filters: { workers: NO_FILTER, queues: NO_FILTER, jobs: NO_FILTER, logs: NO_FILTER, events: NO_FILTER },
   sorts: { workers: { column: 'name', descending: false }, queues: { column: 'name', descending: false } },
   jobs: { queue: undefined, kind: 'queued' },
   detail: undefined,
@@ -135,7 +137,7 @@ export type UiAction =
   | { type: 'openLayer'; layer: Layer }
   | { type: 'updateLayer'; layer: Layer }
   | { type: 'closeLayer' }
-  | { type: 'applyFilter'; table: TableId; filter: Filter }
+  | { type: 'applyFilter'; table: FilterTarget; filter: Filter }
   | { type: 'toggleWide' }
   | { type: 'toggleFlagged' }
   | { type: 'home' }
@@ -222,7 +224,14 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
         ...state,
         layer: undefined,
         filters: { ...state.filters, [action.table]: action.filter },
-        selection: { ...state.selection, [action.table]: { ...state.selection[action.table], index: 0 } },
+        ...(action.table === 'events'
+          ? { scroll: { ...state.scroll, events: 0 } }
+          : {
+              selection: {
+                ...state.selection,
+                [action.table]: { ...state.selection[action.table], index: 0 },
+              },
+            }),
       };
   }
 }

@@ -1,12 +1,22 @@
 import type { Line } from '../data/detail.js';
 import type { TimelineEvent } from '../data/timeline.js';
+import { filterRows, type Filter, NO_FILTER } from '../data/table.js';
 import { formatClock } from '../text.js';
 
 // The event timeline as text lines, newest first: at 3 a.m. the question is "what just
 // happened", so the latest event is the first line, and each names its kind in a fixed column
 // so the eye can run down "worker / flag / job / redis / action".
 
-export function eventLines(events: readonly TimelineEvent[]): Line[] {
+export function eventLines(all: readonly TimelineEvent[], filter: Filter = NO_FILTER): Line[] {
+  // The clock is part of the haystack, so /03:12 finds what happened at that minute.
+  const { rows: events, error } = filterRows(
+    all,
+    (e) => `${formatClock(new Date(e.at))} ${e.kind} ${e.text}`,
+    filter,
+  );
+  if (error) return [{ text: `Bad filter: ${error}`, tone: 'bad' }];
+  if (events.length === 0 && all.length > 0)
+    return [{ text: `No event of ${all.length} matches the filter (Esc clears it).`, tone: 'dim' }];
   if (events.length === 0)
     return [
       {
