@@ -5,7 +5,7 @@ import { findWorker } from '../model/worker-record.js';
 import { defaultPoolName, startPool, type MemberInfo } from '../pool/pool.js';
 import type { WorkerLogger } from '../worker/worker-logger.js';
 import { ShutdownSignals } from '../worker/shutdown-signals.js';
-import { cleanupGhosts } from '../worker/store.js';
+import { cleanupGhosts } from '../worker/worker-hash.js';
 import { defineCommand, kebabCase, type FlagTable } from './command.js';
 import { connectionFlags, openConnection, type ConnectionFlagValues } from './connection-options.js';
 import { createLogger } from './logging.js';

@@ -1,7 +1,7 @@
 import { realError } from '../redis/refusal.js';
 import { RqtsError } from '../model/errors.js';
 import { isSuspended } from '../model/suspension.js';
-import { cleanupGhosts } from '../worker/store.js';
+import { cleanupGhosts } from '../worker/worker-hash.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';
 import { startMetricsEndpoint } from './metrics.js';

@@ -1,7 +1,7 @@
 import type { RedisOptions } from 'ioredis';
 import type { JobPayload, RunOutcome } from './job-runner.js';
 import type { RqProtocol } from './rq-protocol.js';
-import type { WorkerIdentity } from './store.js';
+import type { WorkerIdentity } from './worker-hash.js';
 
 // The closed vocabulary between a worker and its horse (style.md habit 9). While its worker
 // lives, the horse runs user code only and every Redis write stays in the worker, so killing

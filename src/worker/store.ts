@@ -1,57 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import type { ChainableCommander, Redis } from 'ioredis';
-import { JOB_KEY_PREFIX, keys } from '../redis/keys.js';
-import { JOB_HASH_FIELDS } from '../redis/job-fields.js';
+import { keys } from '../redis/keys.js';
 import { defineScripts, SCRIPTS, type DequeueReply } from '../redis/scripts/index.js';
-import { Fixed, type PackedArg } from '../redis/packed-command.js';
-import { RqtsError } from '../model/errors.js';
+import type { PackedArg } from '../redis/packed-command.js';
 import { Job } from '../model/job.js';
 import { JSONSerializer, toBuffer, type Serializer } from '../model/serializer.js';
 import { formatSeconds, formatTimestamp, unixNow } from '../model/time.js';
 import { recordCommands } from '../redis/command-recorder.js';
-import { failCommands, finishScriptParts, type FinishTexts } from '../model/transitions.js';
-import type { WorkerState } from '../model/worker-record.js';
+import { failCommands, finishScriptParts } from '../model/transitions.js';
 import type { ResultExecution } from '../model/results.js';
 import { repeatCommands, repeatPlan } from '../model/repeat.js';
-import { PROTOCOL_VERSION_TEXT, type RqProtocol } from './rq-protocol.js';
+import {
+  readDequeueReply,
+  type DequeueRequest,
+  type DequeueResult,
+  type JobReader,
+} from './dequeue-reply.js';
+import { StoreTexts } from './store-texts.js';
+import { WorkerHash, type WorkerIdentity } from './worker-hash.js';
 
-// Every Redis write a worker makes, as RQ 1.16 makes them (docs/protocol.md §2, §3, §6), each
-// state change in one MULTI or one script: one round trip per step of a job's life.
+export type { DequeueRequest, DequeueResult, DroppedId } from './dequeue-reply.js';
+export type { WorkerIdentity } from './worker-hash.js';
 
-/** The RQ release whose wire format rqts speaks by default; Python readers show it as the version. */
-export const RQ_PROTOCOL_VERSION = PROTOCOL_VERSION_TEXT[1];
-
-/** An id taken from a queue whose hash was gone or had no `data` (RQ drops those too). */
-export interface DroppedId {
-  queue: string;
-  id: string;
-}
-
-export type DequeueResult =
-  /** `problem`: why the hash cannot be run (a malformed field), to fail the job with at once. */
-  | { kind: 'job'; queue: string; job: Job; problem?: string; dropped?: DroppedId[] }
-  | { kind: 'empty'; dropped?: DroppedId[] }
-  | { kind: 'suspended' }
-  | { kind: 'unregistered' };
-
-export interface DequeueRequest {
-  queues: readonly string[];
-  mode: 'horse' | 'simple';
-  monitoringInterval: number;
-}
-
-interface QueueTexts {
-  queue: Fixed;
-  finish: FinishTexts & { started: Fixed };
-}
-
-export interface WorkerIdentity {
-  name: string;
-  queues: string[];
-  rqtsVersion: string;
-  poolName: string | undefined;
-}
+// Every Redis write a worker makes about its jobs, as RQ 1.16 makes them (docs/protocol.md §2,
+// §6), each state change in one MULTI or one script: one round trip per step of a job's life.
+// The worker's own hash (birth, death, state, heartbeats) is WorkerHash's (worker-hash.ts);
+// reading a dequeue's reply into a Job is dequeue-reply.ts's.
 
 /** What a busy heartbeat publishes of the horse's memory (bytes), each when known. */
 export interface HorseMemory {
@@ -61,31 +35,14 @@ export interface HorseMemory {
   usedBytes?: number | undefined;
 }
 
-export class WorkerStore {
-  readonly key: string;
+export class WorkerStore extends WorkerHash {
   private readonly knownFieldsOnly: boolean;
-  private readonly queueFixed = new Map<string, QueueTexts>();
-  private readonly fixedTexts: Record<
-    | 'workerKey'
-    | 'workerName'
-    | 'jobPrefix'
-    | 'queuePrefix'
-    | 'deferredPrefix'
-    | 'allQueues'
-    | 'suspended'
-    | 'knownFields'
-    | 'wholeHash'
-    | 'simple'
-    | 'horse'
-    | 'allWorkers',
-    Fixed
-  >;
+  private readonly reader: JobReader;
+  private readonly texts: StoreTexts;
   /** The started-registry member each job was taken under, when it is not the job id. */
   private readonly members = new WeakMap<Job, string>();
   /** Speaking RQ 2.x: the execution each job runs as (its id and created_at). */
   private readonly executions = new WeakMap<Job, ResultExecution & { startedAt: Date }>();
-  /** The RQ wire format written: 2 = composite members and execution records (rq-protocol §9). */
-  protocol: RqProtocol = 1;
   /**
    * False in a horse whose worker is gone: its finish and failure leave the worker hash alone
    * (no counters, no state, no TTL, no step token), so a dead worker never looks alive and a
@@ -97,110 +54,18 @@ export class WorkerStore {
   private steps = 0;
 
   constructor(
-    readonly connection: Redis,
-    readonly identity: WorkerIdentity,
+    connection: Redis,
+    identity: WorkerIdentity,
     readonly serializer: Serializer = JSONSerializer,
-    private readonly jobClass: typeof Job = Job,
+    jobClass: typeof Job = Job,
   ) {
-    this.key = keys.worker(identity.name);
+    super(connection, identity);
     // Its MULTIs (a finish with a repeat) then queue scripts by SHA.
     defineScripts(connection);
     // A custom job class may read fields of its own from the hash: it gets the whole hash.
     this.knownFieldsOnly = jobClass === Job;
-    this.fixedTexts = {
-      workerKey: new Fixed(this.key),
-      workerName: new Fixed(identity.name),
-      jobPrefix: new Fixed(JOB_KEY_PREFIX),
-      queuePrefix: new Fixed(keys.queue('')),
-      deferredPrefix: new Fixed(keys.registry('deferred', '')),
-      allQueues: new Fixed(keys.allQueues),
-      suspended: new Fixed(keys.suspended),
-      knownFields: new Fixed('known-fields'),
-      wholeHash: new Fixed('whole-hash'),
-      simple: new Fixed('simple'),
-      horse: new Fixed('horse'),
-      allWorkers: new Fixed(keys.allWorkers),
-    };
-  }
-
-  /** A name is taken while its hash exists without a `death` field (docs/protocol.md §3.3). */
-  async assertNameFree(): Promise<void> {
-    const [exists, dead] = await Promise.all([
-      this.connection.exists(this.key),
-      this.connection.hexists(this.key, 'death'),
-    ]);
-    if (exists === 1 && dead === 0) {
-      throw new RqtsError(
-        'WORKER_EXISTS',
-        `There exists an active worker named ${JSON.stringify(this.identity.name)} already`,
-        'Pick another --name, or stop that worker first',
-      );
-    }
-  }
-
-  private async ownAddress(): Promise<string> {
-    try {
-      await this.connection.client('SETNAME', this.identity.name.replace(/\s/g, '_'));
-      const info = String(await this.connection.call('CLIENT', 'INFO'));
-      return /\baddr=(\S+)/.exec(info)?.[1] ?? 'unknown';
-    } catch {
-      return 'unknown';
-    }
-  }
-
-  async registerBirth(workerTtl: number): Promise<void> {
-    const now = formatTimestamp(new Date());
-    const address = await this.ownAddress();
-    const multi = this.connection.multi();
-    multi.del(this.key);
-    multi.hset(this.key, {
-      birth: now,
-      last_heartbeat: now,
-      queues: this.identity.queues.join(','),
-      pid: String(process.pid),
-      hostname: os.hostname(),
-      ip_address: address,
-      version: PROTOCOL_VERSION_TEXT[this.protocol],
-      python_version: `rqts ${this.identity.rqtsVersion} (Node.js ${process.version})`,
-      ...(this.identity.poolName ? { rqts_pool: this.identity.poolName } : {}),
-    });
-    multi.sadd(keys.allWorkers, this.key);
-    for (const queue of this.identity.queues) multi.sadd(keys.workersOfQueue(queue), this.key);
-    multi.expire(this.key, workerTtl + 60);
-    await multi.exec();
-  }
-
-  async registerDeath(): Promise<void> {
-    const multi = this.connection.multi();
-    multi.srem(keys.allWorkers, this.key);
-    for (const queue of this.identity.queues) multi.srem(keys.workersOfQueue(queue), this.key);
-    multi.hset(this.key, 'death', formatTimestamp(new Date()));
-    multi.expire(this.key, 60);
-    await multi.exec();
-  }
-
-  /** Resolves false when the worker key had vanished (Redis restarted or flushed, TTL lapsed). */
-  async setState(state: WorkerState, ttl?: number): Promise<boolean> {
-    const multi = this.connection.multi();
-    if (ttl !== undefined) this.heartbeatCommands(multi, ttl);
-    multi.hset(this.key, 'state', state);
-    const replies = await multi.exec();
-    return ttl === undefined || Number(replies?.[0]?.[1]) === 1;
-  }
-
-  heartbeatCommands(multi: ChainableCommander, ttl: number): void {
-    multi.expire(this.key, ttl);
-    multi.hset(this.key, 'last_heartbeat', formatTimestamp(new Date()));
-  }
-
-  async heartbeat(ttl: number): Promise<void> {
-    const multi = this.connection.multi();
-    this.heartbeatCommands(multi, ttl);
-    await multi.exec();
-  }
-
-  async setShutdownRequested(): Promise<void> {
-    await this.connection.hset(this.key, 'shutdown_requested_date', formatTimestamp(new Date()));
+    this.reader = { knownFieldsOnly: this.knownFieldsOnly, jobClass, serializer };
+    this.texts = new StoreTexts(this.key, identity.name);
   }
 
   /** Pops the first available job and marks it started, atomically (scripts/dequeue-n.lua). */
@@ -250,10 +115,10 @@ export class WorkerStore {
     // 32 hex digits, as a 2.x worker names its executions; one per call (a replay resends it).
     const execution =
       this.protocol === 2 ? { id: randomBytes(16).toString('hex'), startedAt: at } : undefined;
-    const fixed = this.fixedTexts;
+    const fixed = this.texts.fixed;
     const scriptKeys: PackedArg[] = [];
     for (const queue of request.queues) {
-      const texts = this.queueTexts(queue);
+      const texts = this.texts.queue(queue);
       scriptKeys.push(texts.queue, texts.finish.started);
     }
     const mode = request.mode === 'simple' ? fixed.simple : fixed.horse;
@@ -283,44 +148,12 @@ export class WorkerStore {
     queues: readonly string[],
     execution?: ResultExecution & { startedAt: Date },
   ): DequeueResult {
-    if (reply === null) return { kind: 'empty' };
-    if (Buffer.isBuffer(reply))
-      return reply.toString() === 'unregistered' ? { kind: 'unregistered' } : { kind: 'suspended' };
-    const [index, id, values, droppedFlat] = reply;
-    const dropped = droppedFlat && droppedIds(droppedFlat, queues);
-    if (index === 0) return { kind: 'empty', dropped };
-    const hash: Record<string, Buffer> = {};
-    if (this.knownFieldsOnly) {
-      JOB_HASH_FIELDS.forEach((field, i) => {
-        const value = values[i];
-        if (value) hash[field] = value;
-      });
-    } else {
-      for (let i = 0; i + 1 < values.length; i += 2) hash[values[i]!.toString()] = values[i + 1]!;
+    const result = readDequeueReply(reply, queues, this.reader);
+    if (execution && result.kind === 'job') {
+      this.members.set(result.job, `${result.job.id}:${execution.id}`);
+      this.executions.set(result.job, execution);
     }
-    const queue = queues[index - 1] ?? '';
-    const problems: string[] = [];
-    let job: Job;
-    try {
-      job = this.jobClass.fromHash(id.toString(), hash, this.serializer, problems);
-    } catch (error) {
-      // A custom job class that refuses the hash: fail it as rqts reads it, with its words.
-      problems.push(error instanceof RqtsError ? error.toLine() : String(error));
-      job = Job.fromHash(id.toString(), hash, this.serializer, problems);
-    }
-    // The script put the id in this queue's started registry: a hash without `origin` must
-    // still leave from there (and fail into this queue, not into one named "").
-    if (job.origin === '') job.origin = queue;
-    if (execution) {
-      this.members.set(job, `${job.id}:${execution.id}`);
-      this.executions.set(job, execution);
-    }
-    if (problems.length > 0) {
-      // A retry would meet the same field again: the job fails once, with the reason.
-      job.retriesLeft = undefined;
-      return { kind: 'job', queue, job, problem: problems.join('; '), dropped };
-    }
-    return dropped ? { kind: 'job', queue, job, dropped } : { kind: 'job', queue, job };
+    return result;
   }
 
   /**
@@ -457,8 +290,8 @@ export class WorkerStore {
         worker: this.keepsWorkerHash ? { key: this.key, workingSeconds, idleTtl } : undefined,
         fence: { member: this.memberOf(job), worker: this.identity.name, token },
       },
-      this.queueTexts(job.origin).finish,
-      this.fixedTexts.workerKey,
+      this.texts.queue(job.origin).finish,
+      this.texts.fixed.workerKey,
     );
     const repeat = repeatPlan(job);
     if (repeat) {
@@ -493,27 +326,6 @@ export class WorkerStore {
       outcome: stepOutcome(reply[0]),
       next: this.parseDequeue(reply[1], next.queues, dequeue.execution),
     };
-  }
-
-  /** A queue's key texts, and the finish script's texts for jobs from it, made once. */
-  private queueTexts(queue: string): QueueTexts {
-    let texts = this.queueFixed.get(queue);
-    if (!texts) {
-      const fixed = this.fixedTexts;
-      const finish = {
-        started: new Fixed(keys.registry('started', queue)),
-        finished: new Fixed(keys.registry('finished', queue)),
-        jobPrefix: fixed.jobPrefix,
-        queuePrefix: fixed.queuePrefix,
-        deferredPrefix: fixed.deferredPrefix,
-        allQueues: fixed.allQueues,
-      };
-      texts = { queue: new Fixed(keys.queue(queue)), finish };
-      // Bounded: a worker sees its own queues and the origins of its jobs, a handful.
-      if (this.queueFixed.size >= 256) this.queueFixed.clear();
-      this.queueFixed.set(queue, texts);
-    }
-    return texts;
   }
 
   async failJob(
@@ -551,25 +363,4 @@ function stepOutcome(reply: unknown): StepOutcome {
   if (typeof reply === 'number' || reply === 'ok') return { kind: 'written' };
   const text = String(reply);
   return text === 'replayed' ? { kind: 'replayed' } : { kind: 'dropped', reason: text };
-}
-
-function droppedIds(flat: (number | Buffer)[], queues: readonly string[]): DroppedId[] {
-  const dropped: DroppedId[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2)
-    dropped.push({ queue: queues[Number(flat[i]) - 1] ?? '?', id: String(flat[i + 1]) });
-  return dropped;
-}
-
-/** RQ's cleanup_ghosts at worker start: a listed worker key without a TTL gets one. */
-export async function cleanupGhosts(connection: Redis, ttl = 420): Promise<void> {
-  const workerKeys = await connection.smembers(keys.allWorkers);
-  if (workerKeys.length === 0) return;
-  const pipeline = connection.pipeline();
-  for (const key of workerKeys) pipeline.ttl(key);
-  const ttls = (await pipeline.exec()) ?? [];
-  const ghosts = workerKeys.filter((_, i) => Number(ttls[i]?.[1]) === -1);
-  if (ghosts.length === 0) return;
-  const fix = connection.pipeline();
-  for (const key of ghosts) fix.expire(key, ttl);
-  await fix.exec();
 }
