@@ -263,8 +263,8 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   }, [ui.screen, ui.detail, snapshot, allWorkers, now, runtimes, runtimesVersion, slowThresholds]);
   const help = useMemo(() => helpLines(readOnly), [readOnly]);
   const eventText = useMemo(
-    () => eventLines(events.events, ui.filters.events),
-    [events.events, ui.filters.events],
+    () => eventLines(events.events, ui.filters.events, width),
+    [events.events, ui.filters.events, width],
   );
   const cronText = useMemo(
     () => (ui.screen === 'cron' ? cronLines(snapshot?.cron, now) : []),
@@ -587,7 +587,10 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     case 'events': {
       const max = Math.max(0, eventText.length - bodyHeight);
       body = <TextPane lines={eventText} scroll={Math.min(ui.scroll.events, max)} height={bodyHeight} />;
-      tabExtra = eventsSummary(events.events) + filterText('events');
+      // The filter leads: at 80 columns the tab line keeps only its start.
+      tabExtra = ui.filters.events.text
+        ? `${filterText('events').slice(' · '.length)} · ${eventsSummary(events.events)}`
+        : eventsSummary(events.events);
       break;
     }
     case 'cron': {

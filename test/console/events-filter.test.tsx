@@ -15,7 +15,7 @@ describe('searching the event timeline', () => {
   let c: ConsoleUnderTest;
   beforeAll(async () => {
     redis = await startRedis();
-    c = startConsole(redis.url, { columns: 160 });
+    c = startConsole(redis.url, { columns: 80 });
     // Workers that exist before the first refresh are the baseline, not events.
     await c.r.waitForFrame('No worker is registered');
     await writeFakeWorkers(redis.client, 'alpha-', 2);
@@ -33,6 +33,8 @@ describe('searching the event timeline', () => {
     const all = await c.r.waitForFrame('worker beta-0 appeared');
     expect(all).toContain('worker alpha-1 appeared');
     expect(all).toMatch(ACTION_LINE);
+    // At 80 columns the receipt wraps under its text column instead of being cut.
+    expect(all).toMatch(/no new job starts \(P\n {18}resumes\)/);
 
     await c.r.press('/', 'beta', KEYS.enter);
     const narrowed = await c.r.waitForFrame(

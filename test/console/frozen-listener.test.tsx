@@ -49,11 +49,13 @@ describe('a frozen listener: the receipt tells the truth and offers the next ste
       await c.r.waitForFrame('Shut this worker down?', 5000);
       await c.r.press('y');
       const frame = await c.r.waitForFrame('is STOPPED (SIGSTOP)', 15_000);
-      expect(frame).toContain('the worker is still up after 2.5s');
+      expect(frame).toContain(
+        `pid ${pid}@${hostname()} is STOPPED (SIGSTOP); the worker is still up after 2.5s`,
+      );
       expect(frame).toContain('SIGCONT it');
       // The status line may cut the tail; the receipt (and the timeline) keep it whole.
       expect(c.actions.latest()?.message).toContain(
-        `heard by 1 listener: pid ${pid}@${hostname()} is STOPPED (SIGSTOP): the command is buffered and runs when it resumes`,
+        'though heard by 1 listener: a stopped process still counts as a listener; the command is buffered and runs when it resumes',
       );
       expect(await redis.client.hget(keys.worker(launched.name), 'shutdown_requested_date')).toBeNull();
       await c.r.press('n');
@@ -111,8 +113,8 @@ describe('a frozen listener: the receipt tells the truth and offers the next ste
       await c.r.waitForFrame('Kill the horse of this worker?', 5000);
       await c.r.press('y');
       const frame = await c.r.waitForFrame('is STOPPED (SIGSTOP)', 15_000);
-      expect(frame).toContain('the job still runs after 2.5s');
-      expect(frame).toContain('remove its entry (not launched here, so no signals');
+      expect(frame).toContain(`pid ${pid}@${hostname()} is STOPPED (SIGSTOP); the job still runs after 2.5s`);
+      expect(frame).toContain('remove its entry (not launched here: no signals)');
       await c.r.press('n');
       await c.r.waitForFrame('Next step: remove its entry', 5000);
       await c.r.press('y');

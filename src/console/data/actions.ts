@@ -197,7 +197,8 @@ export class ActionCenter {
    */
   private async noEffect(
     worker: string,
-    heard: string,
+    what: string,
+    outcome: string,
     fallback: Receipt['nextStep'],
   ): Promise<Partial<Receipt>> {
     const proc = await workerProcess(this.redis, worker);
@@ -210,7 +211,11 @@ export class ActionCenter {
           ? { command: { kind: 'signalLaunched', worker, signal: step.signal }, label: step.label }
           : { command: { kind: 'removeWorker', worker, queues: step.queues }, label: step.label }
         : fallback;
-    return { phase: 'no-effect', message: `${heard}: ${advice.why}`, nextStep };
+    // What the process table shows leads: at 80 columns the status line keeps only the start.
+    const message = advice.headline
+      ? `${what}: ${advice.headline}; ${outcome}: ${advice.why}`
+      : `${what}: ${outcome}: ${advice.why}`;
+    return { phase: 'no-effect', message, nextStep };
   }
 
   private async signalLaunched(
@@ -262,7 +267,8 @@ export class ActionCenter {
         return update(
           await this.noEffect(
             command.worker,
-            `${what}: the job still runs after ${this.deadlineMs / 1000}s, though heard by ${plural(listeners, 'listener')}`,
+            what,
+            `the job still runs after ${this.deadlineMs / 1000}s, though heard by ${plural(listeners, 'listener')}`,
             { command: { kind: 'shutdown', worker: command.worker }, label: 'shut the worker down' },
           ),
         );
@@ -293,7 +299,8 @@ export class ActionCenter {
         return update(
           await this.noEffect(
             sent.workerName,
-            `${what}: the job still runs after ${deadlineMs / 1000}s, though heard by ${plural(listeners, 'listener')}`,
+            what,
+            `the job still runs after ${deadlineMs / 1000}s, though heard by ${plural(listeners, 'listener')}`,
             {
               command: { kind: 'killHorse', worker: sent.workerName, jobId: command.jobId },
               label: 'kill the horse',
@@ -317,7 +324,8 @@ export class ActionCenter {
         return update(
           await this.noEffect(
             command.worker,
-            `${what}: the worker is still up after ${this.deadlineMs / 1000}s, though heard by ${plural(listeners, 'listener')}`,
+            what,
+            `the worker is still up after ${this.deadlineMs / 1000}s, though heard by ${plural(listeners, 'listener')}`,
             undefined,
           ),
         );

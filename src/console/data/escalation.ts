@@ -30,6 +30,8 @@ export async function workerProcess(redis: Redis, worker: string): Promise<Worke
 export interface NoEffectAdvice {
   /** Appended to "…, though heard by N". */
   why: string;
+  /** Leads the receipt when the process table settles it (a STOPPED pid). */
+  headline: string | undefined;
   stopped: boolean;
   step:
     | { kind: 'signal'; signal: EscalationSignal; label: string }
@@ -43,29 +45,28 @@ export function adviseNoEffect(proc: WorkerProcess, launched: boolean): NoEffect
   if (check === 'not-running')
     return {
       why: `${at} is not running on this host, yet something listens on its channel`,
+      headline: undefined,
       stopped: false,
       step: undefined,
     };
-  const frozen =
-    check === 'stopped'
-      ? `${at} is STOPPED (SIGSTOP): the command is buffered and runs when it resumes`
-      : 'it may be stopped (SIGSTOP): a stopped process still counts as a listener; the command is buffered until it resumes';
+  const stopped = check === 'stopped';
+  const headline = stopped ? `${at} is STOPPED (SIGSTOP)` : undefined;
+  const why = stopped
+    ? 'a stopped process still counts as a listener; the command is buffered and runs when it resumes'
+    : 'it may be stopped (SIGSTOP): a stopped process still counts as a listener; the command is buffered until it resumes';
   if (launched) {
-    const signal: EscalationSignal = check === 'stopped' ? 'SIGCONT' : 'SIGTERM';
-    return {
-      why: frozen,
-      stopped: check === 'stopped',
-      step: { kind: 'signal', signal, label: signalLabel(signal) },
-    };
+    const signal: EscalationSignal = stopped ? 'SIGCONT' : 'SIGTERM';
+    return { why, headline, stopped, step: { kind: 'signal', signal, label: signalLabel(signal) } };
   }
   return {
-    why: frozen,
-    stopped: check === 'stopped',
+    why,
+    headline,
+    stopped,
     step: {
       kind: 'remove',
       queues: proc.queues,
       // Not launched here: the console sends no signal to a process it did not start.
-      label: 'remove its entry (not launched here, so no signals; its job turns ORPHANED)',
+      label: 'remove its entry (not launched here: no signals)',
     },
   };
 }
@@ -73,11 +74,11 @@ export function adviseNoEffect(proc: WorkerProcess, launched: boolean): NoEffect
 export function signalLabel(signal: EscalationSignal): string {
   switch (signal) {
     case 'SIGCONT':
-      return 'SIGCONT it (resume; the buffered command runs)';
+      return 'SIGCONT it';
     case 'SIGTERM':
-      return 'SIGTERM it (warm shutdown)';
+      return 'SIGTERM it (warm)';
     case 'SIGKILL':
-      return 'SIGKILL it and its horse';
+      return 'SIGKILL it + horse';
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Line } from '../data/detail.js';
 import type { TimelineEvent } from '../data/timeline.js';
+import wrapAnsi from 'wrap-ansi';
 import { filterRows, type Filter, NO_FILTER } from '../data/table.js';
 import { formatClock } from '../text.js';
 
@@ -7,7 +8,18 @@ import { formatClock } from '../text.js';
 // happened", so the latest event is the first line, and each names its kind in a fixed column
 // so the eye can run down "worker / flag / job / redis / action".
 
-export function eventLines(all: readonly TimelineEvent[], filter: Filter = NO_FILTER): Line[] {
+/** Clock, kind and their gaps: continuation lines start under the text. */
+const TEXT_COLUMN = 18;
+
+/**
+ * Wrapped, not cut: the timeline is where a receipt cut short on the status line is read
+ * whole, so at 80 columns an event takes as many lines as it needs.
+ */
+export function eventLines(
+  all: readonly TimelineEvent[],
+  filter: Filter = NO_FILTER,
+  width = Number.POSITIVE_INFINITY,
+): Line[] {
   // The clock is part of the haystack, so /03:12 finds what happened at that minute.
   const { rows: events, error } = filterRows(
     all,
@@ -27,7 +39,14 @@ export function eventLines(all: readonly TimelineEvent[], filter: Filter = NO_FI
   const lines: Line[] = [];
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i]!;
-    lines.push({ text: `${formatClock(new Date(e.at))}  ${e.kind.padEnd(6)}  ${e.text}`, tone: e.tone });
+    const head = `${formatClock(new Date(e.at))}  ${e.kind.padEnd(6)}  `;
+    const room = Math.max(20, width - TEXT_COLUMN);
+    const parts = Number.isFinite(width)
+      ? wrapAnsi(e.text, room, { hard: true, trim: true }).split('\n')
+      : [e.text];
+    parts.forEach((part, i) =>
+      lines.push({ text: (i === 0 ? head : ' '.repeat(TEXT_COLUMN)) + part, tone: e.tone }),
+    );
   }
   return lines;
 }
