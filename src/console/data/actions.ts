@@ -9,7 +9,7 @@ import { DEFAULT_FAILURE_TTL } from '../../model/job.js';
 import { compress } from '../../model/serializer.js';
 import { formatTimestamp, unixNow } from '../../model/time.js';
 import { failedScore } from '../../model/transitions.js';
-import { RESOLVE_ORPHAN_5 } from '../../redis/scripts/index.js';
+import { SCRIPTS } from '../../redis/scripts/index.js';
 import { describeNoPermission } from '../../redis/acl.js';
 import { cleanQueueNow, removeWorkerEntry } from './worker-removal.js';
 import {
@@ -490,21 +490,24 @@ async function resolveOrphan(
   const text = fail
     ? `Moved to FailedJobRegistry by rqts console at ${formatTimestamp(now)}: ${command.reason}${command.worker ? ` (worker ${command.worker})` : ''}`
     : '';
-  const replies = await redis.eval(
-    RESOLVE_ORPHAN_5,
-    5,
-    keys.registry('started', queue),
-    keys.job(jobId),
-    fail ? keys.registry('failed', queue) : keys.queue(queue),
-    fail ? keys.results(jobId) : keys.allQueues,
-    keys.worker(command.worker ?? ''),
-    jobId,
-    fail ? 'fail' : 'requeue',
-    formatTimestamp(now),
-    String(failedScore(failureTtl, unixNow(now.getTime()))),
-    fail ? compress(text).toString('base64') : '',
-    String(failureTtl),
-    command.worker ?? '',
+  const replies = await SCRIPTS.resolveOrphan.call(
+    redis,
+    [
+      keys.registry('started', queue),
+      keys.job(jobId),
+      fail ? keys.registry('failed', queue) : keys.queue(queue),
+      fail ? keys.results(jobId) : keys.allQueues,
+      keys.worker(command.worker ?? ''),
+    ],
+    [
+      jobId,
+      fail ? 'fail' : 'requeue',
+      formatTimestamp(now),
+      String(failedScore(failureTtl, unixNow(now.getTime()))),
+      fail ? compress(text).toString('base64') : '',
+      String(failureTtl),
+      command.worker ?? '',
+    ],
   );
   return Number(replies) === 1;
 }

@@ -107,6 +107,3 @@ export const SCRIPTS = {
 export function defineScripts(client: Redis): void {
   for (const script of Object.values(SCRIPTS)) script.define(client);
 }
-
-/** The console's orphan fix runs this text with EVAL (src/console/data/actions.ts). */
-export const RESOLVE_ORPHAN_5 = SCRIPTS.resolveOrphan.source;
