@@ -15,6 +15,7 @@ import type { LocalWorker, LocalWorkers, LocalWorkersState } from './data/local-
 import { DEFAULT_SLOW, type SlowThresholds } from './data/runtimes.js';
 import { deriveOrphans, deriveQueueRows, deriveTotals, deriveWorkerRows } from './data/derive.js';
 import { Timeline } from './data/timeline.js';
+import type { FunctionCheck } from './data/function-check.js';
 import { eventLines, eventsSummary } from './views/events.js';
 import { cronLines, cronSummary } from './views/cron.js';
 import { bucketize, recentRate } from './data/rates.js';
@@ -30,6 +31,7 @@ import {
   launchFields,
   uiReducer,
   type FilterTarget,
+  type ParsedLaunch,
   type TableId,
   type UiAction,
   type UiState,
@@ -71,6 +73,8 @@ export interface ConsoleAppProps {
   timeline?: Timeline;
   /** Quit at once without asking about launched workers: the demo's caller ends them. */
   quitAtOnce?: boolean;
+  /** Checks that the first queued jobs' functions resolve before rqts workers are launched. */
+  checkFunctions?: (spec: ParsedLaunch) => Promise<FunctionCheck>;
   /** Searches a whole registry for the jobs filter; without it the filter covers the page. */
   search?: JobSearch;
 }
@@ -360,15 +364,27 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       if (spec.pool !== undefined && local?.running().some((w) => w.name === spec.pool)) {
         return setNotice(stampNotice(`A pool named ${spec.pool} is already running here; pick another name`));
       }
-      const started = local?.launch(spec) ?? [];
-      const what = (w: LocalWorker): string =>
-        `${spec.pool === undefined ? '' : `pool of ${spec.count} `}${spec.kind === 'python' ? 'Python RQ worker ' : ''}${w.name} (pid ${w.pid ?? '?'})`;
-      setNotice(
-        stampNotice(
-          `Launched ${started.map(what).join(', ')} on ${spec.queues.join(',')}${spec.burst ? ', burst' : ''}; output in Logs (4)`,
-        ),
-      );
-      poller.refreshNow();
+      const start = (): void => {
+        const started = local?.launch(spec) ?? [];
+        const what = (w: LocalWorker): string =>
+          `${spec.pool === undefined ? '' : `pool of ${spec.count} `}${spec.kind === 'python' ? 'Python RQ worker ' : ''}${w.name} (pid ${w.pid ?? '?'})`;
+        setNotice(
+          stampNotice(
+            `Launched ${started.map(what).join(', ')} on ${spec.queues.join(',')}${spec.burst ? ', burst' : ''}; output in Logs (4)`,
+          ),
+        );
+        poller.refreshNow();
+      };
+      // rqts workers on a backlog whose functions do not resolve would fail it all at once.
+      if (spec.kind === 'python' || !props.checkFunctions) return start();
+      const where = spec.paths.join(',') || '.';
+      setNotice(stampNotice(`Checking the first queued jobs' functions under --path ${where}…`));
+      void props.checkFunctions(spec).then((check) => {
+        if (check.ok) return start();
+        const text = `Not launched: ${escapeControl(check.func)}${check.id ? ` in job ${escapeControl(check.id.slice(0, 8))}…` : ''} does not resolve under --path ${escapeControl(where)}: ${escapeControl(check.reason)}`;
+        setNotice(stampNotice(text));
+        timeline.add('notice', text);
+      });
     },
     refresh: () => poller.refreshNow(),
     cancelSearch: () => props.search?.cancel(),

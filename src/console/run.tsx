@@ -17,6 +17,7 @@ import {
   type DemoRedis,
 } from './data/demo.js';
 import { checkConsoleAccess } from './data/access.js';
+import { checkQueuedFunctions } from './data/function-check.js';
 
 // `rqts console` as a library call: checks the terminal, connects (never failing on an
 // unreachable Redis: the header says so and it reconnects), draws on the alternate screen,
@@ -116,6 +117,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
       slow={options.slow}
       graceSeconds={options.graceSeconds}
       quitAtOnce={demo !== undefined}
+      checkFunctions={(spec) => checkQueuedFunctions(client, spec)}
       onExit={(o) => {
         outcome = o;
       }}

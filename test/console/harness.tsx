@@ -12,6 +12,7 @@ import {
 import { createConsoleClient, Poller } from '../../src/console/data/poller.js';
 import type { SlowThresholds } from '../../src/console/data/runtimes.js';
 import { JobSearch } from '../../src/console/data/job-search.js';
+import { checkQueuedFunctions } from '../../src/console/data/function-check.js';
 import { maskPassword } from '../../src/redis/connection.js';
 import { PYTHON, spawnPython } from '../helpers/python.js';
 import { renderConsole, type Rendered } from './render.js';
@@ -69,6 +70,7 @@ export function startConsole(
       onExit={(o) => exits.push(o)}
       stopOptions={{ warmMs: 5000, coldMs: 3000 }}
       slow={options.slow}
+      checkFunctions={(spec) => checkQueuedFunctions(client, spec)}
     />,
     { columns: options.columns ?? 180, rows: options.rows ?? 40 },
   );
