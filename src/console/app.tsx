@@ -265,7 +265,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     // runtimesVersion: the book changes in place; its version says when.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ui.screen, ui.detail, snapshot, allWorkers, now, runtimes, runtimesVersion, slowThresholds]);
-  const help = useMemo(() => helpLines(readOnly), [readOnly]);
+  const help = useMemo(() => helpLines(readOnly, width), [readOnly, width]);
   const eventText = useMemo(
     () => eventLines(events.events, ui.filters.events, width),
     [events.events, ui.filters.events, width],

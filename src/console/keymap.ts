@@ -373,7 +373,7 @@ export const KEYMAP: readonly Binding[] = [
     keys: ['n'],
     label: '',
     help: 'Take the next step the status line offers (e.g. shut down a worker that ignored kill-horse).',
-    contexts: ['workers', 'queues', 'jobs', 'detail'],
+    contexts: ['workers', 'queues', 'jobs', 'detail', 'events'],
     action: true,
   },
   { id: 'confirm.yes', keys: ['y'], label: 'yes', help: 'Confirm the action.', contexts: ['confirm'] },

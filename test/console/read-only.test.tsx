@@ -7,6 +7,9 @@ import { startConsole } from './harness.js';
 // --read-only says so: an action key flashes that it is disabled, and no text on screen
 // (help, footer, empty-table hints, banners) offers an action that cannot be taken.
 
+/** The help wraps long texts under their start (column 25): join them to compare whole texts. */
+const unwrapHelp = (frame: string): string => frame.replace(/ *\n {25}(?=\S)/g, ' ');
+
 const actionHelp = KEYMAP.filter((b) => b.action).map((b) => b.help);
 const actionLabels = KEYMAP.filter((b) => b.action && b.label !== '').map((b) => b.label);
 // Only actions open these layers, so their keys cannot be used in --read-only either.
@@ -65,7 +68,7 @@ describe('console with --read-only', () => {
       expect(frame).not.toMatch(/Press L|launch one/);
       for (const label of actionLabels) expect(footerOf(frame)).not.toContain(` ${label} `);
       await ui.r.press('?');
-      frame = await ui.r.waitForFrame('Read-only mode');
+      frame = unwrapHelp(await ui.r.waitForFrame('Read-only mode'));
       for (const help of [...actionHelp, ...layerHelp]) expect(frame).not.toContain(help);
       expect(frame).not.toContain('launch]'); // no binding listed as usable in the launch dialog
       expect(frame).not.toContain('(asks first)');
@@ -82,7 +85,7 @@ describe('console with --read-only', () => {
       expect(frame).toContain('press L to launch one here');
       expect(footerOf(frame)).toContain(' launch ');
       await ui.r.press('?');
-      frame = await ui.r.waitForFrame('Everywhere');
+      frame = unwrapHelp(await ui.r.waitForFrame('Everywhere'));
       expect(frame).toContain(KEYMAP.find((b) => b.id === 'action.launch')?.help);
       expect(frame).toContain('Next field of the launch dialog.');
     } finally {

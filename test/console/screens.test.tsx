@@ -3,6 +3,7 @@ import { Queue } from '../../src/model/queue.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runProcess, PYTHON } from '../helpers/python.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { KEYMAP } from '../../src/console/keymap.js';
 import { KEYS } from './render.js';
 import { JSON_SERIALIZER, startConsole, writeTaskModules, type ConsoleUnderTest } from './harness.js';
 import { writeFakeWorkers } from './fake-workers.js';
@@ -158,7 +159,7 @@ describe('console screens', () => {
 
   it('shows help generated from the keymap, and worker detail with raw hash fields', async () => {
     await ui.r.press('?');
-    let frame = await ui.r.waitForFrame("Kill the selected worker's horse");
+    let frame = await ui.r.waitForFrame(KEYMAP.find((b) => b.id === 'nav.up')?.help ?? '?');
     expect(frame).toContain('Everywhere');
     await ui.r.press('1', KEYS.enter);
     frame = await ui.r.waitForFrame('Hash fields');

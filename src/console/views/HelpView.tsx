@@ -1,3 +1,4 @@
+import wrapAnsi from 'wrap-ansi';
 import type { Line } from '../data/detail.js';
 import { displayKey, KEYMAP, reachableContexts, type Context } from '../keymap.js';
 
@@ -19,7 +20,11 @@ const GROUPS: [string, (ctx: readonly Context[]) => boolean][] = [
 ];
 
 /** The help screen, generated from the keymap table (nothing here is written by hand). */
-export function helpLines(readOnly: boolean): Line[] {
+/** Keys column and its gaps: a wrapped help text continues under its start. */
+const HELP_COLUMN = 25;
+
+/** Wrapped to `width`, never cut: the help is where a key's whole meaning is read. */
+export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY): Line[] {
   const lines: Line[] = [];
   const seen = new Set<string>();
   for (const [title, member] of GROUPS) {
@@ -33,7 +38,13 @@ export function helpLines(readOnly: boolean): Line[] {
       seen.add(b.id);
       const keys = b.keys.map(displayKey).join(' ');
       const where = contexts.length >= 6 ? '' : `  [${contexts.join(', ')}]`;
-      lines.push({ text: `  ${keys.padEnd(22)} ${b.help}${b.confirm ? ' (asks first)' : ''}${where}` });
+      const text = `${b.help}${b.confirm ? ' (asks first)' : ''}${where}`;
+      const parts = Number.isFinite(width)
+        ? wrapAnsi(text, Math.max(20, width - HELP_COLUMN), { hard: true, trim: true }).split('\n')
+        : [text];
+      parts.forEach((part, i) =>
+        lines.push({ text: `${i === 0 ? `  ${keys.padEnd(22)} ` : ' '.repeat(HELP_COLUMN)}${part}` }),
+      );
     }
     lines.push({ text: '' });
   }
