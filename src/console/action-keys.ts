@@ -7,6 +7,7 @@ import type { BindingId } from './keymap.js';
 import type { ConfirmRequest } from './ui-state.js';
 import type { WorkerRow } from './data/derive.js';
 import { checkPid, pidCheckText } from './data/process-check.js';
+import { handleBulkKey } from './bulk-keys.js';
 
 // The action keys (kill, stop, shut down, launch, requeue, empty, suspend, next step): each
 // checks its target makes sense, then opens a confirmation naming it, or runs at once.
@@ -85,6 +86,7 @@ const DESTRUCTIVE: ReadonlySet<Command['kind']> = new Set([
 ]);
 
 export function handleAction(id: BindingId, ctx: ControllerContext): void {
+  if (handleBulkKey(id, ctx)) return;
   const { ui, model } = ctx;
   const worker = targetWorker(ctx);
   const name = worker ? escapeControl(worker.name) : '';

@@ -48,6 +48,7 @@ import { helpLines } from './views/HelpView.js';
 import { ConfirmDialog, FilterPrompt, LaunchDialog, launchPreviewRows, QuitDialog } from './views/Dialogs.js';
 import { JobsTabs } from './views/JobsTabs.js';
 import { searchSummary, type JobSearch, type SearchState } from './data/job-search.js';
+import { isMarked, marksSummary } from './data/marks.js';
 
 export interface ExitOutcome {
   workers: 'none' | 'stopped' | 'detached';
@@ -545,6 +546,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
       tabExtra = model.search
         ? `${searchSummary(model.search)}${filterText('jobs')}`
         : `${layoutNote(view, false).replace(/^ · /, '')}${filterText('jobs')}`;
+      tabExtra += marksSummary(ui.marks, model.jobs.total);
       body = (
         <Box flexDirection="column" height={bodyHeight}>
           <JobsTabs
@@ -560,6 +562,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
             view={view}
             cursor={cursor}
             rowKey={(r) => r.id}
+            marked={(r) => isMarked(ui.marks, r.id)}
             emptyText={
               jobsQueue === undefined
                 ? 'No queue yet.'

@@ -7,6 +7,8 @@ import { cycleSort } from './data/table.js';
 import { maxScroll } from './data/layout.js';
 import { handleAction } from './action-keys.js';
 import type { PythonRq } from './data/python-rq.js';
+import { submitErrorRegex } from './bulk-keys.js';
+import { hasMarks, NO_MARKS } from './data/marks.js';
 import { escapeControl, hasControlCharacter } from './text.js';
 import { rowsOf, selectedJob, selectedQueue, selectedWorker, type ConsoleModel } from './selectors.js';
 import {
@@ -128,6 +130,8 @@ function handleLayerKey(
     case 'confirm':
       if (id === 'confirm.yes' || (id === 'confirm.activate' && layer.focus === 'confirm')) {
         dispatch({ type: 'closeLayer' });
+        // The marks were what the bulk action acts on: done with them.
+        if (layer.request.command.kind === 'bulk') dispatch({ type: 'marks', marks: NO_MARKS });
         void ctx.actions.run(layer.request.command);
       } else if (id === 'confirm.no' || id === 'confirm.activate') dispatch({ type: 'closeLayer' });
       else if (id === 'confirm.focusNext')
@@ -137,7 +141,10 @@ function handleLayerKey(
         });
       return;
     case 'filter':
-      if (id === 'input.submit' && layer.find) {
+      if (id === 'input.submit' && layer.errorRegex) {
+        dispatch({ type: 'closeLayer' });
+        if (layer.queue) submitErrorRegex(ctx, layer.queue, layer.draft);
+      } else if (id === 'input.submit' && layer.find) {
         const jobId = layer.draft.trim();
         dispatch({ type: 'closeLayer' });
         if (jobId !== '') dispatch({ type: 'openDetail', target: { kind: 'job', id: jobId } });
@@ -279,6 +286,7 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
     case 'nav.pageUp':
       return move(ctx, 'pageUp');
     case 'nav.pageDown':
+    case 'nav.pageDownSpace':
       return move(ctx, 'pageDown');
     case 'nav.top':
       return move(ctx, 'top');
@@ -306,7 +314,10 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
     case 'nav.back':
       // Always one step nearer home, never a bounce between two screens: the filter,
       // then the detail back to where it was opened, then the workers screen.
+      // A running bulk action stops first (its receipt says how far it got).
+      if (ctx.actions.cancelBulk()) return;
       if (table === 'jobs' && model.search?.phase === 'running') return ctx.cancelSearch();
+      if (table === 'jobs' && hasMarks(ui.marks)) return dispatch({ type: 'marks', marks: NO_MARKS });
       if (filtered && ui.filters[filtered].text !== '')
         return dispatch({ type: 'applyFilter', table: filtered, filter: { text: '', regex: false } });
       if (table === 'workers' && ui.flaggedOnly) return dispatch({ type: 'toggleFlagged' });

@@ -25,6 +25,7 @@ export type BindingId =
   | 'nav.down'
   | 'nav.pageUp'
   | 'nav.pageDown'
+  | 'nav.pageDownSpace'
   | 'nav.top'
   | 'nav.bottom'
   | 'nav.open'
@@ -40,6 +41,8 @@ export type BindingId =
   | 'screen.help'
   | 'jobs.prevRegistry'
   | 'jobs.nextRegistry'
+  | 'jobs.mark'
+  | 'jobs.markAll'
   | 'table.filter'
   | 'table.sortNext'
   | 'table.sortPrev'
@@ -60,6 +63,9 @@ export type BindingId =
   | 'action.requeue'
   | 'action.failOrphan'
   | 'action.requeueAll'
+  | 'action.requeueMatching'
+  | 'action.deleteJobs'
+  | 'action.emptyFailed'
   | 'action.emptyQueue'
   | 'action.cleanRegistries'
   | 'action.suspendToggle'
@@ -117,10 +123,17 @@ export const KEYMAP: readonly Binding[] = [
   },
   {
     id: 'nav.pageDown',
-    keys: ['pagedown', 'ctrl+f', 'ctrl+d', 'space'],
+    keys: ['pagedown', 'ctrl+f', 'ctrl+d'],
     label: '',
     help: 'Move one page down.',
     contexts: SCROLLING,
+  },
+  {
+    id: 'nav.pageDownSpace',
+    keys: ['space'],
+    label: '',
+    help: 'Move one page down (on the jobs screen Space marks a row instead).',
+    contexts: SCROLLING.filter((c) => c !== 'jobs'),
   },
   { id: 'nav.top', keys: ['g', 'home'], label: '', help: 'Jump to the first row.', contexts: SCROLLING },
   {
@@ -319,7 +332,7 @@ export const KEYMAP: readonly Binding[] = [
     id: 'action.requeue',
     keys: ['r'],
     label: 'requeue',
-    help: 'Requeue the selected failed job, or an ORPHANED started job (at the front, asks first).',
+    help: 'Requeue the selected failed job, or an ORPHANED started job (at the front, asks first); with jobs marked, every marked job (asks first).',
     contexts: ['workers', 'jobs', 'detail'],
     action: true,
   },
@@ -327,7 +340,7 @@ export const KEYMAP: readonly Binding[] = [
     id: 'action.failOrphan',
     keys: ['F'],
     label: 'fail orphan',
-    help: 'Fail an ORPHANED started job (its worker is gone, frozen or runs another job): to the failed registry, naming why (r requeues it at the front instead).',
+    help: 'Fail an ORPHANED started job (its worker is gone, frozen or runs another job): to the failed registry, naming why (r requeues it at the front instead); with jobs marked, move every marked job to the failed registry.',
     contexts: ['workers', 'jobs', 'detail'],
     action: true,
     confirm: true,
@@ -337,6 +350,33 @@ export const KEYMAP: readonly Binding[] = [
     keys: ['R'],
     label: 'requeue all',
     help: 'Requeue every failed job of the selected queue.',
+    contexts: ['queues', 'jobs'],
+    action: true,
+    confirm: true,
+  },
+  {
+    id: 'action.requeueMatching',
+    keys: ['M'],
+    label: '',
+    help: 'Requeue every failed job of the selected queue whose error (its whole traceback) matches a regular expression you type; Esc stops it part way.',
+    contexts: ['queues', 'jobs'],
+    action: true,
+    confirm: true,
+  },
+  {
+    id: 'action.deleteJobs',
+    keys: ['x'],
+    label: 'delete',
+    help: 'Delete the selected job, or every marked job, as Python RQ deletes one: out of its queue or registry, its hash, results and dependency keys gone.',
+    contexts: ['jobs'],
+    action: true,
+    confirm: true,
+  },
+  {
+    id: 'action.emptyFailed',
+    keys: ['X'],
+    label: '',
+    help: "Empty the selected queue's failed registry (deletes every failed job); Esc stops it part way.",
     contexts: ['queues', 'jobs'],
     action: true,
     confirm: true,
@@ -358,6 +398,22 @@ export const KEYMAP: readonly Binding[] = [
     contexts: ['queues', 'jobs'],
     action: true,
     confirm: true,
+  },
+  {
+    id: 'jobs.mark',
+    keys: ['space'],
+    label: 'mark',
+    help: 'Mark or unmark the selected job for a bulk action (r requeues, F moves to failed, x deletes the marked jobs).',
+    contexts: ['jobs'],
+    action: true,
+  },
+  {
+    id: 'jobs.markAll',
+    keys: ['*'],
+    label: '',
+    help: 'Mark every job of this list that matches the filter (the whole registry, not just the page), or unmark them all.',
+    contexts: ['jobs'],
+    action: true,
   },
   {
     id: 'action.suspendToggle',

@@ -10,6 +10,7 @@ import {
   type SelectionAction,
 } from './data/selection.js';
 import { NO_FILTER, type Filter, type SortState } from './data/table.js';
+import { NO_MARKS, type Marks } from './data/marks.js';
 
 // Screens, layers, cursors, filters and sorts: the console's UI state as one reducer,
 // free of I/O (side effects run in the app, after a transition, never inside one).
@@ -75,6 +76,10 @@ export type Layer =
       regex: boolean;
       /** The `:` prompt: a job id to find, not a filter. */
       find?: boolean;
+      /** The M prompt: a regular expression over failed jobs' errors, to requeue them. */
+      errorRegex?: boolean;
+      /** The M prompt's queue. */
+      queue?: string;
     }
   | { type: 'launch'; draft: LaunchDraft; field: LaunchField; error: string | undefined }
   | { type: 'quit'; phase: 'ask' | 'stopping'; progress: string | undefined };
@@ -101,6 +106,8 @@ export interface UiState {
   hscroll: { workers: number; queues: number };
   /** Workers screen: only the flagged ones. */
   flaggedOnly: boolean;
+  /** Jobs screen: rows marked for a bulk action. */
+  marks: Marks;
 }
 
 export const INITIAL_UI: UiState = {
@@ -122,6 +129,7 @@ export const INITIAL_UI: UiState = {
   wide: false,
   hscroll: { workers: 0, queues: 0 },
   flaggedOnly: false,
+  marks: NO_MARKS,
 };
 
 export type UiAction =
@@ -141,6 +149,7 @@ export type UiAction =
   | { type: 'toggleWide' }
   | { type: 'toggleFlagged' }
   | { type: 'home' }
+  | { type: 'marks'; marks: Marks }
   | { type: 'hscroll'; table: 'workers' | 'queues'; delta: number; max: number };
 
 /** The screens that scroll as text rather than move a table cursor. */
@@ -177,6 +186,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
         ...state,
         jobs: { queue: action.queue, kind: action.kind ?? state.jobs.kind },
         selection: { ...state.selection, jobs: EMPTY_SELECTION },
+        marks: NO_MARKS,
         screen: 'jobs',
         history: state.screen === 'jobs' ? state.history : [...state.history.slice(-19), state.screen],
       };
@@ -185,6 +195,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
         ...state,
         jobs: { ...state.jobs, kind: action.kind },
         selection: { ...state.selection, jobs: EMPTY_SELECTION },
+        marks: NO_MARKS,
       };
     case 'scroll': {
       const current = state.scroll[action.screen];
@@ -213,6 +224,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
         flaggedOnly: !state.flaggedOnly,
         selection: { ...state.selection, workers: { ...state.selection.workers, index: 0 } },
       };
+    case 'marks':
+      return { ...state, marks: action.marks };
     case 'home':
       return state.screen === 'workers' ? state : { ...state, screen: 'workers', history: [] };
     case 'hscroll': {
@@ -222,6 +235,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'applyFilter':
       return {
         ...state,
+        // "All matching" meant the old filter's matches.
+        marks: action.table === 'jobs' && state.marks.all ? NO_MARKS : state.marks,
         layer: undefined,
         filters: { ...state.filters, [action.table]: action.filter },
         ...(action.table === 'events'

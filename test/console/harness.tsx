@@ -39,6 +39,8 @@ export function startConsole(
     rows?: number;
     intervalMs?: number;
     slow?: SlowThresholds;
+    /** Jobs a bulk action moves per script call. */
+    bulkChunk?: number;
   } = {},
 ): ConsoleUnderTest {
   const client = createConsoleClient(url);
@@ -56,6 +58,7 @@ export function startConsole(
     isLaunched: (name) => local?.names().has(name) ?? false,
     signalLaunched: (name, signal) => local?.signal(name, signal) ?? false,
     onChanged: () => poller.refreshNow(),
+    bulkChunk: options.bulkChunk,
   });
   const exits: ExitOutcome[] = [];
   poller.start();

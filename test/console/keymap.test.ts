@@ -43,6 +43,9 @@ describe('the keymap table', () => {
       'action.removeGhost',
       'action.emptyQueue',
       'action.requeueAll',
+      'action.requeueMatching',
+      'action.deleteJobs',
+      'action.emptyFailed',
     ];
     for (const id of destructive) expect(KEYMAP.find((b) => b.id === id)?.confirm, id).toBe(true);
   });
@@ -63,6 +66,15 @@ describe('the keymap table', () => {
         .map((l) => l.text)
         .join('\n'),
     ).toContain('Kill the selected');
+  });
+
+  it('marks with Space on the jobs screen, where PgDn, ctrl+f and ctrl+d still page', () => {
+    expect(resolveKey('jobs', ' ', {})).toBe('jobs.mark');
+    expect(resolveKey('jobs', '', { pageDown: true })).toBe('nav.pageDown');
+    expect(resolveKey('jobs', 'f', { ctrl: true })).toBe('nav.pageDown');
+    expect(resolveKey('jobs', 'd', { ctrl: true })).toBe('nav.pageDown');
+    expect(resolveKey('workers', ' ', {})).toBe('nav.pageDownSpace');
+    expect(resolveKey('detail', ' ', {})).toBe('nav.pageDownSpace');
   });
 
   it('names keys the way Ink reports them', () => {

@@ -20,6 +20,7 @@ import {
   workerProcess,
   type EscalationSignal,
 } from './escalation.js';
+import { describeBulk, outcomeText, progressText, runBulk, type BulkCommand } from './bulk.js';
 
 // Actions and their receipts. RQ's commands are fire-and-forget: PUBLISH only says how
 // many subscribers got the message. So every command reports that count first (0: nobody
@@ -40,7 +41,8 @@ export type Command =
   | { kind: 'emptyQueue'; queue: string }
   | { kind: 'cleanRegistries'; queue: string }
   | { kind: 'suspend' }
-  | { kind: 'resume' };
+  | { kind: 'resume' }
+  | BulkCommand;
 
 export type ReceiptPhase = 'running' | 'done' | 'no-effect' | 'unheard' | 'error';
 
@@ -65,6 +67,8 @@ export interface ActionOptions {
   isLaunched?: (worker: string) => boolean;
   /** Signals a launched worker's process (SIGKILL: its whole group); false if unknown. */
   signalLaunched?: (worker: string, signal: EscalationSignal) => boolean;
+  /** Jobs a bulk action moves per script call (tests make it small to catch it mid-way). */
+  bulkChunk?: number;
   /** Called after an action changed something, to refresh the screen at once. */
   onChanged?: () => void;
 }
@@ -101,6 +105,8 @@ export function describeCommand(command: Command): string {
       return 'suspend workers';
     case 'resume':
       return 'resume workers';
+    case 'bulk':
+      return escapeControl(describeBulk(command));
   }
 }
 
@@ -110,6 +116,8 @@ export class ActionCenter {
   private receipts: Receipt[] = [];
   private seq = 0;
   private readonly listeners = new Set<() => void>();
+  /** The running bulk actions, which Esc stops between two chunks. */
+  private readonly bulks = new Set<AbortController>();
 
   constructor(
     private readonly redis: Redis,
@@ -122,6 +130,14 @@ export class ActionCenter {
   };
 
   getState = (): readonly Receipt[] => this.receipts;
+
+  /** Stops every running bulk action (each ends after its current chunk); false if none ran. */
+  cancelBulk(): boolean {
+    for (const controller of this.bulks) controller.abort();
+    const any = this.bulks.size > 0;
+    this.bulks.clear();
+    return any;
+  }
 
   latest(): Receipt | undefined {
     return this.receipts[this.receipts.length - 1];
@@ -401,6 +417,25 @@ export class ActionCenter {
       case 'resume':
         await resume(this.redis);
         return update({ phase: 'done', message: 'Workers resumed' });
+      case 'bulk': {
+        const controller = new AbortController();
+        this.bulks.add(controller);
+        try {
+          const outcome = await runBulk(
+            this.redis,
+            command,
+            controller.signal,
+            (p) => update({ message: `${what}: ${progressText(command.op, p)} (Esc stops)` }),
+            { chunk: this.options.bulkChunk },
+          );
+          return update({
+            phase: outcome.cancelled ? 'no-effect' : 'done',
+            message: `${what}: ${outcomeText(command.op, outcome)}`,
+          });
+        } finally {
+          this.bulks.delete(controller);
+        }
+      }
     }
   }
 

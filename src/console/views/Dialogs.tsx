@@ -73,6 +73,17 @@ export function FilterPrompt({
   /** The filter in force, shown beside the empty prompt. */
   active: string;
 }): React.JSX.Element {
+  if (layer.errorRegex)
+    return (
+      <Text wrap="truncate">
+        <Text color="cyan" bold>
+          {`requeue failed of ${escapeControl(layer.queue ?? '?')} whose error matches /`}
+        </Text>
+        <Text>{escapeControl(layer.draft)}</Text>
+        <Text inverse> </Text>
+        <Text color="gray">{`/   ${keyOf('input.submit')} next · ${keyOf('input.cancel')} cancel`}</Text>
+      </Text>
+    );
   if (layer.find)
     return (
       <Text wrap="truncate">
