@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { keys } from '../../redis/keys.js';
-import { BULK_JOBS_N } from '../../redis/scripts/bulk-jobs-n.js';
+import { SCRIPTS } from '../../redis/scripts/index.js';
 import { DEFAULT_FAILURE_TTL } from '../../model/job.js';
 import { decodeResultEntry } from '../../model/results.js';
 import { compress, decompress } from '../../model/serializer.js';
@@ -211,21 +211,19 @@ export async function runBulk(
       keys.jobDependencies(id),
       keys.executions(id),
     ]);
-    const reply = (await redis.eval(
-      BULK_JOBS_N,
-      3 + jobKeys.length,
-      source,
-      target,
-      keys.allQueues,
-      ...jobKeys,
-      op,
-      list === 'queued' ? 'list' : 'zset',
-      formatTimestamp(now),
-      String(unixNow(now.getTime())),
-      text,
-      String(DEFAULT_FAILURE_TTL),
-      ...chunk,
-    )) as [number, number, number];
+    const reply = await SCRIPTS.bulkJobs.call(
+      redis,
+      [source, target, keys.allQueues, ...jobKeys],
+      [
+        op,
+        list === 'queued' ? 'list' : 'zset',
+        formatTimestamp(now),
+        String(unixNow(now.getTime())),
+        text,
+        String(DEFAULT_FAILURE_TTL),
+        ...chunk,
+      ],
+    );
     outcome.moved += Number(reply[0]);
     outcome.absent += Number(reply[1]);
     outcome.gone += Number(reply[2]);

@@ -98,6 +98,12 @@ export const SCRIPTS = {
   cleanGroup: new Script<number>({ name: 'rqtsCleanGroup', keys: 2, files: ['clean-group-2.lua'] }),
   /** 1 done, 0 the job is no longer started there. */
   resolveOrphan: new Script<number>({ name: 'rqtsResolveOrphan', keys: 5, files: ['resolve-orphan-5.lua'] }),
+  /** The console's bulk actions: {moved, no longer listed there, hash gone}. */
+  bulkJobs: new Script<[number, number, number]>({
+    name: 'rqtsBulkJobs',
+    keys: 'varying',
+    files: ['bulk-jobs-n.lua'],
+  }),
 } as const;
 
 /**
