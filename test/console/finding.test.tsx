@@ -72,7 +72,10 @@ describe('console: finding things', () => {
       description: i === 1111 ? 'tasks.needle(1111)' : `tasks.quick(${i})`,
     }));
     await bulk.enqueueMany(specs);
-    await ui.r.press('2', '/', ...'bulk', KEYS.enter, KEYS.enter);
+    // Enter opens the row under the cursor: wait until a refresh has listed the new queue.
+    await ui.r.press('2');
+    await ui.r.waitForFrame(/^bulk\s+1200\b/m);
+    await ui.r.press('/', ...'bulk', KEYS.enter, KEYS.enter);
     await ui.r.waitForFrame('queue bulk');
     await ui.r.press('/', ...'needle', KEYS.enter);
     const frame = await ui.r.waitForFrame('1 match in the whole registry (1,200 searched)');
