@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Queue } from '../../src/model/queue.js';
 import { keys } from '../../src/redis/keys.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
-import { killSpawned, spawnRqts } from '../helpers/rqts-process.js';
+import { isAlive, killSpawned, spawnRqts } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 import { startConsole, writeTaskModules } from './harness.js';
 
@@ -11,15 +11,6 @@ import { startConsole, writeTaskModules } from './harness.js';
 // happens. The receipt must say the process is stopped and that the command waits in its
 // buffer, then offer what can work: signals for a worker this console launched (each
 // checked for its effect), removing the entry for any other.
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('a frozen listener: the receipt tells the truth and offers the next step', () => {
   let redis: TestRedis;
@@ -69,7 +60,7 @@ describe('a frozen listener: the receipt tells the truth and offers the next ste
         'the buffered shutdown to take effect',
       );
     } finally {
-      if (pid && alive(pid)) process.kill(pid, 'SIGCONT');
+      if (pid && isAlive(pid)) process.kill(pid, 'SIGCONT');
       await c.close();
     }
   });
@@ -90,7 +81,7 @@ describe('a frozen listener: the receipt tells the truth and offers the next ste
       });
       expect(receipt.phase).toBe('done');
       expect(receipt.message).toContain(`pid ${pid} is gone`);
-      await waitFor(() => !alive(pid), 10_000, 'the killed worker to be reaped');
+      await waitFor(() => !isAlive(pid), 10_000, 'the killed worker to be reaped');
       const started = await redis.client.zrange(keys.registry('started', 'fk'), 0, -1);
       expect(started.some((m) => m.startsWith(job.id))).toBe(true);
     } finally {

@@ -5,6 +5,7 @@ import { PACKAGE_ROOT } from '../../src/console/data/local-workers.js';
 import { Queue } from '../../src/model/queue.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable } from '../helpers/python.js';
+import { isAlive } from '../helpers/rqts-process.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import { KEYS } from './render.js';
@@ -26,16 +27,6 @@ function dialogText(frame: string): string {
     .map((l) => l.replace(/^│/, '').replace(/│$/, '').trim())
     .join(' ')
     .replace(/\s+/g, ' ');
-}
-
-function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('the launch dialog', () => {
@@ -140,7 +131,7 @@ describe.skipIf(!built || !pythonRqAvailable())('launching a Python RQ worker fr
       await ui.r.press('s');
       await waitFor(() => ui.exits.length === 1, 20_000, 'the console to exit');
       expect(ui.exits[0]?.workers).toBe('stopped');
-      expect(alive(launched?.pid)).toBe(false);
+      expect(launched?.pid !== undefined && isAlive(launched.pid)).toBe(false);
       expect(await redis.client.scard(keys.allWorkers)).toBe(0); // it registered its death
     } finally {
       await ui.close();
