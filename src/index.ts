@@ -38,7 +38,7 @@ export {
   sendStopJobCommand,
   type WorkerCommand,
 } from './model/commands.js';
-export { RqtsError, NoSuchJobError, InvalidJobOperation, PickleNotSupportedError } from './model/errors.js';
+export { RqtsError, NoSuchJobError, InvalidJobOperation, PickleNotSupportedError } from './errors.js';
 export { formatTimestamp, parseTimestamp } from './model/time.js';
 export { Worker, type WorkerEvents, type WorkerDeps, type WorkerClassName } from './worker/worker.js';
 export { SimpleWorker } from './worker/simple-worker.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { resolveSerializer, type Serializer } from '../model/serializer.js';
 import { connect, maskPassword, resolveRedisUrl, type RedisSettings } from '../redis/connection.js';
 import {

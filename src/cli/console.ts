@@ -1,4 +1,4 @@
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, readConnectionOptions, resolveCliRedisUrl } from './connection-options.js';
 

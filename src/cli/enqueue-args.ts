@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 
 // RQ's `rq enqueue` argument syntax (docs/protocol.md §8.3), so scripts written for rq work:
 //   value       positional text          key=value    keyword text

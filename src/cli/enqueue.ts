@@ -1,6 +1,6 @@
 import { parseTimeout, Queue, validateQueueName } from '../model/queue.js';
 import { callString } from '../model/python-text.js';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';
 import { parseFunctionArgs } from './enqueue-args.js';

@@ -1,4 +1,4 @@
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { kebabCase, type CommandDescriptor, type FlagSpec, type FlagTable } from './command.js';
 
 // What a flag table turns given values into: the command line first, then the flag's

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { validateQueueName } from '../model/queue.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { keys } from '../redis/keys.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { DestinationStream, pino as pinoFactory } from 'pino';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { trickOn } from '../tricks.js';
 
 // Worker logging: pino underneath, written synchronously so the last lines before a death

@@ -1,4 +1,4 @@
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { createRqMetrics, serveMetrics, type MetricsScope, type MetricsServer } from '../metrics/metrics.js';
 import { ShutdownSignals } from '../worker/shutdown-signals.js';
 import type { Redis } from 'ioredis';

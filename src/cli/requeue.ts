@@ -1,4 +1,4 @@
-import { isRqtsError } from '../model/errors.js';
+import { isRqtsError } from '../errors.js';
 import { Queue, validateQueueName } from '../model/queue.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';

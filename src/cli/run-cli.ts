@@ -1,4 +1,4 @@
-import { isRqtsError, RqtsError } from '../model/errors.js';
+import { isRqtsError, RqtsError } from '../errors.js';
 import { describeNoPermission } from '../redis/acl.js';
 import { VERSION } from '../version.js';
 import type { CommandDescriptor, CommandIo } from './command.js';

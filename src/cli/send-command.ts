@@ -1,4 +1,4 @@
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import type { CommandIo } from './command.js';
 
 // Shared by the three command senders (shutdown, kill-horse, stop-job).

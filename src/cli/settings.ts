@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import type { TlsSettings } from '../redis/tls.js';
 import { DEFAULT_MASTER_NAME, parseSentinelAddress, type SentinelSettings } from '../redis/sentinel.js';
 

@@ -1,5 +1,5 @@
 import { DEFAULT_GRACE_SECONDS, sendStopJobCommand } from '../model/commands.js';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';
 import { explainMissingData } from './job-problems.js';

@@ -1,4 +1,4 @@
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { suspend } from '../model/suspension.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { Job } from '../model/job.js';
 import { loadExport } from '../model/load-export.js';
 import type { Serializer } from '../model/serializer.js';

@@ -1,4 +1,4 @@
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { validateQueueName } from '../model/queue.js';
 import { isSuspended } from '../model/suspension.js';
 import { findWorker } from '../model/worker-record.js';

@@ -1,5 +1,5 @@
 import { realError } from '../redis/refusal.js';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { isSuspended } from '../model/suspension.js';
 import { cleanupGhosts } from '../worker/worker-hash.js';
 import { defineCommand } from './command.js';

@@ -1,7 +1,7 @@
 import type { SlowThresholds } from './data/runtimes.js';
 import { render } from 'ink';
 import { describeTarget, parseRedisUrl } from '../redis/connection.js';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { ConsoleApp, type ExitOutcome } from './app.js';
 import { ActionCenter } from './data/actions.js';
 import { createConsoleClient, Poller } from './data/poller.js';

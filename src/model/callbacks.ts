@@ -1,4 +1,4 @@
-import { RqtsError } from './errors.js';
+import { RqtsError } from '../errors.js';
 import type { Job } from './job.js';
 
 // Job callbacks (RQ 1.9+ on_success / on_failure, 1.15+ on_stopped): a dotted name stored in

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { keys } from '../redis/keys.js';
-import { InvalidJobOperation } from './errors.js';
+import { InvalidJobOperation } from '../errors.js';
 import { Job } from './job.js';
 import { pythonJsonDumps } from './python-text.js';
 import type { Serializer } from './serializer.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { keys } from '../redis/keys.js';
-import { NoSuchJobError, PickleNotSupportedError, RqtsError } from './errors.js';
+import { NoSuchJobError, PickleNotSupportedError, RqtsError } from '../errors.js';
 import { callString, pythonJsonDumps } from './python-text.js';
 import {
   compress,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RqtsError } from './errors.js';
+import { RqtsError } from '../errors.js';
 
 // A dotted name as RQ writes it (`app.mail.send`): the last segment is the export, the
 // rest is a module path under one of the import roots. Results are cached per process

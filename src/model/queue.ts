@@ -9,7 +9,7 @@ import {
 } from '../redis/keys.js';
 import { SCRIPTS } from '../redis/scripts/index.js';
 import { setCallbacks, type CallbackOptions } from './callbacks.js';
-import { RqtsError } from './errors.js';
+import { RqtsError } from '../errors.js';
 import { DEFAULT_TIMEOUT, Job, type JobCall } from './job.js';
 import { Registry, type RegistryCounts } from './registry.js';
 import { JSONSerializer, type Serializer } from './serializer.js';

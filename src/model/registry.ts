@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { keys, type RegistryKind } from '../redis/keys.js';
-import { InvalidJobOperation } from './errors.js';
+import { InvalidJobOperation } from '../errors.js';
 import { Job } from './job.js';
 import { SCRIPTS } from '../redis/scripts/index.js';
 import { compress, JSONSerializer, type Serializer } from './serializer.js';

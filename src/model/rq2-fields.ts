@@ -14,15 +14,10 @@ export interface Rq2JobFields {
   webhooks?: string;
 }
 
-/** Hash fields read for Rq2JobFields; the dequeue asks for them with the others (job-fields.ts). */
-export const RQ2_JOB_FIELDS = [
-  'repeats_left',
-  'repeat_intervals',
-  'enqueue_at_front_on_retry',
-  'webhooks',
-] as const;
-
-/** The 2.x fields of a job hash, or undefined when it has none (every 1.x job). */
+/**
+ * The 2.x fields of a job hash, or undefined when it has none (every 1.x job). The dequeue
+ * fetches them as RQ2_JOB_FIELDS (redis/job-fields.ts).
+ */
 export function readRq2Fields(hash: Record<string, Buffer | undefined>): Rq2JobFields | undefined {
   const repeats = hash.repeats_left?.toString('utf8');
   const intervals = hash.repeat_intervals?.toString('utf8');

@@ -1,6 +1,6 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import { pythonJsonDumps, pythonJsonLoads } from './python-text.js';
-import { RqtsError } from './errors.js';
+import { RqtsError } from '../errors.js';
 import { loadExport } from './load-export.js';
 import { readStoredZlib, STORED_LIMIT, writeStoredZlib } from './stored-zlib.js';
 import { trickOn } from '../tricks.js';

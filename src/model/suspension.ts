@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { keys } from '../redis/keys.js';
-import { RqtsError } from './errors.js';
+import { RqtsError } from '../errors.js';
 
 export async function suspend(connection: Redis, durationSeconds?: number): Promise<void> {
   // EXPIRE 0 or a negative value would delete the key: a "suspension" that resumes at once.

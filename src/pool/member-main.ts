@@ -1,4 +1,4 @@
-import { isRqtsError, RqtsError } from '../model/errors.js';
+import { isRqtsError, RqtsError } from '../errors.js';
 import { closeAllConnections, openConnection, type ConnectionFlagValues } from '../cli/connection-options.js';
 import { parseCommandLine } from '../cli/parse-flags.js';
 import { workerCommand } from '../cli/worker.js';

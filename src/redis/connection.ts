@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { describeTlsError, tlsOptionsFrom } from './tls.js';
 import { describeSentinelTarget, isSentinelUrl, parseSentinelUrl } from './sentinel.js';
 import { failoverOptions } from './portable-options.js';

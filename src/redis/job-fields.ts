@@ -1,4 +1,10 @@
-import { RQ2_JOB_FIELDS } from '../model/rq2-fields.js';
+/** The RQ 2.x fields model/rq2-fields.ts reads (Repeat, retry at the front, webhooks). */
+export const RQ2_JOB_FIELDS = [
+  'repeats_left',
+  'repeat_intervals',
+  'enqueue_at_front_on_retry',
+  'webhooks',
+] as const;
 
 // The job hash fields rqts reads (Job.fromHash), in one list: a worker's dequeue asks Redis
 // for exactly these (HMGET) instead of the whole hash, which halves what it parses per job.

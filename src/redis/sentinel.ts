@@ -1,5 +1,5 @@
 import type { RedisOptions } from 'ioredis';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { tlsOptionsFrom } from './tls.js';
 
 // A Sentinel-managed primary named by one string, like every other connection:

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 
 // TLS for rediss:// URLs. The certificate settings travel inside the URL as redis-py's own
 // query parameters (ssl_ca_certs, ssl_certfile, ssl_keyfile, ssl_cert_reqs,

@@ -1,5 +1,5 @@
 import { explainDeath } from './horse-vitals.js';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { loadExport } from '../model/load-export.js';
 import type { ExecOutcome } from './executor.js';
 

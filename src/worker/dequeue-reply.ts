@@ -1,6 +1,6 @@
 import type { DequeueReply } from '../redis/scripts/index.js';
 import { JOB_HASH_FIELDS } from '../redis/job-fields.js';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { Job } from '../model/job.js';
 import type { Serializer } from '../model/serializer.js';
 

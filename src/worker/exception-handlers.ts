@@ -1,4 +1,4 @@
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import type { Job } from '../model/job.js';
 import { loadExport } from '../model/load-export.js';
 

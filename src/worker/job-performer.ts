@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Job, JobCall } from '../model/job.js';
 import type { JobCallback } from '../model/callbacks.js';
 import { escapeControl } from '../model/control-text.js';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { realError } from '../redis/refusal.js';
 import { settleCallbacks } from './callbacks.js';
 import type { CallbackRun } from './current-job.js';

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { ChainableCommander, Redis } from 'ioredis';
-import { RqtsError } from '../model/errors.js';
+import { RqtsError } from '../errors.js';
 import { formatTimestamp } from '../model/time.js';
 import type { WorkerState } from '../model/worker-record.js';
 import { keys } from '../redis/keys.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../../src/console/run.js';
-import { RqtsError } from '../../src/model/errors.js';
+import { RqtsError } from '../../src/errors.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FakeStdin, FakeStdout } from './render.js';
 

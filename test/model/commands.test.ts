@@ -7,7 +7,7 @@ import {
   sendShutdownCommand,
   sendStopJobCommand,
 } from '../../src/model/commands.js';
-import { InvalidJobOperation, NoSuchJobError } from '../../src/model/errors.js';
+import { InvalidJobOperation, NoSuchJobError } from '../../src/errors.js';
 import { Queue } from '../../src/model/queue.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NoSuchJobError, RqtsError } from '../../src/model/errors.js';
+import { NoSuchJobError, RqtsError } from '../../src/errors.js';
 import { Job } from '../../src/model/job.js';
 import { compress } from '../../src/model/serializer.js';
 import { JOB_HASH_FIELDS } from '../../src/redis/job-fields.js';

@@ -2,7 +2,7 @@ import { inflateSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Job } from '../../src/model/job.js';
-import { RqtsError } from '../../src/model/errors.js';
+import { RqtsError } from '../../src/errors.js';
 import { parseTimeout, Queue, validateQueueName } from '../../src/model/queue.js';
 import { parseTimestamp } from '../../src/model/time.js';
 import { keys } from '../../src/redis/keys.js';

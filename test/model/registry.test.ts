@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { InvalidJobOperation, NoSuchJobError } from '../../src/model/errors.js';
+import { InvalidJobOperation, NoSuchJobError } from '../../src/errors.js';
 import { Job } from '../../src/model/job.js';
 import { Queue } from '../../src/model/queue.js';
 import { Registry } from '../../src/model/registry.js';

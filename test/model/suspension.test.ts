@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RqtsError } from '../../src/model/errors.js';
+import { RqtsError } from '../../src/errors.js';
 import { isSuspended, resume, suspend } from '../../src/model/suspension.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runPython } from '../helpers/python.js';

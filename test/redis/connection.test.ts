@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RqtsError } from '../../src/model/errors.js';
+import { RqtsError } from '../../src/errors.js';
 import {
   connect,
   DEFAULT_URL,

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { connect, maskPassword } from '../../redis/connection.js';
 import { keys } from '../../redis/keys.js';
-import { RqtsError } from '../../model/errors.js';
+import { RqtsError } from '../../errors.js';
 
 // Before the console takes the screen: a wrong password, NOAUTH or a missing ACL permission
 // is not an outage to draw a banner about and retry for ever, but one line and exit 1.

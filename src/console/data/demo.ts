@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { connect, maskPassword } from '../../redis/connection.js';
 import { freePort } from '../../redis/free-port.js';
 import { keys, REGISTRY_KINDS, workerNameFromKey } from '../../redis/keys.js';
-import { RqtsError } from '../../model/errors.js';
+import { RqtsError } from '../../errors.js';
 import { Queue } from '../../model/queue.js';
 import { PACKAGE_ROOT } from './local-workers.js';
 
