@@ -50,7 +50,7 @@ export default tseslint.config(
   ...layer('src/redis/**', ['model', 'worker', 'pool', 'console', 'cli']),
   ...layer('src/model/**', ['worker', 'pool', 'console', 'cli']),
   ...layer('src/worker/**', ['pool', 'console', 'cli']),
-  ...layer('src/pool/**', ['console']),
+  ...layer('src/pool/**', ['console', 'cli']),
   ...layer('src/console/**', ['cli']),
   {
     // Tests read replies and JSON they just wrote, and fake async APIs with plain bodies.

@@ -1,6 +1,5 @@
 import { RqtsError } from '../errors.js';
 import { validateQueueName } from '../model/queue.js';
-import { isSuspended } from '../model/suspension.js';
 import { findWorker } from '../model/worker-record.js';
 import { defaultPoolName, startPool, type MemberInfo } from '../pool/pool.js';
 import type { WorkerLogger } from '../worker/worker-logger.js';
@@ -19,6 +18,7 @@ import {
   workerFlags,
   writePidFile,
 } from './worker-flags.js';
+import { refuseWhenSuspended } from './worker-process.js';
 
 // `rqts worker-pool`: N supervised `rqts worker` processes from one command (issue 5).
 // Every per-worker flag of `rqts worker` applies to each member; --name and --pid take
@@ -109,13 +109,7 @@ export const workerPoolCommand = defineCommand({
       const built = await buildWorkerOptions(args, { ...flags, name: undefined, pid: undefined }, connection);
       queues = built.options.queues;
       queues.forEach(validateQueueName);
-      if (await isSuspended(connection.client)) {
-        throw new RqtsError(
-          'SUSPENDED',
-          'rqts is currently suspended, to resume job execution run "rqts resume"',
-          'Workers do not start while rq:suspended is set',
-        );
-      }
+      await refuseWhenSuspended(connection.client);
       await cleanupGhosts(connection.client);
     } finally {
       await connection.close();

@@ -1,18 +1,7 @@
-import { realError } from '../redis/refusal.js';
-import { RqtsError } from '../errors.js';
-import { isSuspended } from '../model/suspension.js';
-import { cleanupGhosts } from '../worker/worker-hash.js';
 import { defineCommand } from './command.js';
-import { connectionFlags, openConnection } from './connection-options.js';
-import { startMetricsEndpoint } from './metrics.js';
-import type { MetricsServer } from '../metrics/metrics.js';
-import {
-  buildWorkerWithSentry,
-  createWorkerLogger,
-  loggingFlags,
-  workerFlags,
-  writePidFile,
-} from './worker-flags.js';
+import { connectionFlags } from './connection-options.js';
+import { loggingFlags, workerFlags } from './worker-flags.js';
+import { runWorkerProcess } from './worker-process.js';
 
 export const workerCommand = defineCommand({
   name: 'worker',
@@ -28,49 +17,5 @@ export const workerCommand = defineCommand({
     'rqts worker --burst -P ./jobs emails',
     'rqts worker -w SimpleWorker --max-jobs 100 default',
   ],
-  async run({ args, flags, io }) {
-    const connection = await openConnection(flags, { persistent: true });
-    const logger = createWorkerLogger(flags, connection.settings);
-    let metrics: MetricsServer | undefined;
-    try {
-      const built = await buildWorkerWithSentry(args, flags, connection, (m) => logger.warn(m));
-      if (await isSuspended(connection.client)) {
-        throw new RqtsError(
-          'SUSPENDED',
-          'rqts is currently suspended, to resume job execution run "rqts resume"',
-          'Workers do not start while rq:suspended is set',
-        );
-      }
-      await cleanupGhosts(connection.client);
-      // Test-only fault injection: die the instant a job has been taken (proves the hand-off is atomic).
-      const afterDequeue =
-        process.env.RQTS_FAULT === 'kill-after-dequeue'
-          ? () => process.kill(process.pid, 'SIGKILL')
-          : undefined;
-      const worker = new built.cls(connection.client, built.options, { logger, afterDequeue });
-      if (flags.metricsPort !== undefined) {
-        const names = new Set<string>();
-        worker.on('worker:registered', (name: string) => names.add(name));
-        metrics = await startMetricsEndpoint(connection.client, flags.metricsPort, flags.metricsHost, {
-          workerNames: () => names,
-          queues: built.options.queues,
-        });
-        logger.info(`Metrics on http://${flags.metricsHost}:${metrics.port}/metrics`);
-      }
-      writePidFile(flags.pid);
-      await worker.work();
-      return 0;
-    } catch (error) {
-      if (error instanceof RqtsError) throw error;
-      // EXECABORT hides the reply that caused it; show that one.
-      const real = realError(error);
-      logger.error(`Worker failed: ${real.stack ?? real.message}`);
-      io.error(`rqts worker stopped on an unexpected error: ${real.message}`);
-      return 1;
-    } finally {
-      await metrics?.close();
-      logger.flush();
-      await connection.close();
-    }
-  },
+  run: ({ args, flags, io }) => runWorkerProcess(args, flags, io),
 });

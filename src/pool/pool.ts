@@ -14,14 +14,11 @@ import { MEMBER_ENV, parseMemberMessage, type MemberIdentity, type StopMessage }
 // nothing to Redis (as RQ's pool). The pool replaces members that die, with backoff when
 // they keep dying; stops them warm, then cold, then by SIGKILL; and in burst mode ends
 // when every member has finished. Members notice a dead pool through their IPC channel,
-// so even a SIGKILLed pool leaves no orphans (src/pool/member-main.ts).
+// so even a SIGKILLed pool leaves no orphans (src/pool/member.ts).
 
-// From the built package the member entry sits beside this file. When this module runs
-// from TypeScript sources (tests), plain Node cannot load a .ts entry, so use the built one.
-const HERE = fileURLToPath(import.meta.url);
-const MEMBER_MAIN = HERE.endsWith('.ts')
-  ? path.resolve(path.dirname(HERE), '../../dist/pool/member-main.js')
-  : path.join(path.dirname(HERE), 'member-main.js');
+// A member is the package's own `rqts worker` (bin/rqts.js, two levels up from both src/pool
+// and dist/pool), told by MEMBER_ENV that it is one: the pool knows the command, not its code.
+const RQTS_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/rqts.js');
 
 export type StopLevel = 'warm' | 'cold' | 'kill';
 /** starting → running (registered in Redis) → stopping → finished; waiting = a replacement is due. */
@@ -217,13 +214,14 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     const stdio: StdioOptions =
       typeof output === 'function' ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', output, output, 'ipc'];
     const args = [
+      'worker',
       `--name=${info.name}`,
       ...(this.options.burst ? ['--burst'] : []),
       ...this.options.workerArgs,
     ];
     // detached: a member gets its own process group, so a terminal's Ctrl-C reaches only the
     // pool, which then decides what each member is told (and in what order).
-    const child = fork(MEMBER_MAIN, args, {
+    const child = fork(RQTS_BIN, args, {
       detached: true,
       stdio,
       cwd: this.options.cwd,
