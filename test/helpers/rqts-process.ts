@@ -29,8 +29,8 @@ const OWNER = randomUUID();
 const OWNER_ENV = 'RQTS_TEST_OWNER';
 
 /**
- * SIGKILLs every process spawnRqts started that is still running, and every horse they
- * started, orphaned ones included. Test files call it in afterAll, so a failed assertion
+ * SIGKILLs every process spawnRqts started (or adopt was given) that is still running, and
+ * every horse they started, orphaned ones included. Test files call it in afterAll, so a failed assertion
  * never leaves a worker or a horse behind.
  */
 export function killSpawned(): void {
@@ -75,14 +75,25 @@ export function childPids(pid: number): number[] {
   }
 }
 
+/** The environment entry that marks a process (and what it starts) as this file's. */
+export const OWNER_MARK: Readonly<Record<string, string>> = { [OWNER_ENV]: OWNER };
+
+/**
+ * Makes killSpawned SIGKILL `child` if it is still running; a process started by another
+ * helper (a Python worker) joins this way, started with OWNER_MARK in its environment.
+ */
+export function adopt(child: ChildProcess): void {
+  spawned.add(child);
+  child.once('exit', () => spawned.delete(child));
+}
+
 export function spawnRqts(args: string[], env: Record<string, string> = {}, cwd = ROOT): RqtsProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', [OWNER_ENV]: OWNER, ...env },
+    env: { ...process.env, NO_COLOR: '1', ...OWNER_MARK, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  spawned.add(child);
-  child.once('exit', () => spawned.delete(child));
+  adopt(child);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

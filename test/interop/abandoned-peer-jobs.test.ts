@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../src/redis/keys.js';
 import { PEERS, type Peer } from '../helpers/peers.js';
-import { spawnPython } from '../helpers/python.js';
+import { startPythonWorker } from '../helpers/python-worker.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { killSpawned, spawnRqts } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
-import { JSON_SERIALIZER, PY_FIXTURES, py, reap, viewJob, type PyJobView } from './worker-interop.js';
+import { PY_FIXTURES, py, viewJob, type PyJobView } from './worker-interop.js';
 
 // A Python worker of each peer release is SIGKILLed while it runs a job; the job is then the
 // rqts clean-up's to recover. RQ 2.x writes the started-registry member as
@@ -13,14 +13,7 @@ import { JSON_SERIALIZER, PY_FIXTURES, py, reap, viewJob, type PyJobView } from 
 // would drop the member and leave the job `started` forever in no registry.
 
 let redis: TestRedis;
-const pythons: ReturnType<typeof spawnPython>[] = [];
-useRedis(
-  (started) => (redis = started),
-  () => {
-    reap(pythons);
-    killSpawned();
-  },
-);
+useRedis((started) => (redis = started), killSpawned);
 
 /** Starts a peer worker on `queue`, lets it take job `id` (pytasks.hang), and SIGKILLs it. */
 async function killPeerMidJob(peer: Peer, queue: string, id: string, retries: number): Promise<string> {
@@ -33,11 +26,7 @@ queue('${queue}').enqueue('pytasks.hang', job_id='${id}', **extra)
 out(True)`,
     peer.env,
   );
-  const worker = spawnPython(
-    ['-m', 'rq.cli', 'worker', '--url', redis.url, '-S', JSON_SERIALIZER, '--path', PY_FIXTURES, queue],
-    peer.env,
-  );
-  pythons.push(worker);
+  const worker = startPythonWorker(redis.url, { path: PY_FIXTURES, queues: [queue] }, peer.env);
   const startedKey = keys.registry('started', queue);
   const member: string = await waitFor(
     async () =>
@@ -47,9 +36,8 @@ out(True)`,
     30_000,
     `${peer.version} worker starting ${id}; output:\n${worker.output()}`,
   );
-  const exited = new Promise((resolve) => worker.once('exit', resolve));
-  worker.kill('SIGKILL');
-  await exited;
+  worker.child.kill('SIGKILL');
+  await worker.exited;
   // Its horse (pytasks.hang) exits by itself once re-parented, writing nothing.
   if (peer.major >= 2) expect(member).toMatch(new RegExp(`^${id}:[0-9a-f]+$`));
   else expect(member).toBe(id);

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sendKillHorseCommand, sendStopJobCommand } from '../../src/model/commands.js';
-import { FIXTURES, ROOT, type RqtsProcess } from '../helpers/rqts-process.js';
-import { pythonRqAvailable, runPython, spawnPython } from '../helpers/python.js';
+import { FIXTURES, killSpawned, ROOT } from '../helpers/rqts-process.js';
+import { pythonRqAvailable, runPython } from '../helpers/python.js';
+import { startPythonWorker } from '../helpers/python-worker.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
-import { JSON_SERIALIZER, reap, startRqtsWorker } from './worker-interop.js';
+import { startRqtsWorker } from './worker-interop.js';
 import { peersDir } from '../helpers/peers.js';
 
 // The same jobs, with on_success / on_failure / on_stopped callbacks, enqueued by Python and
@@ -225,11 +226,7 @@ async function control(redis: TestRedis, cases: Case[], prefix: string): Promise
 
 describe.skipIf(!pythonRqAvailable())('callbacks: Python worker and rqts worker side by side', () => {
   let redis!: TestRedis;
-  const processes: RqtsProcess['child'][] = [];
-  useRedis(
-    (r) => (redis = r),
-    () => reap(processes),
-  );
+  useRedis((r) => (redis = r), killSpawned);
 
   for (const peer of PEERS) {
     it(`RQ ${peer.label}: every job ends alike and every callback runs as often`, async () => {
@@ -253,31 +250,17 @@ describe.skipIf(!pythonRqAvailable())('callbacks: Python worker and rqts worker 
       // The peer really is the one named (a missing peers folder would silently mean 1.13).
       expect(enqueued.stdout.trim()).toMatch(new RegExp(`^${peer.label.replace(/\./g, '\\.')}`));
 
-      const python = spawnPython(
-        [
-          '-m',
-          'rq.cli',
-          'worker',
-          '--burst',
-          '--url',
-          redis.url,
-          '-S',
-          JSON_SERIALIZER,
-          '--path',
-          CB_DIR,
-          pyQueue,
-          `${pyQueue}_last`,
-        ],
+      const python = startPythonWorker(
+        redis.url,
+        { path: CB_DIR, burst: true, queues: [pyQueue, `${pyQueue}_last`] },
         pyEnv(peer, redis),
       );
       const rqts = startRqtsWorker(redis.url, ['--burst', '--path', CB_DIR, tsQueue, `${tsQueue}_last`], {
         FIXTURE_REDIS_URL: redis.url,
       });
-      processes.push(python, rqts.child);
-      const pythonExited = new Promise<number | null>((resolve) => python.once('exit', resolve));
       await Promise.all([control(redis, cases, pyPrefix), control(redis, cases, tsPrefix)]);
       expect(await rqts.exited, rqts.output()).toBe(0);
-      await pythonExited;
+      await python.exited;
 
       const viewRun = await runPython(
         VIEW,

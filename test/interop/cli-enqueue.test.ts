@@ -2,31 +2,18 @@ import { expect, it } from 'vitest';
 import { describeEachPeer } from '../helpers/peers.js';
 import { Job } from '../../src/model/job.js';
 import { latestResult } from '../../src/model/results.js';
-import { runProcess, runPython } from '../helpers/python.js';
+import { runPython } from '../helpers/python.js';
+import { runPythonWorker } from '../helpers/python-worker.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { rqts } from '../cli/run.js';
 
 // Jobs put on queues by `rqts enqueue` and moved by `rqts requeue` are run by the real peer.
 
-const JSON_SERIALIZER = 'rq.serializers.JSONSerializer';
-const PY = '/usr/bin/python3';
-
 describeEachPeer('interop with Python RQ: rqts enqueue and requeue', (_peer) => {
   let redis: TestRedis;
   useRedis((started) => (redis = started));
 
-  const burst = (queue: string) =>
-    runProcess(PY, [
-      '-m',
-      'rq.cli',
-      'worker',
-      '--burst',
-      '--url',
-      redis.url,
-      '--serializer',
-      JSON_SERIALIZER,
-      queue,
-    ]);
+  const burst = (queue: string) => runPythonWorker(redis.url, { queues: [queue] });
 
   it('a Python worker runs what rqts enqueue put on the queue', async () => {
     const run = await rqts(['enqueue', '--url', redis.url, '-q', 'cli', 'operator.add', ':1', ':2']);

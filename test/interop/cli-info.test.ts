@@ -5,6 +5,7 @@ import { formatTimestamp, unixNow } from '../../src/model/time.js';
 import { failCommands } from '../../src/model/transitions.js';
 import { keys } from '../../src/redis/keys.js';
 import { runProcess, runPython } from '../helpers/python.js';
+import { runPythonWorker } from '../helpers/python-worker.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { rqts } from '../cli/run.js';
 
@@ -12,7 +13,6 @@ import { rqts } from '../cli/run.js';
 // only `queue <name> <count>` in raw mode, so registry counts are compared with what
 // Python's own registries report (their .count cleans up exactly as rq info does).
 
-const JSON_SERIALIZER = 'rq.serializers.JSONSerializer';
 const PY = '/usr/bin/python3';
 
 interface InfoDoc {
@@ -58,17 +58,7 @@ for i in range(4):
       { REDIS_URL: redis.url },
     );
     expect(fromPython.code, fromPython.stderr).toBe(0);
-    const worker = await runProcess(PY, [
-      '-m',
-      'rq.cli',
-      'worker',
-      '--burst',
-      '--url',
-      redis.url,
-      '--serializer',
-      JSON_SERIALIZER,
-      'gamma',
-    ]);
+    const worker = await runPythonWorker(redis.url, { queues: ['gamma'] });
     expect(worker.code, worker.stderr).toBe(0);
     const birth = formatTimestamp(new Date());
     await redis.client

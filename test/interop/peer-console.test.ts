@@ -2,11 +2,11 @@ import { expect, it } from 'vitest';
 import { readSnapshot } from '../../src/console/data/snapshot.js';
 import { keys } from '../../src/redis/keys.js';
 import { describeEachPeer } from '../helpers/peers.js';
-import { spawnPython } from '../helpers/python.js';
+import { startPythonWorker } from '../helpers/python-worker.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { killSpawned, spawnRqts } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
-import { JSON_SERIALIZER, PY_FIXTURES, py, reap } from './worker-interop.js';
+import { PY_FIXTURES, py } from './worker-interop.js';
 import { startConsole } from '../console/harness.js';
 import { KEYS } from '../console/render.js';
 
@@ -15,35 +15,15 @@ import { KEYS } from '../console/render.js';
 
 describeEachPeer('a running Python worker seen by the console and rqts info', (peer) => {
   let redis: TestRedis;
-  const pythons: ReturnType<typeof spawnPython>[] = [];
-  useRedis(
-    (started) => (redis = started),
-    () => {
-      reap(pythons);
-      killSpawned();
-    },
-  );
+  useRedis((started) => (redis = started), killSpawned);
 
   it('its running job is listed by id with its execution; its version is in the snapshot and --json', async () => {
     await py(redis.url, `queue('seen').enqueue('pytasks.hang', job_id='held-1')\nout(True)`);
-    const worker = spawnPython(
-      [
-        '-m',
-        'rq.cli',
-        'worker',
-        '--url',
-        redis.url,
-        '-S',
-        JSON_SERIALIZER,
-        '--path',
-        PY_FIXTURES,
-        '-n',
-        'pyw',
-        'seen',
-      ],
+    const worker = startPythonWorker(
+      redis.url,
+      { path: PY_FIXTURES, name: 'pyw', queues: ['seen'] },
       peer.env,
     );
-    pythons.push(worker);
     await waitFor(
       async () => (await redis.client.hget(keys.job('held-1'), 'status')) === 'started',
       30_000,

@@ -2,10 +2,9 @@ import { expect, it } from 'vitest';
 import { describeEachPeer } from '../helpers/peers.js';
 import { Job, latestResult, Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
-import { runProcess, runPython } from '../helpers/python.js';
+import { runPython } from '../helpers/python.js';
+import { runPythonWorker } from '../helpers/python-worker.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
-
-const JSON_SERIALIZER = 'rq.serializers.JSONSerializer';
 
 describeEachPeer('interop with Python RQ: jobs', (_peer) => {
   let redis: TestRedis;
@@ -14,17 +13,7 @@ describeEachPeer('interop with Python RQ: jobs', (_peer) => {
   it('a job enqueued by rqts runs on a Python worker and rqts reads its result', async () => {
     const queue = new Queue('interop', redis.client);
     const job = await queue.enqueue('operator.add', [1, 2]);
-    const run = await runProcess('/usr/bin/python3', [
-      '-m',
-      'rq.cli',
-      'worker',
-      '--burst',
-      '--url',
-      redis.url,
-      '--serializer',
-      JSON_SERIALIZER,
-      'interop',
-    ]);
+    const run = await runPythonWorker(redis.url, { queues: ['interop'] });
     expect(run.code, run.stderr).toBe(0);
     const fetched = await Job.fetch(redis.client, job.id);
     expect(fetched.status).toBe('finished');

@@ -1,63 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../src/redis/keys.js';
 import { PEERS } from '../helpers/peers.js';
-import { PYTHON, runProcess, spawnPython } from '../helpers/python.js';
+import { runPythonWorker, startPythonWorker } from '../helpers/python-worker.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { killSpawned } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
-import {
-  INTEROP_FIXTURES,
-  JSON_SERIALIZER,
-  PY_FIXTURES,
-  py,
-  reap,
-  startRqtsWorker,
-} from './worker-interop.js';
+import { INTEROP_FIXTURES, PY_FIXTURES, py, startRqtsWorker } from './worker-interop.js';
 
 // What an RQ 2.10 producer asks of a job's next run, honoured by an rqts worker speaking 2 as
 // by a 2.10 worker: the same jobs run on each, and both must leave the same traces.
 
 let redis: TestRedis;
-const pythons: ReturnType<typeof spawnPython>[] = [];
-useRedis(
-  (started) => (redis = started),
-  () => {
-    reap(pythons);
-    killSpawned();
-  },
-);
+useRedis((started) => (redis = started), killSpawned);
 
 const rq210 = PEERS.find((peer) => peer.major === 2);
 const env = rq210?.env ?? {};
 
 /** Runs queue `queue` to empty on a burst worker of `kind` (both record into FIXTURE_REDIS_URL). */
-async function drain(kind: 'rqts' | 'python', queue: string, extra: string[] = []): Promise<void> {
+async function drain(kind: 'rqts' | 'python', queue: string): Promise<void> {
   const fixtures = { FIXTURE_REDIS_URL: redis.url };
   if (kind === 'rqts') {
     const worker = startRqtsWorker(
       redis.url,
-      ['--path', INTEROP_FIXTURES, '--rq-protocol', '2', '--burst', ...extra, queue],
+      ['--path', INTEROP_FIXTURES, '--rq-protocol', '2', '--burst', queue],
       fixtures,
     );
     expect(await worker.exited, worker.output()).toBe(0);
     return;
   }
-  const run = await runProcess(
-    PYTHON,
-    [
-      '-m',
-      'rq.cli',
-      'worker',
-      '--url',
-      redis.url,
-      '-S',
-      JSON_SERIALIZER,
-      '--path',
-      PY_FIXTURES,
-      '--burst',
-      ...extra,
-      queue,
-    ],
+  const run = await runPythonWorker(
+    redis.url,
+    { path: PY_FIXTURES, queues: [queue] },
     { ...env, ...fixtures },
   );
   expect(run.code, run.stderr).toBe(0);
@@ -148,28 +121,12 @@ out(True)
               };
             })()
           : (() => {
-              const worker = spawnPython(
-                [
-                  '-m',
-                  'rq.cli',
-                  'worker',
-                  '--url',
-                  redis.url,
-                  '-S',
-                  JSON_SERIALIZER,
-                  '--path',
-                  PY_FIXTURES,
-                  '--with-scheduler',
-                  queue,
-                ],
+              const worker = startPythonWorker(
+                redis.url,
+                { path: PY_FIXTURES, withScheduler: true, queues: [queue] },
                 { ...env, ...fixtures },
               );
-              pythons.push(worker);
-              return async () => {
-                const exited = new Promise((resolve) => worker.once('exit', resolve));
-                worker.kill('SIGTERM');
-                await exited;
-              };
+              return () => worker.stop();
             })();
       await waitFor(
         async () => (await runs(list)).filter((id) => id === `later${kind}`).length === 3,

@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pythonJsonDumps } from '../../src/model/python-text.js';
 import { PEERS } from '../helpers/peers.js';
-import { PYTHON, runProcess } from '../helpers/python.js';
+import { runPythonWorker } from '../helpers/python-worker.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { killSpawned } from '../helpers/rqts-process.js';
-import { INTEROP_FIXTURES, JSON_SERIALIZER, PY_FIXTURES, py, startRqtsWorker } from './worker-interop.js';
+import { INTEROP_FIXTURES, PY_FIXTURES, py, startRqtsWorker } from './worker-interop.js';
 
 // RQ 2.10's webhooks, sent by an rqts worker speaking 2 as a 2.10 worker sends them: the same
 // jobs run on each, a local HTTP server records what arrives, and the two must match. A hook
@@ -119,21 +119,9 @@ out(True)
         expect(await worker.exited, worker.output()).toBe(0);
         output = worker.output();
       } else {
-        const run = await runProcess(
-          PYTHON,
-          [
-            '-m',
-            'rq.cli',
-            'worker',
-            '--url',
-            redis.url,
-            '-S',
-            JSON_SERIALIZER,
-            '--path',
-            PY_FIXTURES,
-            '--burst',
-            queue,
-          ],
+        const run = await runPythonWorker(
+          redis.url,
+          { path: PY_FIXTURES, queues: [queue] },
           { ...env, ...fixtures },
         );
         expect(run.code, run.stderr).toBe(0);

@@ -1,61 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../src/redis/keys.js';
 import { PEERS } from '../helpers/peers.js';
-import { PYTHON, runProcess, spawnPython } from '../helpers/python.js';
+import { PYTHON, runProcess } from '../helpers/python.js';
+import { runPythonWorker, startPythonWorker, type PythonWorker } from '../helpers/python-worker.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { childPids, FIXTURES, killSpawned } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
-import {
-  JSON_SERIALIZER,
-  PY_FIXTURES,
-  py,
-  reap,
-  startRqtsWorker,
-  viewJob,
-  type PyJobView,
-} from './worker-interop.js';
+import { PY_FIXTURES, py, startRqtsWorker, viewJob, type PyJobView } from './worker-interop.js';
 
 // rqts speaking RQ 2.x (`--rq-protocol 2`, or auto beside a 2.x peer): its running job is read
 // right by RQ 2.10 (started registry, job status, workers, `rq info`), its execution records
 // are what a 2.10 worker writes, and a 2.10 clean-up recovers the job of a killed rqts worker.
 
 let redis: TestRedis;
-const pythons: ReturnType<typeof spawnPython>[] = [];
-useRedis(
-  (started) => (redis = started),
-  () => {
-    reap(pythons);
-    killSpawned();
-  },
-);
+const pythons: PythonWorker[] = [];
+useRedis((started) => (redis = started), killSpawned);
 
 const rq210 = PEERS.find((peer) => peer.version.startsWith('2.'));
 const rq1x = PEERS.filter((peer) => peer.major === 1);
 
 /** An idle Python worker of `env`'s release on a queue of its own, registered in rq:workers. */
 async function startPeer(env: Record<string, string>, queue: string): Promise<void> {
-  const worker = spawnPython(
-    ['-m', 'rq.cli', 'worker', '--url', redis.url, '-S', JSON_SERIALIZER, queue],
-    env,
-  );
+  const worker = startPythonWorker(redis.url, { queues: [queue] }, env);
   pythons.push(worker);
-  await waitFor(
-    async () => (await redis.client.scard(keys.workersOfQueue(queue))) > 0,
-    30_000,
-    `peer worker on ${queue}; output:\n${worker.output()}`,
-  );
+  await worker.ready(redis.client);
 }
 
 /** Warm-stops every peer worker, so it leaves rq:workers and no later auto-detection sees it. */
 async function stopPeers(): Promise<void> {
-  await Promise.all(
-    pythons.splice(0).map(async (worker) => {
-      if (worker.exitCode !== null || worker.signalCode !== null) return;
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.kill('SIGTERM');
-      await exited;
-    }),
-  );
+  await Promise.all(pythons.splice(0).map((worker) => worker.stop()));
 }
 
 describe.skipIf(!rq210)('rqts speaking RQ 2.x beside RQ 2.10', () => {
@@ -123,23 +96,7 @@ describe.skipIf(!rq210)('rqts speaking RQ 2.x beside RQ 2.10', () => {
     // As if the dead worker's heartbeats had lapsed long ago.
     expect(await redis.client.zadd(keys.registry('started', 'dead2'), 'XX', 'CH', 1, member)).toBe(1);
     await redis.client.del(keys.cleanRegistriesLock('dead2'));
-    const cleaner = await runProcess(
-      PYTHON,
-      [
-        '-m',
-        'rq.cli',
-        'worker',
-        '--url',
-        redis.url,
-        '-S',
-        JSON_SERIALIZER,
-        '--path',
-        PY_FIXTURES,
-        '--burst',
-        'dead2',
-      ],
-      env,
-    );
+    const cleaner = await runPythonWorker(redis.url, { path: PY_FIXTURES, queues: ['dead2'] }, env);
     expect(cleaner.code).toBe(0);
     expect(await redis.client.zcard(keys.registry('started', 'dead2'))).toBe(0);
     const seen = await py<PyJobView>(redis.url, viewJob('dead2'), env);

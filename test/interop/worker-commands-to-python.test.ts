@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { describeEachPeer } from '../helpers/peers.js';
 import { InvalidJobOperation, Queue, sendStopJobCommand } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
-import { runRqts } from '../helpers/rqts-process.js';
-import { spawnPython } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { killSpawned, runRqts } from '../helpers/rqts-process.js';
+import { startPythonWorker, type PythonWorker } from '../helpers/python-worker.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import {
   HORSE_KILLED,
-  JSON_SERIALIZER,
   PY_FIXTURES,
   py,
   type PyJobView,
   type PyWorkerView,
-  reap,
   STOPPED,
   viewJob,
   viewWorkers,
@@ -24,37 +22,15 @@ import {
 describeEachPeer('interop: rqts senders act on a Python RQ worker', (_peer) => {
   const NAME = 'pyw';
   let redis: TestRedis;
-  let pyWorker: ReturnType<typeof spawnPython>;
-  let exited: Promise<number | string>;
+  let pyWorker: PythonWorker;
+  useRedis((started) => (redis = started), killSpawned);
   beforeAll(async () => {
-    redis = await startRedis();
-    pyWorker = spawnPython(
-      [
-        '-m',
-        'rq.cli',
-        'worker',
-        '--url',
-        redis.url,
-        '-S',
-        JSON_SERIALIZER,
-        '--path',
-        PY_FIXTURES,
-        '--name',
-        NAME,
-        'q',
-      ],
+    pyWorker = startPythonWorker(
+      redis.url,
+      { path: PY_FIXTURES, name: NAME, queues: ['q'] },
       { PYTHONDONTWRITEBYTECODE: '1' },
     );
-    exited = new Promise((resolve) => pyWorker.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-    await waitFor(
-      async () => (await redis.client.hget(keys.worker(NAME), 'state')) === 'idle',
-      30_000,
-      `python worker idle; output:\n${pyWorker.output()}`,
-    );
-  });
-  afterAll(async () => {
-    reap([pyWorker]);
-    await redis.stop();
+    await pyWorker.ready(redis.client);
   });
 
   const queue = () => new Queue('q', redis.client);
@@ -91,7 +67,7 @@ describeEachPeer('interop: rqts senders act on a Python RQ worker', (_peer) => {
       status: 'finished',
       return_value: 42,
     });
-    expect(pyWorker.exitCode).toBeNull();
+    expect(pyWorker.child.exitCode).toBeNull();
   });
 
   it('rqts stop-job: the Python job ends stopped, in the failed registry', async () => {
@@ -122,7 +98,7 @@ describeEachPeer('interop: rqts senders act on a Python RQ worker', (_peer) => {
 
   it('rqts shutdown: the Python worker exits and is no longer listed', async () => {
     expect(await rqts('shutdown', NAME)).toContain(`Sent shutdown to worker ${NAME}`);
-    expect(await exited, pyWorker.output()).toBe(0);
+    expect(await pyWorker.exited, pyWorker.output()).toBe(0);
     expect(
       await py<unknown>(
         redis.url,

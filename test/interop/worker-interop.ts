@@ -5,7 +5,6 @@ import { PYTHON, runProcess, runPython } from '../helpers/python.js';
 // Shared by the worker-*.test.ts interop files: one way to ask Python RQ 1.13 a question
 // and get a JSON answer, and the --path roots both kinds of worker load job functions from.
 
-export const JSON_SERIALIZER = 'rq.serializers.JSONSerializer';
 /** Python job functions (pytasks.py, record.py) for `rq worker --path`. */
 export const PY_FIXTURES = path.join(FIXTURES, 'py');
 /** JS job functions owned by the interop tests (record.js, latch.js). */

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { describeEachPeer } from '../helpers/peers.js';
 import { keys } from '../../src/redis/keys.js';
-import type { RqtsProcess } from '../helpers/rqts-process.js';
-import { spawnPython } from '../helpers/python.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { killSpawned, type RqtsProcess } from '../helpers/rqts-process.js';
+import { startPythonWorker, type PythonWorker } from '../helpers/python-worker.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
-import {
-  INTEROP_FIXTURES,
-  JSON_SERIALIZER,
-  PY_FIXTURES,
-  py,
-  reap,
-  startRqtsWorker,
-} from './worker-interop.js';
+import { INTEROP_FIXTURES, PY_FIXTURES, py, startRqtsWorker } from './worker-interop.js';
 
 // An rqts worker and a Python RQ 1.13 worker drain one queue together. `record.hit` exists in
 // both --path roots (test/fixtures/interop/record.js, test/fixtures/py/record.py); each appends
@@ -40,30 +33,12 @@ interface Outcome {
 describeEachPeer('interop: an rqts worker and a Python worker share one queue', (_peer) => {
   let redis: TestRedis;
   let jsWorker: RqtsProcess;
-  let pyWorker: ReturnType<typeof spawnPython>;
-  let pyExited: Promise<number | string>;
+  let pyWorker: PythonWorker;
+  useRedis((started) => (redis = started), killSpawned);
   beforeAll(async () => {
-    redis = await startRedis();
     const env = { FIXTURE_REDIS_URL: redis.url, PYTHONDONTWRITEBYTECODE: '1' };
     jsWorker = startRqtsWorker(redis.url, ['--path', INTEROP_FIXTURES, '--name', JS_NAME, QUEUE], env);
-    pyWorker = spawnPython(
-      [
-        '-m',
-        'rq.cli',
-        'worker',
-        '--url',
-        redis.url,
-        '-S',
-        JSON_SERIALIZER,
-        '--path',
-        PY_FIXTURES,
-        '--name',
-        PY_NAME,
-        QUEUE,
-      ],
-      env,
-    );
-    pyExited = new Promise((resolve) => pyWorker.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+    pyWorker = startPythonWorker(redis.url, { path: PY_FIXTURES, name: PY_NAME, queues: [QUEUE] }, env);
     for (const name of [JS_NAME, PY_NAME]) {
       await waitFor(
         async () => (await redis.client.hget(keys.worker(name), 'state')) === 'idle',
@@ -71,10 +46,6 @@ describeEachPeer('interop: an rqts worker and a Python worker share one queue', 
         `${name} idle`,
       );
     }
-  });
-  afterAll(async () => {
-    reap([jsWorker.child, pyWorker]);
-    await redis.stop();
   });
 
   it(`runs each of ${JOBS} jobs exactly once, some on each worker`, async () => {
@@ -141,7 +112,7 @@ out({'statuses': Counter(j.get_status() for j in jobs),
       `from rq.command import send_shutdown_command\nout([send_shutdown_command(conn, n) for n in ['${JS_NAME}', '${PY_NAME}']])`,
     );
     expect(await jsWorker.exited, jsWorker.output()).toBe(0);
-    expect(await pyExited, pyWorker.output()).toBe(0);
+    expect(await pyWorker.exited, pyWorker.output()).toBe(0);
     expect(await py<number>(redis.url, 'out(Worker.count(connection=conn))')).toBe(0);
     // Nothing ran a second time after the count of finished jobs was reached.
     expect(await redis.client.llen(HITS)).toBe(JOBS);
