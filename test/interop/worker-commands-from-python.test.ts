@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { describeEachPeer } from '../helpers/peers.js';
 import { keys } from '../../src/redis/keys.js';
-import { FIXTURES, isAlive, type RqtsProcess } from '../helpers/rqts-process.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { FIXTURES, isAlive, killSpawned, type RqtsProcess } from '../helpers/rqts-process.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import {
   RQTS_HORSE_KILLED,
@@ -10,7 +10,6 @@ import {
   py,
   type PyJobView,
   type PyWorkerView,
-  reap,
   startRqtsWorker,
   STOPPED,
   viewJob,
@@ -23,18 +22,14 @@ describeEachPeer('interop: Python rq.command senders act on an rqts worker', (_p
   const NAME = 'js-commanded';
   let redis: TestRedis;
   let worker: RqtsProcess;
+  useRedis((started) => (redis = started), killSpawned);
   beforeAll(async () => {
-    redis = await startRedis();
     worker = startRqtsWorker(
       redis.url,
       ['--path', FIXTURES, '--path', INTEROP_FIXTURES, '--name', NAME, 'cmd'],
       { FIXTURE_REDIS_URL: redis.url },
     );
     await worker.waitForOutput('*** Listening for work on cmd', 30_000);
-  });
-  afterAll(async () => {
-    reap([worker.child]);
-    await redis.stop();
   });
 
   const currentJob = () => redis.client.hget(keys.worker(NAME), 'current_job');

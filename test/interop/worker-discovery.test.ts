@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { describeEachPeer } from '../helpers/peers.js';
 import { keys } from '../../src/redis/keys.js';
-import { FIXTURES, type RqtsProcess } from '../helpers/rqts-process.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { FIXTURES, killSpawned, type RqtsProcess } from '../helpers/rqts-process.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
-import { INTEROP_FIXTURES, py, type PyWorkerView, reap, rqInfo, startRqtsWorker } from './worker-interop.js';
+import { INTEROP_FIXTURES, py, type PyWorkerView, rqInfo, startRqtsWorker } from './worker-interop.js';
 
 // Python RQ 1.13's discovery (Worker.all / Worker.count / rq info) looking at a running rqts
 // worker: before, during and after a job it is held busy on.
@@ -40,18 +40,14 @@ function infoLine(info: string): string {
 describeEachPeer('interop: Python discovers a running rqts worker', (_peer) => {
   let redis: TestRedis;
   let worker: RqtsProcess;
+  useRedis((started) => (redis = started), killSpawned);
   beforeAll(async () => {
-    redis = await startRedis();
     worker = startRqtsWorker(
       redis.url,
       ['--path', FIXTURES, '--path', INTEROP_FIXTURES, '--name', NAME, 'high', 'default'],
       { FIXTURE_REDIS_URL: redis.url },
     );
     await worker.waitForOutput('*** Listening for work on high, default', 30_000);
-  });
-  afterAll(async () => {
-    reap([worker.child]);
-    await redis.stop();
   });
 
   const field = (name: string) => redis.client.hget(keys.worker(NAME), name);

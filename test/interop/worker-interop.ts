@@ -71,18 +71,6 @@ export function startRqtsWorker(
   return spawnRqts(['worker', '--url', redisUrl, ...args], env);
 }
 
-/** Ends whatever a failed test left running, so a file never leaks processes. */
-export function reap(
-  processes: Iterable<{
-    exitCode: number | null;
-    signalCode: string | null;
-    kill(signal: NodeJS.Signals): boolean;
-  }>,
-): void {
-  for (const child of processes)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-
 /** The exc_string RQ records when a horse is SIGKILLed (kill-horse), docs/protocol.md §6.7. */
 export const HORSE_KILLED = 'Work-horse terminated unexpectedly; waitpid returned 9 (signal 9); ';
 /** What an rqts worker records for the same death: RQ's text first, then what it saw. */

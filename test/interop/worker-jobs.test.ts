@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachPeer } from '../helpers/peers.js';
-import { FIXTURES } from '../helpers/rqts-process.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { py, reap, startRqtsWorker } from './worker-interop.js';
-import type { RqtsProcess } from '../helpers/rqts-process.js';
+import { FIXTURES, killSpawned } from '../helpers/rqts-process.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
+import { py, startRqtsWorker } from './worker-interop.js';
 
 // A Python RQ 1.13 producer, an rqts worker running the JS functions, and Python reading the
 // outcome with its own Job/registry/result classes.
@@ -41,14 +40,7 @@ out(views)
 
 describeEachPeer('interop: Python producer, rqts worker', (_peer) => {
   let redis: TestRedis;
-  const workers: RqtsProcess[] = [];
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    reap(workers.map((w) => w.child));
-    await redis.stop();
-  });
+  useRedis((started) => (redis = started), killSpawned);
 
   it('runs tasks.add and tasks.greet enqueued by Python; Python reads finished and the return values', async () => {
     const ids = await py<{ add: string; greet: string }>(
@@ -66,7 +58,6 @@ out({'add': q.enqueue('tasks.add', 19, 23).id, 'greet': q.enqueue('tasks.greet',
       'js-burst',
       'pyjobs',
     ]);
-    workers.push(worker);
     expect(await worker.exited, worker.output()).toBe(0);
 
     const views = await py<Record<string, PyOutcome>>(redis.url, READ_OUTCOMES, {
@@ -106,7 +97,6 @@ out({'fail': q.enqueue('tasks.fail', 'the JS side says no').id, 'after': q.enque
 `,
     );
     const worker = startRqtsWorker(redis.url, ['--burst', '--path', FIXTURES, 'pyfail']);
-    workers.push(worker);
     expect(await worker.exited, worker.output()).toBe(0);
 
     const views = await py<Record<string, PyOutcome>>(redis.url, READ_OUTCOMES, {
