@@ -1,5 +1,5 @@
 import type { Command } from './data/actions.js';
-import type { ControllerContext } from './controller.js';
+import type { ControllerContext } from './controller-context.js';
 import { selectedJob, selectedQueue, selectedWorker } from './selectors.js';
 import { escapeControl, formatDuration } from './text.js';
 import { ORPHAN_TEXT } from './data/derive.js';

@@ -1,4 +1,4 @@
-import type { ControllerContext } from './controller.js';
+import type { ControllerContext } from './controller-context.js';
 import type { BindingId } from './keymap.js';
 import { rowsOf, selectedJob, selectedQueue } from './selectors.js';
 import { escapeControl } from './text.js';

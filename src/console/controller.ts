@@ -1,64 +1,32 @@
 import { bindingOf, keyName, resolveKey, type BindingId, type KeyInfo } from './keymap.js';
-import type { ActionCenter } from './data/actions.js';
-import type { OrphanedJob, WorkerRow } from './data/derive.js';
 import { JOB_LIST_KINDS } from './data/jobs.js';
 import { WORKER_COLUMNS, QUEUE_COLUMNS } from './data/columns.js';
 import { cycleSort } from './data/table.js';
 import { maxScroll } from './data/layout.js';
 import { handleAction } from './action-keys.js';
-import type { PythonRq } from './data/python-rq.js';
 import { submitErrorRegex } from './bulk-keys.js';
 import { hasMarks, NO_MARKS } from './data/marks.js';
 import { escapeControl, hasControlCharacter } from './text.js';
-import { rowsOf, selectedJob, selectedQueue, selectedWorker, type ConsoleModel } from './selectors.js';
+import { rowsOf, selectedJob, selectedQueue, selectedWorker } from './selectors.js';
 import {
   adjacentScreen,
   launchFields,
   parseLaunchDraft,
-  type ParsedLaunch,
   type Layer,
   type FilterTarget,
   type TableId,
-  type UiAction,
   type UiState,
 } from './ui-state.js';
 
+import type { ControllerContext } from './controller-context.js';
+
 export type { ConsoleModel } from './selectors.js';
+// What every key handler is given; in its own file, so the handlers need not import this one.
+export type { ControllerContext } from './controller-context.js';
 
 // Turns one key press into UI transitions and commands. Keys are resolved through the
 // keymap for the top layer only (a dialog, the filter prompt, or else the screen), so
 // while a prompt is open the table's letter keys stay quiet.
-
-export interface ControllerContext {
-  ui: UiState;
-  dispatch: (action: UiAction) => void;
-  model: ConsoleModel;
-  bodyHeight: number;
-  readOnly: boolean;
-  /** Redis does not answer: an action would only fail with the client's text after a dialog. */
-  redisUnreachable: boolean;
-  /** How long a graceful stop lets the job wind up before its horse is killed (s). */
-  graceSeconds: number;
-  /** A worker's row by name, whatever the filter (worker detail acts on it). */
-  workerNamed: (name: string) => WorkerRow | undefined;
-  actions: ActionCenter;
-  /** ORPHANED started jobs by id (the fix keys act only on these). */
-  orphans: ReadonlyMap<string, OrphanedJob>;
-  canLaunch: boolean;
-  launch: (spec: ParsedLaunch) => void;
-  /** What the launch dialog starts from: the console's own -P and -S. */
-  launchDefaults: { paths: readonly string[]; serializer: string };
-  /** Whether Python RQ workers can be launched (known after detectPython). */
-  pythonRq: PythonRq;
-  detectPython: () => void;
-  refresh: () => void;
-  /** Stops the jobs filter's registry search, keeping what it found. */
-  cancelSearch: () => void;
-  notify: (text: string) => void;
-  quit: () => void;
-  stopLaunchedAndQuit: () => void;
-  leaveLaunchedAndQuit: () => void;
-}
 
 function tableOf(screen: UiState['screen']): TableId | undefined {
   return screen === 'workers' || screen === 'queues' || screen === 'jobs' || screen === 'logs'
