@@ -1,20 +1,16 @@
-import type { Command } from './data/actions.js';
 import type { ControllerContext } from './controller-context.js';
 import { selectedJob, selectedQueue, selectedWorker } from './selectors.js';
 import { escapeControl, formatDuration } from './text.js';
 import { ORPHAN_TEXT } from './data/derive.js';
-import type { BindingId } from './keymap.js';
-import type { ConfirmRequest } from './ui-state.js';
+import { keyOf, type BindingId } from './keymap.js';
+import { ask } from './ask.js';
 import type { WorkerRow } from './data/derive.js';
 import { checkPid, pidCheckText } from './data/process-check.js';
 import { handleBulkKey } from './bulk-keys.js';
 
 // The action keys (kill, stop, shut down, launch, requeue, empty, suspend, next step): each
-// checks its target makes sense, then opens a confirmation naming it, or runs at once.
-
-function confirm(ctx: ControllerContext, request: ConfirmRequest): void {
-  ctx.dispatch({ type: 'openLayer', layer: { type: 'confirm', request, focus: 'cancel' } });
-}
+// checks its target makes sense, then asks (ask.ts): a confirmation naming it when its
+// binding's `confirm` says so, else the command runs at once.
 
 function jobTargetOfScreen(ctx: ControllerContext):
   | {
@@ -70,21 +66,6 @@ function queueTarget(ctx: ControllerContext): string | undefined {
   return undefined;
 }
 
-const DESTRUCTIVE: ReadonlySet<Command['kind']> = new Set([
-  'killHorse',
-  'stopJob',
-  'shutdown',
-  'removeGhost',
-  'removeWorker',
-  'signalLaunched',
-  'emptyQueue',
-  'cleanRegistries',
-  'requeueAll',
-  'suspend',
-  'failOrphan',
-  'requeueOrphan',
-]);
-
 export function handleAction(id: BindingId, ctx: ControllerContext): void {
   if (handleBulkKey(id, ctx)) return;
   const { ui, model } = ctx;
@@ -94,10 +75,12 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
     case 'action.killHorse': {
       if (!worker) return ctx.notify('No worker selected');
       if (worker.ghost)
-        return ctx.notify(`${name} is a ghost entry (hash gone): nothing to kill; X removes the entry`);
+        return ctx.notify(
+          `${name} is a ghost entry (hash gone): nothing to kill; ${keyOf('action.removeGhost')} removes the entry`,
+        );
       if (!worker.currentJobId)
         return ctx.notify(`${name} is ${escapeControl(worker.state)} with no job: there is no horse to kill`);
-      return confirm(ctx, {
+      return ask(ctx, id, {
         title: 'Kill the horse of this worker?',
         target: name,
         details: [
@@ -121,7 +104,7 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
         );
       const on = `${escapeControl(job.description ?? '?')} on worker ${escapeControl(job.worker ?? '?')}`;
       const plainStop = (why?: string): void =>
-        confirm(ctx, {
+        ask(ctx, id, {
           title: why ? 'No graceful stop there: stop this job at once?' : 'Stop this job?',
           target: `job ${escapeControl(job.id)}`,
           details: [
@@ -137,7 +120,7 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
       if (job.worker && ctx.workerNamed(job.worker)?.rqts === false)
         return plainStop('Graceful stop is not available on Python RQ workers (they have no abort signal).');
       const grace = ctx.graceSeconds;
-      return confirm(ctx, {
+      return ask(ctx, id, {
         title: 'Stop this job gracefully?',
         target: `job ${escapeControl(job.id)}`,
         details: [
@@ -152,8 +135,10 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
     case 'action.shutdown': {
       if (!worker) return ctx.notify('No worker selected');
       if (worker.ghost)
-        return ctx.notify(`${name} is a ghost entry: nobody can hear a shutdown; X removes the entry`);
-      return confirm(ctx, {
+        return ctx.notify(
+          `${name} is a ghost entry: nobody can hear a shutdown; ${keyOf('action.removeGhost')} removes the entry`,
+        );
+      return ask(ctx, id, {
         title: 'Shut this worker down?',
         target: name,
         details: [
@@ -165,7 +150,7 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
             : [`It is ${escapeControl(worker.state)} with no job: it exits at once (warm shutdown).`]),
           ...(worker.flags.includes('deaf')
             ? [
-                'It is DEAF (nobody listens on its command channel): it will not hear this; X removes a dead worker.',
+                `It is DEAF (nobody listens on its command channel): it will not hear this; ${keyOf('action.removeGhost')} removes a dead worker.`,
               ]
             : worker.flags.includes('stale')
               ? ['Its heartbeat is STALE: it may be frozen and hear this only when it resumes.']
@@ -181,15 +166,17 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
         // Only a worker that looks dead: a healthy one is shut down (D), not erased.
         const dead = worker.flags.some((f) => f === 'dead' || f === 'stale' || f === 'deaf');
         if (!dead)
-          return ctx.notify(`${name} looks alive (no DEAD, STALE-HB or DEAF flag): D shuts it down instead`);
+          return ctx.notify(
+            `${name} looks alive (no DEAD, STALE-HB or DEAF flag): ${keyOf('action.shutdown')} shuts it down instead`,
+          );
         const check = checkPid(worker.pid, worker.hostname);
-        return confirm(ctx, {
+        return ask(ctx, id, {
           title: 'Remove this dead worker?',
           target: name,
           details: [
             pidCheckText(check, worker.pid, worker.hostname),
             worker.currentJobId
-              ? `Its job ${escapeControl(worker.currentJobId)} stays in the started registry, flagged ORPHANED (then F or r).`
+              ? `Its job ${escapeControl(worker.currentJobId)} stays in the started registry, flagged ORPHANED (then ${keyOf('action.failOrphan')} or ${keyOf('action.requeue')}).`
               : 'It runs no job.',
             'Its hash and its entries in the worker sets are deleted.',
           ],
@@ -197,7 +184,7 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
           command: { kind: 'removeWorker', worker: worker.name, queues: worker.queues },
         });
       }
-      return confirm(ctx, {
+      return ask(ctx, id, {
         title: 'Remove this ghost entry?',
         target: name,
         details: ['It is listed in rq:workers but its hash is gone; this removes it from the worker sets.'],
@@ -246,12 +233,12 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
       if (id === 'action.failOrphan' || (job.status === 'started' && orphan)) {
         if (!orphan)
           return ctx.notify(
-            `Job ${escapeControl(job.id)} is not ORPHANED (${escapeControl(job.status ?? '?')}): S stops a running job`,
+            `Job ${escapeControl(job.id)} is not ORPHANED (${escapeControl(job.status ?? '?')}): ${keyOf('action.stopJob')} stops a running job`,
           );
         const fail = id === 'action.failOrphan';
         const why = ORPHAN_TEXT[orphan.reason];
         const reason = fail ? `orphaned: ${why}` : why;
-        return confirm(ctx, {
+        return ask(ctx, id, {
           title: fail ? 'Fail this orphaned job?' : 'Requeue this orphaned job at the front?',
           target: `job ${escapeControl(job.id)}`,
           details: [
@@ -271,14 +258,21 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
           `Job ${escapeControl(job.id)} is ${escapeControl(job.status ?? '?')}: only failed jobs can be requeued`,
         );
       if (!job.queue) return ctx.notify('The job names no queue');
-      void ctx.actions.run({ kind: 'requeue', queue: job.queue, jobId: job.id });
-      return;
+      return ask(ctx, id, {
+        title: 'Requeue this failed job?',
+        target: `job ${escapeControl(job.id)}`,
+        details: [
+          `${escapeControl(job.description ?? '?')}: back to the end of ${escapeControl(job.queue)}.`,
+        ],
+        confirmLabel: 'Requeue',
+        command: { kind: 'requeue', queue: job.queue, jobId: job.id },
+      });
     }
     case 'action.requeueAll': {
       const queue = queueTarget(ctx);
       if (!queue) return ctx.notify('Select a queue first');
       const failed = model.queues.find((q) => q.name === queue)?.failed ?? 0;
-      return confirm(ctx, {
+      return ask(ctx, id, {
         title: 'Requeue every failed job of this queue?',
         target: `queue ${escapeControl(queue)}`,
         details: [`${failed} job${failed === 1 ? '' : 's'} go back to the queue and will run again.`],
@@ -290,7 +284,7 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
       const queue = queueTarget(ctx);
       if (!queue) return ctx.notify('Select a queue first');
       const queued = model.queues.find((q) => q.name === queue)?.queued ?? 0;
-      return confirm(ctx, {
+      return ask(ctx, id, {
         title: 'Empty this queue?',
         target: `queue ${escapeControl(queue)}`,
         details: [
@@ -303,7 +297,7 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
     case 'action.cleanRegistries': {
       const queue = queueTarget(ctx);
       if (!queue) return ctx.notify('Select a queue first');
-      return confirm(ctx, {
+      return ask(ctx, id, {
         title: "Clean this queue's registries now?",
         target: `queue ${escapeControl(queue)}`,
         details: [
@@ -315,25 +309,27 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
       });
     }
     case 'action.suspendToggle':
-      if (model.suspended) {
-        void ctx.actions.run({ kind: 'resume' });
-        return;
-      }
-      return confirm(ctx, {
+      if (model.suspended)
+        return ask(ctx, id, {
+          title: 'Resume all workers?',
+          target: 'every worker on this Redis',
+          details: ['They take new jobs again.'],
+          confirmLabel: 'Resume',
+          command: { kind: 'resume' },
+        });
+      return ask(ctx, id, {
         title: 'Suspend all workers?',
         target: 'every worker on this Redis',
-        details: ['Running jobs finish; no new job starts until you resume (P again). Burst workers exit.'],
+        details: [
+          `Running jobs finish; no new job starts until you resume (${keyOf('action.suspendToggle')} again). Burst workers exit.`,
+        ],
         confirmLabel: 'Suspend',
         command: { kind: 'suspend' },
       });
     case 'action.nextStep': {
       const next = ctx.actions.latest()?.nextStep;
       if (!next) return ctx.notify('No next step on offer');
-      if (!DESTRUCTIVE.has(next.command.kind)) {
-        void ctx.actions.run(next.command);
-        return;
-      }
-      return confirm(ctx, {
+      return ask(ctx, id, {
         title: `Next step: ${next.label}?`,
         target: 'worker' in next.command && next.command.worker ? escapeControl(next.command.worker) : '',
         details: ['Offered because the previous command had no effect.'],

@@ -8,7 +8,7 @@ import type { Timeline } from './data/timeline.js';
 import type { FunctionCheck } from './data/function-check.js';
 import type { JobSearch } from './data/job-search.js';
 import { bucketize, recentRate } from './data/rates.js';
-import { hintKey } from './keymap.js';
+import { hintKey, keyOf } from './keymap.js';
 import { selectedIndex } from './selectors.js';
 import type { ParsedLaunch } from './ui-state.js';
 import { formatClock, sparkline } from './text.js';
@@ -95,7 +95,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   if (tooSmall)
     return (
       <Text wrap="truncate">
-        {`rqts console needs at least ${MIN_COLUMNS}×${MIN_ROWS}; this terminal is ${size.columns}×${size.rows}: enlarge it (q quits)`}
+        {`rqts console needs at least ${MIN_COLUMNS}×${MIN_ROWS}; this terminal is ${size.columns}×${size.rows}: enlarge it (${keyOf('app.quit')} quits)`}
       </Text>
     );
   const loading = snapshot === undefined;

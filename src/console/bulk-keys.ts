@@ -1,14 +1,16 @@
 import type { ControllerContext } from './controller-context.js';
-import type { BindingId } from './keymap.js';
+import { keyOf, type BindingId } from './keymap.js';
+import { ask } from './ask.js';
 import { rowsOf, selectedJob, selectedQueue } from './selectors.js';
 import { escapeControl } from './text.js';
 import { opAllowed, type BulkCommand, type BulkOp, type BulkSelection } from './data/bulk.js';
 import { hasMarks, markAll, toggleMark } from './data/marks.js';
 import type { JobListKind } from './data/jobs.js';
 
-// The jobs screen's marks and bulk actions: Space and * mark, then r / F / x act on the
-// marked set (each opens a confirmation naming how many and where), x deletes a single
-// job, X empties a failed registry, M requeues the failed jobs whose error matches.
+// The jobs screen's marks and bulk actions (keys in the keymap): mark one or every
+// matching job, then requeue, fail or delete the marked set (each confirmation names how
+// many and where), delete a single job, empty a failed registry, requeue the failed jobs
+// whose error matches.
 
 const listName = (list: JobListKind, queue: string): string =>
   list === 'queued' ? `queue ${escapeControl(queue)}` : `the ${list} registry of ${escapeControl(queue)}`;
@@ -32,25 +34,24 @@ const OP_WORDS: Record<BulkOp, { title: string; label: string; effect: string }>
   },
 };
 
-function confirmBulk(ctx: ControllerContext, command: BulkCommand, what: string, extra: string[] = []): void {
+function confirmBulk(
+  ctx: ControllerContext,
+  id: BindingId,
+  command: BulkCommand,
+  what: string,
+  extra: string[] = [],
+): void {
   const words = OP_WORDS[command.op];
-  ctx.dispatch({
-    type: 'openLayer',
-    layer: {
-      type: 'confirm',
-      focus: 'cancel',
-      request: {
-        title: `${words.title} ${what}?`,
-        target: listName(command.list, command.queue),
-        details: [
-          ...extra,
-          words.effect,
-          'Each job moves in one atomic step; the status line counts them and Esc stops between chunks.',
-        ],
-        confirmLabel: words.label,
-        command,
-      },
-    },
+  ask(ctx, id, {
+    title: `${words.title} ${what}?`,
+    target: listName(command.list, command.queue),
+    details: [
+      ...extra,
+      words.effect,
+      `Each job moves in one atomic step; the status line counts them and ${keyOf('nav.back')} stops between chunks.`,
+    ],
+    confirmLabel: words.label,
+    command,
   });
 }
 
@@ -80,7 +81,9 @@ export function handleBulkKey(id: BindingId, ctx: ControllerContext): boolean {
       const job = selectedJob(ui, model);
       if (!job || !queue) return true;
       if (ui.marks.all !== undefined) {
-        ctx.notify('Every matching job is marked: * unmarks them, then Space marks one by one');
+        ctx.notify(
+          `Every matching job is marked: ${keyOf('jobs.markAll')} unmarks them, then ${keyOf('jobs.mark')} marks one by one`,
+        );
         return true;
       }
       dispatch({ type: 'marks', marks: toggleMark(ui.marks, queue, list, job.id) });
@@ -109,18 +112,18 @@ export function handleBulkKey(id: BindingId, ctx: ControllerContext): boolean {
       const marked = ui.screen === 'jobs' ? markedSelection(ctx) : undefined;
       if (!marked) {
         if (id !== 'action.deleteJobs') return false;
-        return deleteOne(ctx);
+        return deleteOne(ctx, id);
       }
       if (!queue) return true;
       if (!opAllowed(op, list)) {
         ctx.notify(
           list === 'started'
-            ? 'Started jobs belong to their workers: S stops one, F fails an ORPHANED one'
+            ? `Started jobs belong to their workers: ${keyOf('action.stopJob')} stops one, ${keyOf('action.failOrphan')} fails an ORPHANED one`
             : `Jobs of the ${list} list cannot be ${op === 'requeue' ? 'requeued' : 'moved to failed'}`,
         );
         return true;
       }
-      confirmBulk(ctx, { kind: 'bulk', op, queue, list, select: marked.select }, marked.what);
+      confirmBulk(ctx, id, { kind: 'bulk', op, queue, list, select: marked.select }, marked.what);
       return true;
     }
     case 'action.emptyFailed':
@@ -140,6 +143,7 @@ export function handleBulkKey(id: BindingId, ctx: ControllerContext): boolean {
       const failed = model.queues.find((q) => q.name === target)?.failed ?? 0;
       confirmBulk(
         ctx,
+        id,
         {
           kind: 'bulk',
           op: 'delete',
@@ -167,13 +171,14 @@ export function submitErrorRegex(ctx: ControllerContext, queue: string, pattern:
   }
   confirmBulk(
     ctx,
+    'action.requeueMatching',
     { kind: 'bulk', op: 'requeue', queue, list: 'failed', select: { kind: 'errorMatches', pattern } },
     `every failed job whose error matches /${escapeControl(pattern)}/`,
     ['Matched against each job’s latest error, its whole traceback (case-sensitive).'],
   );
 }
 
-function deleteOne(ctx: ControllerContext): boolean {
+function deleteOne(ctx: ControllerContext, id: BindingId): boolean {
   const { ui, model } = ctx;
   const job = selectedJob(ui, model);
   const queue = model.jobs.queue;
@@ -183,12 +188,13 @@ function deleteOne(ctx: ControllerContext): boolean {
   }
   if (ui.jobs.kind === 'started') {
     ctx.notify(
-      `Job ${escapeControl(job.id)} is running: S stops it (F fails it if ORPHANED), then x deletes it`,
+      `Job ${escapeControl(job.id)} is running: ${keyOf('action.stopJob')} stops it (${keyOf('action.failOrphan')} fails it if ORPHANED), then ${keyOf(id)} deletes it`,
     );
     return true;
   }
   confirmBulk(
     ctx,
+    id,
     { kind: 'bulk', op: 'delete', queue, list: ui.jobs.kind, select: { kind: 'ids', ids: [job.id] } },
     `job ${escapeControl(job.id)}`,
     [escapeControl(job.description ?? '(no description)')],

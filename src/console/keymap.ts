@@ -84,10 +84,70 @@ export type BindingId =
   | 'quit.leaveWorkers'
   | 'quit.cancel';
 
+type Lower =
+  | 'a'
+  | 'b'
+  | 'c'
+  | 'd'
+  | 'e'
+  | 'f'
+  | 'g'
+  | 'h'
+  | 'i'
+  | 'j'
+  | 'k'
+  | 'l'
+  | 'm'
+  | 'n'
+  | 'o'
+  | 'p'
+  | 'q'
+  | 'r'
+  | 's'
+  | 't'
+  | 'u'
+  | 'v'
+  | 'w'
+  | 'x'
+  | 'y'
+  | 'z';
+type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
+type Punctuation =
+  '/' | '?' | '!' | ':' | ';' | '*' | '<' | '>' | ',' | '.' | '[' | ']' | '-' | '+' | '=' | '@' | '#';
+/** The keys keyName() reports by name rather than by the character they type. */
+type NamedKey =
+  | 'up'
+  | 'down'
+  | 'left'
+  | 'right'
+  | 'pageup'
+  | 'pagedown'
+  | 'home'
+  | 'end'
+  | 'enter'
+  | 'escape'
+  | 'backspace'
+  | 'tab'
+  | 'shift+tab'
+  | 'space';
+
+/**
+ * A key as keyName() spells it: 'j', 'G', '?', 'down', 'enter', 'ctrl+f', 'shift+tab'. A
+ * binding naming anything else ('ctrl+F', 'esc', 'delete') fails to compile.
+ */
+export type KeyName = Lower | Uppercase<Lower> | Digit | Punctuation | NamedKey | `ctrl+${Lower}`;
+
+/**
+ * When an action asks first (a dialog naming its target, Cancel focused): 'always', or
+ * 'unless-harmless': not when its command only requeues one failed job or resumes the
+ * workers (action-keys.ts decides which commands are harmless).
+ */
+export type ConfirmPolicy = 'always' | 'unless-harmless';
+
 export interface Binding {
   id: BindingId;
-  /** Key names as keyName() spells them: 'j', 'G', 'down', 'enter', 'ctrl+f', 'shift+tab'. */
-  keys: readonly string[];
+  /** The first is the one hints show. */
+  keys: readonly [KeyName, ...KeyName[]];
   /** Short label for the footer; empty keeps it out of the footer (help still lists it). */
   label: string;
   /** One sentence for the help screen and the README. */
@@ -95,8 +155,8 @@ export interface Binding {
   contexts: readonly Context[];
   /** Changes something in Redis or starts processes: absent in --read-only. */
   action?: boolean;
-  /** Opens a confirmation naming its target, Cancel focused. */
-  confirm?: boolean;
+  /** Whether it asks first (action-keys.ts opens the dialog from this field alone). */
+  confirm?: ConfirmPolicy;
 }
 
 export const KEYMAP: readonly Binding[] = [
@@ -282,7 +342,7 @@ export const KEYMAP: readonly Binding[] = [
     help: "Kill the selected worker's horse (its running job fails; the worker carries on).",
     contexts: ['workers', 'detail'],
     action: true,
-    confirm: true,
+    confirm: 'always',
   },
   {
     id: 'action.stopJob',
@@ -291,7 +351,7 @@ export const KEYMAP: readonly Binding[] = [
     help: "Stop the running job (the selected worker's, or the selected started job); it ends as stopped in the failed registry.",
     contexts: ['workers', 'jobs', 'detail'],
     action: true,
-    confirm: true,
+    confirm: 'always',
   },
   {
     id: 'action.gracefulStop',
@@ -300,7 +360,7 @@ export const KEYMAP: readonly Binding[] = [
     help: 'Stop the running job gracefully (rqts workers): its AbortSignal fires, it gets the grace period (--grace-period, 10 s) to wind up, then its horse is killed; it ends stopped either way. On a Python worker it offers the plain stop.',
     contexts: ['workers', 'jobs', 'detail'],
     action: true,
-    confirm: true,
+    confirm: 'always',
   },
   {
     id: 'action.shutdown',
@@ -309,7 +369,7 @@ export const KEYMAP: readonly Binding[] = [
     help: 'Shut the selected worker down (warm: it finishes its current job first).',
     contexts: ['workers', 'detail'],
     action: true,
-    confirm: true,
+    confirm: 'always',
   },
   {
     id: 'action.removeGhost',
@@ -318,7 +378,7 @@ export const KEYMAP: readonly Binding[] = [
     help: 'Remove a ghost entry (listed in rq:workers, hash gone), or a dead worker whose hash lingers (its pid checked on this host first): its running job shows as ORPHANED.',
     contexts: ['workers', 'detail'],
     action: true,
-    confirm: true,
+    confirm: 'always',
   },
   {
     id: 'action.launch',
@@ -335,6 +395,7 @@ export const KEYMAP: readonly Binding[] = [
     help: 'Requeue the selected failed job, or an ORPHANED started job (at the front, asks first); with jobs marked, every marked job (asks first).',
     contexts: ['workers', 'jobs', 'detail'],
     action: true,
+    confirm: 'unless-harmless',
   },
   {
     id: 'action.failOrphan',
@@ -343,7 +404,7 @@ export const KEYMAP: readonly Binding[] = [
     help: 'Fail an ORPHANED started job (its worker is gone, frozen or runs another job): to the failed registry, naming why (r requeues it at the front instead); with jobs marked, move every marked job to the failed registry.',
     contexts: ['workers', 'jobs', 'detail'],
     action: true,
-    confirm: true,
+    confirm: 'always',
   },
   {
     id: 'action.requeueAll',
@@ -352,7 +413,7 @@ export const KEYMAP: readonly Binding[] = [
     help: 'Requeue every failed job of the selected queue.',
     contexts: ['queues', 'jobs'],
     action: true,
-    confirm: true,
+    confirm: 'always',
   },
   {
     id: 'action.requeueMatching',
@@ -361,7 +422,7 @@ export const KEYMAP: readonly Binding[] = [
     help: 'Requeue every failed job of the selected queue whose error (its whole traceback) matches a regular expression you type; Esc stops it part way.',
     contexts: ['queues', 'jobs'],
     action: true,
-    confirm: true,
+    confirm: 'always',
   },
   {
     id: 'action.deleteJobs',
@@ -370,7 +431,7 @@ export const KEYMAP: readonly Binding[] = [
     help: 'Delete the selected job, or every marked job, as Python RQ deletes one: out of its queue or registry, its hash, results and dependency keys gone.',
     contexts: ['jobs'],
     action: true,
-    confirm: true,
+    confirm: 'always',
   },
   {
     id: 'action.emptyFailed',
@@ -379,7 +440,7 @@ export const KEYMAP: readonly Binding[] = [
     help: "Empty the selected queue's failed registry (deletes every failed job); Esc stops it part way.",
     contexts: ['queues', 'jobs'],
     action: true,
-    confirm: true,
+    confirm: 'always',
   },
   {
     id: 'action.emptyQueue',
@@ -388,7 +449,7 @@ export const KEYMAP: readonly Binding[] = [
     help: 'Empty the selected queue (deletes its queued jobs).',
     contexts: ['queues', 'jobs'],
     action: true,
-    confirm: true,
+    confirm: 'always',
   },
   {
     id: 'action.cleanRegistries',
@@ -397,7 +458,7 @@ export const KEYMAP: readonly Binding[] = [
     help: "Clean the selected queue's registries now, as a worker's maintenance does: abandoned started jobs are failed (or retried), expired finished and failed entries dropped, dead workers taken out of its worker set.",
     contexts: ['queues', 'jobs'],
     action: true,
-    confirm: true,
+    confirm: 'always',
   },
   {
     id: 'jobs.mark',
@@ -422,7 +483,7 @@ export const KEYMAP: readonly Binding[] = [
     help: 'Suspend every worker (no new jobs start), or resume them.',
     contexts: ['workers', 'queues'],
     action: true,
-    confirm: true,
+    confirm: 'unless-harmless',
   },
   {
     id: 'action.nextStep',
@@ -431,6 +492,7 @@ export const KEYMAP: readonly Binding[] = [
     help: 'Take the next step the status line offers (e.g. shut down a worker that ignored kill-horse).',
     contexts: ['workers', 'queues', 'jobs', 'detail', 'events'],
     action: true,
+    confirm: 'unless-harmless',
   },
   { id: 'confirm.yes', keys: ['y'], label: 'yes', help: 'Confirm the action.', contexts: ['confirm'] },
   {
@@ -470,7 +532,7 @@ export const KEYMAP: readonly Binding[] = [
   },
   {
     id: 'input.erase',
-    keys: ['backspace', 'delete'],
+    keys: ['backspace'],
     label: '',
     help: 'Erase the last character.',
     contexts: ['filter', 'launch'],
@@ -598,12 +660,20 @@ export function resolveKey(
 export function hintKey(id: BindingId, options: { readOnly?: boolean } = {}): string | undefined {
   const binding = bindingOf(id);
   if (options.readOnly && binding.action) return undefined;
-  return displayKey(binding.keys[0] ?? '');
+  return displayKey(binding.keys[0]);
+}
+
+/**
+ * The key a text names for a binding, as shown to people ('X', 'Esc'). For texts that only
+ * an action's own path shows (a receipt, a refusal), where --read-only cannot be in force.
+ */
+export function keyOf(id: BindingId): string {
+  return displayKey(bindingOf(id).keys[0]);
 }
 
 /** How a key is shown to people: 'G', 'ctrl+f', '↑', 'Enter'. */
-export function displayKey(name: string): string {
-  const pretty: Record<string, string> = {
+export function displayKey(name: KeyName): string {
+  const pretty: Partial<Record<KeyName, string>> = {
     up: '↑',
     down: '↓',
     left: '←',
@@ -646,11 +716,17 @@ export function reachableContexts(b: Binding, options: { readOnly?: boolean } = 
   return b.contexts.filter((c) => !ACTION_LAYERS.has(c));
 }
 
+const CONFIRM_NOTE: Record<ConfirmPolicy | 'never', string> = {
+  always: ' (confirms first)',
+  'unless-harmless': ' (confirms first unless it only requeues one failed job or resumes)',
+  never: '',
+};
+
 /** The README's key table (Markdown), generated from KEYMAP by `npm run keymap-doc`-style callers. */
 export function keymapMarkdown(): string {
   const rows = KEYMAP.map(
     (b) =>
-      `| ${b.keys.map((k) => `\`${displayKey(k)}\``).join(' ')} | ${b.help}${b.confirm ? ' (confirms first)' : ''} | ${b.contexts.join(', ')} |`,
+      `| ${b.keys.map((k) => `\`${displayKey(k)}\``).join(' ')} | ${b.help}${CONFIRM_NOTE[b.confirm ?? 'never']} | ${b.contexts.join(', ')} |`,
   );
   return ['| keys | what it does | where |', '| --- | --- | --- |', ...rows].join('\n');
 }

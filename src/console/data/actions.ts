@@ -21,6 +21,7 @@ import {
   type EscalationSignal,
 } from './escalation.js';
 import { describeBulk, outcomeText, progressText, runBulk, type BulkCommand } from './bulk.js';
+import { keyOf } from '../keymap.js';
 
 // Actions and their receipts. RQ's commands are fire-and-forget: PUBLISH only says how
 // many subscribers got the message. So every command reports that count first (0: nobody
@@ -364,7 +365,7 @@ export class ActionCenter {
         const { currentJob } = await removeWorkerEntry(this.redis, command.worker, command.queues);
         return update({
           phase: 'done',
-          message: `${what}: entry removed${currentJob ? `; its job ${escapeControl(currentJob)} is ORPHANED (F fails it, r requeues it)` : ''}`,
+          message: `${what}: entry removed${currentJob ? `; its job ${escapeControl(currentJob)} is ORPHANED (${keyOf('action.failOrphan')} fails it, ${keyOf('action.requeue')} requeues it)` : ''}`,
         });
       }
       case 'signalLaunched':
@@ -412,7 +413,7 @@ export class ActionCenter {
         await suspend(this.redis);
         return update({
           phase: 'done',
-          message: 'Workers suspended: running jobs finish, no new job starts (P resumes)',
+          message: `Workers suspended: running jobs finish, no new job starts (${keyOf('action.suspendToggle')} resumes)`,
         });
       case 'resume':
         await resume(this.redis);
@@ -425,7 +426,8 @@ export class ActionCenter {
             this.redis,
             command,
             controller.signal,
-            (p) => update({ message: `${what}: ${progressText(command.op, p)} (Esc stops)` }),
+            (p) =>
+              update({ message: `${what}: ${progressText(command.op, p)} (${keyOf('nav.back')} stops)` }),
             { chunk: this.options.bulkChunk },
           );
           return update({

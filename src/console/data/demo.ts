@@ -9,6 +9,7 @@ import { keys, REGISTRY_KINDS, workerNameFromKey } from '../../redis/keys.js';
 import { RqtsError } from '../../errors.js';
 import { Queue } from '../../model/queue.js';
 import { PACKAGE_ROOT } from './local-workers.js';
+import { keyOf } from '../keymap.js';
 
 // `rqts console --demo`: everything a newcomer needs in one command. It never touches a
 // Redis it did not start: a private throwaway redis-server by default; only an explicit
@@ -283,7 +284,9 @@ export class DemoFeeder {
       'tasks.quick',
       [1],
       {},
-      { description: 'tasks.quick(1)  (nobody listens on this queue: launch a worker with L)' },
+      {
+        description: `tasks.quick(1)  (nobody listens on this queue: launch a worker with ${keyOf('action.launch')})`,
+      },
     );
     this.created.add(job.id);
     await this.feed();
@@ -332,7 +335,10 @@ export class DemoFeeder {
       'tasks.hang',
       [],
       {},
-      { timeout: 3600, description: 'tasks.hang()  (never ends: try K or S on its worker)' },
+      {
+        timeout: 3600,
+        description: `tasks.hang()  (never ends: try ${keyOf('action.killHorse')} or ${keyOf('action.stopJob')} on its worker)`,
+      },
     );
     this.created.add(job.id);
     this.hangId = job.id;

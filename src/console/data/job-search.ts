@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { jobFields, jobHaystack } from './columns.js';
 import { planJobPage, readJobPage, type JobListKind, type JobSummary } from './jobs.js';
 import { compileFilter, type Filter } from './table.js';
+import { keyOf } from '../keymap.js';
 
 // The jobs filter searches the whole registry, not the page on screen: it pages through
 // Redis (LRANGE / ZRANGE, CHUNK ids at a time, then those jobs' hashes), matches each job,
@@ -125,7 +126,7 @@ export function searchSummary(state: SearchState): string {
   const of = `${state.scanned.toLocaleString('en-US')} of ${state.total.toLocaleString('en-US')}`;
   switch (state.phase) {
     case 'running':
-      return `searched ${of}… ${n} match${n === 1 ? '' : 'es'} (Esc stops)`;
+      return `searched ${of}… ${n} match${n === 1 ? '' : 'es'} (${keyOf('nav.back')} stops)`;
     case 'done':
       return n === 0
         ? `no match in the registry (searched all ${state.total.toLocaleString('en-US')})`
@@ -133,7 +134,7 @@ export function searchSummary(state: SearchState): string {
     case 'capped':
       return `first ${n} matches (searched ${of}; narrow the filter for the rest)`;
     case 'cancelled':
-      return `stopped: ${n} match${n === 1 ? '' : 'es'} in ${of} searched (Esc clears)`;
+      return `stopped: ${n} match${n === 1 ? '' : 'es'} in ${of} searched (${keyOf('nav.back')} clears)`;
     case 'error':
       return `search failed after ${of}: ${state.error ?? '?'}`;
   }

@@ -1,5 +1,6 @@
 import type { JobListKind } from './jobs.js';
 import type { Filter } from './table.js';
+import { keyOf } from '../keymap.js';
 
 // Marked rows of the jobs screen, for bulk actions: ids marked one by one (Space), or every
 // job of the list that matches the filter in force (*), which the bulk action reads from
@@ -43,7 +44,7 @@ export function isMarked(marks: Marks, id: string): boolean {
 export function marksSummary(marks: Marks, total: number): string {
   if (marks.all !== undefined)
     return marks.all.text
-      ? ` · all matching /${marks.all.text}/ marked (* or Esc unmarks)`
-      : ` · all ${total.toLocaleString('en-US')} marked (* or Esc unmarks)`;
-  return marks.ids.length > 0 ? ` · ${marks.ids.length} marked (Esc unmarks)` : '';
+      ? ` · all matching /${marks.all.text}/ marked (${keyOf('jobs.markAll')} or ${keyOf('nav.back')} unmarks)`
+      : ` · all ${total.toLocaleString('en-US')} marked (${keyOf('jobs.markAll')} or ${keyOf('nav.back')} unmarks)`;
+  return marks.ids.length > 0 ? ` · ${marks.ids.length} marked (${keyOf('nav.back')} unmarks)` : '';
 }

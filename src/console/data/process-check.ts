@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { keyOf } from '../keymap.js';
 
 // What the console can learn about a worker's process from this host. A SIGSTOPped process
 // still holds its pub/sub subscription, so Redis counts it as a listener: only the process
@@ -39,7 +40,7 @@ export function pidCheckText(check: PidCheck, pid: number | undefined, host: str
   const at = `${pid ?? '?'}@${host ?? '?'}`;
   switch (check) {
     case 'alive':
-      return `pid ${at} is ALIVE on this host: it may be frozen rather than dead; D or a signal first`;
+      return `pid ${at} is ALIVE on this host: it may be frozen rather than dead; ${keyOf('action.shutdown')} or a signal first`;
     case 'stopped':
       return `pid ${at} is STOPPED on this host (SIGSTOP): frozen, not dead; SIGCONT resumes it`;
     case 'not-running':

@@ -2,12 +2,8 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { LAUNCH_TOGGLES, launchFields, type LaunchDraft, type LaunchField, type Layer } from '../ui-state.js';
 import type { PythonRq } from '../data/python-rq.js';
-import { bindingOf, displayKey, type BindingId } from '../keymap.js';
+import { keyOf } from '../keymap.js';
 import { displayWidth, escapeControl } from '../text.js';
-
-function keyOf(id: BindingId): string {
-  return displayKey(bindingOf(id).keys[0] ?? '');
-}
 
 function Button({
   label,

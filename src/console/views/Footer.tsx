@@ -3,7 +3,7 @@ import { Text } from 'ink';
 import { displayKey, footerBindings, type Binding, type Context } from '../keymap.js';
 import { displayWidth } from '../text.js';
 
-const itemWidth = (b: Binding): number => displayWidth(`${displayKey(b.keys[0] ?? '')} ${b.label} `);
+const itemWidth = (b: Binding): number => displayWidth(`${displayKey(b.keys[0])} ${b.label} `);
 
 /**
  * The keys that apply here, straight from the keymap table, in its order. On a narrow
@@ -39,7 +39,7 @@ export function Footer({
       {bindings.map((b) => (
         <Text key={b.id}>
           <Text color="cyan" bold>
-            {displayKey(b.keys[0] ?? '')}
+            {displayKey(b.keys[0])}
           </Text>
           <Text color="gray"> {b.label} </Text>
         </Text>

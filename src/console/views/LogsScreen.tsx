@@ -4,6 +4,7 @@ import type { UiState } from '../ui-state.js';
 import { Tabs } from './Header.js';
 import { LogsView } from './LogsView.js';
 import { filterNote } from './tab-notes.js';
+import { keyOf } from '../keymap.js';
 
 export interface LogsScreenProps {
   ui: UiState;
@@ -23,7 +24,7 @@ export function LogsScreen(props: LogsScreenProps): React.JSX.Element {
     <>
       <Tabs
         screen="logs"
-        extra={`${ui.followLogs ? 'following' : 'paused (G follows)'}${filterNote(ui, 'logs')}`}
+        extra={`${ui.followLogs ? 'following' : `paused (${keyOf('nav.bottom')} follows)`}${filterNote(ui, 'logs')}`}
       />
       <LogsView
         lines={props.lines}

@@ -5,6 +5,7 @@ import { Tabs } from './Header.js';
 import { TableScreen, tableView } from './TableScreen.js';
 import type { ScreenFrame } from './screen-frame.js';
 import { tableSummary } from './tab-notes.js';
+import { keyOf } from '../keymap.js';
 
 export interface QueuesScreenProps extends ScreenFrame {
   /** Filtered and sorted. */
@@ -44,7 +45,7 @@ export function QueuesScreen(props: QueuesScreenProps): React.JSX.Element {
         emptyText={
           props.total === 0
             ? 'No queue yet: enqueue a job and its queue appears here.'
-            : 'No queue matches the filter (Esc clears it).'
+            : `No queue matches the filter (${keyOf('nav.back')} clears it).`
         }
       />
     </>

@@ -2,7 +2,7 @@ import React from 'react';
 import { Text } from 'ink';
 import { describeCommand, type Receipt } from '../data/actions.js';
 import { escapeControl, formatClock } from '../text.js';
-import { bindingOf, displayKey } from '../keymap.js';
+import { keyOf } from '../keymap.js';
 
 const PHASE_COLOR: Record<Receipt['phase'], string | undefined> = {
   running: 'cyan',
@@ -77,7 +77,7 @@ export function StatusLine({
       </Text>
       {receipt.nextStep ? (
         <Text color="yellow" bold>
-          {`[${displayKey(bindingOf('action.nextStep').keys[0] ?? '')}] ${receipt.nextStep.label}  `}
+          {`[${keyOf('action.nextStep')}] ${receipt.nextStep.label}  `}
         </Text>
       ) : null}
       <Text>{receiptText(receipt)}</Text>

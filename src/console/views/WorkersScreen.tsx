@@ -5,6 +5,7 @@ import { Tabs } from './Header.js';
 import { TableScreen, tableView } from './TableScreen.js';
 import type { ScreenFrame } from './screen-frame.js';
 import { tableSummary } from './tab-notes.js';
+import { keyOf } from '../keymap.js';
 
 export interface WorkersScreenProps extends ScreenFrame {
   /** Filtered and sorted. */
@@ -46,7 +47,7 @@ export function WorkersScreen(props: WorkersScreenProps): React.JSX.Element {
         emptyText={
           props.total === 0
             ? `No worker is registered on this Redis. Start one (rqts worker / rq worker)${props.launchKey ? ` or press ${props.launchKey} to launch one here` : ''}.`
-            : 'No worker matches the filter (Esc clears it).'
+            : `No worker matches the filter (${keyOf('nav.back')} clears it).`
         }
       />
     </>

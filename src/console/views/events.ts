@@ -3,6 +3,7 @@ import type { TimelineEvent } from '../data/timeline.js';
 import wrapAnsi from 'wrap-ansi';
 import { filterRows, type Filter, NO_FILTER } from '../data/table.js';
 import { formatClock } from '../text.js';
+import { keyOf } from '../keymap.js';
 
 // The event timeline as text lines, newest first: at 3 a.m. the question is "what just
 // happened", so the latest event is the first line, and each names its kind in a fixed column
@@ -28,7 +29,9 @@ export function eventLines(
   );
   if (error) return [{ text: `Bad filter: ${error}`, tone: 'bad' }];
   if (events.length === 0 && all.length > 0)
-    return [{ text: `No event of ${all.length} matches the filter (Esc clears it).`, tone: 'dim' }];
+    return [
+      { text: `No event of ${all.length} matches the filter (${keyOf('nav.back')} clears it).`, tone: 'dim' },
+    ];
   if (events.length === 0)
     return [
       {
