@@ -1,5 +1,6 @@
 import { RqtsError } from '../errors.js';
 import type { Worker } from '../worker/worker.js';
+import { signalGroup } from '../process-group.js';
 import {
   isStopMessage,
   MEMBER_ENV,
@@ -94,20 +95,12 @@ class Membership implements PoolMembership {
     current.requestStop('cold');
     setTimeout(() => {
       const horse = current.horsePid;
-      if (horse !== undefined) killGroup(horse);
+      if (horse !== undefined) signalGroup(horse);
       process.stderr.write(
         `${this.prefix}The pool is gone and the cold stop did not finish within ${ORPHAN_DEADLINE_MS / 1000} s ` +
           '(is Redis reachable?); exiting. A job left started is failed by the abandoned-job clean-up.\n',
       );
       process.exit(1);
     }, ORPHAN_DEADLINE_MS).unref();
-  }
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
   }
 }

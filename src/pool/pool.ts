@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { silentLogger, type WorkerLogger } from '../worker/worker-logger.js';
+import { signalGroup } from '../process-group.js';
 import { DEFAULT_BACKOFF, nextCrashStreak, restartDelayMs, type BackoffOptions } from './backoff.js';
 import { MEMBER_ENV, parseMemberMessage, type MemberIdentity, type StopMessage } from './protocol.js';
 
@@ -351,18 +352,6 @@ export function defaultPoolName(): string {
 /** Creates and starts a pool; `await pool.exited` for its end, `pool.stop()` to end it. */
 export function startPool(options: PoolOptions): WorkerPool {
   return new WorkerPool(options).start();
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
 }
 
 /** Direct children of a live process, from /proc (every thread's list: a fork may come from any). */

@@ -9,6 +9,7 @@ import { clientFromOptions } from '../redis/connection.js';
 import { keys } from '../redis/keys.js';
 import { realError } from '../redis/refusal.js';
 import { settleCallbacks } from './callbacks.js';
+import { signalGroup } from '../process-group.js';
 import type { CallbackRun } from './current-job.js';
 import { settledWithin } from './deadline.js';
 import { loadExceptionHandlers, runExceptionHandlers } from './exception-handlers.js';
@@ -167,7 +168,7 @@ export async function recordOrphaned(
   } finally {
     client.disconnect();
     // The job outlived its timeout and may still run: end it, and whatever it spawned.
-    if (timedOut) killOwnGroup();
+    if (timedOut) signalGroup(process.pid);
   }
 }
 
@@ -299,12 +300,4 @@ function callbackHere(
       saveMeta: (meta) => hooks.saveMeta?.(attempt.payload.id, meta) ?? Promise.resolve(),
     });
   return bounded(promise, crash, remaining(startedAt, callback.timeout));
-}
-
-function killOwnGroup(): void {
-  try {
-    process.kill(-process.pid, 'SIGKILL');
-  } catch {
-    process.kill(process.pid, 'SIGKILL');
-  }
 }

@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
+import { signalGroup } from '../process-group.js';
 import { settledWithin } from './deadline.js';
 import {
   encodeMessage,
@@ -216,7 +217,7 @@ export class HorseExecutor implements Executor {
     }
     if (!this.running || !this.child?.pid) return false;
     this.running.killReason ??= reason;
-    killGroup(this.child.pid);
+    signalGroup(this.child.pid);
     return true;
   }
 
@@ -243,22 +244,10 @@ export class HorseExecutor implements Executor {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    if (child.pid) killGroup(child.pid);
+    if (child.pid) signalGroup(child.pid);
     await exited;
   }
 }
 
 const EXIT_DRAIN_MS = 100;
 const SIGKILL = constants.signals.SIGKILL;
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, fstatSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
+import { signalGroup } from '../../process-group.js';
 import { detectPythonRq, type PythonRq } from './python-rq.js';
 import {
   DEFAULT_SERIALIZER,
@@ -235,7 +236,7 @@ export class LocalWorkers {
       entry.info = { ...entry.info, stopRequested: true };
       killGroup(entry.child);
     } else {
-      signalGroup(entry.child, signal);
+      if (entry.child.pid) signalGroup(entry.child.pid, signal);
     }
     this.publish();
     return true;
@@ -369,13 +370,5 @@ export class LocalWorkers {
 }
 
 function killGroup(child: ChildProcess): void {
-  signalGroup(child, 'SIGKILL');
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid) process.kill(-child.pid, signal);
-  } catch {
-    child.kill(signal);
-  }
+  if (child.pid) signalGroup(child.pid, 'SIGKILL');
 }
