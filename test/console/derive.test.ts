@@ -193,6 +193,7 @@ function snapshotOf(workers: WorkerEntry[], takenAt = NOW): Snapshot {
     latencyMs: 1,
     durationMs: 1,
     roundTrips: 3,
+    commands: 0,
     cron: [],
     serverVersion: undefined,
     server: undefined,

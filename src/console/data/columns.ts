@@ -1,5 +1,12 @@
-import { escapeControl, formatCount, formatDuration } from '../text.js';
-import { ORPHAN_TEXT, type OrphanReason, type QueueRow, type WorkerFlag, type WorkerRow } from './derive.js';
+import { escapeControl, formatCount, formatDuration, sparkline } from '../text.js';
+import {
+  ORPHAN_TEXT,
+  type OrphanReason,
+  type QueueFlag,
+  type QueueRow,
+  type WorkerFlag,
+  type WorkerRow,
+} from './derive.js';
 import type { JobListKind, JobSummary } from './jobs.js';
 import type { RowFields, Sortable } from './table.js';
 import type { LayoutColumn } from './layout.js';
@@ -244,6 +251,35 @@ const count = (
   tone,
 });
 
+const TREND_WIDTH = 10;
+
+const QUEUE_FLAG_TEXT: Record<QueueFlag, string> = {
+  'no-worker': 'NO-WORKER',
+  growing: 'GROWING',
+  unregistered: 'unregistered',
+};
+
+const rate = (
+  id: string,
+  title: string,
+  pick: (r: QueueRow) => number | undefined,
+  priority: number,
+  tone?: (r: QueueRow) => Tone,
+): Column<QueueRow> => ({
+  id,
+  title,
+  width: title.length,
+  priority,
+  align: 'right',
+  sortValue: pick,
+  text: (r) => {
+    const value = pick(r);
+    if (value === undefined) return '';
+    return value === 0 ? '0' : value < 10 ? value.toFixed(1) : formatCount(Math.round(value));
+  },
+  tone,
+});
+
 export const QUEUE_COLUMNS: readonly Column<QueueRow>[] = [
   {
     id: 'name',
@@ -292,15 +328,51 @@ export const QUEUE_COLUMNS: readonly Column<QueueRow>[] = [
     text: (r) => (r.oldestAgeSeconds === undefined ? '' : formatDuration(r.oldestAgeSeconds)),
   },
   {
+    id: 'trend',
+    title: 'BACKLOG 5m',
+    width: TREND_WIDTH,
+    priority: 4,
+    sortValue: (r) => r.trend?.growing?.by,
+    text: (r) => (r.trend ? sparkline(compress(r.trend.backlog, TREND_WIDTH), TREND_WIDTH) : ''),
+    tone: (r) => (r.trend?.growing ? 'warn' : 'dim'),
+  },
+  rate('done', 'DONE/s', (r) => r.trend?.finishedPerSecond, 3),
+  rate(
+    'failRate',
+    'FAIL/s',
+    (r) => r.trend?.failedPerSecond,
+    2,
+    (r) => ((r.trend?.failedPerSecond ?? 0) > 0 ? 'bad' : 'normal'),
+  ),
+  {
+    id: 'errors',
+    title: 'ERR%',
+    width: 4,
+    priority: 4,
+    align: 'right',
+    sortValue: (r) => r.trend?.errorRate,
+    text: (r) => (r.trend?.errorRate === undefined ? '' : `${Math.round(r.trend.errorRate * 100)}%`),
+    tone: (r) => ((r.trend?.errorRate ?? 0) >= 0.1 ? 'bad' : 'normal'),
+  },
+  {
     id: 'flags',
     title: 'FLAGS',
     width: 5,
     priority: 1,
     sortValue: (r) => (r.flags.length === 0 ? undefined : r.flags.join(' ')),
-    text: (r) => r.flags.map((f) => (f === 'no-worker' ? 'NO-WORKER' : 'unregistered')).join(' '),
-    tone: (r) => (r.flags.includes('no-worker') ? 'bad' : 'dim'),
+    text: (r) => r.flags.map((f) => QUEUE_FLAG_TEXT[f]).join(' '),
+    tone: (r) => (r.flags.includes('no-worker') ? 'bad' : r.flags.includes('growing') ? 'warn' : 'dim'),
   },
 ];
+
+/** Keeps the last `width` slots' shape: each character is the largest of the slots it covers. */
+function compress(values: readonly number[], width: number): number[] {
+  if (values.length <= width) return [...values];
+  const per = values.length / width;
+  return Array.from({ length: width }, (_, i) =>
+    Math.max(...values.slice(Math.floor(i * per), Math.floor((i + 1) * per))),
+  );
+}
 
 export function workerFields(row: WorkerRow): RowFields {
   return {

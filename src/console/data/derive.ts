@@ -1,3 +1,4 @@
+import type { QueueTrend, QueueTrends } from './queue-trends.js';
 import type { RegistryCounts } from '../../model/registry.js';
 import { DEFAULT_SLOW, functionOf, isSlow, type RunStats, type SlowThresholds } from './runtimes.js';
 import type { CurrentJob, QueueEntry, Snapshot, StartedEntry, WorkerEntry } from './snapshot.js';
@@ -249,7 +250,7 @@ export function isConsumer(row: WorkerRow): boolean {
   return !row.ghost && !row.flags.some((f) => f === 'dead' || f === 'deaf' || f === 'stale');
 }
 
-export type QueueFlag = 'no-worker' | 'unregistered';
+export type QueueFlag = 'no-worker' | 'growing' | 'unregistered';
 
 export interface QueueRow extends RegistryCounts {
   name: string;
@@ -257,12 +258,15 @@ export interface QueueRow extends RegistryCounts {
   workers: number;
   oldestAgeSeconds: number | undefined;
   flags: QueueFlag[];
+  /** The last minutes, once two refreshes have been seen. */
+  trend: QueueTrend | undefined;
 }
 
 export function deriveQueueRows(
   snapshot: Snapshot,
   workerRows: readonly WorkerRow[],
   now: number,
+  trends?: QueueTrends,
 ): QueueRow[] {
   const listening = new Map<string, number>();
   for (const w of workerRows) {
@@ -272,7 +276,9 @@ export function deriveQueueRows(
   return snapshot.queues.map((q: QueueEntry): QueueRow => {
     const workers = listening.get(q.name) ?? 0;
     const flags: QueueFlag[] = [];
+    const trend = trends?.trend(q.name, now);
     if (q.queued > 0 && workers === 0) flags.push('no-worker');
+    if (trend?.growing) flags.push('growing');
     if (!q.known) flags.push('unregistered');
     return {
       name: q.name,
@@ -286,6 +292,7 @@ export function deriveQueueRows(
       workers,
       oldestAgeSeconds: q.queued > 0 ? ageSeconds(q.oldestEnqueuedAt, now) : undefined,
       flags,
+      trend,
     };
   });
 }

@@ -4,6 +4,8 @@ import { readSnapshot, type Snapshot, type SnapshotRequest } from './snapshot.js
 import { countersOf, pushSample, rateBetween, type Counters, type RateSample } from './rates.js';
 import type { JobPageRequest } from './jobs.js';
 import { RuntimeBook } from './runtimes.js';
+import { QueueTrends } from './queue-trends.js';
+import { refreshPace, type RefreshPace } from './refresh-budget.js';
 import { sampleFinishedRuns } from './runtime-sampler.js';
 import { latestResult } from '../../model/results.js';
 import { decompress } from '../../model/serializer.js';
@@ -23,7 +25,16 @@ export interface PollerState {
   serverVersion: string | undefined;
   rates: RateSample[];
   ticks: number;
+  /** The interval in use: the asked one, or longer at scale (see refresh-budget.ts). */
   intervalMs: number;
+  /** The interval asked for (`--interval`). */
+  askedIntervalMs: number;
+  paceReason: RefreshPace['reason'];
+  /** While frozen (the `Z` key), no periodic refresh: when it froze (ms). */
+  frozenAt: number | undefined;
+  /** Per-queue backlog and rates over the last minutes. */
+  trends: QueueTrends;
+  trendsVersion: number;
   /** Behind Sentinel: the primary's address now (it changes with a failover). */
   primary?: string;
   /** Usual run times per function, learnt from finished jobs (the SLOW flag). */
@@ -81,6 +92,7 @@ export class Poller {
   private infoWanted = true;
   /** Counts connections: a snapshot read across a reconnect may come from a new server. */
   private epoch = 0;
+  private readMsAverage: number | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -106,6 +118,11 @@ export class Poller {
       rates: [],
       ticks: 0,
       intervalMs: options.intervalMs ?? 1000,
+      askedIntervalMs: options.intervalMs ?? 1000,
+      paceReason: undefined,
+      frozenAt: undefined,
+      trends: new QueueTrends(),
+      trendsVersion: 0,
       runtimes: new RuntimeBook(),
       runtimesVersion: 0,
     };
@@ -141,6 +158,20 @@ export class Poller {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * Freezing stops the periodic refresh so the picture holds still while someone reads it;
+   * what they ask for (a refresh, another page, an action's effect) still loads.
+   */
+  setFrozen(frozen: boolean): void {
+    if (frozen === (this.state.frozenAt !== undefined)) return;
+    this.state = { ...this.state, frozenAt: frozen ? Date.now() : undefined };
+    if (frozen) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.emit();
+    } else this.refreshNow();
   }
 
   /** What the screen needs beyond the base snapshot; a change refreshes at once. */
@@ -219,8 +250,22 @@ export class Poller {
       if (this.counters)
         rates = pushSample(rates, { at: snapshot.takenAt, ...rateBetween(this.counters, counters) });
       this.counters = counters;
+      this.state.trends.record(snapshot.queues, snapshot.takenAt, (q) =>
+        q.queued > 0 && q.oldestEnqueuedAt
+          ? Math.max(0, (snapshot.takenAt - q.oldestEnqueuedAt.getTime()) / 1000)
+          : undefined,
+      );
+      // A read's time is noisy (GC, a busy machine): pace by a moving average of it.
+      this.readMsAverage =
+        this.readMsAverage === undefined
+          ? snapshot.durationMs
+          : 0.7 * this.readMsAverage + 0.3 * snapshot.durationMs;
+      const pace = refreshPace(this.state.askedIntervalMs, snapshot.commands, this.readMsAverage);
       this.state = {
         ...this.state,
+        intervalMs: pace.intervalMs,
+        paceReason: pace.reason,
+        trendsVersion: this.state.trends.version,
         snapshot,
         rates,
         serverVersion: snapshot.serverVersion ?? this.state.serverVersion,
@@ -243,6 +288,7 @@ export class Poller {
       void this.tick();
       return;
     }
+    if (this.state.frozenAt !== undefined) return;
     const wait = Math.max(50, this.state.intervalMs - (Date.now() - began));
     this.timer = setTimeout(() => void this.tick(), wait);
   }
@@ -266,6 +312,7 @@ export class Poller {
     );
     // Counter deltas across an outage would show a bogus spike.
     this.counters = undefined;
+    this.state.trends.forgetCounters();
     this.state = { ...this.state, ticks: this.state.ticks + 1 };
   }
 

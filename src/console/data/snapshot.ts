@@ -90,6 +90,8 @@ export interface Snapshot {
   latencyMs: number;
   durationMs: number;
   roundTrips: number;
+  /** Redis commands this read sent (what the console's refresh budget is counted in). */
+  commands: number;
   serverVersion: string | undefined;
   /** Read with the version (first tick, after each reconnect). */
   server: ServerIdentity | undefined;
@@ -312,6 +314,7 @@ export async function readSnapshot(redis: Redis, request: SnapshotRequest = {}):
     latencyMs,
     durationMs: performance.now() - started,
     roundTrips,
+    commands: r1.length + r2.replies.length + r3.length,
     serverVersion,
     server,
     suspended,
