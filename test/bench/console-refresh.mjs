@@ -30,6 +30,7 @@ const SIZES = [
   { workers: 1000, queues: 200 },
 ];
 const REFRESHES = Number(process.env.BENCH_CONSOLE_REFRESHES ?? 20);
+const KEYSTROKES = 20;
 
 async function writeData(client, size) {
   const now = formatTimestamp(new Date());
@@ -112,7 +113,17 @@ class FakeStdout extends EventEmitter {
 }
 class FakeStdin extends EventEmitter {
   isTTY = true;
-  read = () => null;
+  data = null;
+  read = () => {
+    const data = this.data;
+    this.data = null;
+    return data;
+  };
+  write = (data) => {
+    this.data = data;
+    this.emit('readable');
+    this.emit('data', data);
+  };
   setEncoding() {}
   setRawMode() {}
   resume() {}
@@ -177,6 +188,7 @@ async function measure(redis, size) {
   const poller = new Poller(client, { intervalMs: 3_600_000 });
   const actions = new ActionCenter(client);
   const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
   const app = render(
     React.createElement(ConsoleApp, {
       poller,
@@ -188,7 +200,7 @@ async function measure(redis, size) {
     }),
     {
       stdout,
-      stdin: new FakeStdin(),
+      stdin,
       stderr: new FakeStdout(),
       debug: true,
       exitOnCtrlC: false,
@@ -205,10 +217,24 @@ async function measure(redis, size) {
     if (stdout.frames === frames) throw new Error('a refresh wrote no frame');
     frameMs.push(performance.now() - t0);
   }
+  // A keystroke as a person feels it: from the key arriving to the next frame written
+  // (React's render of the moved cursor, Ink's layout and output), between refreshes.
+  const keyMs = [];
+  for (let i = 0; i < KEYSTROKES; i++) {
+    const frames = stdout.frames;
+    const t0 = performance.now();
+    stdin.write(i % 2 ? 'k' : 'j');
+    while (stdout.frames === frames) {
+      if (performance.now() - t0 > 5000) throw new Error('a keystroke wrote no frame');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    keyMs.push(performance.now() - t0);
+    await new Promise((resolve) => setTimeout(resolve, 40)); // past Ink's 30 fps throttle
+  }
   app.unmount();
   poller.stop();
   client.disconnect();
-  return { ...size, readMs, roundTrips, commands, deriveMs, frameMs };
+  return { ...size, readMs, roundTrips, commands, deriveMs, frameMs, keyMs };
 }
 
 function pad(text, width) {
@@ -232,12 +258,12 @@ async function main() {
     for (const size of SIZES) rows.push(await measure(redis, size));
     console.log('');
     console.log(
-      '| workers | queues | round trips / refresh | Redis commands / refresh | snapshot read ms (median / p95) | derive ms (median) | refresh → frame ms (median / p95) |',
+      '| workers | queues | round trips / refresh | Redis commands / refresh | snapshot read ms (median / p95) | derive ms (median) | refresh → frame ms (median / p95) | keystroke → frame ms (median / p95) |',
     );
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows) {
       console.log(
-        `| ${pad(r.workers, 5)} | ${pad(r.queues, 4)} | ${r.roundTrips.toFixed(0)} | ${r.commands.toFixed(0)} | ${median(r.readMs).toFixed(1)} / ${p95(r.readMs).toFixed(1)} | ${median(r.deriveMs).toFixed(2)} | ${median(r.frameMs).toFixed(1)} / ${p95(r.frameMs).toFixed(1)} |`,
+        `| ${pad(r.workers, 5)} | ${pad(r.queues, 4)} | ${r.roundTrips.toFixed(0)} | ${r.commands.toFixed(0)} | ${median(r.readMs).toFixed(1)} / ${p95(r.readMs).toFixed(1)} | ${median(r.deriveMs).toFixed(2)} | ${median(r.frameMs).toFixed(1)} / ${p95(r.frameMs).toFixed(1)} | ${median(r.keyMs).toFixed(1)} / ${p95(r.keyMs).toFixed(1)} |`,
       );
     }
     const trips = new Set(rows.map((r) => r.roundTrips));
