@@ -187,6 +187,8 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
         serverVersion={poll.serverVersion}
         latencyMs={snapshot?.latencyMs}
         intervalMs={poll.intervalMs}
+        pace={poll.paceReason}
+        frozenAt={poll.frozenAt}
         connection={poll.connection}
         since={poll.since}
         lastError={poll.lastError}

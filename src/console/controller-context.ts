@@ -31,6 +31,7 @@ export interface ControllerContext {
   pythonRq: PythonRq;
   detectPython: () => void;
   refresh: () => void;
+  toggleFreeze: () => void;
   /** Stops the jobs filter's registry search, keeping what it found. */
   cancelSearch: () => void;
   notify: (text: string) => void;

@@ -363,6 +363,8 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
     }
     case 'app.refresh':
       return ctx.refresh();
+    case 'app.freeze':
+      return ctx.toggleFreeze();
     case 'app.quit':
       return ctx.quit();
     default:

@@ -54,6 +54,7 @@ export type BindingId =
   | 'table.scrollRight'
   | 'app.quit'
   | 'app.refresh'
+  | 'app.freeze'
   | 'action.killHorse'
   | 'action.stopJob'
   | 'action.gracefulStop'
@@ -328,6 +329,13 @@ export const KEYMAP: readonly Binding[] = [
     contexts: ['workers', 'queues'],
   },
   { id: 'app.refresh', keys: ['ctrl+l'], label: '', help: 'Refresh now.', contexts: SCREENS },
+  {
+    id: 'app.freeze',
+    keys: ['Z'],
+    label: 'freeze',
+    help: 'Freeze the picture (no periodic refresh) to read it; again to resume. What you open or do still loads.',
+    contexts: SCREENS,
+  },
   {
     id: 'app.quit',
     keys: ['q', 'ctrl+c'],

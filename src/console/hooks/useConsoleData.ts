@@ -79,6 +79,7 @@ export function useConsoleData(sources: ConsoleDataSources): ConsoleData {
     [localState.workers],
   );
   const runtimes = poll.runtimes;
+  const trends = poll.trends;
   const runtimesVersion = poll.runtimesVersion;
   const slowThresholds = sources.slow ?? DEFAULT_SLOW;
   const allWorkers = useMemo(
@@ -99,8 +100,9 @@ export function useConsoleData(sources: ConsoleDataSources): ConsoleData {
   );
   const orphanMap = useMemo(() => new Map(orphans.map((o) => [o.id, o])), [orphans]);
   const allQueues = useMemo(
-    () => (snapshot ? deriveQueueRows(snapshot, allWorkers, snapshot.takenAt) : []),
-    [snapshot, allWorkers],
+    // The trends are recorded with each snapshot: a new snapshot is a new trend.
+    () => (snapshot ? deriveQueueRows(snapshot, allWorkers, snapshot.takenAt, trends) : []),
+    [snapshot, allWorkers, trends],
   );
   const totals = useMemo(
     () => (snapshot ? deriveTotals(allWorkers, allQueues, orphans) : undefined),

@@ -105,6 +105,7 @@ export function useControllerContext(
       });
     },
     refresh: () => poller.refreshNow(),
+    toggleFreeze: () => poller.setFrozen(poller.getState().frozenAt === undefined),
     cancelSearch: () => sources.search?.cancel(),
     notify: (text) => {
       setNotice(stampNotice(text));

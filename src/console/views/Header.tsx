@@ -2,6 +2,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { ConnectionState } from '../data/poller.js';
 import type { Totals } from '../data/derive.js';
+import { REDIS_CPU_BUDGET, type RefreshPace } from '../data/refresh-budget.js';
 import { hintKey, type ScreenId } from '../keymap.js';
 import { escapeControl, formatClock, formatCount, formatDuration, formatRate } from '../text.js';
 
@@ -11,6 +12,10 @@ export interface HeaderProps {
   serverVersion: string | undefined;
   latencyMs: number | undefined;
   intervalMs: number;
+  /** Why the interval is longer than asked (a large fleet), if it is. */
+  pace: RefreshPace['reason'];
+  /** Frozen by `Z` since then (ms). */
+  frozenAt: number | undefined;
   connection: ConnectionState;
   since: number;
   lastError: string | undefined;
@@ -32,6 +37,26 @@ export interface HeaderProps {
 function suspendedHint(readOnly: boolean): string {
   const key = hintKey('action.suspendToggle', { readOnly });
   return key ? ` (${key} resumes)` : '';
+}
+
+const PACE_TEXT: Record<NonNullable<RefreshPace['reason']>, string> = {
+  'redis-budget': `paced: Redis ≤${REDIS_CPU_BUDGET * 100}%`,
+  'slow-read': 'paced: slow reads',
+};
+
+function Refresh(props: HeaderProps): React.JSX.Element {
+  if (props.frozenAt !== undefined) {
+    const key = hintKey('app.freeze', { readOnly: props.readOnly });
+    return (
+      <Text color="yellow" bold>
+        FROZEN at {formatClock(new Date(props.frozenAt))}
+        {key ? ` (${key} resumes)` : ''}
+      </Text>
+    );
+  }
+  const every = `every ${formatDuration(props.intervalMs / 1000)}`;
+  if (!props.pace) return <Text>{every}</Text>;
+  return <Text color="yellow">{`${every} (${PACE_TEXT[props.pace]})`}</Text>;
 }
 
 function Sep(): React.JSX.Element {
@@ -63,7 +88,7 @@ export function Header(props: HeaderProps): React.JSX.Element {
         <Sep />
         <Text>rtt {props.latencyMs === undefined ? '-' : `${props.latencyMs.toFixed(1)}ms`}</Text>
         <Sep />
-        <Text>every {formatDuration(props.intervalMs / 1000)}</Text>
+        <Refresh {...props} />
         {props.readOnly ? (
           <>
             <Sep />
