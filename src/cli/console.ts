@@ -1,6 +1,8 @@
 import { RqtsError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, readConnectionOptions, resolveCliRedisUrl } from './connection-options.js';
+import type { CliSettings } from './settings.js';
+import { parseContextArgs } from '../console/data/context-args.js';
 
 export const consoleCommand = defineCommand({
   name: 'console',
@@ -12,9 +14,15 @@ export const consoleCommand = defineCommand({
     'rqts console',
     'rqts console --url redis://:secret@redis.internal:6379/0 --read-only',
     'rqts console --demo',
+    'rqts console -u prod=redis://prod.internal:6379/0 -u staging=redis://staging.internal:6379/0',
   ],
   flags: {
     ...connectionFlags,
+    url: {
+      ...connectionFlags.url,
+      multiple: true,
+      description: `${connectionFlags.url.description}. Repeat it to watch several Redis at once, each a context named NAME=URL or after its host:port (@ switches; CONSOLE_CONTEXTS in the settings module names them too)`,
+    },
     readOnly: {
       type: 'boolean',
       description:
@@ -75,8 +83,18 @@ export const consoleCommand = defineCommand({
         'Give a factor of at least 1 and a floor of 0 seconds or more',
       );
     }
-    const { settings, paths } = await readConnectionOptions(flags);
-    const url = resolveCliRedisUrl(flags, settings);
+    const { settings, paths } = await readConnectionOptions({ ...flags, url: flags.url[0] });
+    const urls = flags.url;
+    const fromCommandLine = urls.length > 0 && !(urls.length === 1 && urls[0] === io.env.RQ_REDIS_URL);
+    const target = { ...flags, url: undefined };
+    const contexts = consoleContexts(urls, fromCommandLine, settings, target);
+    if (contexts && flags.demo)
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        '--demo watches one Redis, not several contexts',
+        'Drop --demo, or give it at most one --url',
+      );
+    const url = contexts?.[0]?.url ?? resolveCliRedisUrl({ ...target, url: urls[0] }, settings);
     const explicitPaths = paths.length === 1 && paths[0] === '.' ? [] : paths;
     // Loaded on demand: other subcommands should not pay for Ink and React at start-up.
     // React's development build re-checks everything on each render; an on-call console
@@ -87,6 +105,7 @@ export const consoleCommand = defineCommand({
     const { runConsole } = await import('../console/run.js');
     return runConsole({
       url,
+      contexts,
       readOnly: flags.readOnly,
       intervalMs: flags.interval * 1000,
       slow: { factor: flags.slowFactor, floorSeconds: flags.slowFloor },
@@ -94,10 +113,44 @@ export const consoleCommand = defineCommand({
       demo: flags.demo,
       // Only a URL given on the command line points the demo at a server: RQ_REDIS_URL in a
       // shell profile (often production's) must not.
-      demoUrl:
-        flags.demo && flags.url !== undefined && flags.url !== io.env.RQ_REDIS_URL ? flags.url : undefined,
+      demoUrl: flags.demo && fromCommandLine ? urls[0] : undefined,
       paths: explicitPaths,
       serializer: flags.serializer,
     });
   },
 });
+
+/**
+ * The contexts to watch, or undefined for the one Redis of old: several -u (or one named
+ * -u NAME=URL) on the command line, else CONSOLE_CONTEXTS from the settings module (before
+ * RQ_REDIS_URL: it is the console's own setting, named by -c). Each URL gets --tls-* as a
+ * single --url would; a settings context keeps its own TLS files and SENTINEL.
+ */
+export function consoleContexts(
+  urls: readonly string[],
+  fromCommandLine: boolean,
+  settings: CliSettings,
+  flags: Parameters<typeof resolveCliRedisUrl>[0],
+): { name: string; url: string }[] | undefined {
+  if (fromCommandLine) {
+    const specs = parseContextArgs(urls);
+    const named = urls.length === 1 && specs[0]?.url !== urls[0];
+    if (urls.length < 2 && !named) return undefined;
+    if (flags.sentinel && flags.sentinel.length > 0)
+      throw new RqtsError(
+        'BAD_ARGUMENT',
+        '--sentinel names one Redis, and several --url were given',
+        'Give each context as -u NAME=redis+sentinel://host:port,host:port/MASTER/0',
+      );
+    return specs.map((spec) => ({
+      name: spec.name,
+      url: resolveCliRedisUrl({ ...flags, url: spec.url }, {}),
+    }));
+  }
+  const named = settings.consoleContexts;
+  if (!named) return undefined;
+  return Object.entries(named).map(([name, own]) => ({
+    name,
+    url: resolveCliRedisUrl({ url: undefined }, own, {}),
+  }));
+}

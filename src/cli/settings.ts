@@ -29,7 +29,66 @@ export interface CliSettings {
   sentryDsn?: string;
   /** DICT_CONFIG: logging configuration, passed through unparsed for the logging module. */
   dictConfig?: unknown;
+  /**
+   * CONSOLE_CONTEXTS: the Redis servers `rqts console` watches at once, by name. Each is a URL
+   * or an object of this module's connection names (REDIS_URL, REDIS_HOST…, REDIS_SSL_*, SENTINEL).
+   */
+  consoleContexts?: Record<string, CliSettings>;
 }
+
+/** The names a CONSOLE_CONTEXTS entry may hold: the connection part of a settings module. */
+const CONTEXT_NAMES = new Set([
+  'REDIS_URL',
+  'REDIS_HOST',
+  'REDIS_PORT',
+  'REDIS_DB',
+  'REDIS_PASSWORD',
+  'REDIS_SSL',
+  'REDIS_SSL_CA_CERTS',
+  'REDIS_SSL_CERTFILE',
+  'REDIS_SSL_KEYFILE',
+  'REDIS_SSL_CERT_REQS',
+  'SENTINEL',
+]);
+
+/** CONSOLE_CONTEXTS = {name: 'redis://…' | {REDIS_URL | REDIS_HOST… | SENTINEL…}}, in its order. */
+export function consoleContextSettings(
+  value: unknown,
+  file: string,
+): Record<string, CliSettings> | undefined {
+  if (value === undefined || value === null) return undefined;
+  const bad = (what: string): RqtsError =>
+    new RqtsError(
+      'BAD_ARGUMENT',
+      `CONSOLE_CONTEXTS in settings module ${file} ${what}`,
+      `Fix CONSOLE_CONTEXTS in ${file}, e.g. CONSOLE_CONTEXTS = {prod: 'redis://prod:6379/0', staging: {REDIS_URL: 'redis://staging:6379/0'}}`,
+    );
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw bad(`must be an object, not ${JSON.stringify(value)}`);
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) throw bad('names no context');
+  const contexts: Record<string, CliSettings> = {};
+  for (const [name, entry] of entries) {
+    if (!CONTEXT_NAME.test(name))
+      throw bad(`has a context named ${JSON.stringify(name)}: use letters, digits, . _ -`);
+    if (typeof entry === 'string') {
+      contexts[name] = { file, redisUrl: entry };
+      continue;
+    }
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry))
+      throw bad(
+        `.${name} must be a URL or an object of REDIS_URL, REDIS_HOST…, SENTINEL, not ${JSON.stringify(entry)}`,
+      );
+    const unknown = Object.keys(entry).find((k) => !CONTEXT_NAMES.has(k));
+    if (unknown !== undefined)
+      throw bad(`.${name} has ${unknown}; a context takes ${[...CONTEXT_NAMES].join(', ')}`);
+    contexts[name] = parseSettings(entry as Record<string, unknown>, `${file} (CONSOLE_CONTEXTS.${name})`);
+  }
+  return contexts;
+}
+
+/** What a context may be called: it is typed after -u NAME= and shown in the header. */
+export const CONTEXT_NAME = /^[A-Za-z0-9][\w.-]*$/;
 
 const EXTENSIONS = ['.js', '.mjs', '.cjs'];
 
@@ -131,6 +190,7 @@ export function parseSettings(values: Record<string, unknown>, file: string): Cl
     name: text('NAME'),
     sentryDsn: text('SENTRY_DSN'),
     dictConfig: values.DICT_CONFIG ?? undefined,
+    consoleContexts: consoleContextSettings(values.CONSOLE_CONTEXTS, file),
   };
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
 }

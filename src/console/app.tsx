@@ -23,6 +23,8 @@ import { useControllerContext, type ExitOutcome } from './hooks/useControllerCon
 import { useKeyDispatch } from './hooks/useKeyDispatch.js';
 import { consoleLayout, MIN_COLUMNS, MIN_ROWS } from './hooks/layout.js';
 import { Header } from './views/Header.js';
+import { ContextSwitcher } from './views/ContextSwitcher.js';
+import type { ContextsView } from './data/contexts.js';
 import { Footer } from './views/Footer.js';
 import { StatusLine, statusShown } from './views/StatusLine.js';
 import { ConfirmDialog, FilterPrompt, LaunchDialog, QuitDialog } from './views/Dialogs.js';
@@ -61,6 +63,8 @@ export interface ConsoleAppProps {
   checkFunctions?: (spec: ParsedLaunch) => Promise<FunctionCheck>;
   /** Searches a whole registry for the jobs filter; without it the filter covers the page. */
   search?: JobSearch;
+  /** Several Redis at once: the context on screen, every context's summary, the switch. */
+  contexts?: ContextsView;
 }
 
 // The console's frame: the data hooks feed one screen component, the dialogs, the status
@@ -77,11 +81,19 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
     (poll.connection === 'connecting' && !totals) ||
     Boolean(snapshot?.suspended) ||
     restartShown;
-  const { width, bodyHeight, pageSize, sparkWidth, tooSmall } = consoleLayout(size, ui, bannerShown);
+  const summaries = props.contexts?.state.summaries;
+  const { width, bodyHeight, pageSize, sparkWidth, tooSmall } = consoleLayout(
+    size,
+    ui,
+    bannerShown,
+    summaries?.length ?? 0,
+  );
   const text = useScreenText(ui, data, width, readOnly);
   const { inputs, model } = useModel(ui, data, text, pageSize);
   useJobRequests(poller, props.search, ui, model, pageSize);
-  const { ctx, notice } = useControllerContext(props, data, ui, dispatch, model, bodyHeight);
+  const controller = useControllerContext(props, data, ui, dispatch, model, bodyHeight);
+  const { notice } = controller;
+  const ctx = props.contexts ? { ...controller.ctx, contexts: props.contexts } : controller.ctx;
   useKeyDispatch(ctx, uiRef, inputs);
   const windows = useScrollWindows(
     {
@@ -209,11 +221,21 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
         note={props.note}
         restart={restartShown ? events.restart?.text : undefined}
         now={now}
+        context={props.contexts?.state.active}
+        summaries={summaries}
       />
       {screen}
       {layer?.type === 'confirm' ? <ConfirmDialog layer={layer} width={width} /> : null}
       {layer?.type === 'launch' ? (
         <LaunchDialog layer={layer} width={width} python={localState.python} />
+      ) : null}
+      {layer?.type === 'switcher' && props.contexts ? (
+        <ContextSwitcher
+          summaries={props.contexts.state.summaries}
+          active={props.contexts.state.active}
+          cursor={layer.cursor}
+          width={width}
+        />
       ) : null}
       {layer?.type === 'quit' ? (
         <QuitDialog

@@ -1,3 +1,4 @@
+import type { ContextsView } from './data/contexts.js';
 import type { ActionCenter } from './data/actions.js';
 import type { OrphanedJob, WorkerRow } from './data/derive.js';
 import type { PythonRq } from './data/python-rq.js';
@@ -38,4 +39,6 @@ export interface ControllerContext {
   quit: () => void;
   stopLaunchedAndQuit: () => void;
   leaveLaunchedAndQuit: () => void;
+  /** Several Redis at once: which is on screen, the others' summaries, and the switch. */
+  contexts?: ContextsView;
 }

@@ -15,6 +15,7 @@ import {
   type Layer,
   type FilterTarget,
   type TableId,
+  type UiAction,
   type UiState,
 } from './ui-state.js';
 
@@ -71,7 +72,8 @@ export function handleInput(input: string, key: KeyInfo, context: () => Controll
   }
 }
 
-export function handleKey(input: string, key: KeyInfo, ctx: ControllerContext): void {
+export function handleKey(input: string, key: KeyInfo, context: ControllerContext): void {
+  const ctx = namingTheContext(context);
   const layer = ctx.ui.layer;
   const id = resolveKey(layer ? layer.type : ctx.ui.screen, input, key, { readOnly: ctx.readOnly });
   if (layer) return handleLayerKey(layer, id, input, key, ctx);
@@ -84,6 +86,22 @@ export function handleKey(input: string, key: KeyInfo, ctx: ControllerContext): 
   // In --read-only an action key does nothing: say so rather than stay silent.
   if (ctx.readOnly && resolveKey(ctx.ui.screen, input, key) !== undefined)
     ctx.notify(`read-only: ${keyName(input, key) ?? input} is disabled`);
+}
+
+/**
+ * With several contexts, every confirmation says which Redis it acts on ("Kill the horse of
+ * this worker on prod?"): whichever key opened it (action keys, bulk keys, the next step).
+ */
+function namingTheContext(ctx: ControllerContext): ControllerContext {
+  const name = ctx.contexts?.state.active;
+  if (name === undefined) return ctx;
+  const dispatch = (action: UiAction): void => {
+    if (action.type !== 'openLayer' || action.layer.type !== 'confirm') return ctx.dispatch(action);
+    const request = action.layer.request;
+    const title = `${request.title.replace(/\?$/, '')} on ${escapeControl(name)}?`;
+    ctx.dispatch({ ...action, layer: { ...action.layer, request: { ...request, title } } });
+  };
+  return { ...ctx, dispatch };
 }
 
 function handleLayerKey(
@@ -187,6 +205,21 @@ function handleLayerKey(
             type: 'updateLayer',
             layer: { ...layer, error: undefined, draft: { ...layer.draft, [name]: value + input } },
           });
+      }
+      return;
+    }
+    case 'switcher': {
+      const names = ctx.contexts?.state.summaries.map((c) => c.name) ?? [];
+      if (id === 'switcher.up' || id === 'switcher.down') {
+        const by = id === 'switcher.up' ? -1 : 1;
+        const cursor = (layer.cursor + by + names.length) % Math.max(1, names.length);
+        return dispatch({ type: 'updateLayer', layer: { ...layer, cursor } });
+      }
+      if (id === 'switcher.cancel') return dispatch({ type: 'closeLayer' });
+      if (id === 'switcher.switch') {
+        const name = names[layer.cursor];
+        dispatch({ type: 'closeLayer' });
+        if (name !== undefined && name !== ctx.contexts?.state.active) ctx.contexts?.switchTo(name);
       }
       return;
     }
@@ -365,6 +398,13 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
       return ctx.refresh();
     case 'app.freeze':
       return ctx.toggleFreeze();
+    case 'app.contexts': {
+      const contexts = ctx.contexts;
+      if (!contexts)
+        return ctx.notify('One Redis only: give several -u URL (or CONSOLE_CONTEXTS) to switch between them');
+      const at = contexts.state.summaries.findIndex((c) => c.name === contexts.state.active);
+      return dispatch({ type: 'openLayer', layer: { type: 'switcher', cursor: Math.max(0, at) } });
+    }
     case 'app.quit':
       return ctx.quit();
     default:

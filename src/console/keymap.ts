@@ -4,7 +4,7 @@
 
 export type ScreenId = 'workers' | 'queues' | 'jobs' | 'detail' | 'logs' | 'events' | 'cron' | 'help';
 /** Layers that sit on top of a screen and take every key while open. */
-export type LayerId = 'confirm' | 'launch' | 'filter' | 'quit';
+export type LayerId = 'confirm' | 'launch' | 'filter' | 'quit' | 'switcher';
 export type Context = ScreenId | LayerId;
 
 export const SCREENS: readonly ScreenId[] = [
@@ -55,6 +55,7 @@ export type BindingId =
   | 'app.quit'
   | 'app.refresh'
   | 'app.freeze'
+  | 'app.contexts'
   | 'action.killHorse'
   | 'action.stopJob'
   | 'action.gracefulStop'
@@ -83,7 +84,11 @@ export type BindingId =
   | 'filter.toggleRegex'
   | 'quit.stopWorkers'
   | 'quit.leaveWorkers'
-  | 'quit.cancel';
+  | 'quit.cancel'
+  | 'switcher.up'
+  | 'switcher.down'
+  | 'switcher.switch'
+  | 'switcher.cancel';
 
 type Lower =
   | 'a'
@@ -337,6 +342,13 @@ export const KEYMAP: readonly Binding[] = [
     contexts: SCREENS,
   },
   {
+    id: 'app.contexts',
+    keys: ['@'],
+    label: '',
+    help: 'Switch context: list the Redis servers this console watches (-u a -u b, CONSOLE_CONTEXTS) with their health and summary; Enter puts one on screen.',
+    contexts: SCREENS,
+  },
+  {
     id: 'app.quit',
     keys: ['q', 'ctrl+c'],
     label: 'quit',
@@ -586,6 +598,22 @@ export const KEYMAP: readonly Binding[] = [
     label: 'cancel',
     help: 'Stay in the console.',
     contexts: ['quit'],
+  },
+  { id: 'switcher.up', keys: ['up', 'k'], label: '', help: 'Previous context.', contexts: ['switcher'] },
+  { id: 'switcher.down', keys: ['down', 'j'], label: '', help: 'Next context.', contexts: ['switcher'] },
+  {
+    id: 'switcher.switch',
+    keys: ['enter'],
+    label: 'switch',
+    help: 'Put the selected context on screen.',
+    contexts: ['switcher'],
+  },
+  {
+    id: 'switcher.cancel',
+    keys: ['escape', '@', 'q'],
+    label: 'close',
+    help: 'Close the context list, staying where you are.',
+    contexts: ['switcher'],
   },
 ];
 

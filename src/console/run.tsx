@@ -1,12 +1,11 @@
 import type { SlowThresholds } from './data/runtimes.js';
 import { render } from 'ink';
-import { describeTarget, parseRedisUrl } from '../redis/connection.js';
+import { parseRedisUrl } from '../redis/connection.js';
 import { RqtsError } from '../errors.js';
-import { ConsoleApp, type ExitOutcome } from './app.js';
-import { ActionCenter } from './data/actions.js';
-import { createConsoleClient, Poller } from './data/poller.js';
-import { JobSearch } from './data/job-search.js';
-import { LocalWorkers, type WorkerCommandBuilder } from './data/local-workers.js';
+import type { ExitOutcome } from './app.js';
+import { ContextsConsole } from './contexts-app.js';
+import { ContextSet, createContext, type ConsoleContext, type ContextSpec } from './data/contexts.js';
+import type { LocalWorkers, WorkerCommandBuilder } from './data/local-workers.js';
 import {
   DEMO_TASKS_DIR,
   DemoFeeder,
@@ -17,7 +16,6 @@ import {
   type DemoRedis,
 } from './data/demo.js';
 import { checkConsoleAccess } from './data/access.js';
-import { checkQueuedFunctions } from './data/function-check.js';
 
 // `rqts console` as a library call: checks the terminal, connects (never failing on an
 // unreachable Redis: the header says so and it reconnects), draws on the alternate screen,
@@ -25,6 +23,8 @@ import { checkQueuedFunctions } from './data/function-check.js';
 
 export interface ConsoleOptions {
   url: string;
+  /** Several Redis at once (`-u a -u b`, CONSOLE_CONTEXTS): each its own context; `url` is then unused. */
+  contexts?: readonly ContextSpec[];
   readOnly?: boolean;
   /** Poll interval in milliseconds. */
   intervalMs?: number;
@@ -66,29 +66,28 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
       'Run it in a terminal; for scripts use rqts info (add --json for machine-readable output)',
     );
   }
-  parseRedisUrl(options.url); // a malformed URL is one clear line, before touching the screen
+  const specs = options.contexts ?? [{ name: 'default', url: options.url }];
+  // A malformed URL is one clear line, before touching the screen.
+  for (const spec of specs) parseRedisUrl(spec.url);
   let demo: DemoRedis | undefined;
-  let url = options.url;
   if (options.demo) {
     demo = await prepareDemoRedis({ sharedUrl: options.demoUrl });
-    url = demo.url;
     if (demo.warning) stderr.write(`Warning: ${demo.warning}\n`);
   } else {
-    await checkConsoleAccess(url);
+    await Promise.all(specs.map((spec) => checkConsoleAccess(spec.url)));
   }
-  const display = describeTarget(url);
-  const client = createConsoleClient(url);
-  const poller = new Poller(client, { intervalMs: options.intervalMs });
   const readOnly = options.readOnly ?? false;
   const paths = options.demo ? [DEMO_TASKS_DIR, ...(options.paths ?? [])] : (options.paths ?? []);
-  const local = readOnly
-    ? undefined
-    : new LocalWorkers({ url, builder: options.workerCommand, paths, serializer: options.serializer });
-  const actions = new ActionCenter(client, {
-    isLaunched: (name) => local?.names().has(name) ?? false,
-    signalLaunched: (name, signal) => local?.signal(name, signal) ?? false,
-    onChanged: () => poller.refreshNow(),
-  });
+  const contexts = (demo ? [{ name: 'demo', url: demo.url }] : specs).map((spec) =>
+    createContext(spec, {
+      intervalMs: options.intervalMs,
+      readOnly,
+      local: { builder: options.workerCommand, paths, serializer: options.serializer },
+    }),
+  );
+  const set = new ContextSet(contexts, options.slow);
+  const first = set.active();
+  const { client, local } = first;
   let feeder: DemoFeeder | undefined;
   if (demo && local) {
     for (const queues of demoWorkerQueues(demo.queues)) local.launch({ queues, count: 1, burst: false });
@@ -104,20 +103,16 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   stdout.on('error', ignoreWriteError);
   const altScreen = Boolean(stdout.isTTY);
   if (altScreen) stdout.write(ALT_SCREEN_ON);
-  poller.start();
+  set.start();
   const instance = render(
-    <ConsoleApp
-      poller={poller}
-      actions={actions}
-      search={new JobSearch(client)}
-      local={local}
-      display={display}
+    <ContextsConsole
+      set={set}
+      named={options.contexts !== undefined}
       note={demo?.note}
       readOnly={readOnly}
       slow={options.slow}
       graceSeconds={options.graceSeconds}
       quitAtOnce={demo !== undefined}
-      checkFunctions={(spec) => checkQueuedFunctions(client, spec)}
       onExit={(o) => {
         outcome = o;
       }}
@@ -134,7 +129,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   );
   // A terminal that goes away (or a kill) must not leave launched workers orphaned.
   const onSignal = (): void => {
-    void (local?.stopAll({ warmMs: 3000, coldMs: 2000 }) ?? Promise.resolve()).then(() => instance.unmount());
+    void stopLaunched(contexts, { warmMs: 3000, coldMs: 2000 }).then(() => instance.unmount());
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
@@ -143,10 +138,11 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
-    poller.stop();
+    set.stop();
     await feeder?.stop();
     if (demo) await endDemo(demo, client, local, feeder);
-    client.disconnect();
+    else outcome = await settleOtherContexts(set, outcome);
+    set.close();
     await demo?.stop();
     if (altScreen) stdout.write(ALT_SCREEN_OFF);
   }
@@ -167,7 +163,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
  */
 async function endDemo(
   demo: DemoRedis,
-  client: ReturnType<typeof createConsoleClient>,
+  client: ConsoleContext['client'],
   local: LocalWorkers | undefined,
   feeder: DemoFeeder | undefined,
 ): Promise<void> {
@@ -182,4 +178,27 @@ async function endDemo(
   // Warm first (idle ones exit at once), cold after RQ's one-second debounce of a second signal.
   await local?.stopAll({ warmMs: 1100, coldMs: 3000 });
   await removeDemoKeys(client, demo, names, feeder?.created ?? []);
+}
+
+function stopLaunched(
+  contexts: readonly ConsoleContext[],
+  options: { warmMs: number; coldMs: number },
+): Promise<unknown> {
+  return Promise.all(contexts.map((c) => c.local?.stopAll(options) ?? Promise.resolve()));
+}
+
+/**
+ * The quit prompt asked about the context on screen; workers launched into the others follow
+ * the same answer: left running (and listed) if those were, else stopped.
+ */
+async function settleOtherContexts(set: ContextSet, outcome: ExitOutcome): Promise<ExitOutcome> {
+  const others = set.contexts.filter((c) => c !== set.active() && (c.local?.running().length ?? 0) > 0);
+  if (others.length === 0) return outcome;
+  if (outcome.workers === 'detached')
+    return {
+      ...outcome,
+      detached: [...outcome.detached, ...others.flatMap((c) => c.local?.detachAll() ?? [])],
+    };
+  await stopLaunched(others, { warmMs: 3000, coldMs: 2000 });
+  return { workers: 'stopped', detached: [] };
 }

@@ -82,7 +82,9 @@ export type Layer =
       queue?: string;
     }
   | { type: 'launch'; draft: LaunchDraft; field: LaunchField; error: string | undefined }
-  | { type: 'quit'; phase: 'ask' | 'stopping'; progress: string | undefined };
+  | { type: 'quit'; phase: 'ask' | 'stopping'; progress: string | undefined }
+  /** The context switcher (`@`): the cursor is an index into the contexts. */
+  | { type: 'switcher'; cursor: number };
 
 export type DetailTarget = { kind: 'job'; id: string } | { kind: 'worker'; name: string };
 

@@ -21,7 +21,7 @@ import { marksSummary } from '../../src/console/data/marks.js';
 import { searchSummary, type SearchState } from '../../src/console/data/job-search.js';
 import { INITIAL_UI, type UiState } from '../../src/console/ui-state.js';
 
-const CONTEXTS: Context[] = [...SCREENS, 'confirm', 'launch', 'filter', 'quit'];
+const CONTEXTS: Context[] = [...SCREENS, 'confirm', 'launch', 'filter', 'quit', 'switcher'];
 
 describe('the keymap table', () => {
   it('gives every entry keys, a help sentence and at least one context', () => {

@@ -1,14 +1,18 @@
 import { launchFields, type UiState } from '../ui-state.js';
 import { launchPreviewRows } from '../views/Dialogs.js';
 import type { TerminalSize } from './useTerminalSize.js';
+import { headerHeight } from '../views/Header.js';
+import { switcherHeight } from '../views/ContextSwitcher.js';
 
 /** The smallest terminal the console lays out for; below it, one line says so. */
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 24;
 
 /** The lines the open dialog or prompt takes below the body. */
-function layerHeight(ui: UiState, width: number): number {
+function layerHeight(ui: UiState, width: number, contexts: number): number {
   switch (ui.layer?.type) {
+    case 'switcher':
+      return switcherHeight(contexts);
     case 'confirm':
       return 6 + ui.layer.request.details.length;
     case 'launch':
@@ -39,9 +43,16 @@ export interface ConsoleLayout {
 
 // Everything but the body has a known height, so the body fills the rest and the frame
 // stays one line short of the terminal (a full frame makes Ink clear the screen).
-export function consoleLayout(size: TerminalSize, ui: UiState, bannerShown: boolean): ConsoleLayout {
+export function consoleLayout(
+  size: TerminalSize,
+  ui: UiState,
+  bannerShown: boolean,
+  /** How many contexts (several Redis at once): a summary line and the switcher's rows. */
+  contexts = 0,
+): ConsoleLayout {
   const width = Math.max(40, size.columns);
-  const chrome = 2 + (bannerShown ? 1 : 0) + 1 + 1 + 1 + layerHeight(ui, width);
+  const chrome =
+    headerHeight(contexts) + (bannerShown ? 1 : 0) + 1 + 1 + 1 + layerHeight(ui, width, contexts);
   const bodyHeight = Math.max(3, size.rows - 1 - chrome);
   return {
     width,

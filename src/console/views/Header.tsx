@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import type { ConnectionState } from '../data/poller.js';
 import type { Totals } from '../data/derive.js';
 import { REDIS_CPU_BUDGET, type RefreshPace } from '../data/refresh-budget.js';
+import type { ContextSummary } from '../data/contexts.js';
 import { hintKey, type ScreenId } from '../keymap.js';
 import { escapeControl, formatClock, formatCount, formatDuration, formatRate } from '../text.js';
 
@@ -31,6 +32,47 @@ export interface HeaderProps {
   /** "Redis restarted at …" while recent. */
   restart?: string;
   now: number;
+  /** Several Redis at once: the one on screen, and a summary line when there are more. */
+  context?: string;
+  summaries?: readonly ContextSummary[];
+}
+
+/** How many lines the header takes (the body gets the rest). */
+export function headerHeight(contexts: number): number {
+  return 2 + (contexts > 1 ? 1 : 0);
+}
+
+/** One context's few words: busy/total workers, flagged, failed/s, or down. */
+export function contextSummaryText(c: ContextSummary): string {
+  if (c.down) return 'down';
+  if (c.workers === undefined) return c.connection === 'connecting' ? 'connecting…' : '…';
+  const flagged = c.flagged > 0 ? ` ⚑${c.flagged}` : '';
+  return `${c.busy}/${c.workers} busy${flagged} fail ${formatRate(c.failedPerSecond)}`;
+}
+
+function ContextsLine({
+  summaries,
+  active,
+}: {
+  summaries: readonly ContextSummary[];
+  active: string | undefined;
+}): React.JSX.Element {
+  return (
+    <Text wrap="truncate">
+      <Text color="gray">{`${hintKey('app.contexts') ?? '@'} `}</Text>
+      {summaries.map((c, i) => (
+        <Text key={c.name}>
+          {i > 0 ? <Text color="gray"> │ </Text> : null}
+          <Text bold={c.name === active} inverse={c.name === active}>
+            {escapeControl(c.name)}
+          </Text>
+          <Text color={c.down ? 'red' : c.flagged > 0 ? 'yellow' : undefined} bold={c.down}>
+            {` ${contextSummaryText(c)}`}
+          </Text>
+        </Text>
+      ))}
+    </Text>
+  );
 }
 
 /** How to resume, unless this console may not (read-only). */
@@ -72,6 +114,14 @@ export function Header(props: HeaderProps): React.JSX.Element {
         <Text bold color="cyan">
           rqts console
         </Text>
+        {props.context !== undefined ? (
+          <>
+            <Sep />
+            <Text bold color="magenta">
+              {escapeControl(props.context)}
+            </Text>
+          </>
+        ) : null}
         <Sep />
         <Text>{escapeControl(props.display)}</Text>
         <Sep />
@@ -104,6 +154,9 @@ export function Header(props: HeaderProps): React.JSX.Element {
           </>
         ) : null}
       </Text>
+      {props.summaries && props.summaries.length > 1 ? (
+        <ContextsLine summaries={props.summaries} active={props.context} />
+      ) : null}
       <Text wrap="truncate">
         {totals ? (
           <>

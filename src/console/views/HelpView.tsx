@@ -17,6 +17,7 @@ const GROUPS: [string, (ctx: readonly Context[]) => boolean][] = [
   ['Confirmation', (c) => c.includes('confirm')],
   ['Prompts', (c) => c.includes('filter') || c.includes('launch')],
   ['Quit prompt', (c) => c.includes('quit')],
+  ['Context list (@)', (c) => c.includes('switcher')],
 ];
 
 /** The help screen, generated from the keymap table (nothing here is written by hand). */
