@@ -11,7 +11,8 @@ import {
 } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
-import { FIXTURES, isAlive, spawnRqts, type RqtsProcess, killSpawned } from '../helpers/rqts-process.js';
+import { isAlive, killSpawned } from '../helpers/rqts-process.js';
+import { busyOn, startNamedWorker } from '../helpers/rqts-worker.js';
 import { waitFor } from '../helpers/wait.js';
 
 // Commands and signals against the real CLI worker process.
@@ -19,24 +20,7 @@ import { waitFor } from '../helpers/wait.js';
 let redis: TestRedis;
 useRedis((started) => (redis = started), killSpawned);
 
-let counter = 0;
-function startWorker(queue: string, extra: string[] = []): { proc: RqtsProcess; name: string } {
-  const name = `w${++counter}-${process.pid}`;
-  const proc = spawnRqts(['worker', queue, '--url', redis.url, '--path', FIXTURES, '--name', name, ...extra]);
-  return { proc, name };
-}
-
-async function busyOn(name: string, jobId: string): Promise<number> {
-  const record = await waitFor(
-    async () => {
-      const w = await findWorker(redis.client, name);
-      return w?.state === 'busy' && w.currentJob === jobId ? w : undefined;
-    },
-    15_000,
-    `worker ${name} busy on ${jobId}`,
-  );
-  return record.pid ?? 0;
-}
+const startWorker = (queue: string, extra: string[] = []) => startNamedWorker(redis.url, queue, 'w', extra);
 
 async function statusOf(id: string): Promise<string | undefined> {
   return (await Job.fetch(redis.client, id)).status;
@@ -47,7 +31,7 @@ describe('commands', () => {
     const queue = new Queue('kh', redis.client);
     const stuck = await queue.enqueue('tasks.hang');
     const { proc, name } = startWorker('kh');
-    await busyOn(name, stuck.id);
+    await busyOn(redis.client, name, stuck.id);
     expect(await sendKillHorseCommand(redis.client, name)).toBe(1);
     await waitFor(async () => (await statusOf(stuck.id)) === 'failed', 10_000, 'job failed');
     expect((await latestResult(redis.client, stuck.id))?.excString).toMatch(
@@ -82,7 +66,7 @@ describe('commands', () => {
     const queue = new Queue('sj', redis.client);
     const stuck = await queue.enqueue('tasks.hang');
     const { proc, name } = startWorker('sj');
-    await busyOn(name, stuck.id);
+    await busyOn(redis.client, name, stuck.id);
     await sendCommand(redis.client, name, { command: 'stop-job', job_id: 'some-other-job' });
     await proc.waitForOutput('Not working on job some-other-job');
     expect((await findWorker(redis.client, name))?.state).toBe('busy');
@@ -168,7 +152,7 @@ describe('signals', () => {
     const queue = new Queue('warm', redis.client);
     const job = await queue.enqueue('tasks.sleep', [1.5]);
     const { proc, name } = startWorker('warm');
-    await busyOn(name, job.id);
+    await busyOn(redis.client, name, job.id);
     proc.kill('SIGTERM');
     await waitFor(
       async () => (await findWorker(redis.client, name))?.shutdownRequested,
@@ -184,7 +168,7 @@ describe('signals', () => {
     const queue = new Queue('cold', redis.client);
     const job = await queue.enqueue('tasks.hang');
     const { proc, name } = startWorker('cold');
-    await busyOn(name, job.id);
+    await busyOn(redis.client, name, job.id);
     proc.kill('SIGTERM');
     await proc.waitForOutput('warm shut down requested');
     proc.kill('SIGTERM'); // within 1 s: ignored, as RQ 1.16
@@ -219,7 +203,7 @@ describe('SimpleWorker commands', () => {
     const queue = new Queue('simple', redis.client);
     const stuck = await queue.enqueue('tasks.hang');
     const { proc, name } = startWorker('simple', ['-w', 'SimpleWorker']);
-    await busyOn(name, stuck.id);
+    await busyOn(redis.client, name, stuck.id);
     await sendKillHorseCommand(redis.client, name);
     await proc.waitForOutput('Kill horse command received, but no horse is running');
     expect(await statusOf(stuck.id)).toBe('started');

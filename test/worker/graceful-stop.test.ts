@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findWorker, Job, latestResult, Queue } from '../../src/index.js';
+import { Job, latestResult, Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
-import { FIXTURES, killSpawned, spawnRqts, type RqtsProcess } from '../helpers/rqts-process.js';
+import { killSpawned, spawnRqts } from '../helpers/rqts-process.js';
+import { busyOn, startNamedWorker } from '../helpers/rqts-worker.js';
 import { waitFor } from '../helpers/wait.js';
 
 // `rqts stop-job --graceful`: the job's AbortSignal fires, the job may clean up, and its horse
@@ -15,23 +16,7 @@ import { waitFor } from '../helpers/wait.js';
 let redis: TestRedis;
 useRedis((started) => (redis = started), killSpawned);
 
-let counter = 0;
-function startWorker(queue: string, extra: string[] = []): { proc: RqtsProcess; name: string } {
-  const name = `gs${++counter}-${process.pid}`;
-  const proc = spawnRqts(['worker', queue, '--url', redis.url, '--path', FIXTURES, '--name', name, ...extra]);
-  return { proc, name };
-}
-
-async function busyOn(name: string, jobId: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const w = await findWorker(redis.client, name);
-      return w?.state === 'busy' && w.currentJob === jobId;
-    },
-    15_000,
-    `worker ${name} busy on ${jobId}`,
-  );
-}
+const startWorker = (queue: string, extra: string[] = []) => startNamedWorker(redis.url, queue, 'gs', extra);
 
 async function stoppedReason(jobId: string): Promise<string> {
   await waitFor(
@@ -52,7 +37,7 @@ describe('graceful stop-job', () => {
         queue.name,
         kind === 'SimpleWorker' ? ['--worker-class', 'SimpleWorker'] : [],
       );
-      await busyOn(name, job.id);
+      await busyOn(redis.client, name, job.id);
       const cli = spawnRqts(['stop-job', '--graceful', '--url', redis.url, job.id]);
       expect(await cli.exited, cli.output()).toBe(0);
       expect(cli.output()).toContain('graceful stop-job (10 s)');
@@ -74,7 +59,7 @@ describe('graceful stop-job', () => {
     const queue = new Queue('grace-ignored', redis.client);
     const job = await queue.enqueue('tasks.hang');
     const { name } = startWorker(queue.name);
-    await busyOn(name, job.id);
+    await busyOn(redis.client, name, job.id);
     const started = Date.now();
     const cli = spawnRqts(['stop-job', '--graceful', '--grace-period', '2', '--url', redis.url, job.id]);
     expect(await cli.exited, cli.output()).toBe(0);

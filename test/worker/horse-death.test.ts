@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findWorker, Job, latestResult, Queue } from '../../src/index.js';
 import { memoryCgroupOf } from '../../src/worker/horse-vitals.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
-import { FIXTURES, killSpawned, spawnRqts, type RqtsProcess } from '../helpers/rqts-process.js';
+import { FIXTURES, killSpawned } from '../helpers/rqts-process.js';
+import { startNamedWorker } from '../helpers/rqts-worker.js';
 import { waitFor } from '../helpers/wait.js';
 
 // Why a horse died, said in its job's failure: RQ's text first (Python tooling matches on
@@ -17,24 +18,8 @@ let redis: TestRedis;
 useRedis((started) => (redis = started), killSpawned);
 
 const RQ_KILLED = 'Work-horse terminated unexpectedly; waitpid returned 9 (signal 9); ';
-let counter = 0;
-
-function startWorker(queue: string): { proc: RqtsProcess; name: string } {
-  const name = `hd${++counter}-${process.pid}`;
-  const proc = spawnRqts([
-    'worker',
-    queue,
-    '--url',
-    redis.url,
-    '--path',
-    FIXTURES,
-    '--name',
-    name,
-    '--job-monitoring-interval',
-    '1',
-  ]);
-  return { proc, name };
-}
+const startWorker = (queue: string) =>
+  startNamedWorker(redis.url, queue, 'hd', ['--job-monitoring-interval', '1']);
 
 async function horseOf(name: string, jobId: string): Promise<{ worker: number; horse: number }> {
   return waitFor(

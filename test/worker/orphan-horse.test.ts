@@ -2,14 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Job, latestResult, Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
-import {
-  childPids,
-  FIXTURES,
-  isAlive,
-  killSpawned,
-  spawnRqts,
-  type RqtsProcess,
-} from '../helpers/rqts-process.js';
+import { childPids, isAlive, killSpawned, type RqtsProcess } from '../helpers/rqts-process.js';
+import { startNamedWorker } from '../helpers/rqts-worker.js';
 import { waitFor } from '../helpers/wait.js';
 
 // A worker SIGKILLed mid-job (issue 12, defect 3): its horse lets the job finish and records
@@ -20,25 +14,8 @@ import { waitFor } from '../helpers/wait.js';
 let redis: TestRedis;
 useRedis((started) => (redis = started), killSpawned);
 
-let counter = 0;
-
-function startWorker(queue: string, extra: string[] = []): { proc: RqtsProcess; name: string } {
-  const name = `orphan${++counter}-${process.pid}`;
-  const proc = spawnRqts([
-    'worker',
-    queue,
-    '--url',
-    redis.url,
-    '--path',
-    FIXTURES,
-    '--name',
-    name,
-    '--job-monitoring-interval',
-    '1',
-    ...extra,
-  ]);
-  return { proc, name };
-}
+const startWorker = (queue: string, extra: string[] = []) =>
+  startNamedWorker(redis.url, queue, 'orphan', ['--job-monitoring-interval', '1', ...extra]);
 
 const runs = async (key: string): Promise<number> => Number((await redis.client.get(key)) ?? 0);
 
