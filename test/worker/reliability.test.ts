@@ -17,16 +17,21 @@ async function fastForwardAbandonment(queue: string, id: string): Promise<void> 
   expect(await redis.client.zadd(keys.registry('started', queue), 'XX', 'CH', 1, id)).toBe(1);
 }
 
+/** Runs a burst worker on `queues` that SIGKILLs itself right after taking a job. */
+async function dieAfterDequeue(...queues: string[]): Promise<void> {
+  const proc = spawnRqts(['worker', ...queues, '--url', redis.url, '--path', FIXTURES, '--burst'], {
+    RQTS_FAULT: 'kill-after-dequeue',
+  });
+  expect(await proc.exited).toBe('SIGKILL');
+}
+
 describe.each([
   ['one queue', ['solo'], 'solo'],
   ['several queues', ['first', 'second'], 'second'],
 ])('a worker SIGKILLed right after taking a job (%s)', (_label, queues, jobQueue) => {
   it('leaves the job started in its registry, never nowhere, and clean-up fails it with a reason', async () => {
     const job = await new Queue(jobQueue, redis.client).enqueue('tasks.add', [1, 2]);
-    const proc = spawnRqts(['worker', ...queues, '--url', redis.url, '--path', FIXTURES, '--burst'], {
-      RQTS_FAULT: 'kill-after-dequeue',
-    });
-    expect(await proc.exited).toBe('SIGKILL');
+    await dieAfterDequeue(...queues);
     const taken = await Job.fetch(redis.client, job.id);
     expect(taken.status).toBe('started');
     expect(taken.workerName).not.toBe('');
@@ -46,10 +51,7 @@ describe.each([
 describe.skipIf(!pythonRqAvailable())('abandoned rqts jobs and Python RQ', () => {
   it("Python's clean-up (rq info) fails a job an rqts worker died holding", async () => {
     const job = await new Queue('pyclean', redis.client).enqueue('tasks.add', [1, 2]);
-    const proc = spawnRqts(['worker', 'pyclean', '--url', redis.url, '--path', FIXTURES, '--burst'], {
-      RQTS_FAULT: 'kill-after-dequeue',
-    });
-    expect(await proc.exited).toBe('SIGKILL');
+    await dieAfterDequeue('pyclean');
     await fastForwardAbandonment('pyclean', job.id);
     const info = await runProcess('/usr/bin/python3', [
       '-m',
@@ -68,10 +70,7 @@ describe.skipIf(!pythonRqAvailable())('abandoned rqts jobs and Python RQ', () =>
 describe('process deaths', () => {
   it("the next rqts worker's maintenance fails a job abandoned by a dead worker", async () => {
     const job = await new Queue('maint', redis.client).enqueue('tasks.add', [1, 2]);
-    const dead = spawnRqts(['worker', 'maint', '--url', redis.url, '--path', FIXTURES, '--burst'], {
-      RQTS_FAULT: 'kill-after-dequeue',
-    });
-    expect(await dead.exited).toBe('SIGKILL');
+    await dieAfterDequeue('maint');
     await fastForwardAbandonment('maint', job.id);
     const next = spawnRqts(['worker', 'maint', '--url', redis.url, '--path', FIXTURES, '--burst']);
     expect(await next.exited, next.output()).toBe(0);
