@@ -4,7 +4,8 @@ import { Job, latestResult, Queue, RqtsError, SimpleWorker, Worker } from '../..
 import { keys } from '../../src/redis/keys.js';
 import { silentLogger } from '../../src/worker/worker-logger.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
-import { pythonRqAvailable, runProcess, PYTHON } from '../helpers/python.js';
+import { pythonRqAvailable } from '../helpers/python.js';
+import { runPythonWorker } from '../helpers/python-worker.js';
 
 // Callbacks named by rqts's own producer: stored as RQ 1.15+ stores them, and run by rqts
 // workers (horse and in-process) and by a Python worker (cbtasks.py, the twin of cbtasks.js).
@@ -102,19 +103,9 @@ describe('callbacks from Queue.enqueue', () => {
     const queue = new Queue('for_python', redis.client);
     await redis.client.del('cb:calls');
     const job = await queue.enqueue('cbtasks.boom', [], {}, { onFailure: 'cbtasks.on_failure' });
-    const run = await runProcess(
-      PYTHON,
-      [
-        '-m',
-        'rq.cli',
-        'worker',
-        '--burst',
-        '--url',
-        redis.url,
-        '-S',
-        'rq.serializers.JSONSerializer',
-        queue.name,
-      ],
+    const run = await runPythonWorker(
+      redis.url,
+      { queues: [queue.name] },
       { PYTHONPATH: CB_DIR, PYTHONDONTWRITEBYTECODE: '1', FIXTURE_REDIS_URL: redis.url },
     );
     expect(run.code, run.stderr).toBe(0);
