@@ -19,6 +19,8 @@ export const TRICKS = [
   'log-asctime-cache',
   /** The running job kept in a plain slot, AsyncLocalStorage only when two jobs overlap. */
   'current-job-slot',
+  /** The console's text widths: string-width's length-is-width path for box, arrow and block characters too. */
+  'narrow-width',
 ] as const;
 
 export type Trick = (typeof TRICKS)[number];

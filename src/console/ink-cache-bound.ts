@@ -1,4 +1,5 @@
 import { register } from 'node:module';
+import { trickOn } from '../tricks.js';
 
 // Ink 6 keeps two module-level caches keyed by every text it ever measured or wrapped
 // (ink/build/measure-text.js, a Map; ink/build/wrap-text.js, an object), never evicted:
@@ -11,7 +12,25 @@ import { register } from 'node:module';
 
 export const CACHE_LIMIT = 4096;
 
+// The same hook also widens string-width's fast path (trick `narrow-width`, switchable with
+// RQTS_TRICKS_OFF): Ink measures every text node's squashed line on every frame, and
+// string-width takes its length as the width only for printable ASCII; one '—', '…', '↑',
+// '│' or '▇' in a row (the console draws them everywhere) sends the whole line through
+// Intl.Segmenter and the East Asian Width tables. NARROW_CHARS are the characters that
+// string-width itself measures as 1 column each, alone and in any sequence of them (none
+// combines: no joiner, no variation selector, no mark; checked one by one in the test), so
+// for a line made only of them the length is the width. What it saves: docs/performance.md.
+export const NARROW_CHARS =
+  '\\u0020-\\u007E\\u00A0-\\u00AC\\u00AE-\\u00FF\\u2010-\\u2027\\u2030-\\u205E\\u2190-\\u21FF\\u2500-\\u25FC\\u2690-\\u2692';
+
+const WIDTH_PATCH = {
+  file: '/string-width/index.js',
+  from: '\tif (/^[\\u0020-\\u007E]*$/.test(string)) {',
+  to: `\tif (ambiguousIsNarrow ? /^[${NARROW_CHARS}]*$/.test(string) : /^[\\u0020-\\u007E]*$/.test(string)) {`,
+};
+
 const PATCHES: { file: string; from: string; to: string }[] = [
+  ...(trickOn('narrow-width') ? [WIDTH_PATCH] : []),
   {
     file: '/ink/build/measure-text.js',
     from: '    cache.set(text, dimensions);',
@@ -54,7 +73,7 @@ type NextLoad = (url: string, context?: unknown) => Promise<LoadResult>;
 /** The module load hook (runs on Node's loader thread). */
 export async function load(url: string, context: unknown, nextLoad: NextLoad): Promise<LoadResult> {
   const result = await nextLoad(url, context);
-  if (!url.includes('/ink/build/') || result.source === undefined) return result;
+  if (!PATCHES.some((p) => url.endsWith(p.file)) || result.source === undefined) return result;
   const text = typeof result.source === 'string' ? result.source : new TextDecoder().decode(result.source);
   try {
     const bounded = boundInkSource(url, text);
