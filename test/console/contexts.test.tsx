@@ -106,4 +106,19 @@ describe('rqts console over two Redis (contexts)', () => {
     expect(summaryLine(after)).toMatch(/west down/);
     expect(ui.set.getState().summaries[0]?.ticks ?? 0).toBeGreaterThan(before);
   }, 40_000);
+
+  it('says in the summary line that a context is frozen (Z), also once another is on screen', async () => {
+    await ui.r.press('@');
+    await ui.r.waitForFrame('Contexts (2)');
+    await ui.r.press('k', KEYS.enter);
+    await ui.r.waitForFrame((f) => f.startsWith('rqts console │ east') && f.includes('east-later-0'));
+    await ui.r.press('Z');
+    await ui.r.waitForFrame((f) => /east 2\/5 busy ⚑5 fail 0\/s \(frozen\) │ west down/.test(summaryLine(f)));
+    await ui.r.press('@');
+    await ui.r.waitForFrame('Contexts (2)');
+    await ui.r.press('j', KEYS.enter);
+    await ui.r.waitForFrame(
+      (f) => f.startsWith('rqts console │ west') && /east .*\(frozen\)/.test(summaryLine(f)),
+    );
+  });
 });

@@ -36,6 +36,8 @@ export interface ContextSummary {
   since: number;
   /** Ticks so far: tests and the switcher see that a context is still polling. */
   ticks: number;
+  /** Frozen with Z (its numbers are from then), possibly while another context is on screen. */
+  frozen: boolean;
 }
 
 export interface ContextsState {
@@ -128,6 +130,7 @@ export function summarize(
     lastError: poll.lastError,
     since: poll.since,
     ticks: poll.ticks,
+    frozen: poll.frozenAt !== undefined,
   };
 }
 

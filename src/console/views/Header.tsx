@@ -47,7 +47,7 @@ export function contextSummaryText(c: ContextSummary): string {
   if (c.down) return 'down';
   if (c.workers === undefined) return c.connection === 'connecting' ? 'connecting…' : '…';
   const flagged = c.flagged > 0 ? ` ⚑${c.flagged}` : '';
-  return `${c.busy}/${c.workers} busy${flagged} fail ${formatRate(c.failedPerSecond)}`;
+  return `${c.busy}/${c.workers} busy${flagged} fail ${formatRate(c.failedPerSecond)}${c.frozen ? ' (frozen)' : ''}`;
 }
 
 function ContextsLine({
