@@ -337,6 +337,9 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
         command: next.command,
       });
     }
+    // Not an action (nothing changes in Redis), but like them it reaches past the UI.
+    case 'detail.pager':
+      return ctx.openPager();
     default:
       return;
   }

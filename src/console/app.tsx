@@ -91,7 +91,7 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
   const text = useScreenText(ui, data, width, readOnly);
   const { inputs, model } = useModel(ui, data, text, pageSize);
   useJobRequests(poller, props.search, ui, model, pageSize);
-  const controller = useControllerContext(props, data, ui, dispatch, model, bodyHeight);
+  const controller = useControllerContext(props, data, ui, dispatch, model, bodyHeight, text);
   const { notice } = controller;
   const ctx = props.contexts ? { ...controller.ctx, contexts: props.contexts } : controller.ctx;
   useKeyDispatch(ctx, uiRef, inputs);

@@ -36,6 +36,8 @@ export interface ControllerContext {
   /** Stops the jobs filter's registry search, keeping what it found. */
   cancelSearch: () => void;
   notify: (text: string) => void;
+  /** Shows the detail on screen in $PAGER, the console suspended until the pager exits. */
+  openPager: () => void;
   quit: () => void;
   stopLaunchedAndQuit: () => void;
   leaveLaunchedAndQuit: () => void;

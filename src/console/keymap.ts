@@ -56,6 +56,7 @@ export type BindingId =
   | 'app.refresh'
   | 'app.freeze'
   | 'app.contexts'
+  | 'detail.pager'
   | 'action.killHorse'
   | 'action.stopJob'
   | 'action.gracefulStop'
@@ -347,6 +348,13 @@ export const KEYMAP: readonly Binding[] = [
     label: '',
     help: 'Switch context: list the Redis servers this console watches (-u a -u b, CONSOLE_CONTEXTS) with their health and summary; Enter puts one on screen.',
     contexts: SCREENS,
+  },
+  {
+    id: 'detail.pager',
+    keys: ['v'],
+    label: 'pager',
+    help: 'Open the whole detail in $PAGER (less -R when unset); quitting the pager comes back here.',
+    contexts: ['detail'],
   },
   {
     id: 'app.quit',

@@ -14,31 +14,60 @@ import {
   type RunStats,
   type SlowThresholds,
 } from './runtimes.js';
-import { escapeControl, escapeLines, formatDuration, formatTimestampWithAge } from '../text.js';
+import wrapAnsi from 'wrap-ansi';
+import { displayWidth, escapeControl, escapeLines, formatDuration, formatTimestampWithAge } from '../text.js';
+import { flatValue, prettyLines } from './pretty-value.js';
 
-// The detail screen's text, built as plain lines (escaped) so the view only scrolls them.
+// The detail screen's text, built as plain lines (escaped) so the view only scrolls them:
+// values pretty-printed for the width, then every line wrapped to it (wrapLines).
 
 export interface Line {
   text: string;
   tone?: Tone;
   bold?: boolean;
+  /** Where a wrapped line's continuation starts (a field's value column); else its indent + 2. */
+  hang?: number;
 }
 
-const field = (name: string, value: string, tone?: Tone): Line => ({
-  text: `${name.padEnd(Math.max(16, name.length + 1))}${value}`,
-  tone,
-});
+const field = (name: string, value: string, tone?: Tone): Line => {
+  const column = Math.max(16, name.length + 1);
+  return { text: `${name.padEnd(column)}${value}`, tone, hang: column };
+};
 const section = (title: string): Line => ({ text: title, bold: true, tone: 'accent' });
 const blank: Line = { text: '' };
 
-function json(value: unknown): string[] {
-  let text: string;
-  try {
-    text = JSON.stringify(value, null, 2) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return escapeLines(text);
+/** A value pretty-printed (JSON or a Python literal), indented by `indent`, escaped. */
+function pretty(value: unknown, width: number, indent = '', tone?: Tone): Line[] {
+  return prettyLines(value, Math.max(20, width - indent.length)).flatMap((text) =>
+    escapeLines(text).map((t) => ({ text: `${indent}${t}`, tone })),
+  );
+}
+
+/** A value beside its name when it fits there, else as an indented block under it. */
+function valueField(name: string, value: unknown, width: number): Line[] {
+  const line = field(name, escapeControl(flatValue(value)));
+  if (displayWidth(line.text) <= width) return [line];
+  return [{ text: name }, ...pretty(value, width, '  ')];
+}
+
+/**
+ * Lines wider than `width` wrapped (wrap-ansi), each continuation under the field's value
+ * or indented two past the line's own indent, keeping the line's tone.
+ */
+export function wrapLines(lines: readonly Line[], width: number): Line[] {
+  if (!Number.isFinite(width)) return [...lines];
+  return lines.flatMap((line) => {
+    if (displayWidth(line.text) <= width) return [line];
+    const lead = line.text.length - line.text.trimStart().length;
+    let prefix = line.hang ?? lead;
+    let extra = line.hang === undefined ? 2 : 0;
+    if (width - prefix - extra < 20) [prefix, extra] = [0, 0];
+    const body = wrapAnsi(line.text.slice(prefix), width - prefix - extra, { hard: true, trim: true });
+    return body.split('\n').map((text, n) => ({
+      ...line,
+      text: n === 0 ? `${line.text.slice(0, prefix)}${text}` : `${' '.repeat(prefix + extra)}${text}`,
+    }));
+  });
 }
 
 /**
@@ -104,12 +133,27 @@ function webhookUrls(stored: string): string[] {
   }
 }
 
+const SGR: Partial<Record<Tone, string>> = { good: '32', warn: '33', bad: '31', dim: '2', accent: '36' };
+
+/** The lines as one text for a pager: tones and bold as ANSI colours (`less -R` shows them). */
+export function detailText(lines: readonly Line[]): string {
+  return `${lines
+    .map((line) => {
+      const codes = [line.bold ? '1' : '', line.tone ? (SGR[line.tone] ?? '') : ''].filter(Boolean);
+      return codes.length > 0 && line.text !== ''
+        ? `\u001b[${codes.join(';')}m${line.text}\u001b[0m`
+        : line.text;
+    })
+    .join('\n')}\n`;
+}
+
 export function jobDetailLines(
   detail: JobDetail | undefined,
   now: number,
   requestedId: string,
   usualOf: (func: string | undefined) => RunStats | undefined = () => undefined,
   slow: SlowThresholds = DEFAULT_SLOW,
+  width = Number.POSITIVE_INFINITY,
 ): Line[] {
   if (!detail || detail.id !== requestedId)
     return [{ text: `Loading job ${escapeControl(requestedId)}…`, tone: 'dim' }];
@@ -149,8 +193,8 @@ export function jobDetailLines(
     }
     if (call) {
       lines.push(field('function', escapeControl(call.funcName)));
-      lines.push(field('args', escapeControl(JSON.stringify(call.args) ?? '[]')));
-      lines.push(field('kwargs', escapeControl(JSON.stringify(call.kwargs) ?? '{}')));
+      lines.push(...valueField('args', call.args, width));
+      lines.push(...valueField('kwargs', call.kwargs, width));
     } else {
       lines.push(field('function', escapeControl(callError ?? '?'), 'warn'));
     }
@@ -180,7 +224,7 @@ export function jobDetailLines(
     lines.push(...runTimeLines(job, usualOf(call?.funcName ?? functionOf(job.description)), slow, now));
     if (Object.keys(job.meta).length > 0) {
       lines.push(blank, section('Meta'));
-      for (const text of json(job.meta)) lines.push({ text });
+      lines.push(...pretty(job.meta, width));
     }
   }
   const result = detail.result;
@@ -191,8 +235,7 @@ export function jobDetailLines(
     );
     if (result.excString)
       for (const text of escapeLines(result.excString.trimEnd())) lines.push({ text, tone: 'bad' });
-    else if (result.returnValue !== undefined)
-      for (const text of json(result.returnValue)) lines.push({ text });
+    else if (result.returnValue !== undefined) lines.push(...pretty(result.returnValue, width));
     else lines.push({ text: '(no return value)', tone: 'dim' });
   }
   if (job?.excInfo && job.excInfo.trim() !== '' && job.excInfo !== result?.excString) {

@@ -10,6 +10,9 @@ import { escapeControl } from '../text.js';
 import type { ParsedLaunch, UiAction, UiState } from '../ui-state.js';
 import { DEFAULT_GRACE_SECONDS } from '../../model/commands.js';
 import type { ConsoleData } from './useConsoleData.js';
+import type { ScreenText } from './useScreenText.js';
+import { usePager } from './usePager.js';
+import { detailText } from '../data/detail.js';
 
 export interface ExitOutcome {
   workers: 'none' | 'stopped' | 'detached';
@@ -48,11 +51,13 @@ export function useControllerContext(
   dispatch: (action: UiAction) => void,
   model: DerivedModel,
   bodyHeight: number,
+  text: ScreenText,
 ): { ctx: ControllerContext; notice: Notice | undefined } {
   const { poller, actions, local, readOnly } = sources;
   const { exit } = useApp();
   const { timeline, localState, poll, allWorkers } = data;
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
+  const page = usePager();
   const { onExit } = sources;
   const finish = useCallback(
     (outcome: ExitOutcome) => {
@@ -110,6 +115,10 @@ export function useControllerContext(
     notify: (text) => {
       setNotice(stampNotice(text));
       timeline.add('notice', text);
+    },
+    openPager: () => {
+      const failed = page(detailText(text.detailUnwrapped));
+      if (failed) setNotice(stampNotice(failed));
     },
     quit: () => {
       const running = local?.running() ?? [];

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { jobDetailLines, workerDetailLines, type Line } from '../data/detail.js';
+import { jobDetailLines, workerDetailLines, wrapLines, type Line } from '../data/detail.js';
 import type { UiState } from '../ui-state.js';
 import { eventLines } from '../views/events.js';
 import { cronLines } from '../views/cron.js';
@@ -7,7 +7,10 @@ import { helpLines } from '../views/HelpView.js';
 import type { ConsoleData } from './useConsoleData.js';
 
 export interface ScreenText {
+  /** The detail as on screen: wrapped to the terminal's width. */
   detail: Line[];
+  /** The detail before wrapping (what the pager is given: it wraps for itself). */
+  detailUnwrapped: Line[];
   help: Line[];
   events: Line[];
   cron: Line[];
@@ -19,7 +22,7 @@ export function useScreenText(ui: UiState, data: ConsoleData, width: number, rea
   const snapshot = poll.snapshot;
   const runtimes = poll.runtimes;
   const runtimesVersion = poll.runtimesVersion;
-  const detail: Line[] = useMemo(() => {
+  const detailUnwrapped: Line[] = useMemo(() => {
     if (ui.screen !== 'detail' || !ui.detail) return [];
     if (ui.detail.kind === 'job')
       return jobDetailLines(
@@ -28,6 +31,7 @@ export function useScreenText(ui: UiState, data: ConsoleData, width: number, rea
         ui.detail.id,
         (func) => runtimes.stats(func),
         slowThresholds,
+        width,
       );
     const name = ui.detail.name;
     return workerDetailLines(
@@ -38,7 +42,8 @@ export function useScreenText(ui: UiState, data: ConsoleData, width: number, rea
     );
     // runtimesVersion: the book changes in place; its version says when.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ui.screen, ui.detail, snapshot, allWorkers, now, runtimes, runtimesVersion, slowThresholds]);
+  }, [ui.screen, ui.detail, snapshot, allWorkers, now, runtimes, runtimesVersion, slowThresholds, width]);
+  const detail = useMemo(() => wrapLines(detailUnwrapped, width), [detailUnwrapped, width]);
   const help = useMemo(() => helpLines(readOnly, width), [readOnly, width]);
   const events = useMemo(
     () => eventLines(data.events.events, ui.filters.events, width),
@@ -48,5 +53,5 @@ export function useScreenText(ui: UiState, data: ConsoleData, width: number, rea
     () => (ui.screen === 'cron' ? cronLines(snapshot?.cron, now) : []),
     [ui.screen, snapshot, now],
   );
-  return { detail, help, events, cron };
+  return { detail, detailUnwrapped, help, events, cron };
 }
