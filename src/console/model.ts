@@ -42,11 +42,51 @@ export interface DerivedModel extends ConsoleModel {
   searchRequest: SearchRequest | undefined;
 }
 
+/**
+ * Remembers the last call, by the identity of its arguments. Every keystroke derives the model
+ * (twice: for the frame and for the key handler), and one that only moves the cursor must not
+ * filter and sort 10,000 workers again: the UI state keeps a filter's or a sort's object as it
+ * is until that filter or sort changes.
+ */
+function rememberLast<A extends readonly unknown[], R>(compute: (...args: A) => R): (...args: A) => R {
+  let lastArgs: A | undefined;
+  let last: R;
+  return (...args: A): R => {
+    if (lastArgs?.length === args.length && args.every((a, i) => a === lastArgs?.[i])) return last;
+    last = compute(...args);
+    lastArgs = args;
+    return last;
+  };
+}
+
+const workerTable = rememberLast(
+  (
+    all: readonly WorkerRow[],
+    flaggedOnly: boolean,
+    filter: UiState['filters']['workers'],
+    sort: UiState['sorts']['workers'],
+  ) => {
+    const filtered = filterRows(
+      flaggedOnly ? all.filter(isFlagged) : all,
+      workerHaystack,
+      filter,
+      workerFields,
+    );
+    return { rows: sortRows(filtered.rows, WORKER_COLUMNS, sort, (w) => w.name), error: filtered.error };
+  },
+);
+
+const queueTable = rememberLast(
+  (all: readonly QueueRow[], filter: UiState['filters']['queues'], sort: UiState['sorts']['queues']) => {
+    const filtered = filterRows(all, queueHaystack, filter, queueFields);
+    return { rows: sortRows(filtered.rows, QUEUE_COLUMNS, sort, (q) => q.name), error: filtered.error };
+  },
+);
+
 export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
   const { snapshot } = inputs;
-  const candidates = ui.flaggedOnly ? inputs.allWorkers.filter(isFlagged) : inputs.allWorkers;
-  const workers = filterRows(candidates, workerHaystack, ui.filters.workers, workerFields);
-  const queues = filterRows(inputs.allQueues, queueHaystack, ui.filters.queues, queueFields);
+  const workers = workerTable(inputs.allWorkers, ui.flaggedOnly, ui.filters.workers, ui.sorts.workers);
+  const queues = queueTable(inputs.allQueues, ui.filters.queues, ui.sorts.queues);
   const logs = filterRows(inputs.lines, (l) => `${l.worker} ${l.text}`, ui.filters.logs);
   const jobsQueue = ui.jobs.queue ?? inputs.allQueues[0]?.name;
   const pageOffset =
@@ -67,8 +107,8 @@ export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
     page.request.offset === pageOffset;
   const detailJob = snapshot?.detail?.job;
   return {
-    workers: sortRows(workers.rows, WORKER_COLUMNS, ui.sorts.workers, (w) => w.name),
-    queues: sortRows(queues.rows, QUEUE_COLUMNS, ui.sorts.queues, (q) => q.name),
+    workers: workers.rows,
+    queues: queues.rows,
     jobs: searchRequest
       ? { rows: search?.matches ?? [], offset: 0, total: search?.matches.length ?? 0, queue: jobsQueue }
       : {

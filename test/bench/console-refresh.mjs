@@ -5,7 +5,8 @@
 // Workers are fake hashes written the way a Python worker writes them (half of them busy
 // on a job), on the bench's own private redis-server.
 //
-// Environment: BENCH_CONSOLE_REFRESHES (timed refreshes per size, default 20).
+// Environment: BENCH_CONSOLE_REFRESHES (timed refreshes per size, default 20),
+// BENCH_CONSOLE_WORKERS (only these sizes, e.g. 1000,10000).
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { commandStats, startRedis } from './lib/redis-server.mjs';
@@ -31,7 +32,12 @@ const SIZES = [
   { workers: 10, queues: 20 },
   { workers: 100, queues: 50 },
   { workers: 1000, queues: 200 },
-];
+  { workers: 10000, queues: 200 },
+].filter(
+  (size) =>
+    !process.env.BENCH_CONSOLE_WORKERS ||
+    process.env.BENCH_CONSOLE_WORKERS.split(',').includes(String(size.workers)),
+);
 const REFRESHES = Number(process.env.BENCH_CONSOLE_REFRESHES ?? 20);
 const KEYSTROKES = 20;
 
