@@ -337,10 +337,30 @@ export function handleAction(id: BindingId, ctx: ControllerContext): void {
         command: next.command,
       });
     }
-    // Not an action (nothing changes in Redis), but like them it reaches past the UI.
+    // Not actions (nothing changes in Redis), but like them they reach past the UI.
     case 'detail.pager':
       return ctx.openPager();
+    case 'app.copy':
+      return copyTarget(ctx);
     default:
       return;
   }
+}
+
+/** The selected job's id, or worker's or queue's name, to the clipboard. */
+function copyTarget(ctx: ControllerContext): void {
+  const { ui, model } = ctx;
+  if (ui.screen === 'workers' || (ui.screen === 'detail' && ui.detail?.kind === 'worker')) {
+    const w = targetWorker(ctx);
+    return w ? ctx.copy(w.name, 'worker name') : ctx.notify('No worker selected');
+  }
+  if (ui.screen === 'queues') {
+    const q = selectedQueue(ui, model);
+    return q ? ctx.copy(q.name, 'queue name') : ctx.notify('No queue selected');
+  }
+  if (ui.screen === 'jobs') {
+    const j = selectedJob(ui, model);
+    return j ? ctx.copy(j.id, 'job id') : ctx.notify('No job selected');
+  }
+  if (ui.screen === 'detail' && ui.detail?.kind === 'job') return ctx.copy(ui.detail.id, 'job id');
 }

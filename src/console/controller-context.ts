@@ -38,6 +38,8 @@ export interface ControllerContext {
   notify: (text: string) => void;
   /** Shows the detail on screen in $PAGER, the console suspended until the pager exits. */
   openPager: () => void;
+  /** Puts `text` on the terminal's clipboard and says so, naming it as `what` ("job id"). */
+  copy: (text: string, what: string) => void;
   quit: () => void;
   stopLaunchedAndQuit: () => void;
   leaveLaunchedAndQuit: () => void;

@@ -57,6 +57,7 @@ export type BindingId =
   | 'app.freeze'
   | 'app.contexts'
   | 'detail.pager'
+  | 'app.copy'
   | 'action.killHorse'
   | 'action.stopJob'
   | 'action.gracefulStop'
@@ -521,6 +522,13 @@ export const KEYMAP: readonly Binding[] = [
     contexts: ['workers', 'queues', 'jobs', 'detail', 'events'],
     action: true,
     confirm: 'unless-harmless',
+  },
+  {
+    id: 'app.copy',
+    keys: ['y'],
+    label: 'copy',
+    help: "Copy the selected job's id, worker's or queue's name to the clipboard (OSC 52, through tmux too).",
+    contexts: ['workers', 'queues', 'jobs', 'detail'],
   },
   { id: 'confirm.yes', keys: ['y'], label: 'yes', help: 'Confirm the action.', contexts: ['confirm'] },
   {

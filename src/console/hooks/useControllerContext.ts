@@ -12,6 +12,7 @@ import { DEFAULT_GRACE_SECONDS } from '../../model/commands.js';
 import type { ConsoleData } from './useConsoleData.js';
 import type { ScreenText } from './useScreenText.js';
 import { usePager } from './usePager.js';
+import { useClipboard } from './useClipboard.js';
 import { detailText } from '../data/detail.js';
 
 export interface ExitOutcome {
@@ -58,6 +59,7 @@ export function useControllerContext(
   const { timeline, localState, poll, allWorkers } = data;
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
   const page = usePager();
+  const clip = useClipboard();
   const { onExit } = sources;
   const finish = useCallback(
     (outcome: ExitOutcome) => {
@@ -119,6 +121,11 @@ export function useControllerContext(
     openPager: () => {
       const failed = page(detailText(text.detailUnwrapped));
       if (failed) setNotice(stampNotice(failed));
+    },
+    copy: (value, what) => {
+      clip(value);
+      const shown = value.length > 12 ? `${value.slice(0, 8)}…` : value;
+      setNotice(stampNotice(`copied ${what} ${escapeControl(shown)} to the clipboard (OSC 52)`));
     },
     quit: () => {
       const running = local?.running() ?? [];
