@@ -1,5 +1,6 @@
 import { parseTimeout, Queue, validateQueueName } from '../model/queue.js';
 import { callString } from '../model/python-text.js';
+import { parseDuration } from '../model/time.js';
 import { RqtsError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { connectionFlags, openConnection } from './connection-options.js';
@@ -179,8 +180,6 @@ function retryOption(
   return { max, interval: intervals.length > 0 ? intervals : [0] };
 }
 
-const DELAY = /^(\d+)([dhms]?)$/i;
-
 // rq enqueue's --schedule-at: ISO 8601 without timezone, read as local time as Python reads a naive datetime.
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
 
@@ -192,17 +191,14 @@ function scheduleTime(scheduleIn: string | undefined, scheduleAt: string | undef
       'Give one of them',
     );
   if (scheduleIn !== undefined) {
-    const match = DELAY.exec(scheduleIn.trim());
-    if (!match)
+    const seconds = parseDuration(scheduleIn);
+    if (seconds === undefined)
       throw new RqtsError(
         'BAD_ARGUMENT',
         `--schedule-in ${scheduleIn} is not a delay`,
         "Give seconds or '90s', '5m', '2h', '1d'",
       );
-    const unit = { d: 86_400, h: 3600, m: 60, s: 1, '': 1 }[
-      (match[2] ?? '').toLowerCase() as 'd' | 'h' | 'm' | 's' | ''
-    ];
-    return new Date(Date.now() + Number(match[1]) * unit * 1000);
+    return new Date(Date.now() + seconds * 1000);
   }
   if (scheduleAt === undefined) return undefined;
   const match = LOCAL_TIME.exec(scheduleAt);

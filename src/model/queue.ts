@@ -13,6 +13,7 @@ import { RqtsError } from '../errors.js';
 import { DEFAULT_TIMEOUT, Job, type JobCall } from './job.js';
 import { Registry, type RegistryCounts } from './registry.js';
 import { JSONSerializer, type Serializer } from './serializer.js';
+import { parseDuration } from './time.js';
 import {
   enqueueDependentScriptParts,
   enqueueScriptParts,
@@ -59,17 +60,14 @@ export function validateQueueName(name: string): string {
 export function parseTimeout(value: number | string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value === 'number') return checkTimeout(value, String(value));
-  const match = /^(-?\d+)([dhms]?)$/i.exec(value.trim());
-  if (!match)
+  const seconds = parseDuration(value, { negative: true });
+  if (seconds === undefined)
     throw new RqtsError(
       'BAD_ARGUMENT',
       `Timeout ${JSON.stringify(value)} is not a number of seconds`,
       "Give seconds (180), or a unit: '90s', '5m', '2h', '1d'; -1 for none",
     );
-  const unit = { d: 86400, h: 3600, m: 60, s: 1, '': 1 }[
-    (match[2] ?? '').toLowerCase() as 'd' | 'h' | 'm' | 's' | ''
-  ];
-  return checkTimeout(Number(match[1]) * unit, value);
+  return checkTimeout(seconds, value);
 }
 
 function checkWholeSeconds(name: string, value: number | undefined): void {

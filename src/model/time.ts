@@ -103,6 +103,20 @@ export function tryParseTimestamp(text: string | undefined | null): Date | undef
   }
 }
 
+const UNIT_SECONDS = { d: 86_400, h: 3600, m: 60, s: 1, '': 1 } as const;
+const DURATION = /^(-?\d+)([dhms]?)$/i;
+
+/**
+ * RQ's duration text in seconds: a whole number, bare or followed by d, h, m or s ('90s', '5m',
+ * '2h', '1d'; the unit in either case); undefined when the text is not one. A negative number
+ * only when asked for (a job timeout of -1 means none).
+ */
+export function parseDuration(text: string, options: { negative?: boolean } = {}): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match || (!options.negative && match[1]!.startsWith('-'))) return undefined;
+  return Number(match[1]) * UNIT_SECONDS[(match[2] ?? '').toLowerCase() as keyof typeof UNIT_SECONDS];
+}
+
 /** RQ's sorted-set scores: integer Unix seconds (floor of now). */
 export function unixNow(now: number = Date.now()): number {
   return Math.floor(now / 1000);

@@ -3,6 +3,7 @@ import {
   formatLocalDatetime,
   formatSeconds,
   formatTimestamp,
+  parseDuration,
   parseTimestamp,
   tryParseTimestamp,
   unixNow,
@@ -112,5 +113,19 @@ print(json.dumps({'parsed': parsed, 'theirs': theirs, 'short': short}))
     // Python reads what parseTimestamp accepts with the same meaning.
     expect(out.short).toEqual(['2024-05-01T12:34:56.100000', '2024-05-01T12:34:56.000000']);
     expect(parseTimestamp('2024-05-01T12:34:56.1Z')?.toISOString()).toBe('2024-05-01T12:34:56.100Z');
+  });
+});
+
+describe('parseDuration (job timeouts, --schedule-in)', () => {
+  it("reads RQ's units in either case, and bare seconds", () => {
+    expect(['180', '90s', '5m', '2H', '1d', ' 7 '].map((t) => parseDuration(t))).toEqual([
+      180, 90, 300, 7200, 86_400, 7,
+    ]);
+  });
+
+  it('refuses what is no duration, and a negative one unless asked', () => {
+    expect(['', '1.5', '5 m', '1w', 'm'].map((t) => parseDuration(t))).toEqual(Array(5).fill(undefined));
+    expect(parseDuration('-1')).toBeUndefined();
+    expect(parseDuration('-1', { negative: true })).toBe(-1);
   });
 });
