@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RqtsError } from '../errors.js';
+import { moduleFiles } from '../model/load-export.js';
 import type { TlsSettings } from '../redis/tls.js';
 import { DEFAULT_MASTER_NAME, parseSentinelAddress, type SentinelSettings } from '../redis/sentinel.js';
 
@@ -90,14 +91,9 @@ export function consoleContextSettings(
 /** What a context may be called: it is typed after -u NAME= and shown in the header. */
 export const CONTEXT_NAME = /^[A-Za-z0-9][\w.-]*$/;
 
-const EXTENSIONS = ['.js', '.mjs', '.cjs'];
-
 export function settingsCandidates(dotted: string, roots: readonly string[]): string[] {
   const modulePath = dotted.split('.').join(path.sep);
-  return roots.flatMap((root) => [
-    ...EXTENSIONS.map((ext) => path.resolve(root, modulePath + ext)),
-    path.resolve(root, modulePath, 'index.js'),
-  ]);
+  return roots.flatMap((root) => moduleFiles(root, modulePath));
 }
 
 export async function loadSettings(dotted: string, roots: readonly string[]): Promise<CliSettings> {

@@ -8,27 +8,24 @@ import { RqtsError } from '../errors.js';
 // because a worker resolves the same few names for every job.
 
 const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts'];
+
+/**
+ * Where a module path (`app/mail`) may be under one root, in the order tried: the file with
+ * each extension, then the folder's index.js. Job functions, classes and settings modules
+ * are all looked up this way.
+ */
+export function moduleFiles(root: string, modulePath: string): string[] {
+  return [
+    ...EXTENSIONS.map((ext) => path.resolve(root, modulePath + ext)),
+    path.resolve(root, modulePath, 'index.js'),
+  ];
+}
 const cache = new Map<string, Map<string, unknown>>();
 const cacheByRoots = new WeakMap<readonly string[], Map<string, unknown>>();
 
 export interface ResolvedExport {
   value: unknown;
   file: string;
-}
-
-export function candidateFiles(dotted: string, roots: readonly string[]): string[] {
-  const segments = dotted.split('.');
-  const files: string[] = [];
-  // Longest module path first: `app.mail.send` tries app/mail.js (export send) before
-  // app.js (export mail.send), matching how Python resolves an import.
-  for (let split = segments.length - 1; split >= 1; split--) {
-    const modulePath = segments.slice(0, split).join(path.sep);
-    for (const root of roots) {
-      for (const ext of EXTENSIONS) files.push(path.resolve(root, modulePath + ext));
-      files.push(path.resolve(root, modulePath, 'index.js'));
-    }
-  }
-  return files;
 }
 
 export async function resolveExport(dotted: string, roots: readonly string[]): Promise<ResolvedExport> {
@@ -41,15 +38,13 @@ export async function resolveExport(dotted: string, roots: readonly string[]): P
     );
   }
   const tried: string[] = [];
+  // Longest module path first: `app.mail.send` tries app/mail.js (export send) before
+  // app.js (export mail.send), matching how Python resolves an import.
   for (let split = segments.length - 1; split >= 1; split--) {
     const modulePath = segments.slice(0, split).join(path.sep);
     const attrPath = segments.slice(split);
     for (const root of roots) {
-      const files = [
-        ...EXTENSIONS.map((ext) => path.resolve(root, modulePath + ext)),
-        path.resolve(root, modulePath, 'index.js'),
-      ];
-      for (const file of files) {
+      for (const file of moduleFiles(root, modulePath)) {
         tried.push(file);
         if (!existsSync(file)) continue;
         const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
