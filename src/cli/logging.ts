@@ -35,6 +35,25 @@ export interface LoggingOptions {
   write?: (line: string) => void;
 }
 
+/**
+ * The line and date formats to log with: the flags', else those of the first formatter in a
+ * settings module's DICT_CONFIG (its `format` and `datefmt`, as Python's logging.config
+ * names them), else undefined for the defaults.
+ */
+export function logFormats(
+  flags: { logFormat?: string; dateFormat?: string },
+  dictConfig: unknown,
+): Pick<LoggingOptions, 'logFormat' | 'dateFormat'> {
+  const formatters = (
+    dictConfig as { formatters?: Record<string, { format?: string; datefmt?: string }> } | undefined
+  )?.formatters;
+  const formatter = formatters ? Object.values(formatters)[0] : undefined;
+  return {
+    logFormat: flags.logFormat ?? formatter?.format,
+    dateFormat: flags.dateFormat ?? formatter?.datefmt,
+  };
+}
+
 export function parseLoggingLevel(text: string | undefined): LoggingLevel {
   const level = (text ?? 'INFO').toUpperCase();
   const normalized = level === 'WARN' ? 'WARNING' : level === 'FATAL' ? 'CRITICAL' : level;

@@ -14,7 +14,7 @@ import { RQ_PROTOCOL_CHOICES, type RqProtocolChoice } from '../worker/rq-protoco
 import { SimpleWorker } from '../worker/simple-worker.js';
 import { Worker } from '../worker/worker.js';
 import type { FlagTable, FlagValues } from './command.js';
-import { createLogger, LOGGING_LEVELS, type CliLogger } from './logging.js';
+import { createLogger, LOGGING_LEVELS, logFormats, type CliLogger } from './logging.js';
 import type { CliSettings } from './settings.js';
 import { metricsHostFlag } from './metrics.js';
 
@@ -315,14 +315,10 @@ export function createWorkerLogger(
   settings: CliSettings,
   extra: { prefix?: string } = {},
 ): CliLogger {
-  const dictConfig = settings.dictConfig as
-    { formatters?: Record<string, { format?: string; datefmt?: string }> } | undefined;
-  const formatter = dictConfig?.formatters ? Object.values(dictConfig.formatters)[0] : undefined;
   return createLogger({
     json: flags.logJson,
     level: effectiveLevel(flags),
-    logFormat: flags.logFormat ?? formatter?.format,
-    dateFormat: flags.dateFormat ?? formatter?.datefmt,
+    ...logFormats(flags, settings.dictConfig),
     prefix: extra.prefix,
   });
 }

@@ -7,7 +7,7 @@ import { ShutdownSignals } from '../worker/shutdown-signals.js';
 import { cleanupGhosts } from '../worker/worker-hash.js';
 import { defineCommand, kebabCase, type FlagTable } from './command.js';
 import { connectionFlags, openConnection, type ConnectionFlagValues } from './connection-options.js';
-import { createLogger } from './logging.js';
+import { createLogger, logFormats } from './logging.js';
 import { metricsHostFlag, startMetricsEndpoint } from './metrics.js';
 import type { MetricsServer } from '../metrics/metrics.js';
 import type { OpenedConnection } from './connection-options.js';
@@ -114,15 +114,11 @@ export const workerPoolCommand = defineCommand({
     } finally {
       await connection.close();
     }
-    const dictConfig = connection.settings.dictConfig as
-      { formatters?: Record<string, { format?: string; datefmt?: string }> } | undefined;
-    const formatter = dictConfig?.formatters ? Object.values(dictConfig.formatters)[0] : undefined;
     const base = createLogger({
       json: flags.logJson,
       level,
       name: 'rqts.pool',
-      logFormat: flags.logFormat ?? formatter?.format,
-      dateFormat: flags.dateFormat ?? formatter?.datefmt,
+      ...logFormats(flags, connection.settings.dictConfig),
       prefix: '[pool] ',
     });
     const logger = flags.logJson ? base.child({ pool: poolName }) : base;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFormat, createLogger } from '../../src/cli/logging.js';
+import { compileFormat, createLogger, logFormats } from '../../src/cli/logging.js';
 import { waitFor } from '../helpers/wait.js';
 
 // The worker's human log: RQ's %-style formats, and lines batched off the hot path without
@@ -8,6 +8,17 @@ import { waitFor } from '../helpers/wait.js';
 const time = new Date(2026, 10, 26, 9, 5, 7, 42);
 
 describe('log formats', () => {
+  it("takes a settings module's DICT_CONFIG formatter when no flag names a format", () => {
+    const dictConfig = { version: 1, formatters: { plain: { format: '%(message)s', datefmt: '%H:%M' } } };
+    expect(logFormats({}, dictConfig)).toEqual({ logFormat: '%(message)s', dateFormat: '%H:%M' });
+    expect(logFormats({ logFormat: '%(levelname)s %(message)s' }, dictConfig)).toEqual({
+      logFormat: '%(levelname)s %(message)s',
+      dateFormat: '%H:%M',
+    });
+    expect(logFormats({}, undefined)).toEqual({ logFormat: undefined, dateFormat: undefined });
+    expect(logFormats({}, { formatters: {} })).toEqual({ logFormat: undefined, dateFormat: undefined });
+  });
+
   it('fills the placeholders RQ users put in --log-format, with widths, and keeps unknown ones as written', () => {
     const render = compileFormat(
       '[%(levelname)-8s] %(name)s %(process)d %(asctime)s: %(message)s %(bogus)s %(msecs)3d',
