@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { settledWithin } from '../deadline.js';
 import { RqtsError } from '../errors.js';
 import { resolveSerializer, type Serializer } from '../model/serializer.js';
 import { connect, maskPassword, resolveRedisUrl, type RedisSettings } from '../redis/connection.js';
@@ -254,12 +255,7 @@ export async function openConnection(
     async close() {
       openClients.delete(client);
       // QUIT waits for Redis; when it is unreachable, do not wait for ever.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        client.quit().catch(() => undefined),
-        new Promise((resolve) => (timer = setTimeout(resolve, 1000))),
-      ]);
-      clearTimeout(timer);
+      await settledWithin(client.quit(), 1000);
       client.disconnect();
     },
   };

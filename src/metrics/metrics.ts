@@ -5,6 +5,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { countersOf, rateBetween, type Counters } from '../console/data/rates.js';
 import { readSnapshot, type Snapshot } from '../console/data/snapshot.js';
 import { REGISTRY_KINDS } from '../redis/keys.js';
+import { settledWithin } from '../deadline.js';
 
 // Prometheus metrics for an RQ Redis, read at scrape time with the console's own snapshot
 // (a few pipelined round trips, read-only: no clean-up, no writes). One Registry serves the
@@ -120,21 +121,15 @@ export function createRqMetrics(
     registry,
     async refresh() {
       const started = performance.now();
-      let timer: NodeJS.Timeout | undefined;
       try {
-        const snapshot = await Promise.race([
-          readSnapshot(client),
-          new Promise<never>((_resolve, reject) => {
-            timer = setTimeout(() => reject(new Error('Redis did not answer in time')), READ_TIMEOUT_MS);
-          }),
-        ]);
-        apply(snapshot);
+        const read = readSnapshot(client);
+        if (!(await settledWithin(read, READ_TIMEOUT_MS))) throw new Error('Redis did not answer in time');
+        apply(await read);
         up.set(1);
       } catch {
         up.set(0);
         previous = undefined;
       } finally {
-        clearTimeout(timer);
         readSeconds.set((performance.now() - started) / 1000);
       }
     },

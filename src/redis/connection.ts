@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
+import { settledWithin } from '../deadline.js';
 import { RqtsError } from '../errors.js';
 import { describeTlsError, tlsOptionsFrom } from './tls.js';
 import { describeSentinelTarget, isSentinelUrl, parseSentinelUrl } from './sentinel.js';
@@ -267,22 +268,15 @@ async function connectOnce(
   // connectTimeout only covers the TCP connect: a peer that accepts and never answers
   // (not Redis, or a frozen one) would hang the ready check forever. Bound the handshake.
   const handshakeMs = (options.connectTimeoutMs ?? 5000) + 1000;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new RqtsError(
-            'UNREACHABLE',
-            `Redis at ${display} did not answer within ${Math.round(handshakeMs / 1000)} s`,
-            'Check that the URL points at a running Redis server',
-          ),
-        ),
-      handshakeMs,
-    );
-  });
   try {
-    await Promise.race([handshake(client, display), deadline]);
+    const shaken = handshake(client, display);
+    if (!(await settledWithin(shaken, handshakeMs)))
+      throw new RqtsError(
+        'UNREACHABLE',
+        `Redis at ${display} did not answer within ${Math.round(handshakeMs / 1000)} s`,
+        'Check that the URL points at a running Redis server',
+      );
+    await shaken;
   } catch (error) {
     client.disconnect();
     const raw = error instanceof RqtsError ? error : (cause ?? error);
@@ -292,7 +286,6 @@ async function connectOnce(
       why: firstLine(raw instanceof Error ? raw.message : String(raw)),
     };
   } finally {
-    clearTimeout(timer);
     client.off('connect', onLinked);
   }
   client.off('error', recordCause);

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { duplicateClient } from '../redis/connection.js';
 import { keys } from '../redis/keys.js';
+import { settledWithin } from '../deadline.js';
 import { parseCommand, type WorkerCommand } from '../model/commands.js';
 
 // Listens on rq:pubsub:<worker>. Unlike Python RQ's listener thread, a malformed payload
@@ -38,12 +39,7 @@ export class CommandListener {
     if (!client) return;
     // Best effort: with Redis unreachable the UNSUBSCRIBE would wait for ever; disconnecting
     // ends the subscription anyway.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      client.unsubscribe().catch(() => undefined),
-      new Promise((resolve) => (timer = setTimeout(resolve, 1000))),
-    ]);
-    clearTimeout(timer);
+    await settledWithin(client.unsubscribe(), 1000);
     client.disconnect();
   }
 }

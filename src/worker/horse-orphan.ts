@@ -11,7 +11,7 @@ import { realError } from '../redis/refusal.js';
 import { settleCallbacks } from './callbacks.js';
 import { signalGroup } from '../process-group.js';
 import type { CallbackRun } from './current-job.js';
-import { settledWithin } from './deadline.js';
+import { settledWithin } from '../deadline.js';
 import { loadExceptionHandlers, runExceptionHandlers } from './exception-handlers.js';
 import type { ExecOutcome } from './executor.js';
 import type { HorseSetup, TakenAs } from './horse-protocol.js';
@@ -272,15 +272,7 @@ async function bounded(
       : { kind: 'failed', excString: outcome.excString },
   );
   if (ms === undefined) return settled;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<ExecOutcome>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms));
-  });
-  try {
-    return await Promise.race([settled, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await settledWithin(settled, Math.max(0, ms))) ? settled : TIMED_OUT;
 }
 
 /** A callback, here: the one the worker had started if it had, else a new run, under its timeout. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { signalGroup } from '../process-group.js';
-import { settledWithin } from './deadline.js';
+import { settledWithin } from '../deadline.js';
 import {
   encodeMessage,
   HORSE_CHANNEL_FD,

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { duplicateClient } from '../redis/connection.js';
 import { keys } from '../redis/keys.js';
+import { settledWithin } from '../deadline.js';
 
 // Waits until any of the worker's queues has a job, WITHOUT taking it: the job is taken
 // only by the atomic dequeue script, so a worker that dies while waiting holds nothing.
@@ -35,15 +36,10 @@ export class QueueWaiter {
       }
       waits.push(pending);
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutSeconds * 1000);
-    });
     const woken = new Promise<void>((resolve) => {
       this.wake = resolve;
     });
-    await Promise.race([...waits, timeout, woken]);
-    clearTimeout(timer);
+    await settledWithin(Promise.race([...waits, woken]), timeoutSeconds * 1000);
     this.wake = undefined;
   }
 

@@ -13,7 +13,7 @@ import {
   type WorkerState,
 } from '../model/worker-record.js';
 import { CommandListener } from './command-listener.js';
-import { settledWithin } from './deadline.js';
+import { settledWithin } from '../deadline.js';
 import { loadDeathPenaltyClass, type DeathPenaltyClass } from './death-penalty.js';
 import { loadExceptionHandlers, runExceptionHandlers, type ExceptionHandler } from './exception-handlers.js';
 import type { Executor } from './executor.js';
