@@ -4,6 +4,7 @@ import { Job } from '../../model/job.js';
 import { decodeResultEntry, type JobResult } from '../../model/results.js';
 import { JSONSerializer } from '../../model/serializer.js';
 import { parseStartedMember, type StartedMember } from '../../model/started-member.js';
+import { reply, type Replies } from './replies.js';
 
 // The jobs screen and the detail screen read only what is on screen: one page of ids
 // (LRANGE / ZRANGE in Redis, never the whole registry), then those jobs' hashes. Both
@@ -71,13 +72,6 @@ export interface JobDetail {
 }
 
 type Pipeline = ReturnType<Redis['pipeline']>;
-type Replies = [Error | null, unknown][];
-
-function reply<T>(replies: Replies, index: number, fallback: T): T {
-  const entry = replies[index];
-  if (!entry || entry[0]) return fallback;
-  return (entry[1] ?? fallback) as T;
-}
 
 /** Newest first where the score grows with time of the outcome; natural order elsewhere. */
 function newestFirst(kind: JobListKind): boolean {

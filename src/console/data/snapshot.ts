@@ -16,6 +16,7 @@ import {
 import type { RegistryCounts } from '../../model/registry.js';
 import { workerRecordFromHash, type WorkerRecord } from '../../model/worker-record.js';
 import { tryParseTimestamp } from '../../model/time.js';
+import { reply, type Replies } from './replies.js';
 import {
   readJobPage,
   readJobDetail,
@@ -114,8 +115,6 @@ export interface SnapshotRequest {
   detailJobId?: string;
 }
 
-type Replies = [Error | null, unknown][];
-
 /**
  * A pipeline resolves even when the connection is down, with an error in every reply.
  * One bad key (a foreign WRONGTYPE) must not blank the screen, but all replies failing
@@ -126,12 +125,6 @@ async function exec(pipeline: ReturnType<Redis['pipeline']>): Promise<Replies> {
   const firstError = replies[0]?.[0];
   if (firstError && replies.every(([error]) => error)) throw firstError;
   return replies;
-}
-
-function reply<T>(replies: Replies, index: number, fallback: T): T {
-  const entry = replies[index];
-  if (!entry || entry[0]) return fallback;
-  return (entry[1] ?? fallback) as T;
 }
 
 export function parseServerVersion(info: string): string | undefined {
