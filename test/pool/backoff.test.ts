@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Job, Queue } from '../../src/index.js';
-import { useRedis, type TestRedis } from '../helpers/redis-server.js';
+import type { TestRedis } from '../helpers/redis-server.js';
 import type { RqtsProcess } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
-import { PoolProcesses } from './pool-helpers.js';
+import { usePools } from './pool-helpers.js';
 
 // Supervision of members that keep dying: replacement with backoff, and in burst mode a
 // crash makes the pool's exit code non-zero.
 
 describe('rqts worker-pool backoff', () => {
   let redis: TestRedis;
-  const pools = new PoolProcesses();
-  useRedis(
-    (started) => (redis = started),
-    () => pools.killAll(),
-  );
+  const pools = usePools((started) => (redis = started));
 
   const startPool = (args: string[]): RqtsProcess => pools.spawn(redis, args);
 

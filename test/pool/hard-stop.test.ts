@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Job, Queue } from '../../src/index.js';
-import { startRedis, useRedis, type TestRedis } from '../helpers/redis-server.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import { describe as describeProcesses, processTree, stillAlive } from './process-tree.js';
-import { busyPool, expectNothingLeft, pastDebounce, PoolProcesses } from './pool-helpers.js';
+import { busyPool, expectNothingLeft, pastDebounce, usePools } from './pool-helpers.js';
 
 // Stopping a pool the hard way: SIGKILL of the pool itself (members notice and stop cold),
 // and a third signal for members that cannot stop. Nothing may be left running.
 
 describe('rqts worker-pool hard stops', () => {
   let redis: TestRedis;
-  const pools = new PoolProcesses();
-  useRedis(
-    (started) => (redis = started),
-    () => pools.killAll(),
-  );
+  const pools = usePools((started) => (redis = started));
 
   it('SIGKILL of the pool: members notice, stop cold and deregister; no orphans', async () => {
     const { pool, jobs, tree } = await busyPool(redis, pools, 'orphans', 'tasks.hang', []);

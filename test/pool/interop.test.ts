@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { findWorkers, Job, latestResult } from '../../src/index.js';
 import { pythonRqAvailable, runProcess, runPython } from '../helpers/python.js';
-import { useRedis, type TestRedis } from '../helpers/redis-server.js';
+import type { TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
-import { PoolProcesses } from './pool-helpers.js';
+import { usePools } from './pool-helpers.js';
 
 // The pool's members are ordinary workers to Python RQ 1.13: `rq info` and Worker.all list
 // each one, and jobs a Python producer enqueues with the JSON serializer run on them.
 
 describe.skipIf(!pythonRqAvailable())('worker-pool members seen from Python RQ', () => {
   let redis: TestRedis;
-  const pools = new PoolProcesses();
-  useRedis(
-    (started) => (redis = started),
-    () => pools.killAll(),
-  );
+  const pools = usePools((started) => (redis = started));
 
   it('rq info lists every member on its queues; a Python-enqueued job runs in the pool', async () => {
     const pool = pools.spawn(redis, ['high', 'low', '-n', '2', '--name', 'py']);

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { findWorkers, Job, Queue } from '../../src/index.js';
-import type { TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FIXTURES, spawnRqts, type RqtsProcess } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 import { describe as describeProcesses, processTree, stillAlive, type ProcessEntry } from './process-tree.js';
@@ -43,6 +43,16 @@ export class PoolProcesses {
       `pool processes to end:\n${describeProcesses(stillAlive(left))}`,
     );
   }
+}
+
+/**
+ * A private Redis for the enclosing describe block (handed over through `assign`) and the
+ * pools its tests start: those are killed, members and horses too, before Redis stops.
+ */
+export function usePools(assign: (redis: TestRedis) => void): PoolProcesses {
+  const pools = new PoolProcesses();
+  useRedis(assign, () => pools.killAll());
+  return pools;
 }
 
 /** A pool of two named after its queue, both members busy with `func`; with its process tree. */

@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Job, latestResult } from '../../src/index.js';
-import { useRedis, type TestRedis } from '../helpers/redis-server.js';
-import { busyPool, expectNothingLeft, pastDebounce, PoolProcesses } from './pool-helpers.js';
+import type { TestRedis } from '../helpers/redis-server.js';
+import { busyPool, expectNothingLeft, pastDebounce, usePools } from './pool-helpers.js';
 
 // Stopping a pool: warm (jobs finish), two signals within a second (still warm), cold (jobs
 // fail). After each, nothing of the pool is left in the process table or in rq:workers.
 
 describe('rqts worker-pool shutdown', () => {
   let redis: TestRedis;
-  const pools = new PoolProcesses();
-  useRedis(
-    (started) => (redis = started),
-    () => pools.killAll(),
-  );
+  const pools = usePools((started) => (redis = started));
 
   it('SIGTERM stops warmly: both running jobs finish, the pool exits 0', async () => {
     const { pool, jobs, tree } = await busyPool(redis, pools, 'warm', 'tasks.sleep', [2]);

@@ -1,21 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { findWorkers, Job, latestResult, Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
-import { useRedis, type TestRedis } from '../helpers/redis-server.js';
+import type { TestRedis } from '../helpers/redis-server.js';
 import type { RqtsProcess } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
-import { PoolProcesses } from './pool-helpers.js';
+import { usePools } from './pool-helpers.js';
 import { describe as describeProcesses, processTree, stillAlive } from './process-tree.js';
 
 // Supervision: a member killed while busy is replaced at once, and its job is not lost.
 
 describe('rqts worker-pool supervision', () => {
   let redis: TestRedis;
-  const pools = new PoolProcesses();
-  useRedis(
-    (started) => (redis = started),
-    () => pools.killAll(),
-  );
+  const pools = usePools((started) => (redis = started));
 
   const startPool = (args: string[]): RqtsProcess => pools.spawn(redis, args);
 
