@@ -5,6 +5,7 @@ import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runProcess } from '../helpers/python.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FIXTURES, isAlive, spawnRqts, killSpawned } from '../helpers/rqts-process.js';
+import { startNamedWorker } from '../helpers/rqts-worker.js';
 import { waitFor } from '../helpers/wait.js';
 
 // Fault injection: a job is always in exactly one queue or registry, whatever dies when.
@@ -85,16 +86,7 @@ describe('process deaths', () => {
       {},
       { timeout: 2 },
     );
-    const proc = spawnRqts([
-      'worker',
-      'orphan',
-      '--url',
-      redis.url,
-      '--path',
-      FIXTURES,
-      '--name',
-      'orphan-test',
-    ]);
+    const { proc } = startNamedWorker(redis.url, 'orphan', 'orphan');
     // Running in the horse (a worker killed before it hands the job over leaves it started).
     await waitFor(async () => (await redis.client.get('runs:orphan')) === '1', 15_000, 'running');
     const horsePid = onlyChild(proc.child.pid ?? 0);
@@ -104,21 +96,8 @@ describe('process deaths', () => {
     await waitFor(() => !isAlive(horsePid), 10_000, 'busy horse exit');
     expect((await Job.fetch(redis.client, job.id)).status).toBe('failed');
 
-    const idle = spawnRqts([
-      'worker',
-      'orphan',
-      '--url',
-      redis.url,
-      '--path',
-      FIXTURES,
-      '--name',
-      'idle-test',
-    ]);
-    await waitFor(
-      async () => (await findWorker(redis.client, 'idle-test'))?.state === 'idle',
-      15_000,
-      'idle',
-    );
+    const { proc: idle, name } = startNamedWorker(redis.url, 'orphan', 'idle');
+    await waitFor(async () => (await findWorker(redis.client, name))?.state === 'idle', 15_000, 'idle');
     const idleHorse = onlyChild(idle.child.pid ?? 0);
     idle.kill('SIGKILL');
     await waitFor(() => !isAlive(idleHorse), 5000, 'idle horse exit');
