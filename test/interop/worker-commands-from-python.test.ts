@@ -1,16 +1,15 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachPeer } from '../helpers/peers.js';
 import { keys } from '../../src/redis/keys.js';
-import { FIXTURES, isAlive, killSpawned, type RqtsProcess } from '../helpers/rqts-process.js';
+import { isAlive, killSpawned, type RqtsProcess } from '../helpers/rqts-process.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import {
   RQTS_HORSE_KILLED,
-  INTEROP_FIXTURES,
   py,
   type PyJobView,
   type PyWorkerView,
-  startRqtsWorker,
+  startListeningRqtsWorker,
   STOPPED,
   viewJob,
   viewWorkers,
@@ -24,12 +23,7 @@ describeEachPeer('interop: Python rq.command senders act on an rqts worker', (_p
   let worker: RqtsProcess;
   useRedis((started) => (redis = started), killSpawned);
   beforeAll(async () => {
-    worker = startRqtsWorker(
-      redis.url,
-      ['--path', FIXTURES, '--path', INTEROP_FIXTURES, '--name', NAME, 'cmd'],
-      { FIXTURE_REDIS_URL: redis.url },
-    );
-    await worker.waitForOutput('*** Listening for work on cmd', 30_000);
+    worker = await startListeningRqtsWorker(redis.url, NAME, ['cmd']);
   });
 
   const currentJob = () => redis.client.hget(keys.worker(NAME), 'current_job');

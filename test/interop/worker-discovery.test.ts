@@ -2,10 +2,10 @@ import { hostname } from 'node:os';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachPeer } from '../helpers/peers.js';
 import { keys } from '../../src/redis/keys.js';
-import { FIXTURES, killSpawned, type RqtsProcess } from '../helpers/rqts-process.js';
+import { killSpawned, type RqtsProcess } from '../helpers/rqts-process.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
-import { INTEROP_FIXTURES, py, type PyWorkerView, rqInfo, startRqtsWorker } from './worker-interop.js';
+import { py, type PyWorkerView, rqInfo, startListeningRqtsWorker } from './worker-interop.js';
 
 // Python RQ 1.13's discovery (Worker.all / Worker.count / rq info) looking at a running rqts
 // worker: before, during and after a job it is held busy on.
@@ -42,12 +42,7 @@ describeEachPeer('interop: Python discovers a running rqts worker', (_peer) => {
   let worker: RqtsProcess;
   useRedis((started) => (redis = started), killSpawned);
   beforeAll(async () => {
-    worker = startRqtsWorker(
-      redis.url,
-      ['--path', FIXTURES, '--path', INTEROP_FIXTURES, '--name', NAME, 'high', 'default'],
-      { FIXTURE_REDIS_URL: redis.url },
-    );
-    await worker.waitForOutput('*** Listening for work on high, default', 30_000);
+    worker = await startListeningRqtsWorker(redis.url, NAME, ['high', 'default']);
   });
 
   const field = (name: string) => redis.client.hget(keys.worker(NAME), name);

@@ -71,6 +71,24 @@ export function startRqtsWorker(
   return spawnRqts(['worker', '--url', redisUrl, ...args], env);
 }
 
+/**
+ * Starts an rqts worker named `name` on `queues` with both --path roots (test/fixtures and
+ * the interop fixtures, recording into this Redis); resolves once it listens for work.
+ */
+export async function startListeningRqtsWorker(
+  redisUrl: string,
+  name: string,
+  queues: string[],
+): Promise<RqtsProcess> {
+  const worker = startRqtsWorker(
+    redisUrl,
+    ['--path', FIXTURES, '--path', INTEROP_FIXTURES, '--name', name, ...queues],
+    { FIXTURE_REDIS_URL: redisUrl },
+  );
+  await worker.waitForOutput(`*** Listening for work on ${queues.join(', ')}`, 30_000);
+  return worker;
+}
+
 /** The exc_string RQ records when a horse is SIGKILLed (kill-horse), docs/protocol.md §6.7. */
 export const HORSE_KILLED = 'Work-horse terminated unexpectedly; waitpid returned 9 (signal 9); ';
 /** What an rqts worker records for the same death: RQ's text first, then what it saw. */
