@@ -28,6 +28,11 @@ export const consoleCommand = defineCommand({
       description:
         'Watch only: every action (kill, stop, shutdown, launch, requeue, empty, suspend) is switched off',
     },
+    utc: {
+      type: 'boolean',
+      description:
+        'Show every time in UTC (header, status line, logs, events, job detail) instead of local time',
+    },
     interval: {
       type: 'number',
       short: 'i',
@@ -110,6 +115,7 @@ export const consoleCommand = defineCommand({
       intervalMs: flags.interval * 1000,
       slow: { factor: flags.slowFactor, floorSeconds: flags.slowFloor },
       graceSeconds: flags.gracePeriod,
+      utc: flags.utc,
       demo: flags.demo,
       // Only a URL given on the command line points the demo at a server: RQ_REDIS_URL in a
       // shell profile (often production's) must not.

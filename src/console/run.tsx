@@ -1,5 +1,6 @@
 import type { SlowThresholds } from './data/runtimes.js';
 import { render } from 'ink';
+import { setUtcClock } from './text.js';
 import { parseRedisUrl } from '../redis/connection.js';
 import { RqtsError } from '../errors.js';
 import type { ExitOutcome } from './app.js';
@@ -30,6 +31,8 @@ export interface ConsoleOptions {
   intervalMs?: number;
   /** When a running job counts as SLOW. */
   slow?: SlowThresholds;
+  /** Show every time in UTC (`--utc`) rather than local time. */
+  utc?: boolean;
   /** Grace period of the graceful stop key (s); 10 by default. */
   graceSeconds?: number;
   /** `--demo`: a private redis-server, unless `demoUrl` names a server to share. */
@@ -77,6 +80,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
     await Promise.all(specs.map((spec) => checkConsoleAccess(spec.url)));
   }
   const readOnly = options.readOnly ?? false;
+  setUtcClock(options.utc ?? false);
   const paths = options.demo ? [DEMO_TASKS_DIR, ...(options.paths ?? [])] : (options.paths ?? []);
   const contexts = (demo ? [{ name: 'demo', url: demo.url }] : specs).map((spec) =>
     createContext(spec, {

@@ -86,14 +86,40 @@ export function sparkline(values: readonly number[], width: number): string {
   return line.padStart(width, ' ');
 }
 
-export function formatClock(date: Date): string {
-  return date.toISOString().slice(11, 19);
+// The console's one clock: every time it shows (header, status line, logs, events, detail)
+// is local time, or UTC with --utc. Set once by runConsole before the first frame.
+let utcClock = false;
+
+/** Switches every time the console shows to UTC (`--utc`), or back to local time. */
+export function setUtcClock(utc: boolean): void {
+  utcClock = utc;
 }
 
-/** "2026-11-26 06:32:25Z (3m05s ago)" for detail views. */
+export function isUtcClock(): boolean {
+  return utcClock;
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** "06:32:25" on the console's clock. */
+export function formatClock(date: Date): string {
+  if (utcClock) return date.toISOString().slice(11, 19);
+  return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
+}
+
+/** "2026-11-26 06:32:25Z" in UTC, "2026-11-26 08:32:25+02:00" in local time. */
+export function formatTimestamp(date: Date): string {
+  if (utcClock) return `${date.toISOString().slice(0, 19).replace('T', ' ')}Z`;
+  const offset = -date.getTimezoneOffset();
+  const zone = `${offset < 0 ? '-' : '+'}${pad2(Math.floor(Math.abs(offset) / 60))}:${pad2(Math.abs(offset) % 60)}`;
+  const day = `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())}`;
+  return `${day} ${formatClock(date)}${zone}`;
+}
+
+/** "2026-11-26 06:32:25Z (3m05s ago)" for detail views, on the console's clock. */
 export function formatTimestampWithAge(date: Date | undefined, now: number): string {
   if (!date) return '-';
-  const text = `${date.toISOString().slice(0, 19).replace('T', ' ')}Z`;
+  const text = formatTimestamp(date);
   const age = (now - date.getTime()) / 1000;
   return age >= 0 ? `${text} (${formatDuration(age)} ago)` : `${text} (in ${formatDuration(-age)})`;
 }
