@@ -39,12 +39,7 @@ export async function runWorkerProcess(
       await refuseWhenSuspended(connection.client);
       await cleanupGhosts(connection.client);
     }
-    // Test-only fault injection: die the instant a job has been taken (proves the hand-off is atomic).
-    const afterDequeue =
-      process.env.RQTS_FAULT === 'kill-after-dequeue'
-        ? () => process.kill(process.pid, 'SIGKILL')
-        : undefined;
-    const worker = new built.cls(connection.client, built.options, { logger, afterDequeue });
+    const worker = new built.cls(connection.client, built.options, { logger });
     member?.attach(worker);
     if (flags.metricsPort !== undefined) {
       const names = new Set<string>();

@@ -46,7 +46,10 @@ export interface WorkerDeps {
   logger?: WorkerLogger;
   /** Install SIGINT/SIGTERM handlers for the duration of work(). @default true */
   handleSignals?: boolean;
-  /** Test-only fault injection: called right after a job was taken from its queue. */
+  /**
+   * Called right after a job was taken from its queue, before its horse has it: the seam the
+   * fault tests die through (test/fixtures/faults/die-after-dequeue.mjs).
+   */
   afterDequeue?: (job: Job) => void;
 }
 

@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findWorker, Job, latestResult, Queue, Registry } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { pythonRqAvailable, runProcess } from '../helpers/python.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
-import { FIXTURES, isAlive, spawnRqts, killSpawned } from '../helpers/rqts-process.js';
+import { adopt, FIXTURES, isAlive, OWNER_MARK, spawnRqts, killSpawned } from '../helpers/rqts-process.js';
 import { startNamedWorker } from '../helpers/rqts-worker.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -20,10 +21,14 @@ async function fastForwardAbandonment(queue: string, id: string): Promise<void> 
 
 /** Runs a burst worker on `queues` that SIGKILLs itself right after taking a job. */
 async function dieAfterDequeue(...queues: string[]): Promise<void> {
-  const proc = spawnRqts(['worker', ...queues, '--url', redis.url, '--path', FIXTURES, '--burst'], {
-    RQTS_FAULT: 'kill-after-dequeue',
+  const script = path.join(FIXTURES, 'faults/die-after-dequeue.mjs');
+  const child = spawn(process.execPath, [script, redis.url, FIXTURES, ...queues], {
+    env: { ...process.env, ...OWNER_MARK },
+    stdio: 'ignore',
   });
-  expect(await proc.exited).toBe('SIGKILL');
+  adopt(child);
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  expect(await exited).toBe('SIGKILL');
 }
 
 describe.each([
