@@ -117,6 +117,28 @@ export function spawnRqts(args: string[], env: Record<string, string> = {}, cwd 
   };
 }
 
+/**
+ * Starts the built CLI inside the cgroup at `cgroupDir` (a worker's horses are forked into it
+ * too), its output ignored; killSpawned ends it.
+ */
+export function spawnRqtsInCgroup(cgroupDir: string, args: string[]): ChildProcess {
+  const child = spawn(
+    'sh',
+    [
+      '-c',
+      'echo $$ > "$0/cgroup.procs" && shift && exec "$@"',
+      cgroupDir,
+      'placeholder',
+      process.execPath,
+      BIN,
+      ...args,
+    ],
+    { env: { ...process.env, ...OWNER_MARK }, stdio: 'ignore' },
+  );
+  adopt(child);
+  return child;
+}
+
 /** Runs the CLI to completion. */
 export async function runRqts(
   args: string[],

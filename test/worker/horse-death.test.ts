@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findWorker, Job, latestResult, Queue } from '../../src/index.js';
 import { memoryCgroupOf } from '../../src/worker/horse-vitals.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
-import { FIXTURES, killSpawned } from '../helpers/rqts-process.js';
+import { FIXTURES, killSpawned, spawnRqtsInCgroup } from '../helpers/rqts-process.js';
 import { startNamedWorker } from '../helpers/rqts-worker.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -108,26 +108,16 @@ describe('why the horse died', () => {
       const job = await queue.enqueue('tasks.hold', [600]);
       const name = `oom-${process.pid}`;
       // The worker starts inside the cgroup, so its horse (forked at start) is in it too.
-      const child = spawn(
-        'sh',
-        [
-          '-c',
-          'echo $$ > "$0/cgroup.procs" && shift && exec "$@"',
-          cgroupDir!,
-          'placeholder',
-          process.execPath,
-          path.resolve('bin/rqts.js'),
-          'worker',
-          'oom',
-          '--url',
-          redis.url,
-          '--path',
-          FIXTURES,
-          '--name',
-          name,
-        ],
-        { stdio: 'ignore' },
-      );
+      const child = spawnRqtsInCgroup(cgroupDir!, [
+        'worker',
+        'oom',
+        '--url',
+        redis.url,
+        '--path',
+        FIXTURES,
+        '--name',
+        name,
+      ]);
       try {
         const failure = await failureOf(job.id);
         expect(failure.startsWith(RQ_KILLED)).toBe(true);
