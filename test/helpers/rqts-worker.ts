@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { findWorker, type WorkerRecord } from '../../src/index.js';
+import { findWorker, Job, latestResult, type JobStatus, type WorkerRecord } from '../../src/index.js';
 import { FIXTURES, spawnRqts, type RqtsProcess } from './rqts-process.js';
 import { waitFor } from './wait.js';
 
@@ -33,4 +33,10 @@ export async function busyOn(client: Redis, name: string, jobId: string): Promis
     15_000,
     `worker ${name} busy on ${jobId}`,
   );
+}
+
+/** Waits until job `jobId` ends with `status`; the exc_string of its latest result then, or ''. */
+export async function endedWith(client: Redis, jobId: string, status: JobStatus): Promise<string> {
+  await waitFor(async () => (await Job.fetch(client, jobId)).status === status, 20_000, `${jobId} ${status}`);
+  return (await latestResult(client, jobId))?.excString ?? '';
 }

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Job, latestResult, Queue } from '../../src/index.js';
+import { Job, Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { killSpawned, spawnRqts } from '../helpers/rqts-process.js';
-import { busyOn, startNamedWorker } from '../helpers/rqts-worker.js';
+import { busyOn, endedWith, startNamedWorker } from '../helpers/rqts-worker.js';
 import { waitFor } from '../helpers/wait.js';
 
 // `rqts stop-job --graceful`: the job's AbortSignal fires, the job may clean up, and its horse
@@ -18,14 +18,7 @@ useRedis((started) => (redis = started), killSpawned);
 
 const startWorker = (queue: string, extra: string[] = []) => startNamedWorker(redis.url, queue, 'gs', extra);
 
-async function stoppedReason(jobId: string): Promise<string> {
-  await waitFor(
-    async () => (await Job.fetch(redis.client, jobId)).status === 'stopped',
-    20_000,
-    `${jobId} stopped`,
-  );
-  return (await latestResult(redis.client, jobId))?.excString ?? '';
-}
+const stoppedReason = (jobId: string): Promise<string> => endedWith(redis.client, jobId, 'stopped');
 
 describe('graceful stop-job', () => {
   for (const kind of ['Worker', 'SimpleWorker'] as const) {

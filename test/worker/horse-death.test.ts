@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findWorker, Job, latestResult, Queue } from '../../src/index.js';
+import { findWorker, Queue } from '../../src/index.js';
 import { memoryCgroupOf } from '../../src/worker/horse-vitals.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { FIXTURES, killSpawned, spawnRqtsInCgroup } from '../helpers/rqts-process.js';
-import { startNamedWorker } from '../helpers/rqts-worker.js';
+import { endedWith, startNamedWorker } from '../helpers/rqts-worker.js';
 import { waitFor } from '../helpers/wait.js';
 
 // Why a horse died, said in its job's failure: RQ's text first (Python tooling matches on
@@ -36,14 +36,7 @@ async function horseOf(name: string, jobId: string): Promise<{ worker: number; h
   );
 }
 
-async function failureOf(jobId: string): Promise<string> {
-  await waitFor(
-    async () => (await Job.fetch(redis.client, jobId)).status === 'failed',
-    20_000,
-    `${jobId} failed`,
-  );
-  return (await latestResult(redis.client, jobId))?.excString ?? '';
-}
+const failureOf = (jobId: string): Promise<string> => endedWith(redis.client, jobId, 'failed');
 
 describe('why the horse died', () => {
   it('a horse SIGKILLed from outside: RQ text, then "SIGKILL from outside" with its peak RSS; the worker publishes the horse RSS while busy', async () => {
