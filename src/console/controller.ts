@@ -1,7 +1,7 @@
 import { bindingOf, keyName, resolveKey, type BindingId, type KeyInfo } from './keymap.js';
 import { JOB_LIST_KINDS } from './data/jobs.js';
-import { WORKER_COLUMNS, QUEUE_COLUMNS } from './data/columns.js';
-import { cycleSort } from './data/table.js';
+import { jobColumns, WORKER_COLUMNS, QUEUE_COLUMNS } from './data/columns.js';
+import { cycleSort, type Sortable } from './data/table.js';
 import { maxScroll } from './data/layout.js';
 import { handleAction } from './action-keys.js';
 import { submitErrorRegex } from './bulk-keys.js';
@@ -372,9 +372,14 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
     case 'table.sortNext':
     case 'table.sortPrev':
     case 'table.sortReverse': {
-      if (ui.screen !== 'workers' && ui.screen !== 'queues') return;
+      if (ui.screen !== 'workers' && ui.screen !== 'queues' && ui.screen !== 'jobs') return;
       const sort = ui.sorts[ui.screen];
-      const columns = ui.screen === 'workers' ? WORKER_COLUMNS : QUEUE_COLUMNS;
+      const columns: readonly Sortable<never>[] =
+        ui.screen === 'workers'
+          ? WORKER_COLUMNS
+          : ui.screen === 'queues'
+            ? QUEUE_COLUMNS
+            : jobColumns(ui.jobs.kind);
       const next =
         id === 'table.sortReverse'
           ? { ...sort, descending: !sort.descending }

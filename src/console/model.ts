@@ -4,6 +4,7 @@ import type { LogLine } from './data/local-workers.js';
 import type { Snapshot } from './data/snapshot.js';
 import { filterRows, sortRows } from './data/table.js';
 import {
+  jobColumns,
   jobFields,
   jobHaystack,
   QUEUE_COLUMNS,
@@ -14,6 +15,7 @@ import {
   workerHaystack,
 } from './data/columns.js';
 import type { UiState } from './ui-state.js';
+import type { JobSummary } from './data/jobs.js';
 import { sameRequest, type SearchRequest, type SearchState } from './data/job-search.js';
 
 // The rows each screen shows for a given UI state: filtered, sorted, paged. Pure, so the
@@ -83,6 +85,14 @@ const queueTable = rememberLast(
   },
 );
 
+/** The jobs held, in the registry's order or sorted by a column this registry shows. */
+function sortJobs(rows: JobSummary[], ui: UiState): JobSummary[] {
+  const sort = ui.sorts.jobs;
+  const columns = jobColumns(ui.jobs.kind);
+  if (!columns.some((c) => c.id === sort.column && c.sortValue)) return rows;
+  return sortRows(rows, columns, sort, (j) => j.id);
+}
+
 export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
   const { snapshot } = inputs;
   const workers = workerTable(inputs.allWorkers, ui.flaggedOnly, ui.filters.workers, ui.sorts.workers);
@@ -110,10 +120,17 @@ export function deriveModel(ui: UiState, inputs: ModelInputs): DerivedModel {
     workers: workers.rows,
     queues: queues.rows,
     jobs: searchRequest
-      ? { rows: search?.matches ?? [], offset: 0, total: search?.matches.length ?? 0, queue: jobsQueue }
+      ? {
+          rows: sortJobs(search?.matches ?? [], ui),
+          offset: 0,
+          total: search?.matches.length ?? 0,
+          queue: jobsQueue,
+        }
       : {
-          rows:
+          rows: sortJobs(
             pageMatches && page ? filterRows(page.jobs, jobHaystack, ui.filters.jobs, jobFields).rows : [],
+            ui,
+          ),
           offset: pageOffset,
           total: pageMatches && page ? page.total : 0,
           queue: jobsQueue,

@@ -95,7 +95,8 @@ export interface UiState {
   layer: Layer | undefined;
   selection: Record<TableId, Selection>;
   filters: Record<FilterTarget, Filter>;
-  sorts: { workers: SortState; queues: SortState };
+  /** Jobs: '' keeps the registry's order; a column sorts the rows held (a page, or a search's matches). */
+  sorts: { workers: SortState; queues: SortState; jobs: SortState };
   jobs: { queue: string | undefined; kind: JobListKind };
   detail: DetailTarget | undefined;
   /** Scroll offsets of the text screens. */
@@ -123,7 +124,11 @@ export const INITIAL_UI: UiState = {
     logs: EMPTY_SELECTION,
   },
   filters: { workers: NO_FILTER, queues: NO_FILTER, jobs: NO_FILTER, logs: NO_FILTER, events: NO_FILTER },
-  sorts: { workers: { column: 'name', descending: false }, queues: { column: 'name', descending: false } },
+  sorts: {
+    workers: { column: 'name', descending: false },
+    queues: { column: 'name', descending: false },
+    jobs: { column: '', descending: false },
+  },
   jobs: { queue: undefined, kind: 'queued' },
   detail: undefined,
   scroll: { detail: 0, events: 0, cron: 0, help: 0 },
@@ -143,7 +148,7 @@ export type UiAction =
   | { type: 'jobsKind'; kind: JobListKind }
   | { type: 'scroll'; screen: TextScreen; delta: number | 'top' | 'bottom'; max: number }
   | { type: 'follow'; on: boolean }
-  | { type: 'sort'; table: 'workers' | 'queues'; sort: SortState }
+  | { type: 'sort'; table: 'workers' | 'queues' | 'jobs'; sort: SortState }
   | { type: 'openLayer'; layer: Layer }
   | { type: 'updateLayer'; layer: Layer }
   | { type: 'closeLayer' }

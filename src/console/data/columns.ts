@@ -420,6 +420,11 @@ export function jobColumns(
     width: 5,
     priority: 2,
     align: 'right',
+    // Ascending: the youngest first.
+    sortValue: (j) => {
+      const date = jobAgeDate(j, kind);
+      return date ? -date.getTime() : undefined;
+    },
     text: (j, now) => {
       const date = jobAgeDate(j, kind);
       return date ? formatDuration((now - date.getTime()) / 1000) : '';
@@ -448,6 +453,8 @@ export function jobColumns(
       width: 16,
       priority: 2,
       flex: 2,
+      // Sorted by function: what the description calls.
+      sortValue: (j) => j.funcName ?? j.description,
       text: (j) =>
         j.missing
           ? '(job hash expired or deleted)'
@@ -461,6 +468,7 @@ export function jobColumns(
       priority: 3,
       keep: 'end',
       hideEmpty: true,
+      sortValue: (j) => j.workerName || undefined,
       text: (j) => escapeControl(j.workerName ?? ''),
     },
   ];
@@ -499,6 +507,7 @@ export function jobColumns(
       width: 16,
       priority: 2,
       flex: 2,
+      sortValue: (j) => j.errorLine || undefined,
       text: (j) => escapeControl(j.errorLine ?? ''),
       tone: () => 'bad',
     });

@@ -37,12 +37,21 @@ export function JobsScreen(props: JobsScreenProps): React.JSX.Element {
     height: height - 1,
     loading: props.loading || (searching ? !model.pageMatches : wantPage && !model.pageMatches),
   };
-  const view = tableView({ ...table, width: props.width, now: props.now });
+  const sorted = ui.sorts.jobs.column !== '' && table.columns.some((c) => c.id === ui.sorts.jobs.column);
+  const view = tableView({
+    ...table,
+    width: props.width,
+    now: props.now,
+    sorted: sorted ? ui.sorts.jobs.column : undefined,
+  });
+  // Redis holds the order: a sort rearranges what is held, which the tab line says.
+  const sortNote = sorted ? ` · sorted ${searching ? 'matches' : 'on this page'}` : '';
   // A search's progress and outcome come first: they say what "no match" means.
   const tabExtra =
     (model.search
       ? `${searchSummary(model.search)}${filterNote(ui, 'jobs')}`
       : `${layoutNote(view, false).replace(/^ · /, '')}${filterNote(ui, 'jobs')}`) +
+    sortNote +
     marksSummary(ui.marks, model.jobs.total);
   return (
     <>
@@ -60,6 +69,7 @@ export function JobsScreen(props: JobsScreenProps): React.JSX.Element {
           {...table}
           view={view}
           cursor={cursor}
+          sort={sorted ? ui.sorts.jobs : undefined}
           rowKey={(r) => r.id}
           marked={(r) => isMarked(ui.marks, r.id)}
           emptyText={
