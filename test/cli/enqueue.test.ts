@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '../../src/model/job.js';
 import { Queue } from '../../src/model/queue.js';
 import { keys } from '../../src/redis/keys.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { captureIo, rqts } from './run.js';
 import { FIXTURES, runRqts } from '../helpers/rqts-process.js';
@@ -16,15 +16,11 @@ const ENQUEUED = /^Enqueued (.*) with job-id '([^']+)'\.\n$/;
 describe('rqts enqueue', () => {
   let redis: TestRedis;
   let dir: string;
-  beforeAll(async () => {
-    redis = await startRedis();
-    dir = mkdtempSync(path.join(tmpdir(), 'rqts-enqueue-'));
+  useRedis((started) => (redis = started));
+  useTempDir('rqts-enqueue-', (made) => (dir = made));
+  beforeAll(() => {
     writeFileSync(path.join(dir, 'body.txt'), 'Hello\nworld');
     writeFileSync(path.join(dir, 'data.json'), '{"ids": [1, 2, 3]}');
-  });
-  afterAll(async () => {
-    await redis.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const enqueue = (...args: string[]) => rqts(['enqueue', '--url', redis.url, ...args], { cwd: dir });

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Job, latestResult, Queue } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
 import { killSpawned, spawnRqts } from '../helpers/rqts-process.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 import { describe as describeProcesses, processTree, stillAlive, type ProcessEntry } from './process-tree.js';
 
 // `rqts worker-pool --burst`: real pool, real member processes, real Redis.
@@ -15,15 +15,8 @@ const POOL_FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
 describe('rqts worker-pool --burst', () => {
   let redis: TestRedis;
   let scratch: string;
-  beforeAll(async () => {
-    redis = await startRedis();
-    scratch = mkdtempSync(path.join(tmpdir(), 'rqts-pool-'));
-  });
-  afterAll(async () => {
-    killSpawned();
-    await redis.stop();
-    rmSync(scratch, { recursive: true, force: true });
-  });
+  useRedis((started) => (redis = started), killSpawned);
+  useTempDir('rqts-pool-', (made) => (scratch = made));
 
   it('a pool of 3 drains 300 jobs, each run exactly once, by its own named workers', async () => {
     const recordFile = path.join(scratch, 'runs.txt');

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Job, latestResult, Queue, suspend } from '../../src/index.js';
 import { keys } from '../../src/redis/keys.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 import { FIXTURES } from '../helpers/rqts-process.js';
 import { rqts } from '../cli/run.js';
 
@@ -14,14 +14,8 @@ import { rqts } from '../cli/run.js';
 describe('rqts worker-pool command line', () => {
   let redis: TestRedis;
   let scratch: string;
-  beforeAll(async () => {
-    redis = await startRedis();
-    scratch = mkdtempSync(path.join(tmpdir(), 'rqts-pool-cli-'));
-  });
-  afterAll(async () => {
-    await redis.stop();
-    rmSync(scratch, { recursive: true, force: true });
-  });
+  useRedis((started) => (redis = started));
+  useTempDir('rqts-pool-cli-', (made) => (scratch = made));
 
   it('--help documents the options of issue 5, and rqts --help lists the command', async () => {
     const help = await rqts(['worker-pool', '--help']);
