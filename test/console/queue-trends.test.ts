@@ -119,7 +119,7 @@ describe('refresh pace', () => {
     expect(refreshPace(1000, 4_500, 60)).toEqual({ intervalMs: 1000, reason: undefined });
   });
 
-  it('stretches at 10,000 workers so one console stays within 2% of a Redis core', () => {
+  it('stretches for a large fleet so one console stays within 2% of a Redis core', () => {
     const pace = refreshPace(1000, 45_000, 300);
     expect(pace.reason).toBe('redis-budget');
     // 45,000 commands at 1.6 µs is 72 ms of Redis CPU: 2% of a core means every 3.6 s.

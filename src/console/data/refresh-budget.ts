@@ -1,5 +1,5 @@
 // How often one console may refresh. A refresh reads every worker hash and every queue's
-// sizes, so its cost grows with the fleet: at 10,000 workers one refresh is ~45,000 Redis
+// sizes, so its cost grows with the fleet: at 10,000 workers one refresh is ~27,000 Redis
 // commands. The console must stay a light guest on a production Redis, so the interval
 // stretches until one console costs at most REDIS_CPU_BUDGET of a Redis core, and until the
 // console itself spends at most a quarter of its time reading (keystrokes stay prompt).
@@ -7,8 +7,8 @@
 /**
  * Redis CPU per console command, in microseconds: Redis's own CPU (utime + stime from /proc)
  * over a window with one console attached, minus the same window without it, divided by the
- * console's commands (`npm run bench:console`, 1,000 and 10,000 workers, 2026-12-03: 1.0-1.6
- * µs on the 2-core development VM). Taken from the high end: a slower Redis host makes the
+ * console's commands (`npm run bench:console`, 1,000 and 10,000 workers, 2026-12-03: 0.8-1.7
+ * µs on the 2-core development VM). Taken near the high end: a slower Redis host makes the
  * console refresh less often, a faster one leaves it a little under budget.
  */
 export const REDIS_US_PER_COMMAND = 1.6;
