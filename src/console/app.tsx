@@ -27,7 +27,7 @@ import { ContextSwitcher } from './views/ContextSwitcher.js';
 import type { ContextsView } from './data/contexts.js';
 import { Footer } from './views/Footer.js';
 import { StatusLine, statusShown } from './views/StatusLine.js';
-import { ConfirmDialog, FilterPrompt, LaunchDialog, QuitDialog } from './views/Dialogs.js';
+import { ConfirmDialog, FilterPrompt, LaunchDialog, QuitDialog, SortPrompt } from './views/Dialogs.js';
 import { WorkersScreen } from './views/WorkersScreen.js';
 import { QueuesScreen } from './views/QueuesScreen.js';
 import { JobsScreen } from './views/JobsScreen.js';
@@ -244,6 +244,9 @@ export function ConsoleApp(props: ConsoleAppProps): React.JSX.Element {
             w.poolSize === undefined ? w.name : `${w.name} (pool of ${w.poolSize})`,
           )}
         />
+      ) : null}
+      {layer?.type === 'sort' ? (
+        <SortPrompt layer={layer} sort={ui.sorts[layer.table]} kind={ui.jobs.kind} />
       ) : null}
       {layer?.type === 'filter' ? (
         <FilterPrompt layer={layer} active={layer.find ? '' : ui.filters[layer.table].text} />

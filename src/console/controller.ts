@@ -1,7 +1,7 @@
 import { bindingOf, keyName, resolveKey, type BindingId, type KeyInfo } from './keymap.js';
 import { JOB_LIST_KINDS } from './data/jobs.js';
-import { jobColumns, WORKER_COLUMNS, QUEUE_COLUMNS } from './data/columns.js';
-import { cycleSort, type Sortable } from './data/table.js';
+import { sortColumns, WORKER_COLUMNS, QUEUE_COLUMNS } from './data/columns.js';
+import { cycleSort, sortLetters } from './data/table.js';
 import { maxScroll } from './data/layout.js';
 import { handleAction } from './action-keys.js';
 import { submitErrorRegex } from './bulk-keys.js';
@@ -113,6 +113,18 @@ function handleLayerKey(
 ): void {
   const { dispatch } = ctx;
   switch (layer.type) {
+    case 'sort': {
+      if (id === 'input.cancel') return dispatch({ type: 'closeLayer' });
+      const picked = sortLetters(sortColumns(layer.table, ctx.ui.jobs.kind)).find((k) => k.letter === input);
+      if (!picked) return;
+      const sort = ctx.ui.sorts[layer.table];
+      dispatch({ type: 'closeLayer' });
+      return dispatch({
+        type: 'sort',
+        table: layer.table,
+        sort: { column: picked.id, descending: sort.column === picked.id ? !sort.descending : false },
+      });
+    }
     case 'confirm':
       if (id === 'confirm.yes' || (id === 'confirm.activate' && layer.focus === 'confirm')) {
         dispatch({ type: 'closeLayer' });
@@ -369,17 +381,16 @@ function handleScreenBinding(id: BindingId, ctx: ControllerContext): void {
       });
     case 'table.flaggedOnly':
       return dispatch({ type: 'toggleFlagged' });
+    case 'table.sortPrompt':
+      if (ui.screen === 'workers' || ui.screen === 'queues' || ui.screen === 'jobs')
+        dispatch({ type: 'openLayer', layer: { type: 'sort', table: ui.screen } });
+      return;
     case 'table.sortNext':
     case 'table.sortPrev':
     case 'table.sortReverse': {
       if (ui.screen !== 'workers' && ui.screen !== 'queues' && ui.screen !== 'jobs') return;
       const sort = ui.sorts[ui.screen];
-      const columns: readonly Sortable<never>[] =
-        ui.screen === 'workers'
-          ? WORKER_COLUMNS
-          : ui.screen === 'queues'
-            ? QUEUE_COLUMNS
-            : jobColumns(ui.jobs.kind);
+      const columns = sortColumns(ui.screen, ui.jobs.kind);
       const next =
         id === 'table.sortReverse'
           ? { ...sort, descending: !sort.descending }

@@ -4,7 +4,7 @@
 
 export type ScreenId = 'workers' | 'queues' | 'jobs' | 'detail' | 'logs' | 'events' | 'cron' | 'help';
 /** Layers that sit on top of a screen and take every key while open. */
-export type LayerId = 'confirm' | 'launch' | 'filter' | 'quit' | 'switcher';
+export type LayerId = 'confirm' | 'launch' | 'filter' | 'quit' | 'switcher' | 'sort';
 export type Context = ScreenId | LayerId;
 
 export const SCREENS: readonly ScreenId[] = [
@@ -44,6 +44,7 @@ export type BindingId =
   | 'jobs.mark'
   | 'jobs.markAll'
   | 'table.filter'
+  | 'table.sortPrompt'
   | 'table.sortNext'
   | 'table.sortPrev'
   | 'table.sortReverse'
@@ -280,9 +281,16 @@ export const KEYMAP: readonly Binding[] = [
     contexts: [...TABLES, 'events'],
   },
   {
+    id: 'table.sortPrompt',
+    keys: ['s'],
+    label: 'sort',
+    help: 'Sort by a column you pick: the prompt lists every sortable column with its letter; the sorted one again reverses it.',
+    contexts: ['workers', 'queues', 'jobs'],
+  },
+  {
     id: 'table.sortNext',
     keys: ['>', '.'],
-    label: 'sort',
+    label: '',
     help: 'Sort by the next column (jobs: by function, age, worker or error, the rows on the page or found by the filter).',
     contexts: ['workers', 'queues', 'jobs'],
   },
@@ -564,7 +572,7 @@ export const KEYMAP: readonly Binding[] = [
     keys: ['escape'],
     label: 'cancel',
     help: 'Close the prompt without applying it.',
-    contexts: ['filter', 'launch'],
+    contexts: ['filter', 'launch', 'sort'],
   },
   {
     id: 'input.erase',

@@ -83,6 +83,8 @@ export type Layer =
     }
   | { type: 'launch'; draft: LaunchDraft; field: LaunchField; error: string | undefined }
   | { type: 'quit'; phase: 'ask' | 'stopping'; progress: string | undefined }
+  /** The sort prompt (`s`): a letter picks the column of this table. */
+  | { type: 'sort'; table: 'workers' | 'queues' | 'jobs' }
   /** The context switcher (`@`): the cursor is an index into the contexts. */
   | { type: 'switcher'; cursor: number };
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from '../../src/model/queue.js';
-import { jobColumns } from '../../src/console/data/columns.js';
+import { jobColumns, WORKER_COLUMNS } from '../../src/console/data/columns.js';
 import type { JobSummary } from '../../src/console/data/jobs.js';
-import { cycleSort, sortRows } from '../../src/console/data/table.js';
+import { cycleSort, sortLetters, sortRows } from '../../src/console/data/table.js';
+import { KEYS } from './render.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { startConsole, type ConsoleUnderTest } from './harness.js';
 
@@ -37,6 +38,18 @@ describe('job sort columns', () => {
       seen.push(sort.column);
     }
     expect(seen).toEqual(['description', 'age', 'worker', 'error']);
+  });
+
+  it('gives each sortable column its own letter for the sort prompt', () => {
+    expect(sortLetters(failed).map((k) => `${k.letter} ${k.title}`)).toEqual([
+      'd DESCRIPTION',
+      'a AGE',
+      'w WORKER',
+      'e ERROR',
+    ]);
+    const letters = sortLetters(WORKER_COLUMNS).map((k) => k.letter);
+    expect(new Set(letters).size).toBe(letters.length);
+    expect(letters[0]).toBe('n'); // NAME
   });
 });
 
@@ -75,5 +88,20 @@ describe('sorting the jobs screen', () => {
     await ui.r.press('>'); // then by age, still descending
     frame = await ui.r.waitForFrame('WAITING↓');
     expect(order(frame)).toHaveLength(3);
+
+    // s: a prompt names each column's key; its letter sorts, again reverses, Esc leaves it.
+    await ui.r.press('s');
+    frame = await ui.r.waitForFrame('sort by:');
+    expect(frame).toMatch(/sort by: d DESCRIPTION w WAITING↓/);
+    await ui.r.press('d');
+    frame = await ui.r.waitForFrame((f) => f.includes('DESCRIPTION↑') && !f.includes('sort by:'));
+    expect(order(frame)).toEqual(['alpha', 'bravo', 'charlie']);
+    await ui.r.press('s', 'd');
+    frame = await ui.r.waitForFrame((f) => f.includes('DESCRIPTION↓') && !f.includes('sort by:'));
+    expect(order(frame)).toEqual(['charlie', 'bravo', 'alpha']);
+    await ui.r.press('s');
+    await ui.r.waitForFrame('sort by:');
+    await ui.r.press(KEYS.escape);
+    await ui.r.waitForFrame((f) => !f.includes('sort by:') && f.includes('DESCRIPTION↓'));
   });
 });

@@ -524,3 +524,11 @@ export function jobHaystack(job: JobSummary): string {
     job.errorLine ?? '',
   ].join(' ');
 }
+
+/** A table's columns as its sort keys see them (the jobs table's depend on the registry). */
+export function sortColumns(
+  table: 'workers' | 'queues' | 'jobs',
+  kind: JobListKind,
+): readonly (Sortable<never> & { title: string })[] {
+  return table === 'workers' ? WORKER_COLUMNS : table === 'queues' ? QUEUE_COLUMNS : jobColumns(kind);
+}

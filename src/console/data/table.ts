@@ -100,6 +100,25 @@ export function sortRows<Row>(
   });
 }
 
+/**
+ * The sort prompt's keys: each sortable column gets the first letter of its title not taken
+ * by an earlier column (NAME n, STATE s, QUEUES q, …), or none when every letter is.
+ */
+export function sortLetters<Row>(
+  columns: readonly (Sortable<Row> & { title: string })[],
+): { letter: string; id: string; title: string }[] {
+  const taken = new Set<string>();
+  const keys: { letter: string; id: string; title: string }[] = [];
+  for (const c of columns) {
+    if (!c.sortValue) continue;
+    const letter = [...c.title.toLowerCase()].find((ch) => /[a-z]/.test(ch) && !taken.has(ch));
+    if (!letter) continue;
+    taken.add(letter);
+    keys.push({ letter, id: c.id, title: c.title });
+  }
+  return keys;
+}
+
 /** Next sortable column id after (or before) the current one. */
 export function cycleSort<Row>(columns: readonly Sortable<Row>[], sort: SortState, step: 1 | -1): SortState {
   const sortable = columns.filter((c) => c.sortValue);

@@ -25,6 +25,7 @@ function layerHeight(ui: UiState, width: number, contexts: number): number {
     case 'quit':
       return ui.layer.phase === 'stopping' ? 4 : 5;
     case 'filter':
+    case 'sort':
       return 1;
     default:
       return 0;

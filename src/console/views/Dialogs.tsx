@@ -3,6 +3,9 @@ import { Box, Text } from 'ink';
 import { LAUNCH_TOGGLES, launchFields, type LaunchDraft, type LaunchField, type Layer } from '../ui-state.js';
 import type { PythonRq } from '../data/python-rq.js';
 import { keyOf } from '../keymap.js';
+import { sortColumns } from '../data/columns.js';
+import type { JobListKind } from '../data/jobs.js';
+import { sortLetters } from '../data/table.js';
 import { displayWidth, escapeControl } from '../text.js';
 
 function Button({
@@ -262,5 +265,32 @@ export function QuitDialog({
         stay
       </Text>
     </Box>
+  );
+}
+
+/** The sort prompt: each sortable column of the table with its letter, the sorted one's arrow. */
+export function SortPrompt({
+  layer,
+  sort,
+  kind,
+}: {
+  layer: Extract<Layer, { type: 'sort' }>;
+  sort: { column: string; descending: boolean };
+  kind: JobListKind;
+}): React.JSX.Element {
+  const keys = sortLetters(sortColumns(layer.table, kind));
+  return (
+    <Text wrap="truncate">
+      <Text color="cyan" bold>
+        sort by:
+      </Text>
+      {keys.map((k) => (
+        <Text key={k.id}>
+          <Text color="cyan" bold>{` ${k.letter}`}</Text>
+          <Text>{` ${k.title}${k.id === sort.column ? (sort.descending ? '↓' : '↑') : ''}`}</Text>
+        </Text>
+      ))}
+      <Text color="gray">{`   again reverses · ${keyOf('input.cancel')} cancel`}</Text>
+    </Text>
   );
 }
