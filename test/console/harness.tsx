@@ -15,6 +15,7 @@ import { JobSearch } from '../../src/console/data/job-search.js';
 import { checkQueuedFunctions } from '../../src/console/data/function-check.js';
 import { maskPassword } from '../../src/redis/connection.js';
 import { PYTHON, spawnPython } from '../helpers/python.js';
+import { JSON_SERIALIZER, pythonWorkerArgs as workerArgs } from '../helpers/python-worker.js';
 import { renderConsole, type Rendered } from './render.js';
 
 export interface ConsoleUnderTest {
@@ -131,8 +132,9 @@ export function writeTaskModules(): string {
   return dir;
 }
 
-export const JSON_SERIALIZER = 'rq.serializers.JSONSerializer';
+export { JSON_SERIALIZER };
 
+/** RQ's worker command line as the console tests give it: positional, with extra flags before the queues. */
 export function pythonWorkerArgs(
   url: string,
   dir: string,
@@ -140,21 +142,7 @@ export function pythonWorkerArgs(
   queues: string[],
   extra: string[] = [],
 ): string[] {
-  return [
-    '-m',
-    'rq.cli',
-    'worker',
-    '--url',
-    url,
-    '-S',
-    JSON_SERIALIZER,
-    '--path',
-    dir,
-    '--name',
-    name,
-    ...extra,
-    ...queues,
-  ];
+  return [...workerArgs(url, { queues: [], path: dir, name }), ...extra, ...queues];
 }
 
 export function startPythonWorker(
