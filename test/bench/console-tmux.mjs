@@ -87,11 +87,17 @@ async function keystrokeLatencies() {
     // Alternate a cursor move with a screen switch: the two things an engineer does most.
     const before = selectedLine();
     samples.push(
-      await keystroke(i % 2 ? 'k' : 'j', () => selectedLine() !== before && selectedLine() !== -1),
+      await keystroke(i % 2 ? 'k' : 'j', () => {
+        const line = selectedLine(); // one capture per probe: each is a tmux client process
+        return line !== before && line !== -1;
+      }),
     );
     if (i % 5 === 4) {
       samples.push(
-        await keystroke('2', () => /\bQUEUE\b/.test(capture()) && !/\bCURRENT JOB\b/.test(capture())),
+        await keystroke('2', () => {
+          const screen = capture();
+          return /\bQUEUE\b/.test(screen) && !/\bCURRENT JOB\b/.test(screen);
+        }),
       );
       samples.push(await keystroke('1', () => /\bCURRENT JOB\b/.test(capture())));
     }
