@@ -234,36 +234,13 @@ export function workerHaystack(row: WorkerRow): string {
   ].join(' ');
 }
 
-const count = (
-  pick: (r: QueueRow) => number,
-  title: string,
-  id: string,
-  priority: number,
-  tone?: (r: QueueRow) => Tone,
-): Column<QueueRow> => ({
-  id,
-  title,
-  width: title.length,
-  priority,
-  align: 'right',
-  sortValue: pick,
-  text: (r) => formatCount(pick(r)),
-  tone,
-});
-
-const TREND_WIDTH = 10;
-
-const QUEUE_FLAG_TEXT: Record<QueueFlag, string> = {
-  'no-worker': 'NO-WORKER',
-  growing: 'GROWING',
-  unregistered: 'unregistered',
-};
-
-const rate = (
+/** A right-aligned number column of the queues table, titled by its own width. */
+const numeric = (
   id: string,
   title: string,
   pick: (r: QueueRow) => number | undefined,
   priority: number,
+  format: (value: number) => string,
   tone?: (r: QueueRow) => Tone,
 ): Column<QueueRow> => ({
   id,
@@ -274,11 +251,43 @@ const rate = (
   sortValue: pick,
   text: (r) => {
     const value = pick(r);
-    if (value === undefined) return '';
-    return value === 0 ? '0' : value < 10 ? value.toFixed(1) : formatCount(Math.round(value));
+    return value === undefined ? '' : format(value);
   },
   tone,
 });
+
+const count = (
+  pick: (r: QueueRow) => number,
+  title: string,
+  id: string,
+  priority: number,
+  tone?: (r: QueueRow) => Tone,
+): Column<QueueRow> => numeric(id, title, pick, priority, formatCount, tone);
+
+const TREND_WIDTH = 10;
+
+const QUEUE_FLAG_TEXT: Record<QueueFlag, string> = {
+  'no-worker': 'NO-WORKER',
+  growing: 'GROWING',
+  unregistered: 'unregistered',
+};
+
+/** Jobs a second: "0", "2.5", "37". */
+const rate = (
+  id: string,
+  title: string,
+  pick: (r: QueueRow) => number | undefined,
+  priority: number,
+  tone?: (r: QueueRow) => Tone,
+): Column<QueueRow> =>
+  numeric(
+    id,
+    title,
+    pick,
+    priority,
+    (v) => (v === 0 ? '0' : v < 10 ? v.toFixed(1) : formatCount(Math.round(v))),
+    tone,
+  );
 
 export const QUEUE_COLUMNS: readonly Column<QueueRow>[] = [
   {
@@ -344,16 +353,14 @@ export const QUEUE_COLUMNS: readonly Column<QueueRow>[] = [
     2,
     (r) => ((r.trend?.failedPerSecond ?? 0) > 0 ? 'bad' : 'normal'),
   ),
-  {
-    id: 'errors',
-    title: 'ERR%',
-    width: 4,
-    priority: 4,
-    align: 'right',
-    sortValue: (r) => r.trend?.errorRate,
-    text: (r) => (r.trend?.errorRate === undefined ? '' : `${Math.round(r.trend.errorRate * 100)}%`),
-    tone: (r) => ((r.trend?.errorRate ?? 0) >= 0.1 ? 'bad' : 'normal'),
-  },
+  numeric(
+    'errors',
+    'ERR%',
+    (r) => r.trend?.errorRate,
+    4,
+    (v) => `${Math.round(v * 100)}%`,
+    (r) => ((r.trend?.errorRate ?? 0) >= 0.1 ? 'bad' : 'normal'),
+  ),
   {
     id: 'flags',
     title: 'FLAGS',
