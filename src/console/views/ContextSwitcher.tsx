@@ -1,5 +1,6 @@
 import React from 'react';
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
+import { Panel } from './Panel.js';
 import type { ContextSummary } from '../data/contexts.js';
 import { bindingOf, displayKey, type BindingId } from '../keymap.js';
 import { escapeControl, formatClock } from '../text.js';
@@ -34,16 +35,7 @@ export function ContextSwitcher({
 }): React.JSX.Element {
   const nameWidth = Math.max(...summaries.map((c) => c.name.length), 4);
   return (
-    <Box
-      flexDirection="column"
-      borderStyle="round"
-      borderColor="cyan"
-      paddingX={1}
-      width={Math.min(width, 110)}
-    >
-      <Text bold color="cyan" wrap="truncate">
-        Contexts ({summaries.length})
-      </Text>
+    <Panel color="cyan" title={`Contexts (${summaries.length})`} width={width} maxWidth={110}>
       {summaries.map((c, i) => (
         <Text key={c.name} wrap="truncate" inverse={i === cursor}>
           <Text>{c.name === active ? '▸ ' : '  '}</Text>
@@ -56,6 +48,6 @@ export function ContextSwitcher({
       <Text color="gray" wrap="truncate">
         {`${keyOf('switcher.up')}/${keyOf('switcher.down')} choose · ${keyOf('switcher.switch')} switch · ${keyOf('switcher.cancel')} close`}
       </Text>
-    </Box>
+    </Panel>
   );
 }

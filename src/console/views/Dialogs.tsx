@@ -1,5 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
+import { Panel } from './Panel.js';
 import { LAUNCH_TOGGLES, launchFields, type LaunchDraft, type LaunchField, type Layer } from '../ui-state.js';
 import type { PythonRq } from '../data/python-rq.js';
 import { keyOf } from '../keymap.js';
@@ -33,16 +34,7 @@ export function ConfirmDialog({
 }): React.JSX.Element {
   const { request, focus } = layer;
   return (
-    <Box
-      flexDirection="column"
-      borderStyle="round"
-      borderColor="red"
-      paddingX={1}
-      width={Math.min(width, 100)}
-    >
-      <Text bold color="red" wrap="truncate">
-        {request.title}
-      </Text>
+    <Panel color="red" title={request.title} width={width} maxWidth={100}>
       <Text wrap="truncate">
         <Text color="gray">target: </Text>
         <Text bold>{request.target}</Text>
@@ -60,7 +52,7 @@ export function ConfirmDialog({
           {`   ${keyOf('confirm.yes')} confirm · ${keyOf('confirm.no')} cancel · ${keyOf('confirm.focusNext')} move · ${keyOf('confirm.activate')} press`}
         </Text>
       </Box>
-    </Box>
+    </Panel>
   );
 }
 
@@ -189,16 +181,12 @@ export function LaunchDialog({
   python: PythonRq;
 }): React.JSX.Element {
   return (
-    <Box
-      flexDirection="column"
-      borderStyle="round"
-      borderColor="cyan"
-      paddingX={1}
-      width={Math.min(width, 100)}
+    <Panel
+      color="cyan"
+      title="Launch workers (children of this console; output in Logs)"
+      width={width}
+      maxWidth={100}
     >
-      <Text bold color="cyan">
-        Launch workers (children of this console; output in Logs)
-      </Text>
       {launchFields(layer.draft).map((field) => {
         const focused = layer.field === field;
         // Nothing to toggle to when Python RQ is missing: the line says why instead.
@@ -223,7 +211,7 @@ export function LaunchDialog({
         </Text>
       ) : null}
       <Text color="gray">{`${keyOf('input.submit')} launch · ${keyOf('input.nextField')} next field · ${keyOf('input.cancel')} cancel`}</Text>
-    </Box>
+    </Panel>
   );
 }
 
@@ -236,12 +224,9 @@ export function QuitDialog({
 }): React.JSX.Element {
   if (layer.phase === 'stopping') {
     return (
-      <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-        <Text bold color="yellow">
-          Stopping launched workers…
-        </Text>
+      <Panel color="yellow" title="Stopping launched workers…">
         <Text>{layer.progress ?? ''}</Text>
-      </Box>
+      </Panel>
     );
   }
   return (
