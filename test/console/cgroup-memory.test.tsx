@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Queue } from '../../src/model/queue.js';
 import { keys } from '../../src/redis/keys.js';
 import { useRedis, type TestRedis } from '../helpers/redis-server.js';
-import { FIXTURES, ROOT } from '../helpers/rqts-process.js';
+import { FIXTURES, spawnRqtsInCgroup } from '../helpers/rqts-process.js';
 import { waitFor } from '../helpers/wait.js';
 import { startConsole } from './harness.js';
 
@@ -61,28 +61,18 @@ describe.skipIf(!made)('MEM-HIGH in a real memory cgroup', () => {
   it('flags a busy worker whose cgroup is at 90% of its limit, and says so in its detail', async () => {
     const name = `memhigh-${process.pid}`;
     // The worker starts inside the cgroup, so its horse (forked at start) is in it too.
-    worker = spawn(
-      'sh',
-      [
-        '-c',
-        'echo $$ > "$0/cgroup.procs" && shift && exec "$@"',
-        cgroup!.dir,
-        'placeholder',
-        process.execPath,
-        path.join(ROOT, 'bin', 'rqts.js'),
-        'worker',
-        'memq',
-        '--url',
-        redis.url,
-        '--path',
-        FIXTURES,
-        '--name',
-        name,
-        '--job-monitoring-interval',
-        '1',
-      ],
-      { stdio: 'ignore' },
-    );
+    worker = spawnRqtsInCgroup(cgroup!.dir, [
+      'worker',
+      'memq',
+      '--url',
+      redis.url,
+      '--path',
+      FIXTURES,
+      '--name',
+      name,
+      '--job-monitoring-interval',
+      '1',
+    ]);
     await waitFor(
       async () => (await redis.client.hget(keys.worker(name), 'state')) === 'idle',
       20_000,
