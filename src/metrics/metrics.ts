@@ -6,6 +6,7 @@ import { countersOf, rateBetween, type Counters } from '../console/data/rates.js
 import { readSnapshot, type Snapshot } from '../console/data/snapshot.js';
 import { REGISTRY_KINDS } from '../redis/keys.js';
 import { settledWithin } from '../deadline.js';
+import { secondsSince } from '../model/time.js';
 
 // Prometheus metrics for an RQ Redis, read at scrape time with the console's own snapshot
 // (a few pipelined round trips, read-only: no clean-up, no writes). One Registry serves the
@@ -97,10 +98,7 @@ export function createRqMetrics(
     for (const queue of queues) {
       jobs.set({ queue: queue.name, status: 'queued' }, queue.queued);
       for (const kind of REGISTRY_KINDS) jobs.set({ queue: queue.name, status: kind }, queue.counts[kind]);
-      const age = queue.oldestEnqueuedAt
-        ? Math.max(0, (snapshot.takenAt - queue.oldestEnqueuedAt.getTime()) / 1000)
-        : 0;
-      oldest.set({ queue: queue.name }, age);
+      oldest.set({ queue: queue.name }, secondsSince(queue.oldestEnqueuedAt, snapshot.takenAt) ?? 0);
     }
     for (const { name, record } of entries) {
       if (!record) continue;

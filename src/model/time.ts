@@ -117,6 +117,11 @@ export function parseDuration(text: string, options: { negative?: boolean } = {}
   return Number(match[1]) * UNIT_SECONDS[(match[2] ?? '').toLowerCase() as keyof typeof UNIT_SECONDS];
 }
 
+/** Seconds from `date` to `now` (never negative: clocks of two hosts disagree); undefined without a date. */
+export function secondsSince(date: Date | undefined, now: number): number | undefined {
+  return date ? Math.max(0, (now - date.getTime()) / 1000) : undefined;
+}
+
 /** RQ's sorted-set scores: integer Unix seconds (floor of now). */
 export function unixNow(now: number = Date.now()): number {
   return Math.floor(now / 1000);

@@ -27,7 +27,7 @@ function feed(trends: QueueTrends, seconds: number, at: (s: number) => QueueEntr
   let now = T0;
   for (let s = from; s < from + seconds; s++) {
     now = T0 + s * 1000;
-    trends.record(at(s), now, () => undefined);
+    trends.record(at(s), now);
   }
   return now;
 }

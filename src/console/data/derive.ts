@@ -1,4 +1,5 @@
 import type { QueueTrend, QueueTrends } from './queue-trends.js';
+import { secondsSince } from '../../model/time.js';
 import type { RegistryCounts } from '../../model/registry.js';
 import { DEFAULT_SLOW, functionOf, isSlow, type RunStats, type SlowThresholds } from './runtimes.js';
 import type { CurrentJob, QueueEntry, Snapshot, StartedEntry, WorkerEntry } from './snapshot.js';
@@ -123,10 +124,6 @@ export interface WorkerRow {
   flags: WorkerFlag[];
 }
 
-function ageSeconds(date: Date | undefined, now: number): number | undefined {
-  return date ? Math.max(0, (now - date.getTime()) / 1000) : undefined;
-}
-
 /**
  * `launchedPools`: pools this console launched; their workers count as launched too.
  * `lastQueues`: each worker's queues as last seen, so a ghost row keeps them (and a filter
@@ -175,12 +172,12 @@ export function deriveWorkerRow(
   }
   const job = record.currentJob ? currentJobs.get(record.currentJob) : undefined;
   const elapsed = job?.startedAt
-    ? ageSeconds(job.startedAt, now)
+    ? secondsSince(job.startedAt, now)
     : record.currentJob
       ? record.currentJobWorkingTime || undefined
       : undefined;
   const timeout = job?.timeout !== undefined && job.timeout > 0 ? job.timeout : undefined;
-  const hbAge = ageSeconds(record.lastHeartbeat, now);
+  const hbAge = secondsSince(record.lastHeartbeat, now);
   const window = heartbeatWindow(record.state, hbAge, entry.pttlMs);
   const heartbeat = heartbeatLevel(record.state, hbAge, entry.pttlMs);
   const flags: WorkerFlag[] = [];
@@ -290,7 +287,7 @@ export function deriveQueueRows(
       scheduled: q.counts.scheduled,
       canceled: q.counts.canceled,
       workers,
-      oldestAgeSeconds: q.queued > 0 ? ageSeconds(q.oldestEnqueuedAt, now) : undefined,
+      oldestAgeSeconds: q.queued > 0 ? secondsSince(q.oldestEnqueuedAt, now) : undefined,
       flags,
       trend,
     };

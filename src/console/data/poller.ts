@@ -250,11 +250,7 @@ export class Poller {
       if (this.counters)
         rates = pushSample(rates, { at: snapshot.takenAt, ...rateBetween(this.counters, counters) });
       this.counters = counters;
-      this.state.trends.record(snapshot.queues, snapshot.takenAt, (q) =>
-        q.queued > 0 && q.oldestEnqueuedAt
-          ? Math.max(0, (snapshot.takenAt - q.oldestEnqueuedAt.getTime()) / 1000)
-          : undefined,
-      );
+      this.state.trends.record(snapshot.queues, snapshot.takenAt);
       // A read's time is noisy (GC, a busy machine): pace by a moving average of it.
       this.readMsAverage =
         this.readMsAverage === undefined

@@ -1,3 +1,4 @@
+import { secondsSince } from '../../model/time.js';
 import type { QueueEntry } from './snapshot.js';
 
 // Per-queue trends over the last minutes, from what every refresh already reads (the queue's
@@ -51,7 +52,7 @@ export class QueueTrends {
   /** Bumps on every record: a memo key for views. */
   version = 0;
 
-  record(queues: readonly QueueEntry[], at: number, oldestAge: (q: QueueEntry) => number | undefined): void {
+  record(queues: readonly QueueEntry[], at: number): void {
     const slot = Math.floor(at / 1000 / BUCKET_SECONDS);
     const seen = new Set<string>();
     for (const q of queues) {
@@ -71,7 +72,7 @@ export class QueueTrends {
         while ((history.buckets[0]?.slot ?? slot) < oldest) history.buckets.shift();
       }
       bucket.queued = q.queued;
-      bucket.oldestAgeSeconds = oldestAge(q);
+      bucket.oldestAgeSeconds = q.queued > 0 ? secondsSince(q.oldestEnqueuedAt, at) : undefined;
       if (history.last) {
         const seconds = (at - history.last.at) / 1000;
         if (seconds > 0) {
