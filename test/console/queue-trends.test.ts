@@ -108,6 +108,9 @@ describe('queue trends', () => {
     expect(text('flags', 'calm')).not.toContain('GROWING');
     expect(text('trend', 'rising')).toMatch(/^[▁▂▃▄▅▆▇█ ]+$/);
     expect(text('trend', 'rising').trim().at(-1)).toBe('█');
+    // Its oldest job (enqueued at T0) keeps ageing: the age line rises to its right end.
+    expect(text('ageTrend', 'rising').trim().at(-1)).toBe('█');
+    expect(text('ageTrend', 'rising').trim()[0]).not.toBe('█');
     expect(text('done', 'rising')).toBe('2.0');
     expect(text('failRate', 'rising')).toBe('0.5');
     expect(text('errors', 'rising')).toBe('20%');

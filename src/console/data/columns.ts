@@ -345,6 +345,25 @@ export const QUEUE_COLUMNS: readonly Column<QueueRow>[] = [
     text: (r) => (r.trend ? sparkline(compress(r.trend.backlog, TREND_WIDTH), TREND_WIDTH) : ''),
     tone: (r) => (r.trend?.growing ? 'warn' : 'dim'),
   },
+  {
+    id: 'ageTrend',
+    title: 'AGE 5m',
+    width: TREND_WIDTH,
+    priority: 5,
+    sortValue: (r) => r.trend?.oldestAge.at(-1),
+    // An empty queue has no oldest job: a gap in the line, not an age of zero.
+    text: (r) =>
+      r.trend
+        ? sparkline(
+            compress(
+              r.trend.oldestAge.map((a) => a ?? 0),
+              TREND_WIDTH,
+            ),
+            TREND_WIDTH,
+          )
+        : '',
+    tone: () => 'dim',
+  },
   rate('done', 'DONE/s', (r) => r.trend?.finishedPerSecond, 3),
   rate(
     'failRate',
